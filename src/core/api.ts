@@ -1,0 +1,139 @@
+import type {
+  Attempt,
+  ClaimedJob,
+  CreatedToken,
+  Explanation,
+  FreeResources,
+  Heartbeat,
+  HeartbeatReply,
+  Job,
+  JobCounts,
+  JobFilter,
+  JobListQuery,
+  JobPage,
+  JobSubmitInput,
+  MetricPoint,
+  Project,
+  ProjectCreateInput,
+  QueueEvent,
+  TokenCreate,
+  TokenRecord,
+  Worker,
+  WorkerRegister,
+  WorkerState,
+  GpuSample,
+  FinishRequest,
+} from '../shared';
+
+export interface CoordinatorOptions {
+  /** Folder holding gantry.db and the log files; created when missing. */
+  dataDir: string;
+  /** Milliseconds since the epoch; injectable so tests control time. */
+  now?: () => number;
+  /** How long a claim or heartbeat keeps a lease alive. */
+  leaseTtlMs?: number;
+  /** After an open, running leases get at least this long for their agents to come back. */
+  restartGraceMs?: number;
+  /** A worker unseen for this long is marked offline. */
+  workerTimeoutMs?: number;
+  /** A job at the head of the queue that has waited this long reserves a worker that could fit it. */
+  reserveAfterMs?: number;
+  /** Run the lease/worker expiry sweep on a timer (off in tests that drive it by hand). */
+  sweepIntervalMs?: number | null;
+}
+
+export interface ClaimOptions {
+  max?: number;
+  free?: FreeResources;
+}
+
+export interface LogRead {
+  data: Buffer;
+  /** Offset just past the returned bytes: pass it back to resume. */
+  next_offset: number;
+  /** Total bytes written so far for this attempt. */
+  size: number;
+  /** True when the attempt is finished and nothing more will be written. */
+  complete: boolean;
+}
+
+export interface MetricRow {
+  attempt: number;
+  step: number | null;
+  name: string;
+  value: number;
+  at: number;
+}
+
+export interface GpuHistoryPoint {
+  index: number;
+  at: number;
+  utilization_pct: number | null;
+  memory_used_mb: number | null;
+  memory_total_mb: number | null;
+  temperature_c: number | null;
+  power_w: number | null;
+}
+
+export type EventListener = (event: QueueEvent) => void;
+
+/** The coordinator core: everything the server, the CLI and the Electron shell call. */
+export interface Coordinator {
+  readonly dataDir: string;
+
+  createProject(input: ProjectCreateInput): Project;
+  listProjects(): Project[];
+  getProject(name: string): Project;
+
+  submit(spec: JobSubmitInput): Job;
+  /** All or nothing, in one transaction; `{ref}` dependencies point at other items of the batch. */
+  submitBatch(specs: JobSubmitInput[]): Job[];
+  getJob(id: number): Job;
+  listJobs(query?: JobListQuery): JobPage;
+  countJobs(filter?: JobFilter): JobCounts;
+  cancel(id: number, reason?: string): Job;
+  retry(id: number): Job;
+  remove(id: number): void;
+  /** Removes the project's waiting, queued and blocked jobs; returns how many. */
+  clearPending(project: string): number;
+  setPriority(id: number, priority: number): Job;
+  explain(id: number): Explanation;
+  dependents(id: number): Job[];
+  listAttempts(jobId: number): Attempt[];
+
+  registerWorker(info: WorkerRegister): Worker;
+  heartbeat(workerId: string, beat?: Heartbeat): HeartbeatReply;
+  claim(workerId: string, options?: ClaimOptions): ClaimedJob[];
+  finish(jobId: number, request: FinishRequest): Job;
+  setWorkerState(workerId: string, state: Extract<WorkerState, 'online' | 'draining'>): Worker;
+  /** Marks the worker offline and its running attempts lost (it said goodbye). */
+  deregisterWorker(workerId: string): void;
+  getWorker(id: string): Worker;
+  listWorkers(): Worker[];
+  /** Expires leases and unseen workers; the timer calls it, tests call it by hand. Returns attempts marked lost. */
+  sweep(): number;
+
+  appendLog(jobId: number, attempt: number, seq: number, data: Buffer): { accepted: boolean; next_seq: number };
+  readLog(jobId: number, attempt: number, offset?: number, length?: number): LogRead;
+  logPath(jobId: number, attempt: number): string;
+
+  recordMetrics(jobId: number, attempt: number, points: MetricPoint[]): number;
+  listMetrics(jobId: number): MetricRow[];
+
+  recordGpuSamples(workerId: string, samples: GpuSample[]): void;
+  gpuHistory(workerId: string, sinceMs?: number): GpuHistoryPoint[];
+  latestGpuSamples(): Array<GpuHistoryPoint & { worker_id: string; jobs: number[] }>;
+
+  createToken(input: TokenCreate): CreatedToken;
+  /** Returns the record for a valid, unrevoked token; null otherwise. */
+  verifyToken(secret: string): TokenRecord | null;
+  listTokens(): TokenRecord[];
+  revokeToken(id: number): TokenRecord;
+
+  eventsSince(afterId: number, limit?: number): QueueEvent[];
+  lastEventId(): number;
+  /** Called after each committed transition, in commit order, in this process. */
+  subscribe(listener: EventListener): () => void;
+
+  close(): void;
+}

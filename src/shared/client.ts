@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+import { ErrorBody, GantryError, type ErrorCode } from './errors';
+import { ROUTES, type RouteDef, type RouteName } from './routes';
+
+type Route<N extends RouteName> = (typeof ROUTES)[N];
+type InputOf<T> = T extends z.ZodType ? z.input<T> : never;
+
+/** What a call needs: path params, query and body, each only where the route declares it. */
+export type CallInput<N extends RouteName> = (Route<N> extends { params: infer P } ? { params: InputOf<P> } : { params?: undefined }) &
+  (Route<N> extends { query: infer Q } ? { query?: InputOf<Q> } : { query?: undefined }) &
+  (Route<N> extends { body: infer B } ? { body: InputOf<B> } : { body?: undefined });
+
+export type CallOutput<N extends RouteName> = Route<N>['response'] extends z.ZodType ? z.infer<Route<N>['response']> : never;
+
+/** An API refusal, carrying the server's error code, HTTP status and offending field. */
+export class ApiError extends GantryError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly status: number,
+    field?: string,
+  ) {
+    super(code, message, field);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  token?: string;
+  fetch?: typeof fetch;
+  /** Per-request timeout; long-poll callers pass a larger one. */
+  timeoutMs?: number;
+}
+
+export function routePath(def: RouteDef, params: Record<string, unknown> | undefined): string {
+  return def.path.replace(/:(\w+)/g, (_, key: string) => {
+    const value = params?.[key];
+    if (value === undefined) throw new Error(`missing path parameter ${key} for ${def.path}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function queryString(query: Record<string, unknown> | undefined): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) search.append(key, String(item));
+    else search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** A typed client over the route table; the same code serves the CLI, the agent and the renderer. */
+export class GantryClient {
+  readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  get token(): string | undefined {
+    return this.options.token;
+  }
+
+  url(name: RouteName, input: { params?: unknown; query?: unknown } = {}): string {
+    const def: RouteDef = ROUTES[name];
+    return `${this.baseUrl}${routePath(def, input.params as Record<string, unknown>)}${queryString(input.query as Record<string, unknown>)}`;
+  }
+
+  async request(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}, timeoutMs?: number): Promise<Response> {
+    const def: RouteDef = ROUTES[name];
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (input.body !== undefined) headers['content-type'] = 'application/json';
+    const signal = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
+    const response = await this.fetchImpl(this.url(name, input), {
+      method: def.method,
+      headers,
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      signal,
+    });
+    if (!response.ok) throw await toApiError(response);
+    return response;
+  }
+
+  async call<N extends RouteName>(name: N, input?: CallInput<N>, timeoutMs?: number): Promise<CallOutput<N>> {
+    const response = await this.request(name, input ?? {}, timeoutMs);
+    return (await response.json()) as CallOutput<N>;
+  }
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  try {
+    const parsed = ErrorBody.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      const { code, message, field } = parsed.data.error;
+      return new ApiError(code, message, response.status, field);
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): fall through to a generic error with the status.
+  }
+  return new ApiError(response.status >= 500 ? 'internal' : 'invalid_request', `HTTP ${response.status}: ${text.slice(0, 200)}`, response.status);
+}

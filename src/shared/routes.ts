@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { TokenScope } from './states';
+import {
+  Attempt,
+  Job,
+  JobCounts,
+  JobListQuery,
+  JobPage,
+  JobSubmit,
+  Project,
+  ProjectCreate,
+  LIMITS,
+  ParamValue,
+} from './schemas/jobs';
+import {
+  ClaimRequest,
+  ClaimedJob,
+  FinishRequest,
+  Heartbeat,
+  HeartbeatReply,
+  LogChunk,
+  MetricPoint,
+  Worker,
+  WorkerRegister,
+} from './schemas/workers';
+import { Explanation } from './schemas/explain';
+import { QueueEvent } from './schemas/events';
+import { CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
+
+/**
+ * The REST route table: the one source for the server's routes, the typed client,
+ * the OpenAPI document and the auth tests that enumerate every route.
+ */
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** fastify-style path, e.g. `/api/v1/jobs/:id`. */
+  path: string;
+  summary: string;
+  /** Scopes allowed; admin is always allowed. Empty: no token needed (health only). */
+  scopes: TokenScope[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response: z.ZodType;
+  /** Set for routes that return raw bytes instead of JSON. */
+  raw?: boolean;
+}
+
+const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const WorkerParams = z.strictObject({ id: z.string().min(1).max(200) });
+const AttemptParams = z.strictObject({ id: z.coerce.number().int().positive(), attempt: z.coerce.number().int().positive() });
+const NameParams = z.strictObject({ name: z.string().min(1).max(200) });
+const Ok = z.object({ ok: z.literal(true) });
+
+/** Template sweep: `{name}` placeholders in an argv template, expanded as grid (product) or zip. */
+export const SweepRequest = JobSubmit.omit({ command: true, params: true, ref: true }).extend({
+  /** argv template; each `{param}` inside an argument is replaced by the value, never re-split by a shell. */
+  template: z.array(z.string().max(LIMITS.argLength)).min(1, 'template must not be empty'),
+  params: z.record(z.string().min(1).max(200), z.array(ParamValue).min(1).max(100_000)),
+  mode: z.enum(['grid', 'zip']).default('grid'),
+  dry_run: z.boolean().default(false),
+});
+export type SweepRequest = z.input<typeof SweepRequest>;
+export const SweepResponse = z.object({ count: z.number().int(), jobs: z.array(Job), preview: z.array(z.array(z.string())) });
+
+export const BatchRequest = z.strictObject({ jobs: z.array(z.unknown()).min(1).max(LIMITS.batchSize) });
+export const LogQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0),
+  length: z.coerce.number().int().min(1).max(16 * 1024 * 1024).optional(),
+});
+export const MetricsRequest = z.strictObject({ attempt: z.number().int().min(1), points: z.array(MetricPoint).min(1).max(10_000) });
+export const MetricRowSchema = z.object({ attempt: z.number(), step: z.number().nullable(), name: z.string(), value: z.number(), at: z.number() });
+export const EventsQuery = z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
+export const GpuQuery = z.strictObject({ since: z.coerce.number().min(0).optional() });
+export const GpuHistoryPointSchema = z.object({
+  index: z.number(), at: z.number(), utilization_pct: z.number().nullable(), memory_used_mb: z.number().nullable(),
+  memory_total_mb: z.number().nullable(), temperature_c: z.number().nullable(), power_w: z.number().nullable(),
+});
+export const Health = z.object({ ok: z.boolean(), version: z.string() });
+
+const ALL: TokenScope[] = ['admin', 'read'];
+
+export const ROUTES = {
+  health: { method: 'GET', path: '/api/v1/health', summary: 'Liveness; the one route without a token', scopes: [], response: Health },
+
+  listProjects: { method: 'GET', path: '/api/v1/projects', summary: 'List projects', scopes: ALL, response: z.array(Project) },
+  createProject: { method: 'POST', path: '/api/v1/projects', summary: 'Create a project', scopes: ['admin'], body: ProjectCreate, response: Project },
+  clearProject: { method: 'POST', path: '/api/v1/projects/:name/clear', summary: "Remove a project's waiting, queued and blocked jobs", scopes: ['admin'], params: NameParams, response: z.object({ removed: z.number().int() }) },
+
+  submitJob: { method: 'POST', path: '/api/v1/jobs', summary: 'Submit one job', scopes: ['admin'], body: JobSubmit, response: Job },
+  submitBatch: { method: 'POST', path: '/api/v1/jobs/batch', summary: 'Submit jobs in one transaction', scopes: ['admin'], body: BatchRequest, response: z.object({ jobs: z.array(Job) }) },
+  sweep: { method: 'POST', path: '/api/v1/jobs/sweep', summary: 'Expand a template over parameters and submit the jobs', scopes: ['admin'], body: SweepRequest, response: SweepResponse },
+  listJobs: { method: 'GET', path: '/api/v1/jobs', summary: 'List jobs with filters and keyset pagination', scopes: ALL, query: JobListQuery, response: JobPage },
+  countJobs: { method: 'GET', path: '/api/v1/jobs/counts', summary: 'Count jobs per state', scopes: ALL, query: JobListQuery.pick({ project: true, tag: true, text: true, worker_id: true }), response: JobCounts },
+  getJob: { method: 'GET', path: '/api/v1/jobs/:id', summary: 'Get one job', scopes: ['admin', 'read', 'job'], params: IdParams, response: Job },
+  explainJob: { method: 'GET', path: '/api/v1/jobs/:id/explain', summary: 'Why a job is not running', scopes: ALL, params: IdParams, response: Explanation },
+  jobDependents: { method: 'GET', path: '/api/v1/jobs/:id/dependents', summary: 'Jobs that depend on this one', scopes: ALL, params: IdParams, response: z.array(Job) },
+  cancelJob: { method: 'POST', path: '/api/v1/jobs/:id/cancel', summary: 'Cancel a job', scopes: ['admin'], params: IdParams, response: Job },
+  retryJob: { method: 'POST', path: '/api/v1/jobs/:id/retry', summary: 'Retry a failed, cancelled or blocked job', scopes: ['admin'], params: IdParams, response: Job },
+  setPriority: { method: 'PATCH', path: '/api/v1/jobs/:id', summary: "Change a job's priority", scopes: ['admin'], params: IdParams, body: z.strictObject({ priority: z.number().int().min(-LIMITS.priority).max(LIMITS.priority) }), response: Job },
+  removeJob: { method: 'DELETE', path: '/api/v1/jobs/:id', summary: 'Remove a job that is not running', scopes: ['admin'], params: IdParams, response: Ok },
+  listAttempts: { method: 'GET', path: '/api/v1/jobs/:id/attempts', summary: "A job's attempts", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(Attempt) },
+  readLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log', summary: 'Read a range of an attempt log (raw bytes; X-Log-Size, X-Next-Offset, X-Log-Complete headers)', scopes: ['admin', 'read', 'job'], params: AttemptParams, query: LogQuery, response: z.string(), raw: true },
+  downloadLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log/download', summary: 'Download a whole attempt log as a file', scopes: ['admin', 'read', 'job'], params: AttemptParams, response: z.string(), raw: true },
+  appendLog: { method: 'POST', path: '/api/v1/jobs/:id/logs', summary: 'Append a log chunk (agents)', scopes: ['worker'], params: IdParams, body: LogChunk, response: z.object({ accepted: z.boolean(), next_seq: z.number().int() }) },
+  finishJob: { method: 'POST', path: '/api/v1/jobs/:id/finish', summary: 'Report how an attempt ended (agents; idempotent)', scopes: ['worker'], params: IdParams, body: FinishRequest, response: Job },
+  recordMetrics: { method: 'POST', path: '/api/v1/jobs/:id/metrics', summary: 'Record metric points', scopes: ['worker', 'job'], params: IdParams, body: MetricsRequest, response: z.object({ recorded: z.number().int() }) },
+  listMetrics: { method: 'GET', path: '/api/v1/jobs/:id/metrics', summary: "A job's metric points", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(MetricRowSchema) },
+
+  registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker (agents)', scopes: ['worker'], body: WorkerRegister, response: Worker },
+  listWorkers: { method: 'GET', path: '/api/v1/workers', summary: 'List workers', scopes: ALL, response: z.array(Worker) },
+  getWorker: { method: 'GET', path: '/api/v1/workers/:id', summary: 'Get one worker', scopes: ALL, params: WorkerParams, response: Worker },
+  heartbeat: { method: 'POST', path: '/api/v1/workers/:id/heartbeat', summary: 'Heartbeat with free resources and GPU samples (agents)', scopes: ['worker'], params: WorkerParams, body: Heartbeat, response: HeartbeatReply },
+  claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], params: WorkerParams, body: ClaimRequest, response: z.object({ jobs: z.array(ClaimedJob) }) },
+  setWorkerState: { method: 'PATCH', path: '/api/v1/workers/:id', summary: 'Drain or resume a worker', scopes: ['admin'], params: WorkerParams, body: z.strictObject({ state: z.enum(['online', 'draining']) }), response: Worker },
+  deregisterWorker: { method: 'DELETE', path: '/api/v1/workers/:id', summary: 'A worker says goodbye; its running attempts are lost', scopes: ['admin', 'worker'], params: WorkerParams, response: Ok },
+  gpuHistory: { method: 'GET', path: '/api/v1/workers/:id/gpus', summary: "A worker's GPU history (downsampled)", scopes: ALL, params: WorkerParams, query: GpuQuery, response: z.array(GpuHistoryPointSchema) },
+  gpus: { method: 'GET', path: '/api/v1/gpus', summary: 'Latest sample of every GPU with the jobs on it', scopes: ALL, response: z.array(GpuHistoryPointSchema.extend({ worker_id: z.string(), jobs: z.array(z.number()) })) },
+
+  listTokens: { method: 'GET', path: '/api/v1/tokens', summary: 'List tokens (never the secrets)', scopes: ['admin'], response: z.array(TokenRecord) },
+  createToken: { method: 'POST', path: '/api/v1/tokens', summary: 'Create a token; the secret is shown once', scopes: ['admin'], body: TokenCreate, response: CreatedToken },
+  revokeToken: { method: 'DELETE', path: '/api/v1/tokens/:id', summary: 'Revoke a token', scopes: ['admin'], params: IdParams, response: TokenRecord },
+
+  events: { method: 'GET', path: '/api/v1/events', summary: 'Events after an id (the WebSocket pushes the same)', scopes: ALL, query: EventsQuery, response: z.array(QueueEvent) },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteName = keyof typeof ROUTES;

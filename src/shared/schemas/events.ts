@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const EventType = z.enum([
+  'job.submitted',
+  'job.queued',
+  'job.claimed',
+  'job.succeeded',
+  'job.failed',
+  'job.requeued',
+  'job.cancelled',
+  'job.blocked',
+  'job.unblocked',
+  'job.retried',
+  'job.removed',
+  'job.priority',
+  'worker.registered',
+  'worker.state',
+  'attempt.lost',
+]);
+export type EventType = z.infer<typeof EventType>;
+
+/** One row of the append-only event log; `id` orders events and lets clients resume. */
+export const QueueEvent = z.object({
+  id: z.number().int(),
+  at: z.number(),
+  type: EventType,
+  job_id: z.number().int().nullable(),
+  worker_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type QueueEvent = z.infer<typeof QueueEvent>;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { JobState } from '../states';
+
+const JobRef = z.object({ id: z.number().int(), name: z.string(), state: JobState });
+
+/** Structured reasons a job is not running; `message` says the same in words. */
+export const Reason = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('not_pending'), message: z.string(), state: JobState }),
+  z.object({ code: z.literal('waiting_on_dependencies'), message: z.string(), jobs: z.array(JobRef) }),
+  z.object({ code: z.literal('blocked_by'), message: z.string(), job: JobRef.nullable() }),
+  z.object({ code: z.literal('no_online_workers'), message: z.string() }),
+  z.object({ code: z.literal('no_worker_with_tags'), message: z.string(), tags: z.array(z.string()) }),
+  z.object({
+    code: z.literal('no_worker_large_enough'),
+    message: z.string(),
+    resource: z.enum(['cpus', 'memory_mb', 'gpus', 'gpu_memory_mb', 'gpu_models']),
+    needed: z.union([z.number(), z.array(z.string())]),
+    largest: z.union([z.number(), z.array(z.string())]),
+  }),
+  z.object({
+    code: z.literal('insufficient_free_resources'),
+    message: z.string(),
+    resource: z.enum(['cpus', 'memory_mb', 'gpus', 'gpu_memory_mb']),
+    needed: z.number(),
+    largest_free: z.number(),
+  }),
+  z.object({ code: z.literal('jobs_ahead'), message: z.string(), count: z.number().int() }),
+  z.object({ code: z.literal('worker_fits_but_busy'), message: z.string(), workers: z.array(z.string()) }),
+  z.object({ code: z.literal('ready'), message: z.string(), workers: z.array(z.string()) }),
+]);
+export type Reason = z.infer<typeof Reason>;
+
+export const Explanation = z.object({
+  job_id: z.number().int(),
+  state: JobState,
+  summary: z.string(),
+  reasons: z.array(Reason),
+});
+export type Explanation = z.infer<typeof Explanation>;

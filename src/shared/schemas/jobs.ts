@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { AttemptOutcome, JobState } from '../states';
+
+/** Limits that keep a typo (or a hostile client) from storing absurd values. */
+export const LIMITS = {
+  cpus: 4096,
+  gpus: 64,
+  memoryMb: 64 * 1024 * 1024,
+  gpuMemoryMb: 1024 * 1024,
+  priority: 1_000_000,
+  maxAttempts: 100,
+  timeoutS: 90 * 24 * 3600,
+  argvItems: 4096,
+  argLength: 64 * 1024,
+  nameLength: 500,
+  tags: 64,
+  tagLength: 100,
+  envEntries: 1000,
+  dependencies: 10_000,
+  batchSize: 100_000,
+} as const;
+
+const Tag = z.string().min(1).max(LIMITS.tagLength).regex(/^[\w.:@/+-]+$/, 'tags are letters, digits and . _ : @ / + -');
+
+export const Requirements = z.strictObject({
+  cpus: z.number().min(0).max(LIMITS.cpus).default(1),
+  gpus: z.number().int().min(0).max(LIMITS.gpus).default(0),
+  memory_mb: z.number().int().min(0).max(LIMITS.memoryMb).default(0),
+  /** Per GPU. Absent: the job takes whole GPUs. Present: it may share a GPU while declared memory fits. */
+  gpu_memory_mb: z.number().int().min(1).max(LIMITS.gpuMemoryMb).nullable().default(null),
+  /** Substrings matched case-insensitively against the GPU model name; empty means any model. */
+  gpu_models: z.array(z.string().min(1).max(200)).max(32).default([]),
+  tags: z.array(Tag).max(LIMITS.tags).default([]),
+});
+export type Requirements = z.infer<typeof Requirements>;
+export type RequirementsInput = z.input<typeof Requirements>;
+
+const Arg = z.string().max(LIMITS.argLength);
+/** argv array (exec'd directly) or a shell string run by `sh -c` on purpose. */
+export const Command = z.union([
+  z.array(Arg).min(1, 'command must not be empty').max(LIMITS.argvItems),
+  z.strictObject({ shell: z.string().min(1, 'command must not be empty').max(LIMITS.argLength) }),
+]);
+export type Command = z.infer<typeof Command>;
+
+export const ParamValue = z.union([z.string().max(LIMITS.argLength), z.number(), z.boolean()]);
+export type ParamValue = z.infer<typeof ParamValue>;
+
+const EnvName = z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _');
+
+/** A dependency is an existing job id, or `{ref}` naming another job of the same batch. */
+export const DependencyRef = z.union([z.number().int().positive(), z.strictObject({ ref: z.string().min(1).max(200) })]);
+export type DependencyRef = z.infer<typeof DependencyRef>;
+
+export const JobSubmit = z.strictObject({
+  project: z.string().min(1).max(200).default('default'),
+  /** Client-side key so other jobs of the same batch can depend on this one. */
+  ref: z.string().min(1).max(200).optional(),
+  name: z.string().min(1).max(LIMITS.nameLength).optional(),
+  command: Command,
+  cwd: z.string().max(4096).nullable().default(null),
+  env: z.record(EnvName, z.string().max(LIMITS.argLength)).default({})
+    .refine((e) => Object.keys(e).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} environment entries`),
+  params: z.record(z.string().max(200), ParamValue).default({}),
+  priority: z.number().int().min(-LIMITS.priority).max(LIMITS.priority).default(0),
+  requirements: Requirements.default(Requirements.parse({})),
+  depends_on: z.array(DependencyRef).max(LIMITS.dependencies).default([]),
+  max_attempts: z.number().int().min(1).max(LIMITS.maxAttempts).default(1),
+  timeout_s: z.number().int().min(1).max(LIMITS.timeoutS).nullable().default(null),
+});
+export type JobSubmit = z.infer<typeof JobSubmit>;
+export type JobSubmitInput = z.input<typeof JobSubmit>;
+
+export const Job = z.object({
+  id: z.number().int(),
+  project: z.string(),
+  name: z.string(),
+  command: Command,
+  cwd: z.string().nullable(),
+  env: z.record(z.string(), z.string()),
+  params: z.record(z.string(), ParamValue),
+  priority: z.number().int(),
+  requirements: Requirements,
+  depends_on: z.array(z.number().int()),
+  max_attempts: z.number().int(),
+  timeout_s: z.number().int().nullable(),
+  state: JobState,
+  attempt: z.number().int(),
+  worker_id: z.string().nullable(),
+  exit_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+  created_at: z.number(),
+  started_at: z.number().nullable(),
+  finished_at: z.number().nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const Attempt = z.object({
+  job_id: z.number().int(),
+  attempt: z.number().int(),
+  worker_id: z.string(),
+  started_at: z.number(),
+  finished_at: z.number().nullable(),
+  lease_expires_at: z.number().nullable(),
+  outcome: AttemptOutcome.nullable(),
+  exit_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+  gpus: z.array(z.object({ index: z.number().int(), memory_mb: z.number().nullable() })),
+  cpus: z.number(),
+  memory_mb: z.number(),
+  log_bytes: z.number().int(),
+  gpu_memory_used_mb: z.number().nullable(),
+});
+export type Attempt = z.infer<typeof Attempt>;
+
+export const JobSort = z.enum(['priority', 'id', '-id']);
+export type JobSort = z.infer<typeof JobSort>;
+
+export const JobFilter = z.strictObject({
+  project: z.string().max(200).optional(),
+  state: z.union([JobState, z.array(JobState)]).optional(),
+  tag: z.string().max(LIMITS.tagLength).optional(),
+  /** Case-insensitive substring of the name or the command. */
+  text: z.string().max(500).optional(),
+  worker_id: z.string().max(200).optional(),
+});
+export type JobFilter = z.infer<typeof JobFilter>;
+
+export const JobListQuery = JobFilter.extend({
+  /** `-id` (newest first, the default), `id`, or `priority` (the order claims take). */
+  sort: JobSort.default('-id'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Opaque cursor from the previous page's `next_cursor`. */
+  cursor: z.string().max(200).optional(),
+});
+export type JobListQuery = z.input<typeof JobListQuery>;
+
+export const JobPage = z.object({ jobs: z.array(Job), next_cursor: z.string().nullable() });
+export type JobPage = z.infer<typeof JobPage>;
+
+export const JobCounts = z.object({ total: z.number().int() }).extend(
+  Object.fromEntries(JobState.options.map((s) => [s, z.number().int()])) as Record<JobState, z.ZodNumber>,
+);
+export type JobCounts = z.infer<typeof JobCounts>;
+
+export const Project = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  created_at: z.number(),
+});
+export type Project = z.infer<typeof Project>;
+
+export const ProjectCreate = z.strictObject({
+  name: z.string().min(1).max(200).regex(/^[\w.-]+$/, 'project names are letters, digits and . _ -'),
+  description: z.string().max(10_000).default(''),
+});
+export type ProjectCreateInput = z.input<typeof ProjectCreate>;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { WorkerState } from '../states';
+import { Job } from './jobs';
+
+/** One GPU as a worker reports it (from nvidia-smi). */
+export const GpuDevice = z.strictObject({
+  index: z.number().int().min(0).max(1024),
+  uuid: z.string().max(200).nullable().default(null),
+  model: z.string().max(200),
+  memory_total_mb: z.number().min(0),
+  /** Free memory as the driver sees it; null where unknown ([N/A], MIG parents). */
+  memory_free_mb: z.number().min(0).nullable().default(null),
+});
+export type GpuDevice = z.infer<typeof GpuDevice>;
+
+export const WorkerRegister = z.strictObject({
+  name: z.string().min(1).max(200),
+  hostname: z.string().max(255).default(''),
+  cpus: z.number().min(0).max(100_000),
+  memory_mb: z.number().int().min(0),
+  gpus: z.array(GpuDevice).max(1024).default([]),
+  tags: z.array(z.string().min(1).max(100)).max(64).default([]),
+  version: z.string().max(100).default(''),
+  /** Present when an agent re-registers after a restart: running attempts it still holds. */
+  running: z.array(z.strictObject({ job_id: z.number().int(), attempt: z.number().int() })).default([]),
+});
+export type WorkerRegister = z.input<typeof WorkerRegister>;
+
+/** Resources a worker has free right now, in its own view. */
+export const FreeResources = z.strictObject({
+  cpus: z.number().min(0).optional(),
+  memory_mb: z.number().min(0).optional(),
+  gpus: z.array(z.strictObject({ index: z.number().int(), memory_free_mb: z.number().min(0).nullable() })).optional(),
+});
+export type FreeResources = z.infer<typeof FreeResources>;
+
+/** One nvidia-smi sample of one GPU. Null where the driver says [N/A]. */
+export const GpuSample = z.strictObject({
+  index: z.number().int().min(0),
+  uuid: z.string().max(200).nullable().default(null),
+  model: z.string().max(200).default(''),
+  utilization_pct: z.number().nullable(),
+  memory_used_mb: z.number().nullable(),
+  memory_total_mb: z.number().nullable(),
+  temperature_c: z.number().nullable(),
+  power_w: z.number().nullable(),
+  power_limit_w: z.number().nullable().default(null),
+});
+export type GpuSample = z.infer<typeof GpuSample>;
+export type GpuSampleInput = z.input<typeof GpuSample>;
+
+/** GPU memory a job's processes hold, attributed by the agent from `--query-compute-apps`. */
+export const JobGpuUsage = z.strictObject({
+  job_id: z.number().int(),
+  attempt: z.number().int(),
+  gpu_index: z.number().int(),
+  memory_used_mb: z.number().min(0),
+});
+export type JobGpuUsage = z.infer<typeof JobGpuUsage>;
+
+export const Heartbeat = z.strictObject({
+  free: FreeResources.optional(),
+  gpu_samples: z.array(GpuSample).max(1024).default([]),
+  job_gpu_usage: z.array(JobGpuUsage).max(10_000).default([]),
+});
+export type Heartbeat = z.input<typeof Heartbeat>;
+
+export const HeartbeatReply = z.object({
+  /** Attempts this worker runs that must stop (cancelled, or no longer this worker's). */
+  cancel: z.array(z.object({ job_id: z.number().int(), attempt: z.number().int() })),
+  lease_ttl_s: z.number(),
+  state: WorkerState,
+});
+export type HeartbeatReply = z.infer<typeof HeartbeatReply>;
+
+export const ClaimRequest = z.strictObject({
+  max: z.number().int().min(1).max(1000).default(1),
+  free: FreeResources.optional(),
+  /** Long-poll: wait up to this long for a job when none is ready. */
+  wait_ms: z.number().int().min(0).max(60_000).default(0),
+});
+export type ClaimRequest = z.input<typeof ClaimRequest>;
+
+export const ClaimedJob = z.object({
+  job: Job,
+  attempt: z.number().int(),
+  gpus: z.array(z.object({ index: z.number().int(), memory_mb: z.number().nullable() })),
+  /** Comma-separated GPU indices for CUDA_VISIBLE_DEVICES; empty when the job has no GPU. */
+  cuda_visible_devices: z.string(),
+  lease_expires_at: z.number(),
+  /** Job-scoped token (filled in by the server; the core leaves it empty). */
+  token: z.string(),
+});
+export type ClaimedJob = z.infer<typeof ClaimedJob>;
+
+export const Worker = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostname: z.string(),
+  cpus: z.number(),
+  memory_mb: z.number(),
+  gpus: z.array(GpuDevice),
+  tags: z.array(z.string()),
+  version: z.string(),
+  state: WorkerState,
+  registered_at: z.number(),
+  last_seen_at: z.number(),
+  running: z.number().int(),
+});
+export type Worker = z.infer<typeof Worker>;
+
+export const FinishRequest = z.strictObject({
+  attempt: z.number().int().min(1),
+  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'timed_out']),
+  exit_code: z.number().int().nullable().default(null),
+  error: z.string().max(10_000).nullable().default(null),
+});
+export type FinishRequest = z.input<typeof FinishRequest>;
+
+export const LogChunk = z.strictObject({
+  attempt: z.number().int().min(1),
+  /** 0-based, consecutive per attempt; a repeated seq is ignored so retries are safe. */
+  seq: z.number().int().min(0),
+  stream: z.enum(['stdout', 'stderr']).default('stdout'),
+  /** base64 so bytes (ANSI, \r, invalid UTF-8) survive JSON unchanged. */
+  data_b64: z.string().max(8 * 1024 * 1024),
+});
+export type LogChunk = z.input<typeof LogChunk>;
+
+export const MetricPoint = z.strictObject({
+  step: z.number().int().min(0).nullable().default(null),
+  name: z.string().min(1).max(200),
+  value: z.number(),
+  at: z.number().optional(),
+});
+export type MetricPoint = z.input<typeof MetricPoint>;

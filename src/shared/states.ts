@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of job states; the migration mirrors it with a CHECK.
+ * - waiting:   submitted with dependencies not yet succeeded; moved to queued by finishAttempt of the last dependency.
+ * - queued:    ready to run; moved to running only by claimJobs.
+ * - running:   held by one attempt on one worker; left by finishAttempt, expireLeases or cancelJob.
+ * - succeeded: final; an attempt exited 0.
+ * - failed:    final; attempts spent. retryJob moves it back to queued/waiting.
+ * - cancelled: final; by cancelJob. retryJob moves it back.
+ * - blocked:   final until a retry; a dependency failed or was cancelled (blockDependents).
+ */
+export const JobState = z.enum(['waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'blocked']);
+export type JobState = z.infer<typeof JobState>;
+export const JOB_STATES = JobState.options;
+
+export const FINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'blocked'];
+export const PENDING_STATES: readonly JobState[] = ['waiting', 'queued', 'blocked'];
+export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'blocked'];
+
+/** How one attempt ended. */
+export const AttemptOutcome = z.enum(['succeeded', 'failed', 'lost', 'cancelled', 'timed_out']);
+export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
+
+export const WorkerState = z.enum(['online', 'draining', 'offline']);
+export type WorkerState = z.infer<typeof WorkerState>;
+
+export const TokenScope = z.enum(['admin', 'worker', 'job', 'read']);
+export type TokenScope = z.infer<typeof TokenScope>;
