@@ -1,0 +1,75 @@
+import type { Db, Statement } from './store/database';
+import type { EventType, QueueEvent } from '../shared';
+import type { EventListener } from './api';
+
+export interface CoreSettings {
+  leaseTtlMs: number;
+  restartGraceMs: number;
+  workerTimeoutMs: number;
+  reserveAfterMs: number;
+  /** How many queued jobs one claim looks at before giving up; keeps a claim cheap on a huge queue of misfits. */
+  claimScanLimit: number;
+}
+
+/**
+ * What every core module works with: the database, a clock, settings, and the event log.
+ * Modules take it as a parameter so the coordinator is the only place that wires them.
+ */
+export class CoreContext {
+  private readonly statements = new Map<string, Statement>();
+  private readonly listeners = new Set<EventListener>();
+  private pending: QueueEvent[] = [];
+  private depth = 0;
+
+  constructor(
+    readonly db: Db,
+    readonly dataDir: string,
+    readonly now: () => number,
+    readonly settings: CoreSettings,
+  ) {}
+
+  /** A prepared statement, compiled once per SQL text. */
+  sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, so two processes
+   * claiming from one file serialize instead of failing on upgrade), then publishes its events.
+   */
+  tx<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.depth++;
+    let result: T;
+    try {
+      result = this.db.transaction(fn).immediate();
+    } catch (error) {
+      this.pending = [];
+      throw error;
+    } finally {
+      this.depth--;
+    }
+    const events = this.pending;
+    this.pending = [];
+    for (const event of events) for (const listener of this.listeners) listener(event);
+    return result;
+  }
+
+  /** Appends an event row; only call inside `tx`, next to the state change it records. */
+  emit(type: EventType, jobId: number | null, workerId: string | null, data: Record<string, unknown> = {}): void {
+    const at = this.now();
+    const json = JSON.stringify(data);
+    const info = this.sql('INSERT INTO events (at, type, job_id, worker_id, data) VALUES (?, ?, ?, ?, ?)').run(at, type, jobId, workerId, json);
+    if (this.listeners.size > 0) this.pending.push({ id: Number(info.lastInsertRowid), at, type, job_id: jobId, worker_id: workerId, data });
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

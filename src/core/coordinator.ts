@@ -1,0 +1,129 @@
+import type { Coordinator, CoordinatorOptions } from './api';
+import { CoreContext } from './context';
+import { openDatabase } from './store/database';
+import { toAttempt, type AttemptRow } from './store/rows';
+import { submitJobs } from './queue/transitions/submitJobs';
+import { claimJobs } from './queue/transitions/claimJobs';
+import { finishAttempt } from './queue/transitions/finishAttempt';
+import { cancelJob } from './queue/transitions/cancelJob';
+import { retryJob } from './queue/transitions/retryJob';
+import { changePriority } from './queue/transitions/changePriority';
+import { clearPending, removeJob } from './queue/transitions/removeJobs';
+import { expireLeases } from './queue/transitions/expireLeases';
+import { getJob, requireJobRow } from './queue/jobRows';
+import { countJobs, listJobs } from './queue/listJobs';
+import { explainJob } from './scheduler/explain';
+import { createProject, getProject, listProjects } from './projects';
+import { heartbeat, markWorkerOffline, registerWorker, setWorkerState } from './workers/registerWorker';
+import { requireWorkerRow, toWorker, type WorkerRow } from './workers/workerRows';
+import { appendLog, logPath, readLog } from './logs/logFiles';
+import { listMetrics, recordMetrics } from './telemetry/metrics';
+import { gpuHistory, latestGpuSamples, recordGpuSamples } from './telemetry/gpuHistory';
+import { createToken, listTokens, revokeToken, verifyToken } from './tokens/tokenStore';
+import { JOB_SELECT, toJob, type JobRow } from './store/rows';
+import type { QueueEvent } from '../shared';
+
+export const DEFAULTS = {
+  leaseTtlMs: 30_000,
+  restartGraceMs: 60_000,
+  workerTimeoutMs: 45_000,
+  reserveAfterMs: 10 * 60_000,
+  claimScanLimit: 2_000,
+  sweepIntervalMs: 2_000,
+};
+
+/** Opens the data dir's queue and returns the core API. Call `close()` to release the database. */
+export function createCoordinator(options: CoordinatorOptions): Coordinator {
+  const db = openDatabase(options.dataDir);
+  const ctx = new CoreContext(db, options.dataDir, options.now ?? Date.now, {
+    leaseTtlMs: options.leaseTtlMs ?? DEFAULTS.leaseTtlMs,
+    restartGraceMs: options.restartGraceMs ?? DEFAULTS.restartGraceMs,
+    workerTimeoutMs: options.workerTimeoutMs ?? DEFAULTS.workerTimeoutMs,
+    reserveAfterMs: options.reserveAfterMs ?? DEFAULTS.reserveAfterMs,
+    claimScanLimit: DEFAULTS.claimScanLimit,
+  });
+
+  // Time while no coordinator ran (laptop asleep, crash) must not count against leases or workers.
+  ctx.tx(() => {
+    const now = ctx.now();
+    ctx.sql('UPDATE attempts SET lease_expires_at = MAX(lease_expires_at, ?) WHERE finished_at IS NULL').run(now + ctx.settings.restartGraceMs);
+    ctx.sql("UPDATE workers SET last_seen_at = MAX(last_seen_at, ?) WHERE state <> 'offline'").run(now - ctx.settings.workerTimeoutMs + ctx.settings.restartGraceMs);
+  });
+
+  const sweep = (): number =>
+    ctx.tx(() => {
+      const lost = expireLeases(ctx);
+      const stale = ctx.sql("SELECT id FROM workers WHERE state <> 'offline' AND last_seen_at < ?").all(ctx.now() - ctx.settings.workerTimeoutMs) as Array<{ id: string }>;
+      for (const w of stale) markWorkerOffline(ctx, w.id, 'no heartbeat');
+      return lost;
+    });
+
+  const interval = options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs;
+  const timer = interval === null ? null : setInterval(sweep, interval);
+  timer?.unref();
+
+  return {
+    dataDir: options.dataDir,
+    createProject: (input) => createProject(ctx, input),
+    listProjects: () => listProjects(ctx),
+    getProject: (name) => getProject(ctx, name),
+
+    submit: (spec) => submitJobs(ctx, [spec], false)[0],
+    submitBatch: (specs) => submitJobs(ctx, specs, true),
+    getJob: (id) => getJob(ctx, id),
+    listJobs: (query) => listJobs(ctx, query),
+    countJobs: (filter) => countJobs(ctx, filter),
+    cancel: (id, reason) => cancelJob(ctx, id, reason),
+    retry: (id) => retryJob(ctx, id),
+    remove: (id) => removeJob(ctx, id),
+    clearPending: (project) => clearPending(ctx, project),
+    setPriority: (id, priority) => changePriority(ctx, id, priority),
+    explain: (id) => explainJob(ctx, id),
+    dependents: (id) => {
+      requireJobRow(ctx, id);
+      return (ctx.sql(`${JOB_SELECT} WHERE jobs.id IN (SELECT job_id FROM job_deps WHERE depends_on = ?) ORDER BY jobs.id`).all(id) as JobRow[]).map(toJob);
+    },
+    listAttempts: (jobId) => {
+      requireJobRow(ctx, jobId);
+      return (ctx.sql('SELECT * FROM attempts WHERE job_id = ? ORDER BY attempt').all(jobId) as AttemptRow[]).map(toAttempt);
+    },
+
+    registerWorker: (info) => registerWorker(ctx, info),
+    heartbeat: (workerId, beat) => heartbeat(ctx, workerId, beat ?? {}),
+    claim: (workerId, claimOptions = {}) => claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free),
+    finish: (jobId, request) => finishAttempt(ctx, jobId, request),
+    setWorkerState: (workerId, state) => setWorkerState(ctx, workerId, state),
+    deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped'),
+    getWorker: (id) => toWorker(ctx, requireWorkerRow(ctx, id)),
+    listWorkers: () => (ctx.sql("SELECT * FROM workers ORDER BY state = 'offline', name").all() as WorkerRow[]).map((row) => toWorker(ctx, row)),
+    sweep,
+
+    appendLog: (jobId, attempt, seq, data) => appendLog(ctx, jobId, attempt, seq, data),
+    readLog: (jobId, attempt, offset, length) => readLog(ctx, jobId, attempt, offset, length),
+    logPath: (jobId, attempt) => logPath(ctx.dataDir, jobId, attempt),
+
+    recordMetrics: (jobId, attempt, points) => recordMetrics(ctx, jobId, attempt, points),
+    listMetrics: (jobId) => listMetrics(ctx, jobId),
+
+    recordGpuSamples: (workerId, samples) => recordGpuSamples(ctx, workerId, samples),
+    gpuHistory: (workerId, sinceMs) => gpuHistory(ctx, workerId, sinceMs),
+    latestGpuSamples: () => latestGpuSamples(ctx),
+
+    createToken: (input) => createToken(ctx, input),
+    verifyToken: (secret) => verifyToken(ctx, secret),
+    listTokens: () => listTokens(ctx),
+    revokeToken: (id) => revokeToken(ctx, id),
+
+    eventsSince: (afterId, limit = 1000) =>
+      (ctx.sql('SELECT id, at, type, job_id, worker_id, data FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Array<QueueEvent & { data: string }>).map(
+        (e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> }),
+      ),
+    lastEventId: () => (ctx.sql('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id,
+    subscribe: (listener) => ctx.subscribe(listener),
+
+    close: () => {
+      if (timer) clearInterval(timer);
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createCoordinator, DEFAULTS } from './coordinator';
+export type * from './api';

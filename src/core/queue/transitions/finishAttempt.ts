@@ -1,0 +1,51 @@
+/**
+ * finishAttempt — a worker reports how an attempt ended.
+ * Guards: the attempt exists and is the job's current one. Idempotent: repeating the report of a
+ * finished attempt returns the job unchanged. A stale attempt (lost and requeued, or superseded)
+ * gets a ConflictError (HTTP 409) so the agent drops it.
+ * Out: succeeded → succeeded and release dependents; failed/timed_out → queued while attempts
+ * remain, else failed and block dependents; cancelled → cancelled. A job cancelled while running
+ * only has its attempt closed.
+ * Events: job.succeeded | job.requeued | job.failed | job.cancelled (+ job.queued / job.blocked of dependents).
+ */
+import { ConflictError, FinishRequest, NotFoundError, parseOrThrow, type Job } from '../../../shared';
+import type { CoreContext } from '../../context';
+import { blockDependents, releaseDependents } from '../dependencyGraph';
+import { getJob, requireJobRow } from '../jobRows';
+
+export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): Job {
+  const report = parseOrThrow(FinishRequest, input);
+  return ctx.tx(() => {
+    const job = requireJobRow(ctx, jobId);
+    const attempt = ctx.sql('SELECT outcome, finished_at FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
+      | { outcome: string | null; finished_at: number | null }
+      | undefined;
+    if (!attempt) throw new NotFoundError(`job ${jobId} has no attempt ${report.attempt}`, 'attempt');
+    if (attempt.finished_at !== null) {
+      if (attempt.outcome === 'lost') throw new ConflictError(`attempt ${report.attempt} of job ${jobId} was lost (its lease expired) and is stale`, 'attempt');
+      return getJob(ctx, jobId);
+    }
+    const now = ctx.now();
+    const error = report.error ?? (report.outcome === 'succeeded' ? null : report.outcome === 'timed_out' ? `timed out after ${job.timeout_s}s` : `exited with code ${report.exit_code}`);
+    ctx.sql('UPDATE attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?')
+      .run(now, report.outcome, report.exit_code, error, jobId, report.attempt);
+    if (job.state !== 'running' || job.attempt !== report.attempt) return getJob(ctx, jobId);
+    if (report.outcome === 'succeeded') {
+      ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ?").run(now, report.exit_code, jobId);
+      ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
+      releaseDependents(ctx, jobId);
+    } else if (report.outcome === 'cancelled') {
+      ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+      ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });
+      blockDependents(ctx, jobId);
+    } else if (job.attempt - job.retry_base < job.max_attempts) {
+      ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+      ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
+    } else {
+      ctx.sql("UPDATE jobs SET state = 'failed', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+      ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
+      blockDependents(ctx, jobId);
+    }
+    return getJob(ctx, jobId);
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * retryJob — failed | cancelled | blocked → queued (dependencies succeeded) or waiting (still running).
+ * Grants max_attempts fresh attempts and unblocks blocked dependents, transitively.
+ * Refuses (ConflictError): any other state; a dependency that is itself failed, cancelled or
+ * blocked (retry that one first — the message names it).
+ * Events: job.retried (data.state), job.unblocked per dependent.
+ */
+import { ConflictError, RETRYABLE_STATES, type Job } from '../../../shared';
+import type { CoreContext } from '../../context';
+import { dependencyStates, stateFromDependencies, unblockDependents } from '../dependencyGraph';
+import { getJob, requireJobRow } from '../jobRows';
+
+export function retryJob(ctx: CoreContext, jobId: number): Job {
+  return ctx.tx(() => {
+    const job = requireJobRow(ctx, jobId);
+    if (!RETRYABLE_STATES.includes(job.state)) {
+      throw new ConflictError(`job ${jobId} is ${job.state}; only failed, cancelled or blocked jobs can be retried`, 'state');
+    }
+    const deps = dependencyStates(ctx, jobId);
+    const state = stateFromDependencies(deps.map((d) => d.state));
+    if (state === 'blocked') {
+      const culprit = deps.find((d) => d.state === 'failed' || d.state === 'cancelled' || d.state === 'blocked');
+      throw new ConflictError(`job ${jobId} depends on job ${culprit?.id}, which is ${culprit?.state}; retry that job first`, 'depends_on');
+    }
+    const now = ctx.now();
+    ctx.sql('UPDATE jobs SET state = ?, retry_base = attempt, worker_id = NULL, exit_code = NULL, error = NULL, finished_at = NULL, queued_at = ? WHERE id = ?')
+      .run(state, state === 'queued' ? now : null, jobId);
+    ctx.emit('job.retried', jobId, null, { from: job.state, state });
+    unblockDependents(ctx, jobId);
+    return getJob(ctx, jobId);
+  });
+}

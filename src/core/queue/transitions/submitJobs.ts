@@ -1,0 +1,137 @@
+/**
+ * submitJobs — inserts one job or a batch, all or nothing.
+ * In: JobSubmit inputs; `depends_on` holds existing job ids or `{ref}` names of other batch items.
+ * Refuses (ValidationError/NotFoundError naming the field): bad shapes, unknown projects or
+ * dependencies, duplicate refs, cycles, GPU options without GPUs.
+ * Out: the jobs, each waiting, queued or blocked per its dependencies' states.
+ * Events: job.submitted per job (data.state says where it started).
+ */
+import { JobSubmit, NotFoundError, ValidationError, parseOrThrow, type Job, type JobState } from '../../../shared';
+import type { CoreContext } from '../../context';
+import { stateFromDependencies } from '../dependencyGraph';
+import { getJob } from '../jobRows';
+
+interface Prepared {
+  spec: JobSubmit;
+  field: string;
+  projectId: number;
+  deps: Array<number | string>;
+}
+
+function defaultName(spec: JobSubmit): string {
+  const text = Array.isArray(spec.command) ? spec.command.join(' ') : spec.command.shell;
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function prepare(ctx: CoreContext, inputs: unknown[], batch: boolean): Prepared[] {
+  const projectIds = new Map<string, number>();
+  const refs = new Set<string>();
+  return inputs.map((input, index) => {
+    const field = batch ? `jobs.${index}` : '';
+    const spec = parseOrThrow(JobSubmit, input, field);
+    const at = (name: string) => (field ? `${field}.${name}` : name);
+    const req = spec.requirements;
+    if (req.gpus === 0 && req.gpu_memory_mb !== null) throw new ValidationError(`${at('requirements.gpu_memory_mb')}: needs requirements.gpus of at least 1`, at('requirements.gpu_memory_mb'));
+    if (req.gpus === 0 && req.gpu_models.length > 0) throw new ValidationError(`${at('requirements.gpu_models')}: needs requirements.gpus of at least 1`, at('requirements.gpu_models'));
+    let projectId = projectIds.get(spec.project);
+    if (projectId === undefined) {
+      const row = ctx.sql('SELECT id FROM projects WHERE name = ?').get(spec.project) as { id: number } | undefined;
+      if (!row) throw new NotFoundError(`${at('project')}: project "${spec.project}" does not exist`, at('project'));
+      projectId = row.id;
+      projectIds.set(spec.project, projectId);
+    }
+    if (spec.ref !== undefined) {
+      if (refs.has(spec.ref)) throw new ValidationError(`${at('ref')}: ref "${spec.ref}" is used twice`, at('ref'));
+      refs.add(spec.ref);
+    }
+    const deps = spec.depends_on.map((d) => (typeof d === 'number' ? d : d.ref));
+    if (new Set(deps).size !== deps.length) throw new ValidationError(`${at('depends_on')}: lists a dependency twice`, at('depends_on'));
+    return { spec, field, projectId, deps };
+  });
+}
+
+/** Orders batch items so each comes after the batch items it depends on; throws on a cycle. */
+function topologicalOrder(items: Prepared[]): number[] {
+  const byRef = new Map<string, number>();
+  items.forEach((item, i) => item.spec.ref !== undefined && byRef.set(item.spec.ref, i));
+  const mark = new Array<0 | 1 | 2>(items.length).fill(0);
+  const order: number[] = [];
+  const path: number[] = [];
+  const visit = (start: number) => {
+    // Iterative DFS: a batch may be a 100,000-long chain, deeper than the JS stack.
+    const stack: Array<{ i: number; next: number }> = [{ i: start, next: 0 }];
+    mark[start] = 1;
+    path.push(start);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      const deps = items[frame.i].deps;
+      if (frame.next < deps.length) {
+        const dep = deps[frame.next++];
+        if (typeof dep !== 'string') continue;
+        const j = byRef.get(dep);
+        const field = `${items[frame.i].field ? `${items[frame.i].field}.` : ''}depends_on`;
+        if (j === undefined) throw new NotFoundError(`${field}: no job in this batch has ref "${dep}"`, field);
+        if (mark[j] === 1) {
+          const cycle = [...path.slice(path.indexOf(j)), j].map((k) => items[k].spec.ref).join(' → ');
+          throw new ValidationError(`${field}: dependency cycle ${cycle}`, field);
+        }
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          path.push(j);
+          stack.push({ i: j, next: 0 });
+        }
+      } else {
+        mark[frame.i] = 2;
+        order.push(frame.i);
+        path.pop();
+        stack.pop();
+      }
+    }
+  };
+  for (let i = 0; i < items.length; i++) if (mark[i] === 0) visit(i);
+  return order;
+}
+
+export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean): Job[] {
+  if (inputs.length === 0) throw new ValidationError('jobs: the batch is empty', 'jobs');
+  return ctx.tx(() => {
+    const items = prepare(ctx, inputs, batch);
+    const order = topologicalOrder(items);
+    const ids = new Array<number>(items.length);
+    const states = new Map<number, JobState>();
+    const byRef = new Map<string, number>();
+    items.forEach((item, i) => item.spec.ref !== undefined && byRef.set(item.spec.ref, i));
+    const now = ctx.now();
+    const insertJob = ctx.sql(`INSERT INTO jobs (project_id, name, command, cwd, env, params, priority, requirements, depends_on,
+      max_attempts, timeout_s, state, created_at, queued_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
+    const insertTag = ctx.sql('INSERT OR IGNORE INTO job_tags (tag, job_id) VALUES (?, ?)');
+    const depState = ctx.sql('SELECT state FROM jobs WHERE id = ?');
+    for (const i of order) {
+      const { spec, field, projectId, deps } = items[i];
+      const depIds = deps.map((dep, k) => {
+        if (typeof dep === 'string') return ids[byRef.get(dep) as number];
+        const exists = states.has(dep) || depState.get(dep) !== undefined;
+        if (!exists) {
+          const f = `${field ? `${field}.` : ''}depends_on.${k}`;
+          throw new NotFoundError(`${f}: job ${dep} does not exist`, f);
+        }
+        return dep;
+      });
+      const depStates = depIds.map((id) => states.get(id) ?? (depState.get(id) as { state: JobState }).state);
+      const state = stateFromDependencies(depStates);
+      const info = insertJob.run(
+        projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
+        JSON.stringify(spec.params), spec.priority, JSON.stringify(spec.requirements), JSON.stringify(depIds),
+        spec.max_attempts, spec.timeout_s, state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null,
+      );
+      const id = Number(info.lastInsertRowid);
+      ids[i] = id;
+      states.set(id, state);
+      for (const dep of depIds) insertDep.run(id, dep);
+      for (const tag of spec.requirements.tags) insertTag.run(tag, id);
+      ctx.emit('job.submitted', id, null, { state, project: spec.project });
+    }
+    return ids.map((id) => getJob(ctx, id));
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * explain — why a job is not running, as structured reasons plus one sentence.
+ * Reads only; walks the same capacity model claimJobs uses, so the answer matches what a claim would do.
+ */
+import type { Explanation, JobState, Reason, Requirements } from '../../shared';
+import type { CoreContext } from '../context';
+import { dependencyStates } from '../queue/dependencyGraph';
+import { requireJobRow } from '../queue/jobRows';
+import { toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
+import { allocate, couldEverFit, hasTags } from './capacity';
+
+type JobRef = { id: number; name: string; state: JobState };
+
+function jobRef(ctx: CoreContext, id: number): JobRef | null {
+  return (ctx.sql('SELECT id, name, state FROM jobs WHERE id = ?').get(id) as JobRef | undefined) ?? null;
+}
+
+/** Follows failed/cancelled/blocked dependencies down to the job that started the block. */
+function rootBlocker(ctx: CoreContext, jobId: number): JobRef | null {
+  let current = jobId;
+  for (let depth = 0; depth < 10_000; depth++) {
+    const bad = dependencyStates(ctx, current).find((d) => d.state === 'failed' || d.state === 'cancelled' || d.state === 'blocked');
+    if (!bad) return current === jobId ? null : jobRef(ctx, current);
+    if (bad.state !== 'blocked') return jobRef(ctx, bad.id);
+    current = bad.id;
+  }
+  return null;
+}
+
+function largest(workers: WorkerSpec[], req: Requirements): Reason | null {
+  const max = (values: number[]) => (values.length === 0 ? 0 : Math.max(...values));
+  const models = (w: WorkerSpec) => w.gpus.filter((g) => req.gpu_models.length === 0 || req.gpu_models.some((m) => g.model.toLowerCase().includes(m.toLowerCase())));
+  const checks: Array<[Reason & { code: 'no_worker_large_enough' }, boolean]> = [
+    [{ code: 'no_worker_large_enough', message: '', resource: 'cpus', needed: req.cpus, largest: max(workers.map((w) => w.cpus)) }, workers.every((w) => w.cpus < req.cpus)],
+    [{ code: 'no_worker_large_enough', message: '', resource: 'memory_mb', needed: req.memory_mb, largest: max(workers.map((w) => w.memory_mb)) }, workers.every((w) => w.memory_mb < req.memory_mb)],
+    [{ code: 'no_worker_large_enough', message: '', resource: 'gpu_models', needed: req.gpu_models, largest: [...new Set(workers.flatMap((w) => w.gpus.map((g) => g.model)))] }, req.gpu_models.length > 0 && workers.every((w) => models(w).length === 0)],
+    [{ code: 'no_worker_large_enough', message: '', resource: 'gpus', needed: req.gpus, largest: max(workers.map((w) => models(w).length)) }, workers.every((w) => models(w).length < req.gpus)],
+    [{ code: 'no_worker_large_enough', message: '', resource: 'gpu_memory_mb', needed: req.gpu_memory_mb ?? 0, largest: max(workers.flatMap((w) => models(w).map((g) => g.memory_total_mb))) }, req.gpu_memory_mb !== null && workers.every((w) => models(w).filter((g) => g.memory_total_mb >= (req.gpu_memory_mb ?? 0)).length < req.gpus)],
+  ];
+  const hit = checks.find(([, failed]) => failed)?.[0];
+  if (!hit) return null;
+  const needed = Array.isArray(hit.needed) ? hit.needed.join(', ') : hit.needed;
+  const big = Array.isArray(hit.largest) ? hit.largest.join(', ') || 'none' : hit.largest;
+  hit.message = `no online worker is large enough: it needs ${hit.resource} ${needed}, the largest has ${big}`;
+  return hit;
+}
+
+function busyReason(ctx: CoreContext, fitting: WorkerSpec[], req: Requirements): Reason {
+  const caps = fitting.map((w) => workerCapacity(ctx, w));
+  const freeGpus = (c: (typeof caps)[number]) => (req.gpu_memory_mb === null ? c.gpus.filter((g) => g.idle).length : c.gpus.filter((g) => g.freeMb >= (req.gpu_memory_mb ?? 0)).length);
+  const options: Array<{ resource: 'cpus' | 'memory_mb' | 'gpus' | 'gpu_memory_mb'; needed: number; largest_free: number; short: boolean }> = [
+    { resource: 'gpus', needed: req.gpus, largest_free: Math.max(...caps.map(freeGpus)), short: req.gpus > 0 && caps.every((c) => freeGpus(c) < req.gpus) },
+    { resource: 'gpu_memory_mb', needed: req.gpu_memory_mb ?? 0, largest_free: Math.max(0, ...caps.flatMap((c) => c.gpus.map((g) => g.freeMb))), short: req.gpu_memory_mb !== null && caps.every((c) => freeGpus(c) < req.gpus) },
+    { resource: 'cpus', needed: req.cpus, largest_free: Math.max(...caps.map((c) => c.cpus)), short: caps.every((c) => c.cpus < req.cpus) },
+    { resource: 'memory_mb', needed: req.memory_mb, largest_free: Math.max(...caps.map((c) => c.memoryMb)), short: caps.every((c) => c.memoryMb < req.memory_mb) },
+  ];
+  const pick = options.find((o) => o.short) ?? options.find((o) => o.needed > 0) ?? options[2];
+  return {
+    code: 'insufficient_free_resources',
+    resource: pick.resource,
+    needed: pick.needed,
+    largest_free: pick.largest_free,
+    message: `no worker has enough free ${pick.resource} right now: it needs ${pick.needed}, the most free is ${pick.largest_free}`,
+  };
+}
+
+export function explainJob(ctx: CoreContext, jobId: number): Explanation {
+  const job = requireJobRow(ctx, jobId);
+  const reasons: Reason[] = [];
+  if (job.state === 'waiting') {
+    const pending = dependencyStates(ctx, jobId).filter((d) => d.state !== 'succeeded').map((d) => jobRef(ctx, d.id) as JobRef);
+    reasons.push({ code: 'waiting_on_dependencies', jobs: pending, message: `waiting on ${pending.length} ${pending.length === 1 ? 'dependency' : 'dependencies'}: ${pending.map((j) => `#${j.id} ${j.name} (${j.state})`).join(', ')}` });
+  } else if (job.state === 'blocked') {
+    const root = rootBlocker(ctx, jobId);
+    reasons.push({ code: 'blocked_by', job: root, message: root ? `blocked: dependency #${root.id} ${root.name} ${root.state}; retry it to unblock this job` : 'blocked by a dependency that no longer exists' });
+  } else if (job.state === 'queued') {
+    const req = JSON.parse(job.requirements) as Requirements;
+    const workers = (ctx.sql("SELECT * FROM workers WHERE state = 'online'").all() as WorkerRow[]).map(toWorkerSpec);
+    const ahead = (ctx.sql("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))").get(job.priority, job.priority, jobId) as { n: number }).n;
+    const tagged = workers.filter((w) => hasTags({ tags: new Set(w.tags) }, req));
+    const fitting = tagged.filter((w) => couldEverFit(w, req));
+    if (workers.length === 0) {
+      reasons.push({ code: 'no_online_workers', message: 'no worker is online: start `gantry serve` with its local worker, or an agent on a host' });
+    } else if (tagged.length === 0) {
+      reasons.push({ code: 'no_worker_with_tags', tags: req.tags, message: `no online worker has the tags ${req.tags.join(', ')}` });
+    } else if (fitting.length === 0) {
+      const reason = largest(tagged, req);
+      if (reason) reasons.push(reason);
+    } else {
+      const free = fitting.filter((w) => allocate(workerCapacity(ctx, w), req) !== null).map((w) => w.id);
+      if (free.length > 0) {
+        reasons.push({ code: 'ready', workers: free, message: `ready: ${free.length} worker(s) can take it at their next claim` });
+      } else {
+        reasons.push(busyReason(ctx, fitting, req));
+        reasons.push({ code: 'worker_fits_but_busy', workers: fitting.map((w) => w.id), message: `${fitting.length} worker(s) could run it once their running jobs finish` });
+      }
+    }
+    if (ahead > 0) reasons.push({ code: 'jobs_ahead', count: ahead, message: `${ahead} queued job(s) ahead of it by priority and age` });
+  } else {
+    reasons.push({ code: 'not_pending', state: job.state, message: `the job is ${job.state}` });
+  }
+  return { job_id: jobId, state: job.state, summary: reasons.map((r) => r.message).join('; '), reasons };
+}

@@ -1,0 +1,93 @@
+import type { Attempt, Job, JobState, Requirements, Command, ParamValue } from '../../shared';
+
+/** A jobs row as stored; JSON columns are text. */
+export interface JobRow {
+  id: number;
+  project_id: number;
+  project: string;
+  name: string;
+  command: string;
+  cwd: string | null;
+  env: string;
+  params: string;
+  priority: number;
+  requirements: string;
+  depends_on: string;
+  max_attempts: number;
+  timeout_s: number | null;
+  state: JobState;
+  attempt: number;
+  retry_base: number;
+  worker_id: string | null;
+  exit_code: number | null;
+  error: string | null;
+  created_at: number;
+  queued_at: number | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** Selects a job row with its project name; append a WHERE clause. */
+export const JOB_SELECT = 'SELECT jobs.*, projects.name AS project FROM jobs JOIN projects ON projects.id = jobs.project_id';
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    project: row.project,
+    name: row.name,
+    command: JSON.parse(row.command) as Command,
+    cwd: row.cwd,
+    env: JSON.parse(row.env) as Record<string, string>,
+    params: JSON.parse(row.params) as Record<string, ParamValue>,
+    priority: row.priority,
+    requirements: JSON.parse(row.requirements) as Requirements,
+    depends_on: JSON.parse(row.depends_on) as number[],
+    max_attempts: row.max_attempts,
+    timeout_s: row.timeout_s,
+    state: row.state,
+    attempt: row.attempt,
+    worker_id: row.worker_id,
+    exit_code: row.exit_code,
+    error: row.error,
+    created_at: row.created_at,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+  };
+}
+
+export interface AttemptRow {
+  job_id: number;
+  attempt: number;
+  worker_id: string;
+  started_at: number;
+  finished_at: number | null;
+  lease_expires_at: number | null;
+  outcome: Attempt['outcome'];
+  exit_code: number | null;
+  error: string | null;
+  gpus: string;
+  cpus: number;
+  memory_mb: number;
+  log_seq: number;
+  log_bytes: number;
+  gpu_memory_used_mb: number | null;
+}
+
+export function toAttempt(row: AttemptRow): Attempt {
+  return {
+    job_id: row.job_id,
+    attempt: row.attempt,
+    worker_id: row.worker_id,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+    lease_expires_at: row.lease_expires_at,
+    outcome: row.outcome,
+    exit_code: row.exit_code,
+    error: row.error,
+    gpus: JSON.parse(row.gpus) as Attempt['gpus'],
+    cpus: row.cpus,
+    memory_mb: row.memory_mb,
+    log_bytes: row.log_bytes,
+    gpu_memory_used_mb: row.gpu_memory_used_mb,
+  };
+}

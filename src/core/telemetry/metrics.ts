@@ -1,0 +1,22 @@
+import { MetricPoint, NotFoundError, parseOrThrow } from '../../shared';
+import { z } from 'zod';
+import type { MetricRow } from '../api';
+import type { CoreContext } from '../context';
+
+const Points = z.array(MetricPoint).max(10_000);
+
+/** Stores training metrics reported by a job (REST or `::metric` lines parsed by the agent). */
+export function recordMetrics(ctx: CoreContext, jobId: number, attempt: number, input: unknown): number {
+  const points = parseOrThrow(Points, input, 'points');
+  return ctx.tx(() => {
+    if (!ctx.sql('SELECT 1 FROM jobs WHERE id = ?').get(jobId)) throw new NotFoundError(`job ${jobId} does not exist`, 'id');
+    const now = ctx.now();
+    const insert = ctx.sql('INSERT INTO metrics (job_id, attempt, step, name, value, at) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const p of points) insert.run(jobId, attempt, p.step, p.name, p.value, p.at ?? now);
+    return points.length;
+  });
+}
+
+export function listMetrics(ctx: CoreContext, jobId: number): MetricRow[] {
+  return ctx.sql('SELECT attempt, step, name, value, at FROM metrics WHERE job_id = ? ORDER BY name, attempt, step, rowid').all(jobId) as MetricRow[];
+}

@@ -1,0 +1,83 @@
+/**
+ * registerWorker / heartbeat / setWorkerState / deregisterWorker — a worker's life.
+ * Registration is keyed by name: an agent that restarts under the same name gets its id back,
+ * and attempts it no longer holds are marked lost (and requeued) at once instead of waiting for the lease.
+ * Events: worker.registered, worker.state, plus those of loseAttempt.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError, Heartbeat, WorkerRegister, parseOrThrow, type HeartbeatReply, type Worker } from '../../shared';
+import type { CoreContext } from '../context';
+import { loseAttempt } from '../queue/transitions/expireLeases';
+import { recordGpuSamples } from '../telemetry/gpuHistory';
+import { requireWorkerRow, toWorker, type WorkerRow } from './workerRows';
+
+export function registerWorker(ctx: CoreContext, input: unknown): Worker {
+  const info = parseOrThrow(WorkerRegister, input);
+  return ctx.tx(() => {
+    const now = ctx.now();
+    const existing = ctx.sql('SELECT * FROM workers WHERE name = ? ORDER BY registered_at DESC LIMIT 1').get(info.name) as WorkerRow | undefined;
+    const id = existing?.id ?? randomUUID();
+    const gpuFree = Object.fromEntries(info.gpus.filter((g) => g.memory_free_mb !== null).map((g) => [g.index, g.memory_free_mb]));
+    const state = existing?.state === 'draining' ? 'draining' : 'online';
+    ctx.sql(`INSERT INTO workers (id, name, hostname, cpus, memory_mb, gpus, tags, version, state, gpu_free, registered_at, last_seen_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, cpus = excluded.cpus, memory_mb = excluded.memory_mb, gpus = excluded.gpus,
+        tags = excluded.tags, version = excluded.version, state = excluded.state, gpu_free = excluded.gpu_free, last_seen_at = excluded.last_seen_at`)
+      .run(id, info.name, info.hostname, info.cpus, info.memory_mb, JSON.stringify(info.gpus), JSON.stringify(info.tags), info.version, state, JSON.stringify(gpuFree), now, now);
+    const held = new Set(info.running.map((r) => `${r.job_id}/${r.attempt}`));
+    const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(id) as Array<{ job_id: number; attempt: number }>;
+    for (const a of open) if (!held.has(`${a.job_id}/${a.attempt}`)) loseAttempt(ctx, a.job_id, a.attempt, 'the worker restarted without it');
+    ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, id);
+    ctx.emit('worker.registered', null, id, { name: info.name });
+    return toWorker(ctx, requireWorkerRow(ctx, id));
+  });
+}
+
+export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): HeartbeatReply {
+  const beat = parseOrThrow(Heartbeat, input ?? {});
+  return ctx.tx(() => {
+    const row = requireWorkerRow(ctx, workerId);
+    const now = ctx.now();
+    let state = row.state;
+    if (state === 'offline') {
+      state = 'online';
+      ctx.emit('worker.state', null, workerId, { state });
+    }
+    const gpuFree = beat.free?.gpus
+      ? JSON.stringify(Object.fromEntries(beat.free.gpus.filter((g) => g.memory_free_mb !== null).map((g) => [g.index, g.memory_free_mb])))
+      : row.gpu_free;
+    ctx.sql('UPDATE workers SET last_seen_at = ?, state = ?, gpu_free = ? WHERE id = ?').run(now, state, gpuFree, workerId);
+    ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, workerId);
+    recordGpuSamples(ctx, workerId, beat.gpu_samples);
+    for (const usage of beat.job_gpu_usage) {
+      ctx.sql('UPDATE attempts SET gpu_memory_used_mb = MAX(COALESCE(gpu_memory_used_mb, 0), ?) WHERE job_id = ? AND attempt = ? AND worker_id = ?')
+        .run(usage.memory_used_mb, usage.job_id, usage.attempt, workerId);
+    }
+    const cancel = ctx.sql(`SELECT a.job_id, a.attempt FROM attempts a JOIN jobs j ON j.id = a.job_id
+      WHERE a.worker_id = ? AND a.finished_at IS NULL AND NOT (j.state = 'running' AND j.attempt = a.attempt AND j.worker_id = a.worker_id)`)
+      .all(workerId) as Array<{ job_id: number; attempt: number }>;
+    return { cancel, lease_ttl_s: ctx.settings.leaseTtlMs / 1000, state };
+  });
+}
+
+export function setWorkerState(ctx: CoreContext, workerId: string, state: 'online' | 'draining'): Worker {
+  return ctx.tx(() => {
+    const row = requireWorkerRow(ctx, workerId);
+    if (row.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; it can be drained or resumed once it is back`, 'state');
+    if (row.state !== state) {
+      ctx.sql('UPDATE workers SET state = ? WHERE id = ?').run(state, workerId);
+      ctx.emit('worker.state', null, workerId, { state });
+    }
+    return toWorker(ctx, requireWorkerRow(ctx, workerId));
+  });
+}
+
+export function markWorkerOffline(ctx: CoreContext, workerId: string, reason: string): void {
+  ctx.tx(() => {
+    requireWorkerRow(ctx, workerId);
+    const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(workerId) as Array<{ job_id: number; attempt: number }>;
+    for (const a of open) loseAttempt(ctx, a.job_id, a.attempt, reason);
+    const changed = ctx.sql("UPDATE workers SET state = 'offline' WHERE id = ? AND state <> 'offline'").run(workerId).changes;
+    if (changed > 0) ctx.emit('worker.state', null, workerId, { state: 'offline', reason });
+  });
+}
