@@ -106,7 +106,7 @@ export interface Coordinator {
   claim(workerId: string, options?: ClaimOptions): ClaimedJob[];
   finish(jobId: number, request: FinishRequest): Job;
   setWorkerState(workerId: string, state: Extract<WorkerState, 'online' | 'draining'>): Worker;
-  /** Marks the worker offline and its running attempts lost (it said goodbye). */
+  /** The worker said goodbye: offline, and its running jobs re-queued without spending an attempt. */
   deregisterWorker(workerId: string): void;
   getWorker(id: string): Worker;
   listWorkers(): Worker[];

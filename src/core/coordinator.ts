@@ -93,7 +93,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     claim: (workerId, claimOptions = {}) => claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free),
     finish: (jobId, request) => finishAttempt(ctx, jobId, request),
     setWorkerState: (workerId, state) => setWorkerState(ctx, workerId, state),
-    deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped'),
+    deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped and handed it back', true),
     getWorker: (id) => toWorker(ctx, requireWorkerRow(ctx, id)),
     listWorkers: () => (ctx.sql("SELECT * FROM workers ORDER BY state = 'offline', name").all() as WorkerRow[]).map((row) => toWorker(ctx, row)),
     sweep,

@@ -4,7 +4,7 @@
  * records, so a chunk re-sent after a crash overwrites itself instead of appearing twice, and
  * bytes past the recorded size (a write the database never committed) are never served.
  */
-import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError } from '../../shared';
 import type { LogRead } from '../api';
@@ -37,7 +37,8 @@ export function appendLog(ctx: CoreContext, jobId: number, attempt: number, seq:
     if (seq > state.log_seq) throw new ConflictError(`log chunk ${seq} of job ${jobId} attempt ${attempt} arrived before chunk ${state.log_seq}`, 'seq');
     if (data.length > 0) {
       mkdirSync(logDir(ctx.dataDir, jobId), { recursive: true });
-      const fd = openSync(logPath(ctx.dataDir, jobId, attempt), 'a+');
+      // Not O_APPEND: Linux ignores the position of a write to a file opened for appending.
+      const fd = openSync(logPath(ctx.dataDir, jobId, attempt), constants.O_WRONLY | constants.O_CREAT, 0o644);
       try {
         writeSync(fd, data, 0, data.length, state.log_bytes);
       } finally {

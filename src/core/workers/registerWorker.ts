@@ -72,11 +72,12 @@ export function setWorkerState(ctx: CoreContext, workerId: string, state: 'onlin
   });
 }
 
-export function markWorkerOffline(ctx: CoreContext, workerId: string, reason: string): void {
+/** `handedBack`: the worker said goodbye, so its unfinished jobs go back to the queue without spending an attempt. */
+export function markWorkerOffline(ctx: CoreContext, workerId: string, reason: string, handedBack = false): void {
   ctx.tx(() => {
     requireWorkerRow(ctx, workerId);
     const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(workerId) as Array<{ job_id: number; attempt: number }>;
-    for (const a of open) loseAttempt(ctx, a.job_id, a.attempt, reason);
+    for (const a of open) loseAttempt(ctx, a.job_id, a.attempt, reason, handedBack);
     const changed = ctx.sql("UPDATE workers SET state = 'offline' WHERE id = ? AND state <> 'offline'").run(workerId).changes;
     if (changed > 0) ctx.emit('worker.state', null, workerId, { state: 'offline', reason });
   });

@@ -7,11 +7,13 @@
 import type { CoreContext } from '../../context';
 import { blockDependents } from '../dependencyGraph';
 
-export function loseAttempt(ctx: CoreContext, jobId: number, attempt: number, reason: string): void {
+/** `refund`: the worker handed the job back on purpose (a graceful stop), so the attempt does not count. */
+export function loseAttempt(ctx: CoreContext, jobId: number, attempt: number, reason: string, refund = false): void {
   const now = ctx.now();
   const closed = ctx.sql("UPDATE attempts SET finished_at = ?, outcome = 'lost', error = ? WHERE job_id = ? AND attempt = ? AND finished_at IS NULL").run(now, reason, jobId, attempt).changes;
   if (closed === 0) return;
   ctx.emit('attempt.lost', jobId, null, { attempt, reason });
+  if (refund) ctx.sql("UPDATE jobs SET retry_base = retry_base + 1 WHERE id = ? AND state = 'running' AND attempt = ?").run(jobId, attempt);
   const job = ctx.sql("SELECT attempt, retry_base, max_attempts FROM jobs WHERE id = ? AND state = 'running' AND attempt = ?").get(jobId, attempt) as
     | { attempt: number; retry_base: number; max_attempts: number }
     | undefined;

@@ -1,0 +1,33 @@
+// Bundles the worker agent into one file that runs with plain `node` on a host that has nothing
+// but Node 18+: no node_modules, no native modules (hosts differ in libc and architecture).
+import { build } from 'esbuild';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'out', 'agent', 'gantry-agent.js');
+
+const result = await build({
+  entryPoints: [join(root, 'src', 'agent', 'main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  // CommonJS runs with `node gantry-agent.js` wherever it is copied, with no package.json beside it to say "module".
+  format: 'cjs',
+  banner: { js: '#!/usr/bin/env node' },
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
+const native = Object.keys(result.metafile.inputs).filter((input) => input.endsWith('.node'));
+if (native.length > 0) {
+  console.error(`build-agent: native modules would be bundled: ${native.join(', ')}`);
+  process.exit(1);
+}
+// Inside this repository the root package.json says "module"; this marker keeps out/agent runnable here too.
+writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
+const size = statSync(outfile).size;
+console.log(`build-agent: ${relative(root, outfile)} ${(size / 1024).toFixed(1)} KiB`);

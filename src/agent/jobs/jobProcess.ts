@@ -1,0 +1,32 @@
+/**
+ * The seam between the agent and how a job's process is started: pipes here, a pseudo-terminal
+ * (node-pty) in the Electron local worker. Implementations run the job as the leader of its own
+ * process group so that kill() reaches every process the job started.
+ */
+export type LogStream = 'stdout' | 'stderr';
+
+export interface JobProcessSpec {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface JobExit {
+  /** Null when a signal ended the job or it never started. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why the process could not start (missing binary, missing cwd). */
+  error?: Error;
+}
+
+export interface JobProcess {
+  /** Leader of the job's process group; undefined when it failed to start. */
+  readonly pid: number | undefined;
+  onData(listener: (stream: LogStream, bytes: Buffer) => void): void;
+  /** Fires once, after the last onData. */
+  onExit(listener: (exit: JobExit) => void): void;
+  /** Signals the whole process group; a group already gone is not an error. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+export type SpawnJob = (spec: JobProcessSpec) => JobProcess;

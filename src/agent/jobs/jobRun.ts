@@ -1,0 +1,147 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ClaimedJob, FinishRequest, MetricPoint } from '../../shared';
+import type { Outbox } from '../spool/outboxItem';
+import { jobArgv, jobEnvironment } from './jobEnvironment';
+import type { JobExit, JobProcess, SpawnJob } from './jobProcess';
+import { LogChunker, type LogChunkerOptions } from './logChunker';
+import { MetricLineReader } from './metricLines';
+
+/** Why the agent ends an attempt before its process does. */
+export type StopReason = 'cancelled' | 'timed_out' | 'agent_stopping';
+
+export interface JobRunOptions {
+  spawnJob: SpawnJob;
+  outbox: Outbox;
+  /** The coordinator URL jobs see as GANTRY_API. */
+  apiUrl: string;
+  /** Between SIGTERM and SIGKILL of the job's process group. */
+  killGraceMs: number;
+  logChunks?: LogChunkerOptions;
+  now?: () => number;
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+export interface AttemptResult {
+  outcome: FinishRequest['outcome'];
+  exit_code: number | null;
+  error: string | null;
+}
+
+/** The recordMetrics route takes at most this many points per request. */
+const MAX_POINTS_PER_ITEM = 10_000;
+
+function resolveCwd(cwd: string | null): string {
+  if (!cwd) return homedir();
+  if (cwd === '~') return homedir();
+  if (cwd.startsWith('~/')) return join(homedir(), cwd.slice(2));
+  return cwd;
+}
+
+function resultOf(exit: JobExit, reason: StopReason | undefined, timeoutS: number | null): AttemptResult {
+  if (exit.error) return { outcome: 'failed', exit_code: null, error: `could not start the job: ${exit.error.message}` };
+  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  if (reason === 'cancelled') return { outcome: 'cancelled', exit_code: exit.code, error: null };
+  if (reason === 'timed_out') return { outcome: 'timed_out', exit_code: exit.code, error: `timed out after ${timeoutS} s (${how})` };
+  if (reason === 'agent_stopping') return { outcome: 'failed', exit_code: exit.code, error: `the worker agent stopped (${how})` };
+  if (exit.code === 0) return { outcome: 'succeeded', exit_code: 0, error: null };
+  return { outcome: 'failed', exit_code: exit.code, error: how };
+}
+
+/**
+ * One attempt of one job on this worker: starts the process, cuts its output into log chunks,
+ * picks out metric lines, enforces the timeout, and ends with one finish item in the outbox.
+ */
+export class JobRun {
+  readonly finished: Promise<AttemptResult>;
+  private process: JobProcess | undefined;
+  private stopReason: StopReason | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private pendingPoints: MetricPoint[] = [];
+  private resolveFinished!: (result: AttemptResult) => void;
+  private readonly chunker: LogChunker;
+  private readonly metrics: MetricLineReader;
+
+  constructor(
+    readonly claimed: ClaimedJob,
+    private readonly options: JobRunOptions,
+  ) {
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    const { id } = claimed.job;
+    const attempt = claimed.attempt;
+    this.metrics = new MetricLineReader(options.now);
+    this.chunker = new LogChunker((chunk) => {
+      options.outbox.push({ kind: 'log', job_id: id, attempt, seq: chunk.seq, stream: chunk.stream, data_b64: chunk.data.toString('base64') });
+      this.flushMetrics();
+    }, options.logChunks);
+  }
+
+  get jobId(): number {
+    return this.claimed.job.id;
+  }
+
+  get attempt(): number {
+    return this.claimed.attempt;
+  }
+
+  /** Leader of the job's process group, for attributing GPU memory. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  start(): void {
+    const { job } = this.claimed;
+    let child: JobProcess;
+    try {
+      child = this.options.spawnJob({
+        argv: jobArgv(job.command),
+        cwd: resolveCwd(job.cwd),
+        env: jobEnvironment(this.claimed, this.options.apiUrl, this.options.baseEnv),
+      });
+    } catch (error) {
+      // Some spawners (node-pty) throw where child_process reports asynchronously; both end the attempt the same way.
+      return this.onExit({ code: null, signal: null, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+    this.process = child;
+    child.onData((stream, bytes) => {
+      if (stream === 'stdout') this.pendingPoints.push(...this.metrics.write(bytes));
+      this.chunker.write(stream, bytes);
+    });
+    child.onExit((exit) => this.onExit(exit));
+    if (job.timeout_s !== null) this.timeoutTimer = setTimeout(() => this.stop('timed_out'), job.timeout_s * 1000);
+  }
+
+  /** SIGTERM to the job's process group, SIGKILL after the grace period; the first reason given wins. */
+  stop(reason: StopReason): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.process?.kill('SIGTERM');
+    this.killTimer = setTimeout(() => this.process?.kill('SIGKILL'), this.options.killGraceMs);
+  }
+
+  /** SIGKILL now, without reporting why: the agent is going down hard. */
+  kill(): void {
+    this.process?.kill('SIGKILL');
+  }
+
+  private flushMetrics(): void {
+    while (this.pendingPoints.length > 0) {
+      const points = this.pendingPoints.splice(0, MAX_POINTS_PER_ITEM);
+      this.options.outbox.push({ kind: 'metrics', job_id: this.jobId, attempt: this.attempt, points });
+    }
+  }
+
+  private onExit(exit: JobExit): void {
+    clearTimeout(this.killTimer);
+    clearTimeout(this.timeoutTimer);
+    this.pendingPoints.push(...this.metrics.end());
+    this.chunker.flush();
+    this.flushMetrics();
+    const result = resultOf(exit, this.stopReason, this.claimed.job.timeout_s);
+    // A job stopped because the agent is leaving is not finished: deregistering hands it back to the
+    // queue without spending an attempt, so it must not also be reported as failed.
+    if (this.stopReason !== 'agent_stopping') this.options.outbox.push({ kind: 'finish', job_id: this.jobId, attempt: this.attempt, ...result });
+    this.resolveFinished(result);
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startAgent } from './agent';
+import { stderrLogger } from './logger';
+import { AGENT_VERSION } from './version';
+
+const USAGE = `gantry-agent ${AGENT_VERSION}: runs Gantry jobs on this host.
+
+Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [options]
+
+  --url URL            coordinator address, e.g. http://127.0.0.1:7878
+  --token TOKEN        worker token (visible to other users in ps; prefer --token-file
+                       or the GANTRY_AGENT_TOKEN environment variable)
+  --token-file FILE    read the worker token from FILE
+  --name NAME          worker name (default: the hostname)
+  --tags a,b           tags jobs can require
+  --max-jobs N         jobs run at once at most (default: number of CPUs)
+  --spool-dir DIR      unsent logs and results (default: ~/.gantry/agent/spool)
+  --nvidia-smi PATH    nvidia-smi binary (default: nvidia-smi; GANTRY_NVIDIA_SMI overrides)
+  --version            print the version
+  -h, --help           print this help
+
+SIGTERM or SIGINT stops gracefully: running jobs get SIGTERM and are reported; a second signal stops at once.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`gantry-agent: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        'token-file': { type: 'string' },
+        name: { type: 'string' },
+        tags: { type: 'string' },
+        'max-jobs': { type: 'string' },
+        'spool-dir': { type: 'string' },
+        'nvidia-smi': { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) return void process.stdout.write(USAGE);
+  if (values.version) return void process.stdout.write(`${AGENT_VERSION}\n`);
+  if (!values.url) fail('--url is required');
+  const token = values.token ?? (values['token-file'] ? readFileSync(values['token-file'], 'utf8').trim() : process.env.GANTRY_AGENT_TOKEN);
+  if (!token) fail('a token is required (--token, --token-file or GANTRY_AGENT_TOKEN)');
+  const maxJobs = values['max-jobs'] === undefined ? undefined : Number(values['max-jobs']);
+  if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) fail('--max-jobs must be a whole number ≥ 1');
+
+  const logger = stderrLogger();
+  const agent = await startAgent({
+    url: values.url,
+    token,
+    name: values.name,
+    tags: values.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+    maxJobs,
+    spoolDir: values['spool-dir'] ?? join(homedir(), '.gantry', 'agent', 'spool'),
+    nvidiaSmi: values['nvidia-smi'],
+    logger,
+  });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    logger.info('signal received; stopping', { signal, graceful: signals === 1 });
+    void agent.stop({ graceful: signals === 1 }).then(() => process.exit(signals === 1 ? 0 : 1));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gantry-agent: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

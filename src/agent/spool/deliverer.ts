@@ -1,0 +1,94 @@
+import { Wakeup } from '../wakeup';
+import type { AgentLogger } from '../logger';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import type { Outbox, OutboxItem } from './outboxItem';
+import type { Spool, SpooledItem } from './spool';
+
+/** After a failed send: try again later, or give the item up (the coordinator refused it for good). */
+export type FailureVerdict = 'retry' | 'drop';
+
+export interface DelivererOptions {
+  spool: Spool;
+  send: (item: OutboxItem) => Promise<void>;
+  judgeFailure?: (error: unknown) => FailureVerdict;
+  backoff?: BackoffOptions;
+  logger?: AgentLogger;
+}
+
+/**
+ * Delivers spooled items: one lane per attempt, in order within the lane, retrying with backoff
+ * while the coordinator is unreachable. An item leaves the disk only once it was accepted or dropped.
+ */
+export class Deliverer implements Outbox {
+  private readonly lanes = new Map<string, SpooledItem[]>();
+  private readonly wakeup = new Wakeup();
+  private readonly drained = new Wakeup();
+  private closed = false;
+
+  constructor(private readonly options: DelivererOptions) {
+    for (const spooled of options.spool.takeLeftovers()) this.enqueue(spooled);
+  }
+
+  push(item: OutboxItem): void {
+    if (this.closed) return;
+    this.enqueue(this.options.spool.write(item));
+  }
+
+  get pending(): number {
+    let count = 0;
+    for (const lane of this.lanes.values()) count += lane.length;
+    return count;
+  }
+
+  /** The coordinator is reachable again: retry now instead of at the end of the backoff. */
+  nudge(): void {
+    this.wakeup.notify();
+  }
+
+  /** Waits until every item is delivered or `timeoutMs` passed; true when nothing is left. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending > 0 && !this.closed && Date.now() < deadline) await this.drained.wait(deadline - Date.now());
+    return this.pending === 0;
+  }
+
+  /** Stops sending; what is unsent stays on disk for the next run. */
+  close(): void {
+    this.closed = true;
+    this.wakeup.notify();
+    this.drained.notify();
+  }
+
+  private enqueue(spooled: SpooledItem): void {
+    const key = `${spooled.item.job_id}/${spooled.item.attempt}`;
+    const lane = this.lanes.get(key);
+    if (lane) return void lane.push(spooled);
+    this.lanes.set(key, [spooled]);
+    void this.runLane(key);
+  }
+
+  private async runLane(key: string): Promise<void> {
+    const lane = this.lanes.get(key) as SpooledItem[];
+    let failures = 0;
+    while (lane.length > 0 && !this.closed) {
+      const head = lane[0];
+      try {
+        await this.options.send(head.item);
+      } catch (error) {
+        if ((this.options.judgeFailure?.(error) ?? 'retry') === 'retry') {
+          failures++;
+          const delay = backoffDelay(failures, this.options.backoff);
+          this.options.logger?.warn('delivery failed; will retry', { item: head.file, delay_ms: Math.round(delay), error: String(error) });
+          await this.wakeup.wait(delay);
+          continue;
+        }
+        this.options.logger?.warn('coordinator refused an item; dropping it', { item: head.file, error: String(error) });
+      }
+      failures = 0;
+      this.options.spool.remove(head);
+      lane.shift();
+    }
+    if (lane.length === 0) this.lanes.delete(key);
+    this.drained.notify();
+  }
+}

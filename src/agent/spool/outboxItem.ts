@@ -1,0 +1,12 @@
+import type { FinishRequest, MetricPoint } from '../../shared';
+
+/** What a running attempt sends to the coordinator; each item is spooled to disk until it is accepted. */
+export type OutboxItem =
+  | { kind: 'log'; job_id: number; attempt: number; seq: number; stream: 'stdout' | 'stderr'; data_b64: string }
+  | { kind: 'metrics'; job_id: number; attempt: number; points: MetricPoint[] }
+  | { kind: 'finish'; job_id: number; attempt: number; outcome: FinishRequest['outcome']; exit_code: number | null; error: string | null };
+
+/** Where a running attempt puts what it has to send. */
+export interface Outbox {
+  push(item: OutboxItem): void;
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClaimedJob, GantryClient, Job, Worker } from '../../../src/shared';
+import type { Coordinator } from '../../../src/core/api';
+import { createTestServer, type TestServer } from './testServer';
+
+const claimReply = (body: unknown): ClaimedJob[] => (body as { jobs: unknown[] }).jobs.map((job) => ClaimedJob.parse(job));
+
+describe('the worker protocol over HTTP', () => {
+  let server: TestServer;
+  let worker: Worker;
+  beforeAll(async () => {
+    server = await createTestServer();
+    const registered = await server.call('POST', '/api/v1/workers', server.tokens.worker, { name: 'gpu-1', cpus: 8, memory_mb: 32_000 });
+    worker = Worker.parse(registered.json());
+  });
+  afterAll(() => server.close());
+
+  it('claims a job with a job-scoped token that reaches only that job', async () => {
+    const job = server.coordinator.submit({ command: ['python', 'train.py'] });
+    const other = server.coordinator.submit({ command: ['python', 'eval.py'], priority: -1 });
+    const response = await server.call('POST', `/api/v1/workers/${worker.id}/claim`, server.tokens.worker, { max: 1 });
+    const [claimed] = claimReply(response.json());
+    expect(claimed.job.id).toBe(job.id);
+    expect(claimed.token).toMatch(/^gjob_/);
+
+    expect((await server.call('GET', `/api/v1/jobs/${job.id}`, claimed.token)).statusCode).toBe(200);
+    const metrics = await server.call('POST', `/api/v1/jobs/${job.id}/metrics`, claimed.token, { attempt: claimed.attempt, points: [{ step: 1, name: 'loss', value: 0.5 }] });
+    expect(metrics.json()).toEqual({ recorded: 1 });
+    expect((await server.call('GET', `/api/v1/jobs/${other.id}`, claimed.token)).statusCode).toBe(403);
+    expect((await server.call('POST', `/api/v1/jobs/${job.id}/cancel`, claimed.token)).statusCode).toBe(403);
+
+    await server.call('POST', `/api/v1/jobs/${job.id}/finish`, server.tokens.worker, { attempt: claimed.attempt, outcome: 'failed', exit_code: 1 });
+    await server.call('POST', `/api/v1/jobs/${job.id}/retry`, server.tokens.admin);
+    const [again] = claimReply((await server.call('POST', `/api/v1/workers/${worker.id}/claim`, server.tokens.worker, {})).json());
+    expect(again).toMatchObject({ job: { id: job.id }, attempt: claimed.attempt + 1 });
+    // The job moved on to another attempt; the old attempt's token no longer opens it.
+    expect((await server.call('GET', `/api/v1/jobs/${job.id}`, claimed.token)).statusCode).toBe(401);
+    expect((await server.call('GET', `/api/v1/jobs/${job.id}`, again.token)).statusCode).toBe(200);
+    server.coordinator.cancel(job.id);
+    server.coordinator.cancel(other.id);
+  });
+
+  it('appends log chunks and reads them back byte for byte with range headers', async () => {
+    server.coordinator.submit({ command: ['run'] });
+    const [claimed] = claimReply((await server.call('POST', `/api/v1/workers/${worker.id}/claim`, server.tokens.worker, {})).json());
+    const id = claimed.job.id;
+    const chunks = [Buffer.from('\x1b[31mred\x1b[0m\r\n'), Buffer.from([0xff, 0xfe, 0x00, 0x41]), Buffer.from('progress 50%\rprogress 100%\n')];
+    for (const [seq, chunk] of chunks.entries()) {
+      const appended = await server.call('POST', `/api/v1/jobs/${id}/logs`, server.tokens.worker, { attempt: claimed.attempt, seq, data_b64: chunk.toString('base64') });
+      expect(appended.json()).toEqual({ accepted: true, next_seq: seq + 1 });
+    }
+    const repeat = await server.call('POST', `/api/v1/jobs/${id}/logs`, server.tokens.worker, { attempt: claimed.attempt, seq: 0, data_b64: chunks[0].toString('base64') });
+    expect(repeat.json().accepted).toBe(false);
+
+    const whole = Buffer.concat(chunks);
+    const first = await server.call('GET', `/api/v1/jobs/${id}/attempts/${claimed.attempt}/log?offset=0&length=5`, server.tokens.read);
+    expect(first.headers['content-type']).toBe('application/octet-stream');
+    expect(first.rawPayload.equals(whole.subarray(0, 5))).toBe(true);
+    expect(first.headers).toMatchObject({ 'x-log-size': String(whole.length), 'x-next-offset': '5', 'x-log-complete': 'false' });
+    const rest = await server.call('GET', `/api/v1/jobs/${id}/attempts/${claimed.attempt}/log?offset=5`, claimed.token);
+    expect(rest.rawPayload.equals(whole.subarray(5))).toBe(true);
+
+    const finished = await server.call('POST', `/api/v1/jobs/${id}/finish`, server.tokens.worker, { attempt: claimed.attempt, outcome: 'succeeded', exit_code: 0 });
+    expect(Job.parse(finished.json()).state).toBe('succeeded');
+    const download = await server.call('GET', `/api/v1/jobs/${id}/attempts/${claimed.attempt}/log/download`, server.tokens.admin);
+    expect(download.headers['content-disposition']).toBe(`attachment; filename="job-${id}-attempt-${claimed.attempt}.log"`);
+    expect(download.rawPayload.equals(whole)).toBe(true);
+  });
+
+  it('answers a heartbeat with the worker state and the lease TTL', async () => {
+    const response = await server.call('POST', `/api/v1/workers/${worker.id}/heartbeat`, server.tokens.worker, {});
+    expect(response.json()).toMatchObject({ state: 'online', lease_ttl_s: expect.any(Number) });
+  });
+
+  describe('long-poll claim', () => {
+    it('waits for a job submitted during the poll and hands it out', async () => {
+      await server.app.listen({ host: '127.0.0.1', port: 0 });
+      const address = server.app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const client = new GantryClient({ baseUrl: `http://127.0.0.1:${port}`, token: server.tokens.worker });
+      const parked = nextSubscription(server.coordinator);
+      const polled = client.call('claim', { params: { id: worker.id }, body: { wait_ms: 30_000 } }, 40_000);
+      await parked;
+      const job = server.coordinator.submit({ command: ['late'] });
+      const { jobs } = await polled;
+      expect(jobs.map((claimed) => claimed.job.id)).toEqual([job.id]);
+      expect(jobs[0].token).toMatch(/^gjob_/);
+    });
+
+    it('returns no jobs at once when the server closes', async () => {
+      const closing = await createTestServer();
+      const registered = Worker.parse((await closing.call('POST', '/api/v1/workers', closing.tokens.worker, { name: 'w', cpus: 1, memory_mb: 1 })).json());
+      const parked = nextSubscription(closing.coordinator);
+      const polled = closing.call('POST', `/api/v1/workers/${registered.id}/claim`, closing.tokens.worker, { wait_ms: 60_000 });
+      await parked;
+      await closing.close();
+      expect((await polled).json()).toEqual({ jobs: [] });
+    });
+  });
+});
+
+/** Resolves when the next listener subscribes to the coordinator: the long-poll parks that way once its first claim finds nothing. */
+function nextSubscription(coordinator: Coordinator): Promise<void> {
+  const original = coordinator.subscribe;
+  return new Promise((resolve) => {
+    coordinator.subscribe = (listener) => {
+      coordinator.subscribe = original;
+      const unsubscribe = original(listener);
+      resolve();
+      return unsubscribe;
+    };
+  });
+}

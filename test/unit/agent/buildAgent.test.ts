@@ -1,0 +1,51 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { FakeCoordinator } from './fakeCoordinator';
+
+const run = promisify(execFile);
+const root = join(__dirname, '../../..');
+const bundle = join(root, 'out/agent/gantry-agent.js');
+
+describe('scripts/build-agent.mjs', () => {
+  it('bundles an agent that runs with plain node and pulls in no native module', async () => {
+    const build = await run(process.execPath, [join(root, 'scripts/build-agent.mjs')], { cwd: root });
+    expect(build.stdout).toMatch(/gantry-agent\.js [\d.]+ KiB/);
+    const help = await run(process.execPath, [bundle, '--help']);
+    expect(help.stdout).toContain('--url URL');
+    const text = readFileSync(bundle, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(text).not.toMatch(/require\([^)]*\.node["']\)/);
+    expect(text).not.toMatch(/node-pty|better-sqlite3/);
+  });
+
+  it('refuses to start without a coordinator address', async () => {
+    await expect(run(process.execPath, [bundle, '--token', 't'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--url is required') });
+  });
+
+  it('runs as a child process that registers, and deregisters on SIGTERM', async () => {
+    const coordinator = new FakeCoordinator();
+    const url = await coordinator.start();
+    try {
+      const child = spawn(process.execPath, [bundle, '--url', url, '--name', 'bundled', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-agent-'))], {
+        env: { ...process.env, GANTRY_AGENT_TOKEN: 'worker-token', GANTRY_NVIDIA_SMI: '/nonexistent/nvidia-smi' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const deadline = Date.now() + 20_000;
+      while (coordinator.recorded.claims === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(coordinator.recorded.registrations).toMatchObject([{ name: 'bundled', gpus: [] }]);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(coordinator.recorded.deregistered).toEqual(['w1']);
+      expect(stderr).toContain('"msg":"registered"');
+    } finally {
+      await coordinator.close();
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../../../src/agent/spool/backoff';
+import { Deliverer } from '../../../../src/agent/spool/deliverer';
+import type { OutboxItem } from '../../../../src/agent/spool/outboxItem';
+import { Spool } from '../../../../src/agent/spool/spool';
+import { ApiError } from '../../../../src/shared';
+import { judgeDeliveryFailure } from '../../../../src/agent/deliverToCoordinator';
+
+const log = (job_id: number, seq: number): OutboxItem => ({ kind: 'log', job_id, attempt: 1, seq, stream: 'stdout', data_b64: Buffer.from(`line ${seq}\n`).toString('base64') });
+const finish = (job_id: number): OutboxItem => ({ kind: 'finish', job_id, attempt: 1, outcome: 'succeeded', exit_code: 0, error: null });
+const fast = { baseMs: 2, capMs: 20 };
+
+describe('Spool and Deliverer', () => {
+  it('delivers, after a restart, what an earlier run could not send, in order per attempt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    const written = [log(1, 0), log(2, 0), log(1, 1), log(2, 1), finish(1), finish(2)];
+
+    const down = new Deliverer({ spool: Spool.open(dir), send: () => Promise.reject(new Error('ECONNREFUSED')), backoff: fast });
+    written.forEach((item) => down.push(item));
+    down.close();
+    expect(readdirSync(dir)).toHaveLength(written.length);
+
+    const delivered: OutboxItem[] = [];
+    let calls = 0;
+    const back = new Deliverer({
+      spool: Spool.open(dir),
+      send: async (item) => {
+        // The coordinator comes back after a few refused attempts.
+        if (++calls <= 5) throw new ApiError('internal', 'starting up', 503);
+        delivered.push(item);
+      },
+      judgeFailure: judgeDeliveryFailure,
+      backoff: fast,
+    });
+    expect(back.pending).toBe(written.length);
+    expect(await back.drain(20_000)).toBe(true);
+    expect(delivered.filter((i) => i.job_id === 1)).toEqual(written.filter((i) => i.job_id === 1));
+    expect(delivered.filter((i) => i.job_id === 2)).toEqual(written.filter((i) => i.job_id === 2));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps numbering after the leftovers so new items sort after old ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    Spool.open(dir).write(log(1, 0));
+    const reopened = Spool.open(dir);
+    const next = reopened.write(log(1, 1));
+    expect(reopened.takeLeftovers().map((s) => s.order)).toEqual([0]);
+    expect(next.order).toBe(1);
+  });
+
+  it('drops a stale finish the coordinator refuses with 409 and goes on with the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    const delivered: OutboxItem[] = [];
+    const deliverer = new Deliverer({
+      spool: Spool.open(dir),
+      send: async (item) => {
+        if (item.kind === 'finish' && item.job_id === 1) throw new ApiError('conflict', 'stale attempt', 409);
+        delivered.push(item);
+      },
+      judgeFailure: judgeDeliveryFailure,
+      backoff: fast,
+    });
+    [log(1, 0), finish(1), finish(2)].forEach((item) => deliverer.push(item));
+    expect(await deliverer.drain(20_000)).toBe(true);
+    expect(delivered).toEqual([log(1, 0), finish(2)]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('ignores half-written and foreign files in the spool folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    writeFileSync(join(dir, '000000000000-j1-a1-log.json.tmp'), '{"kind":');
+    writeFileSync(join(dir, 'notes.txt'), 'hello');
+    writeFileSync(join(dir, '000000000003-j1-a1-log.json'), '{"kind":');
+    expect(Spool.open(dir).takeLeftovers()).toEqual([]);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially and stops at the cap', () => {
+    const top = (failures: number): number => backoffDelay(failures, { baseMs: 500, capMs: 30_000, random: () => 1 });
+    expect([1, 2, 3, 4].map(top)).toEqual([500, 1000, 2000, 4000]);
+    expect(top(50)).toBe(30_000);
+  });
+});

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { formatExplanation } from '../../../src/cli/format/explanation';
+import { formatJobDetail, formatJobTable } from '../../../src/cli/format/jobs';
+import { formatCommand, quoteArg } from '../../../src/cli/format/shellQuote';
+import { renderTable } from '../../../src/cli/format/table';
+import { formatAge, formatDuration } from '../../../src/cli/format/time';
+import { renderProgressBar } from '../../../src/cli/wait/progress';
+import { Job, type Explanation } from '../../../src/shared';
+
+const NOW = 1_700_000_000_000;
+
+function makeJob(overrides: Partial<Job> = {}): Job {
+  return Job.parse({
+    id: 1,
+    project: 'default',
+    name: 'train',
+    command: ['python', 'train.py'],
+    cwd: null,
+    env: {},
+    params: {},
+    priority: 0,
+    requirements: { cpus: 1, gpus: 0, memory_mb: 0, gpu_memory_mb: null, gpu_models: [], tags: [] },
+    depends_on: [],
+    max_attempts: 1,
+    timeout_s: null,
+    state: 'queued',
+    attempt: 0,
+    worker_id: null,
+    exit_code: null,
+    error: null,
+    created_at: NOW - 90_000,
+    started_at: null,
+    finished_at: null,
+    ...overrides,
+  });
+}
+
+describe('renderTable', () => {
+  it('pads columns to the widest cell, right-aligns numbers and trims line ends', () => {
+    const text = renderTable(
+      [
+        { id: 7, name: 'a' },
+        { id: 123, name: 'longer' },
+      ],
+      [
+        { header: 'ID', value: (r) => String(r.id), align: 'right' },
+        { header: 'NAME', value: (r) => r.name },
+      ],
+    );
+    expect(text).toBe([' ID  NAME', '  7  a', '123  longer'].join('\n'));
+  });
+
+  it('cuts cells past maxWidth with an ellipsis and flattens newlines', () => {
+    const text = renderTable([{ v: 'abcdefgh\nij' }], [{ header: 'V', value: (r) => r.v, maxWidth: 5 }]);
+    expect(text.split('\n')[1]).toBe('abcd…');
+  });
+});
+
+describe('formatAge and formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [59_999, '59s'],
+    [60_000, '1m'],
+    [3_600_000, '1h'],
+    [86_400_000 * 3, '3d'],
+  ])('shows an age of %i ms as %s', (ms, text) => {
+    expect(formatAge(NOW - ms, NOW)).toBe(text);
+  });
+
+  it('never shows a negative age for a clock slightly ahead', () => {
+    expect(formatAge(NOW + 5000, NOW)).toBe('0s');
+  });
+
+  it('shows durations with the precision that matters at their scale', () => {
+    expect(formatDuration(1234)).toBe('1.2s');
+    expect(formatDuration(184_000)).toBe('3m04s');
+    expect(formatDuration(7_500_000)).toBe('2h05m');
+  });
+});
+
+describe('quoteArg and formatCommand', () => {
+  it('leaves safe words bare and single-quotes the rest so a shell reads them back', () => {
+    expect(quoteArg('--lr=1e-3')).toBe('--lr=1e-3');
+    expect(quoteArg('a b')).toBe(`'a b'`);
+    expect(quoteArg(`it's`)).toBe(`'it'\\''s'`);
+    expect(quoteArg('')).toBe(`''`);
+  });
+
+  it('shows a shell command as the sh -c the worker runs', () => {
+    expect(formatCommand({ shell: 'make && ./run' })).toBe(`sh -c 'make && ./run'`);
+    expect(formatCommand(['echo', '$HOME'])).toBe(`echo '$HOME'`);
+  });
+});
+
+describe('formatJobTable', () => {
+  it('lists id, state, priority, name, worker name and age', () => {
+    const text = formatJobTable(
+      [makeJob({ id: 12, state: 'running', priority: 5, worker_id: 'w-1' }), makeJob({ id: 3, name: 'eval' })],
+      NOW,
+      new Map([['w-1', 'gpu-box']]),
+    );
+    expect(text.split('\n')).toEqual([
+      'ID  STATE    PRIO  NAME   WORKER   AGE',
+      '12  running     5  train  gpu-box   1m',
+      ' 3  queued      0  eval   -         1m',
+    ]);
+  });
+
+  it('says so when there are no jobs', () => {
+    expect(formatJobTable([], NOW)).toBe('no jobs');
+  });
+});
+
+describe('formatExplanation', () => {
+  const explanation: Explanation = {
+    job_id: 4,
+    state: 'queued',
+    summary: 'no worker has 2 free GPUs',
+    reasons: [
+      { code: 'insufficient_free_resources', message: 'needs 2 GPUs; at most 1 is free', resource: 'gpus', needed: 2, largest_free: 1 },
+      { code: 'jobs_ahead', message: '3 jobs are ahead of it', count: 3 },
+    ],
+  };
+
+  it('prints the summary, then each reason as a bullet', () => {
+    expect(formatExplanation(explanation)).toBe(
+      ['job 4 (queued): no worker has 2 free GPUs', '  - needs 2 GPUs; at most 1 is free', '  - 3 jobs are ahead of it'].join('\n'),
+    );
+  });
+
+  it('leaves out a reason that only repeats the summary', () => {
+    const done: Explanation = { job_id: 1, state: 'succeeded', summary: 'it finished', reasons: [{ code: 'not_pending', message: 'it finished', state: 'succeeded' }] };
+    expect(formatExplanation(done)).toBe('job 1 (succeeded): it finished');
+  });
+
+  it('is part of show for a pending job, with dependencies and attempts', () => {
+    const job = makeJob({ id: 4, depends_on: [2], state: 'waiting', params: { lr: '1e-3' } });
+    const text = formatJobDetail(
+      { job, attempts: [], dependencies: [makeJob({ id: 2, state: 'running' })], dependents: [], explanation },
+      NOW,
+    );
+    expect(text).toContain('job 4  train');
+    expect(text).toMatch(/after\s+2 \(running\)/);
+    expect(text).toMatch(/params\s+lr=1e-3/);
+    expect(text).toContain('no attempts yet');
+    expect(text).toContain('why not running:');
+    expect(text).toContain('- 3 jobs are ahead of it');
+  });
+});
+
+describe('renderProgressBar', () => {
+  it('fills the bar by the share of final jobs and counts each state', () => {
+    const jobs = [makeJob({ state: 'succeeded' }), makeJob({ state: 'failed' }), makeJob({ state: 'running' }), makeJob({ state: 'queued' })];
+    expect(renderProgressBar(jobs, 65_000, 8)).toBe('[####----] 2/4 done · 1 running · 1 queued · 1 succeeded · 1 failed · 1m05s');
+  });
+});

@@ -1,0 +1,119 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { submitSpec } from '../../../src/cli/commands/submit';
+import { sweepRequest } from '../../../src/cli/commands/sweep';
+import { CliError } from '../../../src/cli/exitCodes';
+import { integerArg, jobFieldsFromFlags, parseEnvPairs, positiveNumberArg } from '../../../src/cli/jobFlags';
+import { JobSubmit, SweepRequest } from '../../../src/shared';
+
+const context = { cwd: '/home/me/project', env: { HF_HOME: '/cache/hf' } };
+
+describe('jobFieldsFromFlags', () => {
+  it('leaves out every field whose flag is absent so the server defaults apply', () => {
+    expect(jobFieldsFromFlags({}, context)).toEqual({});
+  });
+
+  it('maps every flag to its JobSubmit field', () => {
+    const fields = jobFieldsFromFlags(
+      {
+        project: 'vision',
+        name: 'baseline',
+        priority: -3,
+        gpus: 2,
+        gpuMem: 8000,
+        cpus: 0.5,
+        mem: 16000,
+        tag: ['a100', 'fast'],
+        after: [4, 5],
+        retries: 2,
+        timeout: 3600,
+        env: ['SEED=1', 'HF_HOME'],
+        cwd: 'runs/../src',
+      },
+      context,
+    );
+    expect(fields).toEqual({
+      project: 'vision',
+      name: 'baseline',
+      priority: -3,
+      requirements: { gpus: 2, gpu_memory_mb: 8000, cpus: 0.5, memory_mb: 16000, tags: ['a100', 'fast'] },
+      depends_on: [4, 5],
+      max_attempts: 3,
+      timeout_s: 3600,
+      env: { SEED: '1', HF_HOME: '/cache/hf' },
+      cwd: '/home/me/project/src',
+    });
+    expect(JobSubmit.safeParse({ ...fields, command: ['true'] }).success).toBe(true);
+  });
+
+  it('keeps an absolute --cwd as given', () => {
+    expect(jobFieldsFromFlags({ cwd: '/data/run' }, context).cwd).toBe('/data/run');
+  });
+});
+
+describe('parseEnvPairs', () => {
+  it('keeps everything after the first = as the value, empty included', () => {
+    expect(parseEnvPairs(['A=x=y', 'B='], {})).toEqual({ A: 'x=y', B: '' });
+  });
+
+  it('refuses a name that is not a variable name', () => {
+    expect(() => parseEnvPairs(['1A=x'], {})).toThrow(CliError);
+    expect(() => parseEnvPairs(['A-B=x'], {})).toThrow(/not a variable name/);
+  });
+
+  it('refuses to copy a variable that is not set locally', () => {
+    expect(() => parseEnvPairs(['MISSING'], {})).toThrow(/not set in your environment/);
+  });
+});
+
+describe('numeric flag parsers', () => {
+  it('accepts whole numbers at or above the minimum', () => {
+    expect(integerArg(0)('0')).toBe(0);
+    expect(integerArg(Number.MIN_SAFE_INTEGER)('-7')).toBe(-7);
+    expect(positiveNumberArg('0.25')).toBe(0.25);
+  });
+
+  it.each(['1.5', 'abc', '', '1e3', '-1'])('refuses %j where a whole number 0 or more is expected', (text) => {
+    expect(() => integerArg(0)(text)).toThrow(InvalidArgumentError);
+  });
+
+  it('refuses negative and non-numeric CPU counts', () => {
+    expect(() => positiveNumberArg('-1')).toThrow(InvalidArgumentError);
+    expect(() => positiveNumberArg('two')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('submitSpec', () => {
+  it('sends argv as an array, one element per argument, untouched', () => {
+    const spec = submitSpec(['python', 'train.py', '--msg', 'a b; rm -rf /'], { gpus: 1 }, context);
+    expect(spec).toEqual({ command: ['python', 'train.py', '--msg', 'a b; rm -rf /'], requirements: { gpus: 1 } });
+  });
+
+  it('joins the words into one shell string with --shell', () => {
+    expect(submitSpec(['make', '&&', 'echo ok'], { shell: true }, context).command).toEqual({ shell: 'make && echo ok' });
+  });
+});
+
+describe('sweepRequest', () => {
+  it('builds a grid request from the template, params and shared flags', () => {
+    const request = sweepRequest(`python train.py --lr {lr} --note 'seed {seed}'`, { param: ['lr=1e-3,3e-4', 'seed=1..2'], gpus: 1 }, context);
+    expect(request).toEqual({
+      requirements: { gpus: 1 },
+      template: ['python', 'train.py', '--lr', '{lr}', '--note', 'seed {seed}'],
+      params: { lr: ['1e-3', '3e-4'], seed: [1, 2] },
+      mode: 'grid',
+      dry_run: false,
+    });
+    expect(SweepRequest.safeParse(request).success).toBe(true);
+  });
+
+  it('asks for zip and a dry run when told', () => {
+    const request = sweepRequest('run {a} {b}', { param: ['a=1,2', 'b=x,y'], zip: true, dryRun: true }, context);
+    expect(request.mode).toBe('zip');
+    expect(request.dry_run).toBe(true);
+  });
+
+  it('refuses a sweep without any --param', () => {
+    expect(() => sweepRequest('run {a}', {}, context)).toThrow(/at least one --param/);
+  });
+});

@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeJob, openHarness, type Harness } from '../../support/coordinator';
+
+let h: Harness;
+beforeEach(() => (h = openHarness()));
+afterEach(() => h.cleanup());
+
+describe('listJobs', () => {
+  it('pages newest first with a cursor until the end, without repeats', () => {
+    const ids = h.c.submitBatch(Array.from({ length: 25 }, (_, i) => ({ command: ['x', String(i)] }))).map((j) => j.id);
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = h.c.listJobs({ limit: 10, cursor });
+      seen.push(...page.jobs.map((j) => j.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it('pages in claim order with sort=priority', () => {
+    const jobs = h.c.submitBatch([0, 5, 5, -3, 9].map((priority) => ({ command: ['x'], priority })));
+    const first = h.c.listJobs({ sort: 'priority', limit: 2 });
+    const rest = h.c.listJobs({ sort: 'priority', limit: 10, cursor: first.next_cursor ?? undefined });
+    expect([...first.jobs, ...rest.jobs].map((j) => j.priority)).toEqual([9, 5, 5, 0, -3]);
+    expect(first.jobs[1].id).toBe(jobs[1].id);
+  });
+
+  it('filters by project, state, tag and text', () => {
+    h.c.createProject({ name: 'vision' });
+    const v = h.c.submit({ project: 'vision', command: ['python', 'resnet.py'], requirements: { tags: ['gpu'] } });
+    h.c.submit({ command: ['python', 'bert.py'] });
+    const cancelled = makeJob(h.c, 'cancelled', { command: ['python', 'resnet_big.py'] });
+    expect(h.c.listJobs({ project: 'vision' }).jobs.map((j) => j.id)).toEqual([v.id]);
+    expect(h.c.listJobs({ tag: 'gpu' }).jobs.map((j) => j.id)).toEqual([v.id]);
+    expect(h.c.listJobs({ text: 'RESNET' }).jobs.map((j) => j.id)).toEqual([cancelled.id, v.id]);
+    expect(h.c.listJobs({ state: 'cancelled' }).jobs.map((j) => j.id)).toEqual([cancelled.id]);
+    expect(h.c.listJobs({ state: ['cancelled', 'queued'], text: 'resnet' }).jobs).toHaveLength(2);
+    expect(h.c.listJobs({ project: 'nope' }).jobs).toEqual([]);
+  });
+
+  it('treats % and _ in text search literally', () => {
+    h.c.submit({ command: ['echo', '100%'] });
+    h.c.submit({ command: ['echo', '1000'] });
+    expect(h.c.listJobs({ text: '0%' }).jobs).toHaveLength(1);
+  });
+
+  it('refuses a damaged cursor and a bad limit, naming the field', () => {
+    expect(() => h.c.listJobs({ cursor: 'garbage!' })).toThrow(/cursor/);
+    expect(() => h.c.listJobs({ limit: 0 })).toThrow(/limit/);
+  });
+});
+
+describe('countJobs', () => {
+  it('counts per state and adds up, with and without filters', () => {
+    h.c.createProject({ name: 'p' });
+    makeJob(h.c, 'queued', { project: 'p', requirements: { tags: ['t'] } });
+    makeJob(h.c, 'succeeded');
+    makeJob(h.c, 'failed', { project: 'p' });
+    const all = h.c.countJobs();
+    expect(all).toMatchObject({ queued: 1, succeeded: 1, failed: 1, total: 3 });
+    expect(h.c.countJobs({ project: 'p' })).toMatchObject({ queued: 1, failed: 1, total: 2 });
+    expect(h.c.countJobs({ tag: 't' }).total).toBe(1);
+    expect(h.c.countJobs({ state: 'failed' }).total).toBe(1);
+  });
+});

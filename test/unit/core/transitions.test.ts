@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JOB_STATES, type JobState } from '../../../src/shared';
+import { addWorker, makeJob, openHarness, type Harness } from '../../support/coordinator';
+
+let h: Harness;
+beforeEach(() => (h = openHarness()));
+afterEach(() => h.cleanup());
+
+describe('makeJob factory', () => {
+  it.each(JOB_STATES)('puts a job in state %s', (state) => {
+    expect(makeJob(h.c, state).state).toBe(state);
+  });
+});
+
+describe('cancelJob', () => {
+  const cases: Array<[JobState, 'cancelled' | 'conflict']> = [
+    ['waiting', 'cancelled'], ['queued', 'cancelled'], ['running', 'cancelled'], ['blocked', 'cancelled'],
+    ['succeeded', 'conflict'], ['failed', 'conflict'], ['cancelled', 'conflict'],
+  ];
+  it.each(cases)('from %s gives %s', (state, expected) => {
+    const job = makeJob(h.c, state);
+    if (expected === 'conflict') {
+      expect(() => h.c.cancel(job.id)).toThrow(/only waiting, queued, blocked or running/);
+      expect(h.c.getJob(job.id).state).toBe(state);
+    } else {
+      expect(h.c.cancel(job.id).state).toBe('cancelled');
+    }
+  });
+
+  it('blocks every transitive dependent when a job is cancelled', () => {
+    const a = h.c.submit({ command: ['a'] });
+    const b = h.c.submit({ command: ['b'], depends_on: [a.id] });
+    const c2 = h.c.submit({ command: ['c'], depends_on: [b.id] });
+    h.c.cancel(a.id);
+    expect(h.c.getJob(b.id).state).toBe('blocked');
+    expect(h.c.getJob(c2.id).state).toBe('blocked');
+  });
+
+  it('tells the worker of a cancelled running job to stop at its next heartbeat', () => {
+    const job = makeJob(h.c, 'running');
+    h.c.cancel(job.id);
+    const reply = h.c.heartbeat(job.worker_id as string, {});
+    expect(reply.cancel).toEqual([{ job_id: job.id, attempt: 1 }]);
+    h.c.finish(job.id, { attempt: 1, outcome: 'cancelled', exit_code: null });
+    expect(h.c.heartbeat(job.worker_id as string, {}).cancel).toEqual([]);
+    expect(h.c.getJob(job.id).state).toBe('cancelled');
+  });
+
+  it('returns NotFound for an unknown job', () => {
+    expect(() => h.c.cancel(999)).toThrow(/job 999 does not exist/);
+  });
+});
+
+describe('retryJob', () => {
+  const cases: Array<[JobState, 'queued' | 'conflict']> = [
+    ['failed', 'queued'], ['cancelled', 'queued'], ['waiting', 'conflict'], ['queued', 'conflict'], ['running', 'conflict'], ['succeeded', 'conflict'],
+  ];
+  it.each(cases)('from %s gives %s', (state, expected) => {
+    const job = makeJob(h.c, state);
+    if (expected === 'conflict') expect(() => h.c.retry(job.id)).toThrow(/only failed, cancelled or blocked/);
+    else expect(h.c.retry(job.id).state).toBe('queued');
+  });
+
+  it('re-queues a failed job and un-blocks its dependents transitively', () => {
+    const worker = addWorker(h.c);
+    const a = h.c.submit({ command: ['a'] });
+    const b = h.c.submit({ command: ['b'], depends_on: [a.id] });
+    const c2 = h.c.submit({ command: ['c'], depends_on: [b.id] });
+    h.c.claim(worker);
+    h.c.finish(a.id, { attempt: 1, outcome: 'failed', exit_code: 3 });
+    expect([h.c.getJob(b.id).state, h.c.getJob(c2.id).state]).toEqual(['blocked', 'blocked']);
+    expect(h.c.retry(a.id).state).toBe('queued');
+    expect([h.c.getJob(b.id).state, h.c.getJob(c2.id).state]).toEqual(['waiting', 'waiting']);
+    const [again] = h.c.claim(worker);
+    expect(again.attempt).toBe(2);
+    h.c.finish(a.id, { attempt: 2, outcome: 'succeeded', exit_code: 0 });
+    expect(h.c.getJob(b.id).state).toBe('queued');
+  });
+
+  it('refuses to retry a blocked job whose dependency is still failed, naming the dependency', () => {
+    const dep = makeJob(h.c, 'failed');
+    const job = h.c.submit({ command: ['x'], depends_on: [dep.id] });
+    expect(job.state).toBe('blocked');
+    expect(() => h.c.retry(job.id)).toThrow(new RegExp(`depends on job ${dep.id}, which is failed`));
+  });
+
+  it('grants a fresh set of attempts', () => {
+    const worker = addWorker(h.c);
+    const job = h.c.submit({ command: ['x'], max_attempts: 2 });
+    for (const attempt of [1, 2]) {
+      h.c.claim(worker);
+      h.c.finish(job.id, { attempt, outcome: 'failed', exit_code: 1 });
+    }
+    expect(h.c.getJob(job.id).state).toBe('failed');
+    h.c.retry(job.id);
+    h.c.claim(worker);
+    expect(h.c.finish(job.id, { attempt: 3, outcome: 'failed', exit_code: 1 }).state).toBe('queued');
+  });
+});
+
+describe('finishAttempt', () => {
+  it('moves a succeeded job to succeeded and queues dependents whose dependencies all succeeded', () => {
+    const worker = addWorker(h.c);
+    const a = h.c.submit({ command: ['a'] });
+    const b = h.c.submit({ command: ['b'] });
+    const c2 = h.c.submit({ command: ['c'], depends_on: [a.id, b.id] });
+    h.c.claim(worker, { max: 2 });
+    h.c.finish(a.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+    expect(h.c.getJob(c2.id).state).toBe('waiting');
+    h.c.finish(b.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+    expect(h.c.getJob(c2.id).state).toBe('queued');
+  });
+
+  it('re-queues a failed attempt while attempts remain, then fails the job', () => {
+    const worker = addWorker(h.c);
+    const job = h.c.submit({ command: ['x'], max_attempts: 2 });
+    h.c.claim(worker);
+    expect(h.c.finish(job.id, { attempt: 1, outcome: 'timed_out', exit_code: null }).state).toBe('queued');
+    h.c.claim(worker);
+    const failed = h.c.finish(job.id, { attempt: 2, outcome: 'failed', exit_code: 2 });
+    expect(failed.state).toBe('failed');
+    expect(failed.exit_code).toBe(2);
+    expect(h.c.listAttempts(job.id).map((a) => a.outcome)).toEqual(['timed_out', 'failed']);
+  });
+
+  it('is idempotent for the same attempt', () => {
+    const job = makeJob(h.c, 'running');
+    const first = h.c.finish(job.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+    const second = h.c.finish(job.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+    expect(second).toEqual(first);
+    expect(h.c.eventsSince(0).filter((e) => e.type === 'job.succeeded')).toHaveLength(1);
+  });
+
+  it('refuses a stale attempt that was lost', () => {
+    const job = makeJob(h.c, 'running', { max_attempts: 3 });
+    h.clock.advance(31_000);
+    h.c.sweep();
+    expect(() => h.c.finish(job.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 })).toThrow(/lost .* stale/);
+    expect(h.c.getJob(job.id).state).toBe('queued');
+  });
+
+  it('refuses an attempt that never existed', () => {
+    const job = makeJob(h.c, 'running');
+    expect(() => h.c.finish(job.id, { attempt: 7, outcome: 'succeeded', exit_code: 0 })).toThrow(/has no attempt 7/);
+  });
+});
+
+describe('changePriority', () => {
+  it.each(['waiting', 'queued', 'blocked'] as JobState[])('changes the priority of a %s job', (state) => {
+    expect(h.c.setPriority(makeJob(h.c, state).id, 42).priority).toBe(42);
+  });
+  it.each(['running', 'succeeded', 'failed', 'cancelled'] as JobState[])('refuses a %s job', (state) => {
+    expect(() => h.c.setPriority(makeJob(h.c, state).id, 42)).toThrow(/priority can change only before it runs/);
+  });
+  it('refuses an absurd priority', () => {
+    expect(() => h.c.setPriority(makeJob(h.c, 'queued').id, 1e12)).toThrow(/priority/);
+  });
+});
+
+describe('removeJob and clearPending', () => {
+  it.each(['waiting', 'queued', 'blocked', 'succeeded', 'failed', 'cancelled'] as JobState[])('removes a %s job', (state) => {
+    const job = makeJob(h.c, state);
+    h.c.remove(job.id);
+    expect(() => h.c.getJob(job.id)).toThrow(/does not exist/);
+  });
+  it('refuses to remove a running job', () => {
+    expect(() => h.c.remove(makeJob(h.c, 'running').id)).toThrow(/is running/);
+  });
+  it('refuses to remove a job others depend on, naming them', () => {
+    const a = h.c.submit({ command: ['a'] });
+    const b = h.c.submit({ command: ['b'], depends_on: [a.id] });
+    expect(() => h.c.remove(a.id)).toThrow(new RegExp(`dependency of job ${b.id}`));
+  });
+  it("clears a project's waiting, queued and blocked jobs and keeps the rest", () => {
+    h.c.createProject({ name: 'p' });
+    const running = makeJob(h.c, 'running', { project: 'p' });
+    makeJob(h.c, 'queued', { project: 'p' });
+    const other = makeJob(h.c, 'queued');
+    expect(h.c.clearPending('p')).toBe(1);
+    expect(h.c.getJob(running.id).state).toBe('running');
+    expect(h.c.getJob(other.id).state).toBe('queued');
+    expect(() => h.c.clearPending('nope')).toThrow(/project "nope" does not exist/);
+  });
+});
+
+describe('events', () => {
+  it('appends one event per transition in the same transaction and publishes them in order', () => {
+    const seen: string[] = [];
+    h.c.subscribe((e) => seen.push(`${e.type}:${e.job_id}`));
+    const job = makeJob(h.c, 'succeeded');
+    expect(seen).toEqual([`job.submitted:${job.id}`, 'worker.registered:null', `job.claimed:${job.id}`, `job.succeeded:${job.id}`]);
+    expect(h.c.eventsSince(0).map((e) => `${e.type}:${e.job_id}`)).toEqual(seen);
+  });
+
+  it('publishes nothing when a transition is refused', () => {
+    const seen: string[] = [];
+    const job = makeJob(h.c, 'succeeded');
+    h.c.subscribe((e) => seen.push(e.type));
+    const before = h.c.lastEventId();
+    expect(() => h.c.cancel(job.id)).toThrow();
+    expect(seen).toEqual([]);
+    expect(h.c.lastEventId()).toBe(before);
+  });
+});

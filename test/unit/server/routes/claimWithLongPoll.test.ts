@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimedJob, QueueEvent } from '../../../../src/shared';
+import type { Coordinator, EventListener } from '../../../../src/core/api';
+import { claimWithLongPoll } from '../../../../src/server/routes/workers/claimWithLongPoll';
+
+/** Just the two methods the long-poll uses; the rest of the coordinator is irrelevant here. */
+function fakeCoordinator() {
+  const listeners = new Set<EventListener>();
+  const ready: ClaimedJob[][] = [];
+  let claims = 0;
+  const coordinator = {
+    claim: () => {
+      claims++;
+      return ready.shift() ?? [];
+    },
+    subscribe: (listener: EventListener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  } as unknown as Coordinator;
+  const emit = (type: QueueEvent['type']) => {
+    for (const listener of [...listeners]) listener({ id: 1, at: 0, type, job_id: 1, worker_id: null, data: {} });
+  };
+  return { coordinator, ready, emit, listeners, claims: () => claims };
+}
+
+const claimed = { attempt: 1 } as ClaimedJob;
+
+describe('claimWithLongPoll', () => {
+  it('returns at once without waiting when wait_ms is 0', async () => {
+    const fake = fakeCoordinator();
+    expect(await claimWithLongPoll(fake.coordinator, 'w', {}, 0, new AbortController().signal)).toEqual([]);
+    expect(fake.claims()).toBe(1);
+  });
+
+  it('claims again when a job is queued during the wait', async () => {
+    const fake = fakeCoordinator();
+    const pending = claimWithLongPoll(fake.coordinator, 'w', {}, 60_000, new AbortController().signal);
+    expect(fake.listeners.size).toBe(1);
+    fake.emit('job.claimed');
+    fake.ready.push([claimed]);
+    fake.emit('job.queued');
+    expect(await pending).toEqual([claimed]);
+    expect(fake.listeners.size).toBe(0);
+  });
+
+  it('returns empty and unsubscribes when the signal aborts', async () => {
+    const fake = fakeCoordinator();
+    const closing = new AbortController();
+    const pending = claimWithLongPoll(fake.coordinator, 'w', {}, 60_000, closing.signal);
+    closing.abort();
+    expect(await pending).toEqual([]);
+    expect(fake.listeners.size).toBe(0);
+  });
+
+  it('gives up at the deadline', async () => {
+    const fake = fakeCoordinator();
+    expect(await claimWithLongPoll(fake.coordinator, 'w', {}, 5, new AbortController().signal)).toEqual([]);
+  });
+});
