@@ -8,3 +8,4 @@ export * from './schemas/tokens';
 export * from './schemas/ws';
 export * from './routes';
 export * from './client';
+export * from './sweep';

@@ -1,7 +1,7 @@
 /**
  * retryJob — failed | cancelled | blocked → queued (dependencies succeeded) or waiting (still running).
  * Grants max_attempts fresh attempts and unblocks blocked dependents, transitively.
- * Refuses (ConflictError): any other state; a dependency that is itself failed, cancelled or
+ * Refuses (ConflictError): any other state; a cancelled job whose attempt is still stopping; a dependency that is itself failed, cancelled or
  * blocked (retry that one first — the message names it).
  * Events: job.retried (data.state), job.unblocked per dependent.
  */
@@ -16,6 +16,8 @@ export function retryJob(ctx: CoreContext, jobId: number): Job {
     if (!RETRYABLE_STATES.includes(job.state)) {
       throw new ConflictError(`job ${jobId} is ${job.state}; only failed, cancelled or blocked jobs can be retried`, 'state');
     }
+    const open = ctx.sql('SELECT worker_id FROM attempts WHERE job_id = ? AND finished_at IS NULL').get(jobId) as { worker_id: string } | undefined;
+    if (open) throw new ConflictError(`job ${jobId} is still stopping on worker ${open.worker_id}; retry it once that attempt has ended`, 'state');
     const deps = dependencyStates(ctx, jobId);
     const state = stateFromDependencies(deps.map((d) => d.state));
     if (state === 'blocked') {

@@ -1,0 +1,32 @@
+/**
+ * SecretStore for the headless server (`gantry serve`) and for the app when the OS offers no
+ * encryption. SECRETS ARE PLAIN TEXT AT REST: the only protection is the file mode (0600, owner
+ * read/write) and its 0700 folder. Anyone with the user's account, root, or a backup of the
+ * disk can read them. Callers tell the user so through `protection`.
+ */
+import { readSecretFile, writeSecretFile } from './secretFile';
+import { assertSecretKey, type SecretStore } from './secretStore';
+
+export function createFileSecretStore(file: string): SecretStore {
+  const load = () => readSecretFile(file);
+  return {
+    protection: 'file-mode-only',
+    get(key) {
+      assertSecretKey(key);
+      return load()[key] ?? null;
+    },
+    set(key, value) {
+      assertSecretKey(key);
+      writeSecretFile(file, { ...load(), [key]: value });
+    },
+    delete(key) {
+      assertSecretKey(key);
+      const values = load();
+      if (!(key in values)) return false;
+      delete values[key];
+      writeSecretFile(file, values);
+      return true;
+    },
+    keys: () => Object.keys(load()),
+  };
+}

@@ -1,0 +1,84 @@
+import { createCoordinator } from '../../core';
+import type { Coordinator } from '../../core/api';
+import { ensureAdminToken, startServer } from '../../server';
+import { startAgent, type Agent, type SpawnJob } from '../../agent';
+import type { DataDirLayout } from '../paths/dataDirLayout';
+import type { ShutdownStep } from '../lifecycle/shutdown';
+
+/**
+ * The coordinator, the embedded server and the local worker, wired in-process. Plain Node (no
+ * Electron), so an integration test can start the desktop app's back end on its own.
+ */
+export interface GantryServices {
+  coordinator: Coordinator;
+  serverUrl: string;
+  adminToken: string;
+  localWorker: LocalWorker;
+  /** Worker first (its jobs end gracefully and report to a live server), then the server, then SQLite. */
+  shutdownSteps: ShutdownStep[];
+}
+
+export interface LocalWorker {
+  /** null until the agent registered, or when it failed to start. */
+  readonly workerId: string | null;
+  readonly paused: boolean;
+  setPaused(paused: boolean): void;
+  stop(): Promise<void>;
+}
+
+export interface StartServicesOptions {
+  layout: DataDirLayout;
+  host: string;
+  port: number;
+  /** The built renderer the server serves at `/`. */
+  webRoot: string;
+  spawnJob: SpawnJob;
+  workerName: string;
+}
+
+export async function startGantryServices(options: StartServicesOptions): Promise<GantryServices> {
+  const { layout } = options;
+  const coordinator = createCoordinator({ dataDir: layout.db });
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    const { token } = ensureAdminToken(coordinator, layout.db);
+    server = await startServer({ coordinator, host: options.host, port: options.port, webRoot: options.webRoot });
+    // In-process and on loopback: the admin token serves as the worker's, saving a token row per launch.
+    const agent = await startAgent({ url: server.url, token, name: options.workerName, spoolDir: layout.spool, spawnJob: options.spawnJob });
+    const localWorker = wrapAgent(coordinator, agent);
+    const running = server;
+    return {
+      coordinator,
+      serverUrl: running.url,
+      adminToken: token,
+      localWorker,
+      shutdownSteps: [
+        { name: 'stop the local worker', run: () => localWorker.stop() },
+        { name: 'close the server', run: () => running.close() },
+        { name: 'close the database', run: () => coordinator.close() },
+      ],
+    };
+  } catch (error) {
+    await server?.close();
+    coordinator.close();
+    throw error;
+  }
+}
+
+function wrapAgent(coordinator: Coordinator, agent: Agent): LocalWorker {
+  let paused = false;
+  return {
+    get workerId() {
+      return agent.workerId;
+    },
+    get paused() {
+      return paused;
+    },
+    setPaused(next) {
+      // Draining lets running jobs finish and stops new claims; that is what "pause" means to a user.
+      coordinator.setWorkerState(agent.workerId, next ? 'draining' : 'online');
+      paused = next;
+    },
+    stop: () => agent.stop({ graceful: true }),
+  };
+}

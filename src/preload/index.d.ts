@@ -1,0 +1,10 @@
+import type { GantryApi } from './api';
+
+declare global {
+  interface Window {
+    /** Present in the desktop app only; a browser talking to `gantry serve` has none. */
+    gantry?: GantryApi;
+  }
+}
+
+export type { GantryApi };

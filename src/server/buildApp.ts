@@ -1,0 +1,55 @@
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { AuthFailureLimiter } from './auth/authFailureLimiter';
+import { createAuthenticate } from './auth/authenticate';
+import { createJobTokens, loadJobTokenSecret } from './auth/jobTokens';
+import { registerErrorHandling, sendFrameworkError } from './errors/registerErrorHandling';
+import { LiveHub } from './live/liveHub';
+import { registerLiveSocket } from './live/registerLiveSocket';
+import { serializeRequest } from './logging/redactedRequest';
+import { openApiDocument } from './openapi/openApiDocument';
+import type { AppOptions } from './options';
+import { hasRenderer, isRendererPath, serveRenderer } from './renderer/serveRenderer';
+import { allRouteHandlers, registerRoutes } from './routes';
+
+const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+/** Client WebSocket messages are small commands; anything bigger is refused by ws itself. */
+const MAX_CLIENT_MESSAGE = 64 * 1024;
+
+/** The fastify app with every route, the WebSocket hub and the error shape; not listening (tests inject). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { coordinator } = options;
+  const version = options.version ?? '0.0.0';
+  const now = options.now ?? Date.now;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: 'info', ...options.logger, serializers: { req: serializeRequest } },
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    routerOptions: { maxParamLength: 500 },
+    forceCloseConnections: 'idle',
+    frameworkErrors: sendFrameworkError,
+  });
+
+  const secret = options.jobTokenSecret ?? loadJobTokenSecret(coordinator.dataDir);
+  const jobTokens = createJobTokens(typeof secret === 'string' ? Buffer.from(secret) : secret);
+  const authenticate = createAuthenticate(coordinator, jobTokens, new AuthFailureLimiter(options.authFailureLimits, now));
+  const hub = new LiveHub(coordinator, now);
+  const closing = new AbortController();
+  app.addHook('preClose', (done) => {
+    closing.abort();
+    hub.close();
+    done();
+  });
+
+  const renderer = hasRenderer(options.webRoot) ? options.webRoot : undefined;
+  registerErrorHandling(app, renderer ? isRendererPath : undefined);
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
+  registerLiveSocket(app, hub, authenticate);
+  registerRoutes(app, allRouteHandlers(version), { coordinator, hub, jobTokens, closing: closing.signal }, authenticate);
+
+  const document = openApiDocument(version);
+  // The document describes the API, not its data, so it is served without a token.
+  app.get('/api/openapi.json', async () => document);
+
+  if (renderer) await serveRenderer(app, renderer);
+  return app;
+}

@@ -1,0 +1,22 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorReply } from './errorReply';
+
+/** For fastify's `frameworkErrors` option: bad URLs and over-long params answer in the same shape. */
+export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorReply(error);
+  void reply.status(status).send(body);
+}
+
+/** The one error handler and the not-found handler, both answering `{error: {code, message, field}}`. */
+export function registerErrorHandling(app: FastifyInstance, fallback?: (url: string) => boolean): void {
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorReply(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (fallback && request.method === 'GET' && fallback(request.url)) return reply.sendFile('index.html');
+    const { status, body } = toErrorReply({ statusCode: 404, message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    return reply.status(status).send(body);
+  });
+}

@@ -1,0 +1,146 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { Coordinator } from '../../core/api';
+import { validationErrorFromZod, WsClientMessage, type GpuSample, type QueueEvent, type WsServerMessage } from '../../shared';
+import { toErrorReply } from '../errors/errorReply';
+
+/** Bytes of log per `log` message: large enough for throughput, small enough to interleave with events. */
+const LOG_CHUNK = 256 * 1024;
+/**
+ * A client that stops reading is dropped rather than buffered without bound; it
+ * resumes with `subscribe {after}` and `follow_log {offset}` and loses nothing.
+ */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+const REPLAY_PAGE = 1000;
+
+interface Follow {
+  jobId: number;
+  attempt: number;
+  offset: number;
+}
+
+const followKey = (jobId: number, attempt: number) => `${jobId}:${attempt}`;
+
+/** One WebSocket connection: its event subscription and the logs it follows. */
+export class LiveClient {
+  /** Id of the last event sent; null until the client subscribes. */
+  private lastEventId: number | null = null;
+  private readonly follows = new Map<string, Follow>();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly coordinator: Coordinator,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  handleMessage(data: RawData): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString());
+    } catch {
+      this.sendError('invalid_request', 'message is not JSON');
+      return;
+    }
+    const result = WsClientMessage.safeParse(parsed);
+    if (!result.success) {
+      this.sendError('invalid_request', validationErrorFromZod(result.error).message);
+      return;
+    }
+    try {
+      const message = result.data;
+      switch (message.type) {
+        case 'subscribe':
+          return this.subscribe(message.after);
+        case 'follow_log':
+          this.follows.set(followKey(message.job_id, message.attempt), { jobId: message.job_id, attempt: message.attempt, offset: message.offset });
+          return this.pumpLog(followKey(message.job_id, message.attempt));
+        case 'unfollow_log':
+          this.follows.delete(followKey(message.job_id, message.attempt));
+          return;
+        case 'ping':
+          return this.send({ type: 'pong' });
+      }
+    } catch (error) {
+      this.replyError(error);
+    }
+  }
+
+  pushEvent(event: QueueEvent): void {
+    if (this.lastEventId === null || event.id <= this.lastEventId) return;
+    this.lastEventId = event.id;
+    this.send({ type: 'event', event });
+  }
+
+  pushGpu(workerId: string, at: number, samples: GpuSample[]): void {
+    if (this.lastEventId !== null) this.send({ type: 'gpu', worker_id: workerId, at, samples });
+  }
+
+  /** New bytes (or the end) may exist for these followed logs: send them. */
+  refreshLogs(jobId: number, attempt?: number): void {
+    for (const [key, follow] of this.follows) {
+      if (follow.jobId !== jobId || (attempt !== undefined && follow.attempt !== attempt)) continue;
+      try {
+        this.pumpLog(key);
+      } catch (error) {
+        this.replyError(error);
+      }
+    }
+  }
+
+  private subscribe(after: number): void {
+    // An id past the end (another data dir, say) would otherwise hide every new event until ids catch up.
+    let last = Math.min(after === 0 ? Number.MAX_SAFE_INTEGER : after, this.coordinator.lastEventId());
+    this.lastEventId = null;
+    if (after > 0) {
+      for (;;) {
+        const page = this.coordinator.eventsSince(last, REPLAY_PAGE);
+        for (const event of page) this.send({ type: 'event', event });
+        if (page.length > 0) last = page[page.length - 1].id;
+        if (page.length < REPLAY_PAGE) break;
+      }
+    }
+    this.lastEventId = last;
+  }
+
+  private pumpLog(key: string): void {
+    const follow = this.follows.get(key);
+    if (!follow) return;
+    try {
+      for (;;) {
+        const read = this.coordinator.readLog(follow.jobId, follow.attempt, follow.offset, LOG_CHUNK);
+        if (read.data.length > 0) {
+          this.send({ type: 'log', job_id: follow.jobId, attempt: follow.attempt, offset: follow.offset, data_b64: read.data.toString('base64') });
+          follow.offset = read.next_offset;
+        }
+        if (read.complete && follow.offset >= read.size) {
+          this.follows.delete(key);
+          this.send({ type: 'log_end', job_id: follow.jobId, attempt: follow.attempt, size: read.size });
+          return;
+        }
+        if (read.data.length === 0 || follow.offset >= read.size) return;
+      }
+    } catch (error) {
+      this.follows.delete(key);
+      throw error;
+    }
+  }
+
+  private replyError(error: unknown): void {
+    const { status, body } = toErrorReply(error);
+    if (status >= 500) this.log.error({ err: error }, 'live message failed');
+    this.sendError(body.error.code, body.error.message);
+  }
+
+  private sendError(code: string, message: string): void {
+    this.send({ type: 'error', code, message });
+  }
+
+  private send(message: WsServerMessage): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED) {
+      this.socket.close(1013, 'client too slow; reconnect and resume');
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
+  }
+}

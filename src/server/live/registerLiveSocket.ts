@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { Authenticate } from '../auth/authenticate';
+import { bearerToken } from '../auth/authenticate';
+import { checkScope } from '../auth/authorize';
+import type { LiveHub } from './liveHub';
+
+export const LIVE_SOCKET_PATH = '/api/v1/ws';
+
+/** Browsers cannot set headers on a WebSocket, so the token may come as `?token=`. */
+function socketToken(query: unknown, authorization: string | undefined): string | undefined {
+  const token = (query as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' && token.length > 0 ? token : bearerToken(authorization);
+}
+
+/** The one WebSocket: read or admin tokens only; the upgrade is refused with 401/403 before it happens. */
+export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authenticate: Authenticate): void {
+  app.route({
+    method: 'GET',
+    url: LIVE_SOCKET_PATH,
+    websocket: true,
+    onRequest: async (request) => {
+      const principal = authenticate(
+        { token: socketToken(request.query, request.headers.authorization), address: request.ip, target: `GET ${LIVE_SOCKET_PATH}` },
+        request.log,
+      );
+      checkScope(['read'], principal);
+    },
+    handler: (socket, request) => hub.attach(socket, request.log),
+  });
+}

@@ -1,0 +1,34 @@
+import type { LoggerOptions } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Coordinator } from '../core/api';
+import type { AuthFailureLimits } from './auth/authFailureLimiter';
+
+export interface AppOptions {
+  coordinator: Coordinator;
+  /** Folder of the built renderer; served at `/` only when given and present. */
+  webRoot?: string;
+  /** Pino options, or false for no logging. Default: info level. */
+  logger?: LoggerOptions | false;
+  /** Largest request body in bytes; default 10 MiB (a log chunk is at most 8 MiB of base64). */
+  bodyLimit?: number;
+  /** Signs job tokens; default: a secret kept in `<dataDir>/job-token-secret`. */
+  jobTokenSecret?: string | Buffer;
+  /** Reported by the health route and the OpenAPI document. */
+  version?: string;
+  authFailureLimits?: AuthFailureLimits;
+  now?: () => number;
+}
+
+export interface ServerOptions extends AppOptions {
+  /** Default 127.0.0.1: another address only on request. */
+  host?: string;
+  /** 0 picks a free port. Default 0. */
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+import type { RouteHandlers } from '../routeHandler';
+
+export function healthHandlers(version: string): RouteHandlers<'health'> {
+  return { health: () => ({ ok: true, version }) };
+}

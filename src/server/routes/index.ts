@@ -1,0 +1,33 @@
+import type { RouteName } from '../../shared';
+import { eventHandlers } from './events';
+import { gpuHandlers } from './gpus';
+import { healthHandlers } from './health';
+import { jobHandlers } from './jobs';
+import { logHandlers } from './logs';
+import { metricHandlers } from './metrics';
+import { projectHandlers } from './projects';
+import type { RouteHandler } from './routeHandler';
+import { sweepHandlers } from './sweep';
+import { tokenHandlers } from './tokens';
+import { workerHandlers } from './workers';
+
+export type AllRouteHandlers = { [N in RouteName]: RouteHandler<N> };
+
+/** Every route's handler, one resource at a time; the type fails to compile if a route of the table has none. */
+export function allRouteHandlers(version: string): AllRouteHandlers {
+  return {
+    ...healthHandlers(version),
+    ...projectHandlers,
+    ...jobHandlers,
+    ...sweepHandlers,
+    ...logHandlers,
+    ...metricHandlers,
+    ...workerHandlers,
+    ...gpuHandlers,
+    ...tokenHandlers,
+    ...eventHandlers,
+  };
+}
+
+export { registerRoutes } from './registerRoutes';
+export type { ServerDeps } from './routeHandler';

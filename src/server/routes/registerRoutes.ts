@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseOrThrow, ROUTES, type RouteDef, type RouteName } from '../../shared';
+import type { Authenticate } from '../auth/authenticate';
+import { bearerToken } from '../auth/authenticate';
+import { checkJobAccess, checkScope } from '../auth/authorize';
+import type { Principal } from '../auth/principal';
+import type { AllRouteHandlers } from './index';
+import type { RouteInput, ServerDeps } from './routeHandler';
+
+/**
+ * The table is iterated by name, so each handler meets its own route's schemas; TypeScript
+ * cannot follow that correlation through a loop, hence this one widened signature.
+ */
+type LooseHandler = (input: RouteInput<RouteName>, deps: ServerDeps) => unknown;
+
+/** Registers every route of the table: auth before the body is read, zod on params/query/body, then the handler. */
+export function registerRoutes(app: FastifyInstance, handlers: AllRouteHandlers, deps: ServerDeps, authenticate: Authenticate): void {
+  const principals = new WeakMap<FastifyRequest, Principal>();
+
+  for (const name of Object.keys(ROUTES) as RouteName[]) {
+    const route: RouteDef = ROUTES[name];
+    const handler = handlers[name] as LooseHandler;
+    const needsToken = route.scopes.length > 0;
+
+    app.route({
+      method: route.method,
+      url: route.path,
+      // onRequest runs before the body is parsed, so a caller without a valid token cannot make us read 10 MiB.
+      onRequest: async (request) => {
+        if (!needsToken) return;
+        const principal = authenticate(
+          { token: bearerToken(request.headers.authorization), address: request.ip, target: `${route.method} ${route.path}` },
+          request.log,
+        );
+        checkScope(route.scopes, principal);
+        principals.set(request, principal);
+      },
+      handler: async (request, reply) => {
+        const params = route.params ? parseOrThrow(route.params, request.params) : undefined;
+        const query = route.query ? parseOrThrow(route.query, request.query ?? {}) : undefined;
+        const body = route.body ? parseOrThrow(route.body, request.body) : undefined;
+        const principal = principals.get(request) ?? null;
+        if (principal) checkJobAccess(route, principal, params);
+        const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
+        return handler(input, deps);
+      },
+    });
+  }
+}

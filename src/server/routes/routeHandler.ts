@@ -1,0 +1,37 @@
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Coordinator } from '../../core/api';
+import type { RouteName, ROUTES } from '../../shared';
+import type { JobTokens } from '../auth/jobTokens';
+import type { Principal } from '../auth/principal';
+import type { LiveHub } from '../live/liveHub';
+
+/** What every handler may use besides its request. */
+export interface ServerDeps {
+  coordinator: Coordinator;
+  hub: LiveHub;
+  jobTokens: JobTokens;
+  /** Aborted when the server starts closing, so long-polls return at once. */
+  closing: AbortSignal;
+}
+
+type Route<N extends RouteName> = (typeof ROUTES)[N];
+type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
+
+export interface RouteInput<N extends RouteName> {
+  params: Parsed<Route<N>, 'params'>;
+  query: Parsed<Route<N>, 'query'>;
+  body: Parsed<Route<N>, 'body'>;
+  principal: Principal | null;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** JSON routes return their response shape; raw routes return bytes (headers set on the reply). */
+export type RouteOutput<N extends RouteName> = Route<N> extends { raw: true } ? Buffer | Readable : z.input<Route<N>['response']>;
+
+export type RouteHandler<N extends RouteName> = (input: RouteInput<N>, deps: ServerDeps) => RouteOutput<N> | Promise<RouteOutput<N>>;
+
+/** One resource's handlers, keyed by route name. */
+export type RouteHandlers<N extends RouteName> = { [K in N]: RouteHandler<K> };

@@ -1,0 +1,50 @@
+import type { ClaimOptions, Coordinator } from '../../../core/api';
+import type { ClaimedJob, EventType } from '../../../shared';
+
+/** Events after which a claim that found nothing may now find something. */
+const WORK_EVENTS = new Set<EventType>([
+  'job.submitted', 'job.queued', 'job.retried', 'job.requeued', 'job.priority', 'job.unblocked',
+  'job.succeeded', 'job.failed', 'job.cancelled', 'attempt.lost', 'worker.state',
+]);
+
+/** Resolves on the next work event, after `ms`, or when `signal` aborts, whichever comes first. */
+function waitForWork(coordinator: Coordinator, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unsubscribe();
+      signal.removeEventListener('abort', settle);
+      resolve();
+    };
+    const timer = setTimeout(settle, ms);
+    const unsubscribe = coordinator.subscribe((event) => {
+      if (WORK_EVENTS.has(event.type)) settle();
+    });
+    signal.addEventListener('abort', settle, { once: true });
+  });
+}
+
+/**
+ * Claims at once; when nothing fits and `waitMs` > 0, waits for a work event and tries
+ * again until the deadline. The claim and the subscription happen in the same tick, and
+ * the core commits synchronously, so no event can slip between them unseen.
+ */
+export async function claimWithLongPoll(
+  coordinator: Coordinator,
+  workerId: string,
+  options: ClaimOptions,
+  waitMs: number,
+  signal: AbortSignal,
+  now: () => number = Date.now,
+): Promise<ClaimedJob[]> {
+  const deadline = now() + waitMs;
+  for (;;) {
+    const jobs = coordinator.claim(workerId, options);
+    const left = deadline - now();
+    if (jobs.length > 0 || left <= 0 || signal.aborted) return jobs;
+    await waitForWork(coordinator, left, signal);
+  }
+}

@@ -1,0 +1,29 @@
+import type { RouteHandlers } from '../routeHandler';
+import { claimWithLongPoll } from './claimWithLongPoll';
+
+type WorkerRoute = 'registerWorker' | 'listWorkers' | 'getWorker' | 'heartbeat' | 'claim' | 'setWorkerState' | 'deregisterWorker' | 'gpuHistory';
+
+export const workerHandlers: RouteHandlers<WorkerRoute> = {
+  registerWorker: ({ body }, { coordinator }) => coordinator.registerWorker(body),
+  listWorkers: (_, { coordinator }) => coordinator.listWorkers(),
+  getWorker: ({ params }, { coordinator }) => coordinator.getWorker(params.id),
+  heartbeat: ({ params, body }, { coordinator, hub }) => {
+    const reply = coordinator.heartbeat(params.id, body);
+    if (body.gpu_samples.length > 0) hub.publishGpu(params.id, body.gpu_samples);
+    return reply;
+  },
+  claim: async ({ params, body, reply }, { coordinator, jobTokens, closing }) => {
+    // Stop waiting when the agent hangs up or the server closes, whichever comes first.
+    const hangup = new AbortController();
+    reply.raw.once('close', () => hangup.abort());
+    const signal = AbortSignal.any([closing, hangup.signal]);
+    const claimed = await claimWithLongPoll(coordinator, params.id, { max: body.max, free: body.free }, body.wait_ms, signal);
+    return { jobs: claimed.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) })) };
+  },
+  setWorkerState: ({ params, body }, { coordinator }) => coordinator.setWorkerState(params.id, body.state),
+  deregisterWorker: ({ params }, { coordinator }) => {
+    coordinator.deregisterWorker(params.id);
+    return { ok: true };
+  },
+  gpuHistory: ({ params, query }, { coordinator }) => coordinator.gpuHistory(params.id, query.since),
+};
