@@ -1,5 +1,5 @@
 import { ApiError, GantryClient, type ClaimedJob, type Worker } from '../shared';
-import { Capacity } from './capacity';
+import { Capacity, driverView } from './capacity';
 import { deliverToCoordinator, isTransient, judgeDeliveryFailure } from './deliverToCoordinator';
 import { detectResources } from './detectResources';
 import { GpuTelemetry } from './gpu/gpuTelemetry';
@@ -74,7 +74,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const host = await detectResources(nvidiaSmi, logger);
   const cpus = options.cpus ?? host.cpus;
   const memoryMb = options.memoryMb ?? host.memoryMb;
-  const capacity = new Capacity({ cpus, memoryMb, gpus: host.gpus, maxJobs: options.maxJobs ?? Math.max(1, host.cpus) });
+  const capacity = new Capacity(options.maxJobs ?? Math.max(1, host.cpus));
   const runs = new Map<string, JobRun>();
   const telemetry = new GpuTelemetry(nvidiaSmi, () => [...runs.values()].flatMap((r) => (r.pid ? [{ job_id: r.jobId, attempt: r.attempt, pid: r.pid }] : [])), logger);
   const deliverer = new Deliverer({
@@ -148,7 +148,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     try {
       const reply = await client.call('heartbeat', {
         params: { id: worker.id },
-        body: { free: capacity.free(telemetry.driverFreeMb), gpu_samples: telemetry.samples, job_gpu_usage: telemetry.usage },
+        body: { free: driverView(telemetry.driverFreeMb), gpu_samples: telemetry.samples, job_gpu_usage: telemetry.usage },
       });
       if (deliverer.pending > 0) deliverer.nudge();
       for (const { job_id, attempt } of reply.cancel) runs.get(attemptKey(job_id, attempt))?.stop('cancelled');
@@ -188,7 +188,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       try {
         const { jobs } = await claimClient.call(
           'claim',
-          { params: { id: worker.id }, body: { max: Math.min(capacity.slots, 1000), free: capacity.free(telemetry.driverFreeMb), wait_ms: claimWaitMs } },
+          { params: { id: worker.id }, body: { max: Math.min(capacity.slots, 1000), free: driverView(telemetry.driverFreeMb), wait_ms: claimWaitMs } },
           claimWaitMs + 15_000,
         );
         failures = 0;

@@ -41,10 +41,14 @@ export async function claimWithLongPoll(
   now: () => number = Date.now,
 ): Promise<ClaimedJob[]> {
   const deadline = now() + waitMs;
+  let claimOptions = options;
   for (;;) {
-    const jobs = coordinator.claim(workerId, options);
+    const jobs = coordinator.claim(workerId, claimOptions);
     const left = deadline - now();
     if (jobs.length > 0 || left <= 0 || signal.aborted) return jobs;
     await waitForWork(coordinator, left, signal);
+    // The free resources the worker sent are a snapshot from before the wait; from here on the
+    // coordinator's books and the worker's latest heartbeat are fresher.
+    claimOptions = { ...options, free: undefined };
   }
 }

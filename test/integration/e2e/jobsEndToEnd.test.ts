@@ -1,0 +1,143 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../../src/shared';
+import { freePort, startAgentProcess, startCoordinatorProcess, stopProcess, waitFor, type CoordinatorProcess } from '../../support/cluster';
+import { tempDir } from '../../support/coordinator';
+
+let dir: string;
+let coordinator: CoordinatorProcess;
+let agents: ChildProcess[];
+
+async function start(leaseTtlMs = 30_000, port?: number): Promise<void> {
+  coordinator = await startCoordinatorProcess(join(dir, 'data'), port ?? (await freePort()), leaseTtlMs);
+}
+
+async function workerToken(): Promise<string> {
+  return (await coordinator.client.call('createToken', { body: { name: 'agents', scope: 'worker' } })).token;
+}
+
+async function addAgent(name: string, maxJobs = 4): Promise<ChildProcess> {
+  const agent = startAgentProcess({ url: coordinator.url, token: await workerToken(), name, spoolDir: join(dir, `spool-${name}`), maxJobs });
+  agents.push(agent);
+  return agent;
+}
+
+const job = (id: number) => coordinator.client.call('getJob', { params: { id } });
+const final = (j: Job) => ['succeeded', 'failed', 'cancelled', 'blocked'].includes(j.state);
+const untilState = (id: number, state: Job['state'], timeoutMs = 30_000) => waitFor(async () => (await job(id)).state === state, `job ${id} to be ${state}`, timeoutMs);
+
+beforeEach(() => {
+  dir = tempDir('gantry-e2e-');
+  agents = [];
+});
+
+afterEach(async () => {
+  await Promise.all(agents.map((a) => stopProcess(a, 'SIGKILL')));
+  await coordinator?.stop('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Writes colours, a \r progress bar and a metric line, byte for byte what the test expects back.
+const SCRIPT = `const [lr, seed] = process.argv.slice(1);
+process.stdout.write('\\x1b[32mlr=' + lr + ' seed=' + seed + '\\x1b[0m\\n');
+for (const p of [10, 50, 100]) process.stdout.write(p + '%\\r');
+process.stdout.write('\\n::metric {"step": 1, "loss": ' + lr + '}\\n');`;
+const expectedLog = (lr: string, seed: string) => `\x1b[32mlr=${lr} seed=${seed}\x1b[0m\n10%\r50%\r100%\r\n::metric {"step": 1, "loss": ${lr}}\n`;
+
+describe('jobs end to end (coordinator and agents as real processes on loopback)', () => {
+  it('runs a sweep with a dependency to completion, with byte-identical logs and parsed metrics', async () => {
+    await start();
+    await addAgent('a1');
+    await addAgent('a2');
+    const prep = await coordinator.client.call('submitJob', { body: { name: 'prepare', command: ['node', '-e', 'setTimeout(() => console.log("data ready"), 200)'] } });
+    const sweep = await coordinator.client.call('sweep', {
+      body: { template: ['node', '-e', SCRIPT, '{lr}', '{seed}'], params: { lr: ['0.001', '0.0003'], seed: [1, 2, 3] }, depends_on: [prep.id] },
+    });
+    expect(sweep.count).toBe(6);
+    expect(sweep.jobs.every((j) => j.state === 'waiting')).toBe(true);
+    await waitFor(async () => (await Promise.all(sweep.jobs.map((j) => job(j.id)))).every(final), 'the sweep to finish', 60_000);
+    const workersUsed = new Set<string>();
+    for (const j of sweep.jobs) {
+      const done = await job(j.id);
+      expect(done.state).toBe('succeeded');
+      expect(done.started_at as number).toBeGreaterThanOrEqual((await job(prep.id)).finished_at as number);
+      workersUsed.add(done.worker_id as string);
+      const response = await coordinator.client.request('readLog', { params: { id: j.id, attempt: 1 } });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(bytes.toString('binary')).toBe(expectedLog(String(j.params.lr), String(j.params.seed)));
+      const metrics = await coordinator.client.call('listMetrics', { params: { id: j.id } });
+      expect(metrics.map((m) => [m.name, m.step, m.value])).toEqual([['loss', 1, Number(j.params.lr)]]);
+    }
+    expect(workersUsed.size).toBeGreaterThanOrEqual(1);
+  });
+
+  it('cancels a running job: the agent kills it and the job ends cancelled', async () => {
+    await start();
+    await addAgent('a1');
+    const j = await coordinator.client.call('submitJob', { body: { command: ['sleep', '120'] } });
+    await untilState(j.id, 'running');
+    await coordinator.client.call('cancelJob', { params: { id: j.id } });
+    await waitFor(async () => (await coordinator.client.call('listAttempts', { params: { id: j.id } }))[0]?.outcome === 'cancelled', 'the attempt to end cancelled');
+    expect((await job(j.id)).state).toBe('cancelled');
+  });
+
+  it('times a job out and fails it when attempts are spent', async () => {
+    await start();
+    await addAgent('a1');
+    const j = await coordinator.client.call('submitJob', { body: { command: ['sleep', '120'], timeout_s: 1 } });
+    await untilState(j.id, 'failed');
+    expect((await coordinator.client.call('listAttempts', { params: { id: j.id } }))[0].outcome).toBe('timed_out');
+  });
+
+  it('retries a failed job and it succeeds the second time', async () => {
+    await start();
+    await addAgent('a1');
+    const marker = join(dir, 'marker');
+    const j = await coordinator.client.call('submitJob', { body: { command: { shell: `test -f ${marker} || { touch ${marker}; exit 3; }` } } });
+    await untilState(j.id, 'failed');
+    expect((await job(j.id)).exit_code).toBe(3);
+    await coordinator.client.call('retryJob', { params: { id: j.id } });
+    await untilState(j.id, 'succeeded');
+    expect((await coordinator.client.call('listAttempts', { params: { id: j.id } })).map((a) => a.outcome)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('re-queues the job of a worker killed with SIGKILL once its lease expires, and another worker finishes it', async () => {
+    await start(1_500);
+    const doomed = await addAgent('doomed');
+    const pidFile = join(dir, 'pid');
+    const marker = join(dir, 'ran-once');
+    const j = await coordinator.client.call('submitJob', {
+      body: { command: { shell: `if [ -f ${marker} ]; then exit 0; fi; touch ${marker}; echo $$ > ${pidFile}; exec sleep 120` }, max_attempts: 2 },
+    });
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim(), 'the job to start');
+    await stopProcess(doomed, 'SIGKILL');
+    // The orphaned job process would run on; a real host loses it with the machine.
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+    await untilState(j.id, 'queued', 20_000);
+    await addAgent('rescuer');
+    await untilState(j.id, 'succeeded');
+    expect((await coordinator.client.call('listAttempts', { params: { id: j.id } })).map((a) => a.outcome)).toEqual(['lost', 'succeeded']);
+  });
+
+  it('survives the coordinator being killed with SIGKILL mid-run: every job finishes exactly once', { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    await start(5_000, port);
+    await addAgent('a1', 3);
+    await addAgent('a2', 3);
+    const { jobs } = await coordinator.client.call('submitBatch', {
+      body: { jobs: Array.from({ length: 30 }, (_, i) => ({ name: `step-${i}`, command: ['node', '-e', `setTimeout(() => console.log('done ${i}'), 150)`] })) },
+    });
+    await waitFor(async () => (await coordinator.client.call('countJobs', {})).succeeded >= 6, 'some jobs to succeed');
+    await coordinator.stop('SIGKILL');
+    await start(5_000, port);
+    await waitFor(async () => (await coordinator.client.call('countJobs', {})).succeeded === 30, 'every job to succeed after the restart', 90_000);
+    for (const j of jobs) {
+      const attempts = await coordinator.client.call('listAttempts', { params: { id: j.id } });
+      expect(attempts.filter((a) => a.outcome === 'succeeded'), `job ${j.id}`).toHaveLength(1);
+      const log = await coordinator.client.request('readLog', { params: { id: j.id, attempt: attempts.find((a) => a.outcome === 'succeeded')?.attempt ?? 1 } });
+      expect(await log.text()).toBe(`${j.name.replace('step-', 'done ')}\n`);
+    }
+  });
+});
