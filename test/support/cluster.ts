@@ -17,13 +17,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until `check` returns a truthy value or the deadline passes; never a fixed sleep. */
-export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
     } catch (error) {
       last = error;
     }

@@ -18,8 +18,8 @@ async function workerToken(): Promise<string> {
   return (await coordinator.client.call('createToken', { body: { name: 'agents', scope: 'worker' } })).token;
 }
 
-async function addAgent(name: string, maxJobs = 4): Promise<ChildProcess> {
-  const agent = startAgentProcess({ url: coordinator.url, token: await workerToken(), name, spoolDir: join(dir, `spool-${name}`), maxJobs });
+async function addAgent(name: string, maxJobs = 4, env?: Record<string, string>): Promise<ChildProcess> {
+  const agent = startAgentProcess({ url: coordinator.url, token: await workerToken(), name, spoolDir: join(dir, `spool-${name}`), maxJobs, env });
   agents.push(agent);
   return agent;
 }
@@ -139,5 +139,30 @@ describe('jobs end to end (coordinator and agents as real processes on loopback)
       const log = await coordinator.client.request('readLog', { params: { id: j.id, attempt: attempts.find((a) => a.outcome === 'succeeded')?.attempt ?? 1 } });
       expect(await log.text()).toBe(`${j.name.replace('step-', 'done ')}\n`);
     }
+  });
+
+  it('registers GPUs from nvidia-smi and stores their telemetry, pinning a GPU job to a free device', async () => {
+    await start();
+    const fixtures = join(__dirname, '../../fixtures/nvidia-smi');
+    await addAgent('gpu-box', 4, {
+      GANTRY_NVIDIA_SMI: join(fixtures, 'fake-nvidia-smi'),
+      GANTRY_FAKE_SMI_GPUS: join(fixtures, 'h100-gpus.csv'),
+      GANTRY_FAKE_SMI_APPS: join(fixtures, 'no-apps.csv'),
+    });
+    const [worker] = await waitFor(async () => {
+      const workers = await coordinator.client.call('listWorkers', {});
+      return workers.length > 0 && workers;
+    }, 'the agent to register');
+    expect(worker.gpus.map((g) => [g.index, g.model, g.memory_total_mb])).toEqual([[0, 'NVIDIA H100 80GB HBM3', 81559], [1, 'NVIDIA H100 80GB HBM3', 81559]]);
+    const samples = await waitFor(async () => {
+      const gpus = await coordinator.client.call('gpus', {});
+      return gpus.length === 2 && gpus;
+    }, 'GPU samples');
+    expect(samples.map((g) => [g.index, g.utilization_pct, g.temperature_c])).toEqual([[0, 98, 67], [1, 0, 31]]);
+    const j = await coordinator.client.call('submitJob', { body: { command: { shell: 'echo "$CUDA_VISIBLE_DEVICES"' }, requirements: { gpus: 1, gpu_memory_mb: 20_000 } } });
+    await untilState(j.id, 'succeeded');
+    // GPU 0 has only 8566 MiB free according to the driver, so the job must land on GPU 1.
+    expect(await (await coordinator.client.request('readLog', { params: { id: j.id, attempt: 1 } })).text()).toBe('1\n');
+    expect((await coordinator.client.call('gpuHistory', { params: { id: worker.id } })).length).toBeGreaterThanOrEqual(2);
   });
 });

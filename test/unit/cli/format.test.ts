@@ -154,3 +154,15 @@ describe('renderProgressBar', () => {
     expect(renderProgressBar(jobs, 65_000, 8)).toBe('[####----] 2/4 done · 1 running · 1 queued · 1 succeeded · 1 failed · 1m05s');
   });
 });
+
+describe('latestPerName', () => {
+  it('keeps the last point of each metric in first-seen order', async () => {
+    const { latestPerName } = await import('../../../src/cli/format/metrics');
+    const rows = [
+      { attempt: 1, step: 1, name: 'loss', value: 0.9 },
+      { attempt: 1, step: 1, name: 'acc', value: 0.1 },
+      { attempt: 1, step: 2, name: 'loss', value: 0.4 },
+    ];
+    expect(latestPerName(rows)).toEqual([rows[2], rows[1]]);
+  });
+});

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { FINAL_STATES, type GantryClient, type Job } from '../../shared';
+import { addConnectionFlags, connect, type ConnectionFlags } from '../connection';
+import { printLine, writeBytes, type CliContext } from '../context';
+import { usageError } from '../exitCodes';
+import { integerArg } from '../jobFlags';
+import { followLog } from '../logs/followLog';
+import { readLogRange } from '../logs/readLogRange';
+
+interface LogsFlags extends ConnectionFlags {
+  attempt?: number;
+  follow?: boolean;
+}
+
+/** How often `logs -f` looks again at a job that has not started. */
+const START_POLL_MS = 1_000;
+
+/** The attempt to show: the one asked for, else the job's latest; with -f, waits for a queued job to start. */
+async function chooseAttempt(client: GantryClient, id: number, flags: LogsFlags, context: CliContext): Promise<number | null> {
+  let job: Job = await client.call('getJob', { params: { id } });
+  if (flags.attempt !== undefined) {
+    if (flags.attempt > Math.max(job.attempt, 1)) throw usageError(`job ${id} has had ${job.attempt} attempt${job.attempt === 1 ? '' : 's'}, not ${flags.attempt}`);
+    return flags.attempt;
+  }
+  if (job.attempt > 0) return job.attempt;
+  if (!flags.follow || FINAL_STATES.includes(job.state)) {
+    printLine(context.stderr, `job ${id} has no log: it never started (${job.state})`);
+    return null;
+  }
+  printLine(context.stderr, `job ${id} is ${job.state}; waiting for it to start…`);
+  while (job.attempt === 0) {
+    if (FINAL_STATES.includes(job.state)) {
+      printLine(context.stderr, `job ${id} ended ${job.state} without starting`);
+      return null;
+    }
+    await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+    job = await client.call('getJob', { params: { id } });
+  }
+  return job.attempt;
+}
+
+export function registerLogs(program: Command, context: CliContext): void {
+  const command = program
+    .command('logs')
+    .summary("print a job's output, byte for byte (colours and \\r progress bars intact)")
+    .argument('<id>', 'job id', integerArg(1))
+    .option('--attempt <n>', 'which attempt (default: the latest)', integerArg(1))
+    .option('-f, --follow', 'keep printing as the job writes, until the attempt ends');
+  addConnectionFlags(command);
+  command.action(async (id: number, flags: LogsFlags) => {
+    const { client, connection } = await connect(flags, context);
+    const attempt = await chooseAttempt(client, id, flags, context);
+    if (attempt === null) return;
+    const write = (data: Uint8Array): Promise<void> => writeBytes(context.stdout, data);
+    if (!flags.follow) {
+      await readLogRange(client, { jobId: id, attempt, offset: 0 }, write);
+      return;
+    }
+    const end = await followLog(
+      { url: connection.url, token: connection.token, jobId: id, attempt, offset: 0 },
+      { write, notice: (message) => printLine(context.stderr, message), now: context.now },
+    );
+    // log_end can race the last chunk on a reconnect; the REST range read fills the gap.
+    if (end.offset < end.size) await readLogRange(client, { jobId: id, attempt, offset: end.offset }, write);
+  });
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, type Command } from 'commander';
+import { defaultDataDir } from '../connection';
+import { printLine, type CliContext } from '../context';
+import { CliError, EXIT } from '../exitCodes';
+import { integerArg } from '../jobFlags';
+import { startGantry, type RunningGantry } from '../serve/startGantry';
+
+interface ServeFlags {
+  dataDir?: string;
+  host: string;
+  port: number;
+  localWorker: boolean;
+  webRoot?: string;
+}
+
+export const DEFAULT_PORT = 7878;
+const BUILT_WEB_ROOT = fileURLToPath(new URL('../../../out/web', import.meta.url));
+
+function portArg(text: string): number {
+  const port = integerArg(0)(text);
+  if (port > 65_535) throw new InvalidArgumentError('ports go up to 65535');
+  return port;
+}
+
+function describe(running: RunningGantry, dataDir: string): string[] {
+  const consoleUrl = `${running.localUrl}/?token=${encodeURIComponent(running.token)}`;
+  const lines = [`Gantry is running at ${running.url}`, `  console:  ${consoleUrl}`];
+  if (running.tokenCreated) lines.push(`  token:    ${running.token}`, `            (admin token, shown once; saved to ${running.tokenPath})`);
+  else lines.push(`  token:    in ${running.tokenPath}`);
+  lines.push(`  worker:   ${running.spoolDir ? `local, spool in ${running.spoolDir}` : 'none (--no-local-worker)'}`);
+  lines.push(`  data:     ${dataDir}`, 'Press Ctrl-C to stop.');
+  return lines;
+}
+
+/** Resolves after the first SIGINT/SIGTERM has shut everything down; a second one SIGKILLs running jobs, a third exits at once. */
+function stopOnSignal(running: RunningGantry, context: CliContext): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals += 1;
+      if (signals === 1) {
+        printLine(context.stderr, `${signal}: stopping (running jobs get SIGTERM and their results are saved; again to kill them now)`);
+        running.stop({ graceful: true }).then(() => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          resolve();
+        }, reject);
+      } else if (signals === 2) {
+        printLine(context.stderr, `${signal}: killing running jobs`);
+        running.stop({ graceful: false }).catch(reject);
+      } else {
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export function registerServe(program: Command, context: CliContext, version: string): void {
+  program
+    .command('serve')
+    .summary('run the coordinator, the API and web console, and a local worker')
+    .option('--data-dir <dir>', 'database, logs and admin token (default: $GANTRY_DATA_DIR, else $XDG_DATA_HOME/gantry, else ~/.local/share/gantry)')
+    .option('--host <host>', 'address to listen on; anything but loopback exposes the API to your network', '127.0.0.1')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', portArg, DEFAULT_PORT)
+    .option('--no-local-worker', 'do not run jobs on this machine')
+    .option('--web-root <dir>', 'built web console to serve (default: out/web when it exists)')
+    .action(async (flags: ServeFlags) => {
+      const dataDir = flags.dataDir ?? defaultDataDir(context.env, context.homeDir);
+      const webRoot = flags.webRoot ?? (existsSync(BUILT_WEB_ROOT) ? BUILT_WEB_ROOT : undefined);
+      let running: RunningGantry;
+      try {
+        running = await startGantry({
+          dataDir,
+          host: flags.host,
+          port: flags.port,
+          localWorker: flags.localWorker,
+          webRoot,
+          workerName: 'local',
+          logLevel: context.env.GANTRY_LOG_LEVEL ?? 'warn',
+          version,
+        });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new CliError(EXIT.usage, `${flags.host}:${flags.port} is in use (another gantry serve?); choose another with --port`);
+        }
+        throw error;
+      }
+      // Handlers first: a script may send the signal the moment it reads the banner.
+      const stopped = stopOnSignal(running, context);
+      for (const line of describe(running, dataDir)) printLine(context.stdout, line);
+      await stopped;
+      printLine(context.stderr, 'stopped');
+    });
+}

@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { JobSubmitInput, RequirementsInput } from '../shared';
+import { usageError } from './exitCodes';
+
+/** The resource and scheduling flags `submit` and `sweep` share, as commander parses them. */
+export interface JobFlags {
+  project?: string;
+  name?: string;
+  priority?: number;
+  gpus?: number;
+  gpuMem?: number;
+  cpus?: number;
+  mem?: number;
+  tag?: string[];
+  after?: number[];
+  retries?: number;
+  timeout?: number;
+  env?: string[];
+  cwd?: string;
+}
+
+export type JobFields = Omit<JobSubmitInput, 'command'>;
+
+export function integerArg(min: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(min === 0 ? 'expected a whole number, 0 or more' : min > 0 ? `expected a whole number, ${min} or more` : 'expected a whole number');
+    }
+    return value;
+  };
+}
+
+export function positiveNumberArg(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('expected a number, 0 or more');
+  return value;
+}
+
+export function collect<T>(parse: (text: string) => T): (text: string, previous: T[] | undefined) => T[] {
+  return (text, previous) => [...(previous ?? []), parse(text)];
+}
+
+const keep = (text: string): string => text;
+
+/** Adds the flags of JobFlags to a command. */
+export function addJobFlags(command: Command): Command {
+  return command
+    .option('--project <name>', 'project (default: "default")')
+    .option('--name <name>', 'job name (default: derived from the command)')
+    .option('--priority <n>', 'higher runs first', integerArg(Number.MIN_SAFE_INTEGER))
+    .option('--gpus <n>', 'GPUs per job', integerArg(0))
+    .option('--gpu-mem <mb>', 'GPU memory per GPU in MB; lets jobs share a GPU', integerArg(1))
+    .option('--cpus <n>', 'CPUs per job (fractions allowed)', positiveNumberArg)
+    .option('--mem <mb>', 'memory in MB', integerArg(0))
+    .option('--tag <tag>', 'run only on workers with this tag (repeatable)', collect(keep))
+    .option('--after <id>', 'start after job ID succeeded (repeatable)', collect(integerArg(1)))
+    .option('--retries <n>', 'retries after a failure (attempts = retries + 1)', integerArg(0))
+    .option('--timeout <s>', 'kill an attempt after S seconds', integerArg(1))
+    .option('--env <K=V>', 'environment variable; K alone copies K from your environment (repeatable)', collect(keep))
+    .option('--cwd <dir>', "working directory on the worker (relative paths resolve against yours; default: the worker's)");
+}
+
+/** Maps flags to the job fields they set; absent flags are left out so the server's defaults apply. */
+export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env: NodeJS.ProcessEnv }): JobFields {
+  const requirements: RequirementsInput = {};
+  if (flags.gpus !== undefined) requirements.gpus = flags.gpus;
+  if (flags.gpuMem !== undefined) requirements.gpu_memory_mb = flags.gpuMem;
+  if (flags.cpus !== undefined) requirements.cpus = flags.cpus;
+  if (flags.mem !== undefined) requirements.memory_mb = flags.mem;
+  if (flags.tag?.length) requirements.tags = flags.tag;
+
+  const fields: JobFields = {};
+  if (flags.project !== undefined) fields.project = flags.project;
+  if (flags.name !== undefined) fields.name = flags.name;
+  if (flags.priority !== undefined) fields.priority = flags.priority;
+  if (Object.keys(requirements).length > 0) fields.requirements = requirements;
+  if (flags.after?.length) fields.depends_on = flags.after;
+  if (flags.retries !== undefined) fields.max_attempts = flags.retries + 1;
+  if (flags.timeout !== undefined) fields.timeout_s = flags.timeout;
+  if (flags.env?.length) fields.env = parseEnvPairs(flags.env, context.env);
+  if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
+  return fields;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function parseEnvPairs(pairs: string[], localEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (!ENV_NAME.test(name)) throw usageError(`--env ${pair}: "${name}" is not a variable name (letters, digits and _)`);
+    const value = eq < 0 ? localEnv[name] : pair.slice(eq + 1);
+    if (value === undefined) throw usageError(`--env ${name}: not set in your environment; use --env ${name}=VALUE`);
+    env[name] = value;
+  }
+  return env;
+}

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { processContext } from './context';
+import { runCli } from './runCli';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+// `gantry logs 1 | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+process.exitCode = await runCli(process.argv.slice(2), processContext(), version);

@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { registerCancel } from './commands/cancel';
+import { registerClear } from './commands/clear';
+import { registerLogs } from './commands/logs';
+import { registerLs } from './commands/ls';
+import { registerMetrics } from './commands/metrics';
+import { registerPriority } from './commands/priority';
+import { registerRetry } from './commands/retry';
+import { registerRm } from './commands/rm';
+import { registerServe } from './commands/serve';
+import { registerShow } from './commands/show';
+import { registerSubmit } from './commands/submit';
+import { registerSweep } from './commands/sweep';
+import { registerTokens } from './commands/tokens';
+import { registerWait } from './commands/wait';
+import { registerWhy } from './commands/why';
+import { registerWorkers } from './commands/workers';
+import type { CliContext } from './context';
+import { EXIT_CODES_HELP } from './exitCodes';
+
+const CONNECTION_HELP = `Connection: --url/--token, else $GANTRY_URL/$GANTRY_TOKEN, else the server.json and admin-token
+that \`gantry serve\` writes to its data dir ($GANTRY_DATA_DIR, $XDG_DATA_HOME/gantry or ~/.local/share/gantry).`;
+
+export function createProgram(context: CliContext, version: string): Command {
+  const program = new Command('gantry')
+    .description('Queue experiments on your machines and watch them run.')
+    .version(version)
+    // Program flags only before the command name, so `submit -- cmd --flag` reaches the job untouched.
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    })
+    .addHelpText('after', `\n${CONNECTION_HELP}\n\n${EXIT_CODES_HELP}\n`);
+  registerServe(program, context, version);
+  for (const register of [
+    registerSubmit,
+    registerSweep,
+    registerLs,
+    registerShow,
+    registerWhy,
+    registerLogs,
+    registerMetrics,
+    registerWait,
+    registerCancel,
+    registerRetry,
+    registerRm,
+    registerPriority,
+    registerClear,
+    registerWorkers,
+    registerTokens,
+  ]) {
+    register(program, context);
+  }
+  return program;
+}

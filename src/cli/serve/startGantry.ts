@@ -1,0 +1,86 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunningServer } from '../../server';
+import { removeServerInfo, writeServerInfo, type ServerInfo } from '../connection';
+
+export interface GantryOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  localWorker: boolean;
+  webRoot?: string;
+  workerName: string;
+  /** Server log level; warnings only by default so the banner stays readable. */
+  logLevel: string;
+  version: string;
+}
+
+export interface RunningGantry {
+  /** The server's own URL, and the loopback URL clients on this machine should use. */
+  url: string;
+  localUrl: string;
+  port: number;
+  token: string;
+  tokenCreated: boolean;
+  tokenPath: string;
+  spoolDir: string | null;
+  /** Stops the local worker (gracefully unless told otherwise), the server, then the coordinator. */
+  stop(options: { graceful: boolean }): Promise<void>;
+}
+
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
+
+/**
+ * Starts coordinator, server and the in-process local worker, and leaves server.json behind.
+ * The heavy modules load here, not at the top, so `gantry ls` never pays for SQLite and fastify.
+ */
+export async function startGantry(options: GantryOptions): Promise<RunningGantry> {
+  // 0700: the data dir holds the admin token and every job's logs.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const [{ createCoordinator }, { startServer, ensureAdminToken }] = await Promise.all([import('../../core'), import('../../server')]);
+  const coordinator = createCoordinator({ dataDir: options.dataDir });
+  let server: RunningServer | undefined;
+  try {
+    const { token, created } = await ensureAdminToken(coordinator, options.dataDir);
+    server = await startServer({
+      coordinator,
+      host: options.host,
+      port: options.port,
+      webRoot: options.webRoot,
+      version: options.version,
+      logger: { level: options.logLevel },
+    });
+    const localUrl = WILDCARD_HOSTS.has(options.host) ? `http://127.0.0.1:${server.port}` : server.url;
+    const info: ServerInfo = { url: localUrl, pid: process.pid };
+    await writeServerInfo(options.dataDir, info);
+
+    let agent: { stop(options: { graceful: boolean }): Promise<void> | void } | null = null;
+    const spoolDir = options.localWorker ? join(options.dataDir, 'spool') : null;
+    if (spoolDir) {
+      const { startAgent } = await import('../../agent');
+      agent = await startAgent({ url: localUrl, token, name: options.workerName, spoolDir });
+    }
+
+    const running = server;
+    return {
+      url: server.url,
+      localUrl,
+      port: server.port,
+      token,
+      tokenCreated: created,
+      tokenPath: join(options.dataDir, 'admin-token'),
+      spoolDir,
+      async stop({ graceful }) {
+        await agent?.stop({ graceful });
+        await removeServerInfo(options.dataDir, info);
+        await running.close();
+        coordinator.close();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    coordinator.close();
+    throw error;
+  }
+}
