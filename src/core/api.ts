@@ -23,6 +23,9 @@ import type {
   WorkerState,
   GpuSample,
   FinishRequest,
+  GpuHistoryPoint,
+  GpuNow,
+  MetricRow,
 } from '../shared';
 
 export interface CoordinatorOptions {
@@ -55,24 +58,6 @@ export interface LogRead {
   size: number;
   /** True when the attempt is finished and nothing more will be written. */
   complete: boolean;
-}
-
-export interface MetricRow {
-  attempt: number;
-  step: number | null;
-  name: string;
-  value: number;
-  at: number;
-}
-
-export interface GpuHistoryPoint {
-  index: number;
-  at: number;
-  utilization_pct: number | null;
-  memory_used_mb: number | null;
-  memory_total_mb: number | null;
-  temperature_c: number | null;
-  power_w: number | null;
 }
 
 export type EventListener = (event: QueueEvent) => void;
@@ -122,7 +107,7 @@ export interface Coordinator {
 
   recordGpuSamples(workerId: string, samples: GpuSample[]): void;
   gpuHistory(workerId: string, sinceMs?: number): GpuHistoryPoint[];
-  latestGpuSamples(): Array<GpuHistoryPoint & { worker_id: string; jobs: number[] }>;
+  latestGpuSamples(): GpuNow[];
 
   createToken(input: TokenCreate): CreatedToken;
   /** Returns the record for a valid, unrevoked token; null otherwise. */

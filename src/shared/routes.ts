@@ -24,6 +24,7 @@ import {
   WorkerRegister,
 } from './schemas/workers';
 import { Explanation } from './schemas/explain';
+import { GpuHistoryPoint, GpuNow, MetricRow } from './schemas/telemetry';
 import { QueueEvent } from './schemas/events';
 import { CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 
@@ -69,13 +70,8 @@ export const LogQuery = z.strictObject({
   length: z.coerce.number().int().min(1).max(16 * 1024 * 1024).optional(),
 });
 export const MetricsRequest = z.strictObject({ attempt: z.number().int().min(1), points: z.array(MetricPoint).min(1).max(10_000) });
-export const MetricRowSchema = z.object({ attempt: z.number(), step: z.number().nullable(), name: z.string(), value: z.number(), at: z.number() });
 export const EventsQuery = z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
 export const GpuQuery = z.strictObject({ since: z.coerce.number().min(0).optional() });
-export const GpuHistoryPointSchema = z.object({
-  index: z.number(), at: z.number(), utilization_pct: z.number().nullable(), memory_used_mb: z.number().nullable(),
-  memory_total_mb: z.number().nullable(), temperature_c: z.number().nullable(), power_w: z.number().nullable(),
-});
 export const Health = z.object({ ok: z.boolean(), version: z.string() });
 
 const ALL: TokenScope[] = ['admin', 'read'];
@@ -105,7 +101,7 @@ export const ROUTES = {
   appendLog: { method: 'POST', path: '/api/v1/jobs/:id/logs', summary: 'Append a log chunk (agents)', scopes: ['worker'], params: IdParams, body: LogChunk, response: z.object({ accepted: z.boolean(), next_seq: z.number().int() }) },
   finishJob: { method: 'POST', path: '/api/v1/jobs/:id/finish', summary: 'Report how an attempt ended (agents; idempotent)', scopes: ['worker'], params: IdParams, body: FinishRequest, response: Job },
   recordMetrics: { method: 'POST', path: '/api/v1/jobs/:id/metrics', summary: 'Record metric points', scopes: ['worker', 'job'], params: IdParams, body: MetricsRequest, response: z.object({ recorded: z.number().int() }) },
-  listMetrics: { method: 'GET', path: '/api/v1/jobs/:id/metrics', summary: "A job's metric points", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(MetricRowSchema) },
+  listMetrics: { method: 'GET', path: '/api/v1/jobs/:id/metrics', summary: "A job's metric points", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(MetricRow) },
 
   registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker (agents)', scopes: ['worker'], body: WorkerRegister, response: Worker },
   listWorkers: { method: 'GET', path: '/api/v1/workers', summary: 'List workers', scopes: ALL, response: z.array(Worker) },
@@ -114,8 +110,8 @@ export const ROUTES = {
   claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], params: WorkerParams, body: ClaimRequest, response: z.object({ jobs: z.array(ClaimedJob) }) },
   setWorkerState: { method: 'PATCH', path: '/api/v1/workers/:id', summary: 'Drain or resume a worker', scopes: ['admin'], params: WorkerParams, body: z.strictObject({ state: z.enum(['online', 'draining']) }), response: Worker },
   deregisterWorker: { method: 'DELETE', path: '/api/v1/workers/:id', summary: 'A worker says goodbye; its running attempts are lost', scopes: ['admin', 'worker'], params: WorkerParams, response: Ok },
-  gpuHistory: { method: 'GET', path: '/api/v1/workers/:id/gpus', summary: "A worker's GPU history (downsampled)", scopes: ALL, params: WorkerParams, query: GpuQuery, response: z.array(GpuHistoryPointSchema) },
-  gpus: { method: 'GET', path: '/api/v1/gpus', summary: 'Latest sample of every GPU with the jobs on it', scopes: ALL, response: z.array(GpuHistoryPointSchema.extend({ worker_id: z.string(), jobs: z.array(z.number()) })) },
+  gpuHistory: { method: 'GET', path: '/api/v1/workers/:id/gpus', summary: "A worker's GPU history (downsampled)", scopes: ALL, params: WorkerParams, query: GpuQuery, response: z.array(GpuHistoryPoint) },
+  gpus: { method: 'GET', path: '/api/v1/gpus', summary: 'Latest sample of every GPU with the jobs on it', scopes: ALL, response: z.array(GpuNow) },
 
   listTokens: { method: 'GET', path: '/api/v1/tokens', summary: 'List tokens (never the secrets)', scopes: ['admin'], response: z.array(TokenRecord) },
   createToken: { method: 'POST', path: '/api/v1/tokens', summary: 'Create a token; the secret is shown once', scopes: ['admin'], body: TokenCreate, response: CreatedToken },

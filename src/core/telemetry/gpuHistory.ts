@@ -4,7 +4,7 @@
  * pruning raw rows never loses the longer view.
  */
 import type { GpuSample } from '../../shared';
-import type { GpuHistoryPoint } from '../api';
+import type { GpuHistoryPoint, GpuNow } from '../../shared';
 import type { CoreContext } from '../context';
 
 const MINUTE = 60_000;
@@ -55,7 +55,7 @@ export function gpuHistory(ctx: CoreContext, workerId: string, sinceMs = 0): Gpu
 }
 
 /** The newest raw sample of every GPU, with the jobs holding it now. */
-export function latestGpuSamples(ctx: CoreContext): Array<GpuHistoryPoint & { worker_id: string; jobs: number[] }> {
+export function latestGpuSamples(ctx: CoreContext): GpuNow[] {
   const rows = ctx.sql(`SELECT s.worker_id, s.gpu_index AS "index", s.at, s.utilization_pct, s.memory_used_mb, s.memory_total_mb, s.temperature_c, s.power_w
     FROM gpu_samples s JOIN (SELECT worker_id, gpu_index, MAX(at) AS at FROM gpu_samples WHERE bucket_ms = 0 GROUP BY worker_id, gpu_index) m
       ON m.worker_id = s.worker_id AND m.gpu_index = s.gpu_index AND m.at = s.at

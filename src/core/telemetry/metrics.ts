@@ -1,6 +1,6 @@
 import { MetricPoint, NotFoundError, parseOrThrow } from '../../shared';
 import { z } from 'zod';
-import type { MetricRow } from '../api';
+import type { MetricRow } from '../../shared';
 import type { CoreContext } from '../context';
 
 const Points = z.array(MetricPoint).max(10_000);
