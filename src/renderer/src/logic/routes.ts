@@ -1,0 +1,33 @@
+/** The console's pages and the paths that lead to them (history API, so links can be shared). */
+export type Route =
+  | { page: 'overview' }
+  | { page: 'jobs' }
+  | { page: 'job'; id: number }
+  | { page: 'submit' }
+  | { page: 'workers' }
+  | { page: 'settings' }
+  | { page: 'not_found'; path: string };
+
+export function matchRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { page: 'overview' };
+  if (path === '/jobs') return { page: 'jobs' };
+  const job = /^\/jobs\/(\d+)$/.exec(path);
+  if (job) return { page: 'job', id: Number(job[1]) };
+  if (path === '/submit') return { page: 'submit' };
+  if (path === '/workers') return { page: 'workers' };
+  if (path === '/settings') return { page: 'settings' };
+  return { page: 'not_found', path };
+}
+
+/**
+ * Two-key shortcuts (`g j`): returns the path for a completed sequence, `pending` after a lone
+ * `g`, or null when the keys mean nothing.
+ */
+export const GO_KEYS: Record<string, string> = { o: '/', j: '/jobs', s: '/submit', w: '/workers', ',': '/settings' };
+
+export function goSequence(previous: string | null, key: string): string | 'pending' | null {
+  if (previous === 'g' && key in GO_KEYS) return GO_KEYS[key];
+  if (key === 'g') return 'pending';
+  return null;
+}

@@ -1,0 +1,151 @@
+import type { JobSubmitInput } from '../../../shared/schemas/jobs';
+import type { SweepRequest } from '../../../shared/routes';
+import { countSweep, expandSweep, type SweepMode } from '../../../shared/sweep';
+import { paramsFromRows, type ParamRow } from './params';
+import { splitArgs } from './format';
+
+/** Everything the Submit page's form holds, as typed (strings), so half-typed values survive. */
+export interface SubmitForm {
+  mode: 'single' | 'sweep';
+  command: string;
+  shell: boolean;
+  params: ParamRow[];
+  sweepMode: SweepMode;
+  name: string;
+  project: string;
+  cwd: string;
+  env: string;
+  cpus: string;
+  gpus: string;
+  memoryGb: string;
+  gpuMemoryGb: string;
+  gpuModels: string;
+  tags: string;
+  priority: string;
+  dependsOn: string;
+  maxAttempts: string;
+  timeoutS: string;
+}
+
+export const EMPTY_FORM: SubmitForm = {
+  mode: 'single',
+  command: '',
+  shell: false,
+  params: [{ name: '', values: '' }],
+  sweepMode: 'grid',
+  name: '',
+  project: 'default',
+  cwd: '',
+  env: '',
+  cpus: '1',
+  gpus: '0',
+  memoryGb: '',
+  gpuMemoryGb: '',
+  gpuModels: '',
+  tags: '',
+  priority: '0',
+  dependsOn: '',
+  maxAttempts: '1',
+  timeoutS: '',
+};
+
+/** A form problem found before asking the API; `field` uses the API's field names so both highlight the same input. */
+export class FormError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Submission = { kind: 'single'; body: JobSubmitInput } | { kind: 'sweep'; body: SweepRequest };
+
+const list = (text: string) =>
+  text
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function number(text: string, field: string, fallback: number | null): number | null {
+  if (text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new FormError(`${field} must be a number`, field);
+  return value;
+}
+
+function env(text: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new FormError(`environment line "${line}" is not NAME=value`, 'env');
+    entries[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return entries;
+}
+
+function argv(form: SubmitForm): string[] {
+  try {
+    return splitArgs(form.command);
+  } catch (error) {
+    throw new FormError((error as Error).message, form.mode === 'sweep' ? 'template' : 'command');
+  }
+}
+
+/** The request body the form describes; throws FormError naming the field to fix. */
+export function buildSubmission(form: SubmitForm): Submission {
+  const gpuMemoryGb = number(form.gpuMemoryGb, 'requirements.gpu_memory_mb', null);
+  const memoryGb = number(form.memoryGb, 'requirements.memory_mb', 0) ?? 0;
+  const common = {
+    project: form.project.trim() || 'default',
+    name: form.name.trim() || undefined,
+    cwd: form.cwd.trim() || null,
+    env: env(form.env),
+    priority: number(form.priority, 'priority', 0) ?? 0,
+    requirements: {
+      cpus: number(form.cpus, 'requirements.cpus', 1) ?? 1,
+      gpus: number(form.gpus, 'requirements.gpus', 0) ?? 0,
+      memory_mb: Math.round(memoryGb * 1024),
+      gpu_memory_mb: gpuMemoryGb === null ? null : Math.round(gpuMemoryGb * 1024),
+      gpu_models: list(form.gpuModels),
+      tags: list(form.tags),
+    },
+    depends_on: list(form.dependsOn).map((id) => {
+      const n = Number(id.replace(/^#/, ''));
+      if (!Number.isInteger(n) || n <= 0) throw new FormError(`dependency "${id}" is not a job id`, 'depends_on');
+      return n;
+    }),
+    max_attempts: number(form.maxAttempts, 'max_attempts', 1) ?? 1,
+    timeout_s: number(form.timeoutS, 'timeout_s', null),
+  };
+  if (form.mode === 'single') {
+    if (!form.command.trim()) throw new FormError('enter a command', 'command');
+    return { kind: 'single', body: { ...common, command: form.shell ? { shell: form.command } : argv(form) } };
+  }
+  const template = argv(form);
+  if (!template.length) throw new FormError('enter a command template', 'template');
+  let params;
+  try {
+    params = paramsFromRows(form.params);
+  } catch (error) {
+    throw new FormError((error as Error).message, 'params');
+  }
+  return { kind: 'sweep', body: { ...common, template, params, mode: form.sweepMode } };
+}
+
+export interface SweepPreview {
+  count: number;
+  commands: string[][];
+}
+
+/** How many jobs the form creates and the first few commands, computed here with the server's own expansion. */
+export function previewSubmission(submission: Submission, shown = 5): SweepPreview {
+  if (submission.kind === 'single') {
+    const command = submission.body.command;
+    return { count: 1, commands: [Array.isArray(command) ? command : ['sh', '-c', command.shell]] };
+  }
+  const { template, params, mode } = submission.body;
+  const sweepMode = mode ?? 'grid';
+  return { count: countSweep(params, sweepMode), commands: expandSweep(template, params, sweepMode, shown).map((p) => p.argv) };
+}

@@ -1,0 +1,132 @@
+import { useEffect, useState } from 'react';
+import type { Job } from '../../../shared/schemas/jobs';
+import type { Worker } from '../../../shared/schemas/workers';
+import { api } from '../api/client';
+import { onEvents } from '../api/live';
+import { useWorkers } from '../stores/workers';
+import { toastError, toastSuccess } from '../stores/toasts';
+import { Link } from '../router';
+import { colorVar } from '../components/StateBadge';
+import { GpuCharts } from '../components/GpuCharts';
+import { GpuGrid } from '../components/GpuGrid';
+import { EmptyState } from '../components/EmptyState';
+import { formatAgo, formatMb, jobRuntime } from '../logic/format';
+
+const WORKER_COLORS: Record<Worker['state'], string> = { online: 'var(--ok)', draining: 'var(--warn)', offline: 'var(--muted)' };
+
+function useRunningJobs(workerId: string): Job[] {
+  const [jobs, setJobs] = useState<Job[]>([]);
+  useEffect(() => {
+    const load = () => api().call('listJobs', { query: { worker_id: workerId, state: 'running', limit: 100 } }).then((p) => setJobs(p.jobs), (e) => toastError(e, 'Running jobs'));
+    load();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = onEvents((events) => {
+      // Finish events may not name the worker; any start or stop can change this list.
+      if (!events.some((e) => e.worker_id === workerId || ['job.succeeded', 'job.failed', 'job.cancelled', 'job.requeued', 'attempt.lost'].includes(e.type))) return;
+      timer ??= setTimeout(() => {
+        timer = null;
+        load();
+      }, 300);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [workerId]);
+  return jobs;
+}
+
+function WorkerCard({ worker }: { worker: Worker }) {
+  const running = useRunningJobs(worker.id);
+  const setState = async (state: 'online' | 'draining') => {
+    try {
+      await useWorkers.getState().setState(worker.id, state);
+      toastSuccess(state === 'draining' ? `${worker.name} is draining: it finishes its jobs and takes no new ones` : `${worker.name} takes jobs again`);
+    } catch (error) {
+      toastError(error, `${worker.name}`);
+    }
+  };
+  const models = [...new Set(worker.gpus.map((g) => g.model))];
+  return (
+    <div className="card worker-card" data-testid="worker" data-worker-id={worker.id}>
+      <div className="worker-head">
+        <h2 style={{ margin: 0 }}>{worker.name}</h2>
+        <span className="badge" style={colorVar(WORKER_COLORS[worker.state])}>
+          {worker.state}
+        </span>
+        <span className="subtle small">
+          {worker.hostname} {worker.version && `· agent ${worker.version}`} · seen {formatAgo(worker.last_seen_at)}
+        </span>
+        {worker.tags.map((t) => (
+          <span key={t} className="tag">
+            {t}
+          </span>
+        ))}
+        <span className="spacer" style={{ flex: 1 }} />
+        {worker.state === 'online' && <button onClick={() => setState('draining')}>Drain</button>}
+        {worker.state === 'draining' && <button onClick={() => setState('online')}>Resume</button>}
+      </div>
+      <dl className="kv">
+        <dt>CPUs</dt>
+        <dd>{worker.cpus}</dd>
+        <dt>Memory</dt>
+        <dd>{formatMb(worker.memory_mb)}</dd>
+        <dt>GPUs</dt>
+        <dd>
+          {worker.gpus.length ? `${worker.gpus.length} × ${models.join(', ')} (${worker.gpus.map((g) => formatMb(g.memory_total_mb)).join(', ')})` : 'none'}
+        </dd>
+        <dt>Running</dt>
+        <dd>
+          {running.length === 0 ? (
+            <span className="subtle">nothing</span>
+          ) : (
+            running.map((job) => (
+              <span key={job.id} style={{ marginRight: 12 }}>
+                <Link to={`/jobs/${job.id}`}>
+                  #{job.id} {job.name}
+                </Link>{' '}
+                <span className="subtle small">{jobRuntime(job)}</span>
+              </span>
+            ))
+          )}
+        </dd>
+      </dl>
+      {worker.gpus.length > 0 && (
+        <>
+          <GpuGrid workerId={worker.id} />
+          <GpuCharts workerId={worker.id} gpuCount={worker.gpus.length} />
+        </>
+      )}
+    </div>
+  );
+}
+
+export function WorkersPage() {
+  const workers = useWorkers((s) => s.workers);
+  const loaded = useWorkers((s) => s.loaded);
+  const error = useWorkers((s) => s.error);
+  const [showOffline, setShowOffline] = useState(false);
+  const shown = workers.filter((w) => showOffline || w.state !== 'offline');
+  const offline = workers.length - workers.filter((w) => w.state !== 'offline').length;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Workers & GPUs</h1>
+        <span className="spacer" />
+        {offline > 0 && (
+          <label className="check small">
+            <input type="checkbox" checked={showOffline} onChange={(e) => setShowOffline(e.target.checked)} /> Show {offline} offline
+          </label>
+        )}
+      </div>
+      {error && <div className="banner">Could not load workers: {error}</div>}
+      {loaded && shown.length === 0 ? (
+        <EmptyState title="No workers online" command={'gantry serve     # runs a worker on this machine too\nnode gantry-agent.js --url URL --token-file FILE   # on a GPU host'}>
+          <p>Jobs wait in the queue until a worker that fits them connects.</p>
+        </EmptyState>
+      ) : (
+        shown.map((worker) => <WorkerCard key={worker.id} worker={worker} />)
+      )}
+    </div>
+  );
+}

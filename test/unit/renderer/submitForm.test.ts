@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildSubmission, EMPTY_FORM, FormError, previewSubmission } from '../../../src/renderer/src/logic/submitForm';
+
+describe('buildSubmission', () => {
+  it('turns a single command into argv with the typed resources', () => {
+    const submission = buildSubmission({ ...EMPTY_FORM, command: 'python train.py --lr 1e-3', gpus: '2', memoryGb: '1.5', tags: 'a100, big', dependsOn: '#4, 5', timeoutS: '60' });
+    expect(submission.kind).toBe('single');
+    expect(submission.body).toMatchObject({
+      command: ['python', 'train.py', '--lr', '1e-3'],
+      requirements: { cpus: 1, gpus: 2, memory_mb: 1536, gpu_memory_mb: null, tags: ['a100', 'big'] },
+      depends_on: [4, 5],
+      timeout_s: 60,
+    });
+  });
+  it('keeps a shell command as one string for sh -c', () => {
+    expect(buildSubmission({ ...EMPTY_FORM, command: 'ls | wc -l', shell: true }).body).toMatchObject({ command: { shell: 'ls | wc -l' } });
+  });
+  it('names the field a form problem belongs to', () => {
+    const fieldOf = (patch: Partial<typeof EMPTY_FORM>) => {
+      try {
+        buildSubmission({ ...EMPTY_FORM, command: 'x', ...patch });
+      } catch (error) {
+        return (error as FormError).field;
+      }
+      return null;
+    };
+    expect(fieldOf({ command: '' })).toBe('command');
+    expect(fieldOf({ gpus: 'two' })).toBe('requirements.gpus');
+    expect(fieldOf({ dependsOn: 'abc' })).toBe('depends_on');
+    expect(fieldOf({ env: 'NOEQUALS' })).toBe('env');
+  });
+  it('builds a sweep and previews its count and first commands', () => {
+    const submission = buildSubmission({
+      ...EMPTY_FORM,
+      mode: 'sweep',
+      command: 'python train.py --lr {lr} --seed {seed}',
+      params: [
+        { name: 'lr', values: '1e-3, 3e-4' },
+        { name: 'seed', values: '1..5' },
+      ],
+    });
+    expect(submission.kind).toBe('sweep');
+    const preview = previewSubmission(submission, 2);
+    expect(preview.count).toBe(10);
+    expect(preview.commands).toEqual([
+      ['python', 'train.py', '--lr', '0.001', '--seed', '1'],
+      ['python', 'train.py', '--lr', '0.001', '--seed', '2'],
+    ]);
+  });
+  it('lets the preview report a template placeholder without a parameter', () => {
+    const submission = buildSubmission({ ...EMPTY_FORM, mode: 'sweep', command: 'run {x}', params: [{ name: 'y', values: '1' }] });
+    expect(() => previewSubmission(submission)).toThrow(/\{x\}/);
+  });
+});
