@@ -30,7 +30,9 @@ function describe(running: RunningGantry, dataDir: string): string[] {
   if (running.tokenCreated) lines.push(`  token:    ${running.token}`, `            (admin token, shown once; saved to ${running.tokenPath})`);
   else lines.push(`  token:    in ${running.tokenPath}`);
   lines.push(`  worker:   ${running.spoolDir ? `local, spool in ${running.spoolDir}` : 'none (--no-local-worker)'}`);
-  lines.push(`  data:     ${dataDir}`, 'Press Ctrl-C to stop.');
+  lines.push(`  data:     ${dataDir}`);
+  lines.push(`  secrets:  ${running.secretsPath} (plain text, protected only by file mode 0600; the desktop app encrypts them with the OS keychain)`);
+  lines.push('Press Ctrl-C to stop.');
   return lines;
 }
 

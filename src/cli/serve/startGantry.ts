@@ -24,6 +24,8 @@ export interface RunningGantry {
   tokenCreated: boolean;
   tokenPath: string;
   spoolDir: string | null;
+  /** Where secrets (SSH passphrases, pasted tokens) are kept: plain text, mode 0600. */
+  secretsPath: string;
   /** Stops the local worker (gracefully unless told otherwise), the server, then the coordinator. */
   stop(options: { graceful: boolean }): Promise<void>;
 }
@@ -38,7 +40,7 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
 export async function startGantry(options: GantryOptions): Promise<RunningGantry> {
   // 0700: the data dir holds the admin token and every job's logs.
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const [{ createCoordinator }, { startServer, ensureAdminToken }] = await Promise.all([import('../../core'), import('../../server')]);
+  const [{ createCoordinator, secretsFilePath }, { startServer, ensureAdminToken }] = await Promise.all([import('../../core'), import('../../server')]);
   const coordinator = createCoordinator({ dataDir: options.dataDir });
   let server: RunningServer | undefined;
   try {
@@ -71,6 +73,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       tokenCreated: created,
       tokenPath: join(options.dataDir, 'admin-token'),
       spoolDir,
+      secretsPath: secretsFilePath(options.dataDir),
       async stop({ graceful }) {
         await agent?.stop({ graceful });
         await removeServerInfo(options.dataDir, info);

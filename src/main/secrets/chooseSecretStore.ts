@@ -1,6 +1,5 @@
-import { createFileSecretStore } from './fileSecretStore';
+import { createFileSecretStore, type SecretStore } from '../../core';
 import { createSafeStorageSecretStore, type Encryptor } from './safeStorageSecretStore';
-import type { SecretStore } from './secretStore';
 
 export interface SecretStoreChoice extends Encryptor {
   /** Electron's safeStorage on Linux: 'basic_text' means a hard-coded key, no real protection. */

@@ -1,5 +1,4 @@
-import { readSecretFile, writeSecretFile } from './secretFile';
-import { assertSecretKey, type SecretStore } from './secretStore';
+import { assertSecretKey, readSecretFile, writeSecretFile, type SecretStore } from '../../core';
 
 /** The part of Electron's `safeStorage` this store uses; a fake stands in for it in tests. */
 export interface Encryptor {

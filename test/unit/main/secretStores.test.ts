@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileSecretStore } from '../../../src/main/secrets/fileSecretStore';
+import { createFileSecretStore } from '../../../src/core';
 import { createSafeStorageSecretStore, EncryptionUnavailableError, type Encryptor } from '../../../src/main/secrets/safeStorageSecretStore';
 import { chooseSecretStore } from '../../../src/main/secrets/chooseSecretStore';
 

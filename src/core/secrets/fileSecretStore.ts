@@ -4,6 +4,7 @@
  * read/write) and its 0700 folder. Anyone with the user's account, root, or a backup of the
  * disk can read them. Callers tell the user so through `protection`.
  */
+import { join } from 'node:path';
 import { readSecretFile, writeSecretFile } from './secretFile';
 import { assertSecretKey, type SecretStore } from './secretStore';
 
@@ -29,4 +30,9 @@ export function createFileSecretStore(file: string): SecretStore {
     },
     keys: () => Object.keys(load()),
   };
+}
+
+/** The headless coordinator's secrets file inside its data dir. */
+export function secretsFilePath(dataDir: string): string {
+  return join(dataDir, 'secrets.json');
 }

@@ -1,7 +1,7 @@
 /**
  * Where SSH key passphrases and pasted tokens live. The desktop app encrypts them with the OS
- * keychain (safeStorageSecretStore.ts); the headless server keeps them in a 0600 file
- * (fileSecretStore.ts). Plain Node, no Electron: src/core and src/server may declare it too.
+ * keychain (src/main/secrets/safeStorageSecretStore.ts); the headless server keeps them in a 0600 file
+ * (fileSecretStore.ts). Plain Node, no Electron, so both faces share it.
  */
 export interface SecretStore {
   /** Tells the user (settings page, `gantry serve` banner) how secrets are protected at rest. */
