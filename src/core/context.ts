@@ -17,6 +17,8 @@ export interface CoreSettings {
  */
 export class CoreContext {
   private readonly statements = new Map<string, Statement>();
+  /** Project names by id; projects are never renamed, so the cache cannot go stale. */
+  private readonly projectNames = new Map<number, string>();
   private readonly listeners = new Set<EventListener>();
   private pending: QueueEvent[] = [];
   private depth = 0;
@@ -36,6 +38,15 @@ export class CoreContext {
       this.statements.set(text, statement);
     }
     return statement;
+  }
+
+  projectName(id: number): string {
+    let name = this.projectNames.get(id);
+    if (name === undefined) {
+      name = (this.sql('SELECT name FROM projects WHERE id = ?').get(id) as { name: string }).name;
+      this.projectNames.set(id, name);
+    }
+    return name;
   }
 
   /**

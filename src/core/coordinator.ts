@@ -10,7 +10,7 @@ import { retryJob } from './queue/transitions/retryJob';
 import { changePriority } from './queue/transitions/changePriority';
 import { clearPending, removeJob } from './queue/transitions/removeJobs';
 import { expireLeases } from './queue/transitions/expireLeases';
-import { getJob, requireJobRow } from './queue/jobRows';
+import { getJob, jobFromRow, requireJobRow } from './queue/jobRows';
 import { countJobs, listJobs } from './queue/listJobs';
 import { explainJob } from './scheduler/explain';
 import { createProject, getProject, listProjects } from './projects';
@@ -20,7 +20,7 @@ import { appendLog, logPath, readLog } from './logs/logFiles';
 import { listMetrics, recordMetrics } from './telemetry/metrics';
 import { gpuHistory, latestGpuSamples, recordGpuSamples } from './telemetry/gpuHistory';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens/tokenStore';
-import { JOB_SELECT, toJob, type JobRow } from './store/rows';
+import type { JobRow } from './store/rows';
 import type { QueueEvent } from '../shared';
 
 export const DEFAULTS = {
@@ -81,7 +81,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     explain: (id) => explainJob(ctx, id),
     dependents: (id) => {
       requireJobRow(ctx, id);
-      return (ctx.sql(`${JOB_SELECT} WHERE jobs.id IN (SELECT job_id FROM job_deps WHERE depends_on = ?) ORDER BY jobs.id`).all(id) as JobRow[]).map(toJob);
+      return (ctx.sql('SELECT * FROM jobs WHERE id IN (SELECT job_id FROM job_deps WHERE depends_on = ?) ORDER BY id').all(id) as JobRow[]).map((row) => jobFromRow(ctx, row));
     },
     listAttempts: (jobId) => {
       requireJobRow(ctx, jobId);

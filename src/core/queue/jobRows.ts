@@ -1,9 +1,9 @@
 import { NotFoundError, type Job } from '../../shared';
 import type { CoreContext } from '../context';
-import { JOB_SELECT, toJob, type JobRow } from '../store/rows';
+import { toJob, type JobRow } from '../store/rows';
 
 export function findJobRow(ctx: CoreContext, id: number): JobRow | undefined {
-  return ctx.sql(`${JOB_SELECT} WHERE jobs.id = ?`).get(id) as JobRow | undefined;
+  return ctx.sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
 }
 
 export function requireJobRow(ctx: CoreContext, id: number): JobRow {
@@ -13,5 +13,9 @@ export function requireJobRow(ctx: CoreContext, id: number): JobRow {
 }
 
 export function getJob(ctx: CoreContext, id: number): Job {
-  return toJob(requireJobRow(ctx, id));
+  return jobFromRow(ctx, requireJobRow(ctx, id));
+}
+
+export function jobFromRow(ctx: CoreContext, row: JobRow): Job {
+  return toJob(row, ctx.projectName(row.project_id));
 }

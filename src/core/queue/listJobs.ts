@@ -4,7 +4,8 @@
  */
 import { JOB_STATES, JobListQuery, ValidationError, parseOrThrow, type JobCounts, type JobFilter, type JobPage, type JobState } from '../../shared';
 import type { CoreContext } from '../context';
-import { JOB_SELECT, toJob, type JobRow } from '../store/rows';
+import type { JobRow } from '../store/rows';
+import { jobFromRow } from './jobRows';
 
 interface Where {
   clauses: string[];
@@ -72,12 +73,12 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
     }
   }
   const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-  const rows = ctx.sql(`${JOB_SELECT} ${where} ORDER BY ${order} LIMIT ?`).all(...args, query.limit + 1) as JobRow[];
+  const rows = ctx.sql(`SELECT * FROM jobs ${where} ORDER BY ${order} LIMIT ?`).all(...args, query.limit + 1) as JobRow[];
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
   const next = more && last ? encodeCursor(query.sort === 'priority' ? [last.priority, last.id] : [last.id]) : null;
-  return { jobs: page.map(toJob), next_cursor: next };
+  return { jobs: page.map((row) => jobFromRow(ctx, row)), next_cursor: next };
 }
 
 export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {

@@ -76,7 +76,7 @@ export function explainJob(ctx: CoreContext, jobId: number): Explanation {
   } else if (job.state === 'queued') {
     const req = JSON.parse(job.requirements) as Requirements;
     const workers = (ctx.sql("SELECT * FROM workers WHERE state = 'online'").all() as WorkerRow[]).map(toWorkerSpec);
-    const ahead = (ctx.sql("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))").get(job.priority, job.priority, jobId) as { n: number }).n;
+    const ahead = (ctx.sql("SELECT COUNT(*) AS n FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))").get(job.priority, job.priority, jobId) as { n: number }).n;
     const tagged = workers.filter((w) => hasTags({ tags: new Set(w.tags) }, req));
     const fitting = tagged.filter((w) => couldEverFit(w, req));
     if (workers.length === 0) {

@@ -18,6 +18,7 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('foreign_keys = ON');
   // Several processes may claim from one file; wait for the write lock rather than fail.
   db.pragma('busy_timeout = 10000');
+  db.pragma('wal_autocheckpoint = 10000');
   migrate(db);
   return db;
 }

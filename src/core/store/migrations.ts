@@ -46,11 +46,11 @@ export const MIGRATIONS: string[] = [
     CHECK ((finished_at IS NOT NULL) = (state IN ('succeeded', 'failed', 'cancelled', 'blocked')))
   );
   -- Claims read the queue in this order; DESC matters (an ASC index re-sorts on every claim).
-  CREATE INDEX jobs_claim ON jobs (state, priority DESC, id);
+  -- Partial: only queued jobs are in it, so transitions between other states never touch it.
+  CREATE INDEX jobs_claim ON jobs (priority DESC, id) WHERE state = 'queued';
   CREATE INDEX jobs_state_id ON jobs (state, id);
   CREATE INDEX jobs_project_id ON jobs (project_id, id);
   CREATE INDEX jobs_project_state_id ON jobs (project_id, state, id);
-  CREATE INDEX jobs_worker ON jobs (worker_id) WHERE worker_id IS NOT NULL;
 
   CREATE TABLE job_deps (
     job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
@@ -121,8 +121,9 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (job_id, attempt),
     CHECK ((finished_at IS NOT NULL) = (outcome IS NOT NULL))
   ) WITHOUT ROWID;
+  -- Open attempts are few; the lease sweep scans this index too, so a heartbeat that renews
+  -- leases rewrites no index entries.
   CREATE INDEX attempts_open_by_worker ON attempts (worker_id) WHERE finished_at IS NULL;
-  CREATE INDEX attempts_open_by_lease ON attempts (lease_expires_at) WHERE finished_at IS NULL;
 
   CREATE TABLE events (
     id INTEGER PRIMARY KEY,

@@ -4,7 +4,6 @@ import type { Attempt, Job, JobState, Requirements, Command, ParamValue } from '
 export interface JobRow {
   id: number;
   project_id: number;
-  project: string;
   name: string;
   command: string;
   cwd: string | null;
@@ -27,13 +26,10 @@ export interface JobRow {
   finished_at: number | null;
 }
 
-/** Selects a job row with its project name; append a WHERE clause. */
-export const JOB_SELECT = 'SELECT jobs.*, projects.name AS project FROM jobs JOIN projects ON projects.id = jobs.project_id';
-
-export function toJob(row: JobRow): Job {
+export function toJob(row: JobRow, project: string): Job {
   return {
     id: row.id,
-    project: row.project,
+    project,
     name: row.name,
     command: JSON.parse(row.command) as Command,
     cwd: row.cwd,

@@ -10,7 +10,8 @@
 import { ConflictError, type ClaimedJob, type FreeResources, type Requirements } from '../../../shared';
 import type { CoreContext } from '../../context';
 import { allocate, couldEverFit } from '../../scheduler/capacity';
-import { JOB_SELECT, toJob, type JobRow } from '../../store/rows';
+import type { JobRow } from '../../store/rows';
+import { jobFromRow } from '../jobRows';
 import { requireWorkerRow, toWorkerSpec, workerCapacity } from '../../workers/workerRows';
 
 interface Candidate {
@@ -20,7 +21,12 @@ interface Candidate {
   queued_at: number;
 }
 
-const PAGE = 64;
+/**
+ * The queries name jobs_claim: without statistics SQLite would pick the (state, id) index and sort.
+ * The first page is small (the head of the queue usually fits); pages grow while jobs are skipped.
+ */
+const FIRST_PAGE = 4;
+const MAX_PAGE = 256;
 
 export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?: FreeResources): ClaimedJob[] {
   return ctx.tx(() => {
@@ -28,17 +34,17 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
     if (worker.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; register again`, 'id');
     if (worker.state === 'draining') return [];
     const now = ctx.now();
-    ctx.sql('UPDATE workers SET last_seen_at = ? WHERE id = ?').run(now, workerId);
     const capacity = workerCapacity(ctx, worker, free);
     const chosen: Array<{ id: number; alloc: NonNullable<ReturnType<typeof allocate>> }> = [];
     const parsed = new Map<string, Requirements>();
     let scanned = 0;
     let cursor: { priority: number; id: number } | null = null;
+    let pageSize = Math.min(MAX_PAGE, Math.max(FIRST_PAGE, max * 2));
     scan: while (chosen.length < max && scanned < ctx.settings.claimScanLimit) {
       const page = (cursor
-        ? ctx.sql(`SELECT id, priority, requirements, queued_at FROM jobs WHERE state = 'queued' AND (priority < ? OR (priority = ? AND id > ?))
-            ORDER BY priority DESC, id LIMIT ${PAGE}`).all(cursor.priority, cursor.priority, cursor.id)
-        : ctx.sql(`SELECT id, priority, requirements, queued_at FROM jobs WHERE state = 'queued' ORDER BY priority DESC, id LIMIT ${PAGE}`).all()) as Candidate[];
+        ? ctx.sql(`SELECT id, priority, requirements, queued_at FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority < ? OR (priority = ? AND id > ?))
+            ORDER BY priority DESC, id LIMIT ?`).all(cursor.priority, cursor.priority, cursor.id, pageSize)
+        : ctx.sql(`SELECT id, priority, requirements, queued_at FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' ORDER BY priority DESC, id LIMIT ?`).all(pageSize)) as Candidate[];
       for (const job of page) {
         scanned++;
         let req = parsed.get(job.requirements);
@@ -54,21 +60,21 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
           break scan;
         }
       }
-      if (page.length < PAGE) break;
+      if (page.length < pageSize) break;
       const last = page[page.length - 1];
       cursor = { priority: last.priority, id: last.id };
+      pageSize = Math.min(MAX_PAGE, pageSize * 4);
     }
     const lease = now + ctx.settings.leaseTtlMs;
     const claimed: ClaimedJob[] = [];
     for (const { id, alloc } of chosen) {
-      const row = ctx.sql(`UPDATE jobs SET state = 'running', attempt = attempt + 1, worker_id = ?, started_at = ? WHERE id = ? AND state = 'queued' RETURNING id`).get(workerId, now, id);
-      if (!row) continue;
-      const job = ctx.sql(`${JOB_SELECT} WHERE jobs.id = ?`).get(id) as JobRow;
+      const job = ctx.sql(`UPDATE jobs SET state = 'running', attempt = attempt + 1, worker_id = ?, started_at = ? WHERE id = ? AND state = 'queued' RETURNING *`).get(workerId, now, id) as JobRow | undefined;
+      if (!job) continue;
       ctx.sql('INSERT INTO attempts (job_id, attempt, worker_id, started_at, lease_expires_at, gpus, cpus, memory_mb) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, job.attempt, workerId, now, lease, JSON.stringify(alloc.gpus), alloc.cpus, alloc.memory_mb);
       ctx.emit('job.claimed', id, workerId, { attempt: job.attempt });
       claimed.push({
-        job: toJob(job),
+        job: jobFromRow(ctx, job),
         attempt: job.attempt,
         gpus: alloc.gpus,
         cuda_visible_devices: alloc.gpus.map((g) => g.index).join(','),

@@ -11,7 +11,8 @@
 import { ConflictError, FinishRequest, NotFoundError, parseOrThrow, type Job } from '../../../shared';
 import type { CoreContext } from '../../context';
 import { blockDependents, releaseDependents } from '../dependencyGraph';
-import { getJob, requireJobRow } from '../jobRows';
+import type { JobRow } from '../../store/rows';
+import { getJob, jobFromRow, requireJobRow } from '../jobRows';
 
 export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): Job {
   const report = parseOrThrow(FinishRequest, input);
@@ -30,22 +31,23 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
     ctx.sql('UPDATE attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?')
       .run(now, report.outcome, report.exit_code, error, jobId, report.attempt);
     if (job.state !== 'running' || job.attempt !== report.attempt) return getJob(ctx, jobId);
+    let row: JobRow;
     if (report.outcome === 'succeeded') {
-      ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ?").run(now, report.exit_code, jobId);
+      row = ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ? RETURNING *").get(now, report.exit_code, jobId) as JobRow;
       ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
       releaseDependents(ctx, jobId);
     } else if (report.outcome === 'cancelled') {
-      ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+      row = ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
       ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });
       blockDependents(ctx, jobId);
     } else if (job.attempt - job.retry_base < job.max_attempts) {
-      ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+      row = ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
       ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
     } else {
-      ctx.sql("UPDATE jobs SET state = 'failed', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+      row = ctx.sql("UPDATE jobs SET state = 'failed', finished_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
       ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
       blockDependents(ctx, jobId);
     }
-    return getJob(ctx, jobId);
+    return jobFromRow(ctx, row);
   });
 }
