@@ -1,0 +1,56 @@
+import { GantryClient } from '../../src/shared';
+import { sleep } from './gantryCluster';
+
+export interface ClaimProbe {
+  /** Stops probing; resolves with the latency of every claim it made, in ms, and how many jobs it took. */
+  stop(): Promise<{ latenciesMs: number[]; jobsTaken: number }>;
+}
+
+/** Rare enough that the probe takes a few percent of the jobs at most. */
+const PROBE_INTERVAL_MS = 100;
+const HEARTBEAT_MS = 3_000;
+
+/**
+ * Claim latency as an agent sees it, measured from outside the server: one more worker that
+ * every 100 ms times `POST /workers/:id/claim` (max 1, no long-poll wait) on its own keep-alive
+ * connection, and finishes any job it gets at once without running it (reported, and left
+ * out of the agents' throughput). The agents' own claims long-poll, so their round trips
+ * measure waiting, not the claim.
+ */
+export async function startClaimProbe(url: string, workerToken: string): Promise<ClaimProbe> {
+  const client = new GantryClient({ baseUrl: url, token: workerToken });
+  const worker = await client.call('registerWorker', { body: { name: 'bench-claim-probe', cpus: 1, memory_mb: 1024 } });
+  const latenciesMs: number[] = [];
+  let jobsTaken = 0;
+  let running = true;
+  let lastBeat = performance.now();
+  let failure: unknown;
+  const loop = (async () => {
+    while (running) {
+      const start = performance.now();
+      const { jobs } = await client.call('claim', { params: { id: worker.id }, body: { max: 1, wait_ms: 0 } });
+      latenciesMs.push(performance.now() - start);
+      for (const claimed of jobs) {
+        await client.call('finishJob', { params: { id: claimed.job.id }, body: { attempt: claimed.attempt, outcome: 'succeeded', exit_code: 0 } });
+        jobsTaken++;
+      }
+      if (performance.now() - lastBeat > HEARTBEAT_MS) {
+        await client.call('heartbeat', { params: { id: worker.id }, body: {} });
+        lastBeat = performance.now();
+      }
+      await sleep(PROBE_INTERVAL_MS);
+    }
+  })().catch((error: unknown) => {
+    // Kept for stop() to throw: failing here, mid-run, would leave the server and agents running.
+    failure = error;
+  });
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      if (failure) throw failure;
+      await client.call('deregisterWorker', { params: { id: worker.id } });
+      return { latenciesMs, jobsTaken };
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GantryClient } from '../../src/shared';
+import { exited, stopChild } from '../lib/childProcess';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const AGENT_BUNDLE = join(ROOT, 'out', 'agent', 'gantry-agent.js');
+
+export interface GantryCluster {
+  url: string;
+  /** Admin: submits and counts. */
+  admin: GantryClient;
+  /** Worker scope, as the agents hold. */
+  workerToken: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the agent bundle so the benchmark runs the agent as it ships. */
+export async function buildAgent(): Promise<void> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'build-agent.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await exited(child);
+  if (code !== 0) throw new Error(`scripts/build-agent.mjs exited with ${code}`);
+}
+
+/**
+ * `gantry serve --no-local-worker` and `agents` agent processes, each running `slotsPerAgent`
+ * jobs at once, all on loopback. Resolves once every agent is online.
+ */
+export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number): Promise<GantryCluster> {
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    // Agents first, so none is left long-polling a server that is gone.
+    await Promise.all(children.slice(1).map((child) => stopChild(child)));
+    if (children[0]) await stopChild(children[0]);
+  };
+  try {
+    const server = spawn(process.execPath, [join(ROOT, 'bin', 'gantry.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--no-local-worker'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(server);
+    const url = await waitForServerUrl(server, dataDir);
+    const admin = new GantryClient({ baseUrl: url, token: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim() });
+    const { token: workerToken } = await admin.call('createToken', { body: { name: 'bench-agents', scope: 'worker' } });
+    const tokenFile = join(dataDir, 'bench-worker-token');
+    writeFileSync(tokenFile, workerToken, { mode: 0o600 });
+    for (let i = 0; i < agents; i++) {
+      const args = [AGENT_BUNDLE, '--url', url, '--token-file', tokenFile, '--name', `bench-agent-${i}`, '--max-jobs', String(slotsPerAgent), '--spool-dir', join(dataDir, `spool-${i}`)];
+      // The agent logs a JSON line per job on stderr; only a crash matters here, and its exit code says so.
+      children.push(spawn(process.execPath, args, { stdio: 'ignore' }));
+    }
+    await waitForAgents(admin, children.slice(1), agents);
+    return { url, admin, workerToken, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitForServerUrl(server: ChildProcess, dataDir: string): Promise<string> {
+  const file = join(dataDir, 'server.json');
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(file)) {
+    if (server.exitCode !== null) throw new Error(`gantry serve exited with ${server.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`gantry serve wrote no ${file} within 60 s`);
+    await sleep(50);
+  }
+  return (JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url;
+}
+
+async function waitForAgents(admin: GantryClient, agents: ChildProcess[], count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const dead = agents.find((a) => a.exitCode !== null);
+    if (dead) throw new Error(`an agent exited with ${dead.exitCode} while starting`);
+    const online = (await admin.call('listWorkers')).filter((w) => w.state === 'online' && w.name.startsWith('bench-agent-'));
+    if (online.length >= count) return;
+    if (Date.now() > deadline) throw new Error(`${online.length} of ${count} agents came online within 60 s`);
+    await sleep(100);
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

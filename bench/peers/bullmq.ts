@@ -1,0 +1,53 @@
+import { Queue, Worker } from 'bullmq';
+import { perSecond } from '../lib/stats';
+import type { PeerResult } from './peerResult';
+
+const ADD_CHUNK = 1_000;
+
+/**
+ * BullMQ on a local redis: `jobs` jobs added with addBulk, then one Worker with `concurrency`
+ * whose processor returns at once; completed jobs per second from the worker's start until the
+ * last `completed` event. Completed jobs are kept (BullMQ's default), as Gantry keeps its jobs.
+ */
+export async function measureBullmq(redisPort: number, jobs: number, concurrency: number): Promise<PeerResult> {
+  const connection = { host: '127.0.0.1', port: redisPort };
+  const queue = new Queue('bench', { connection });
+  let worker: Worker | undefined;
+  try {
+    const submitStart = performance.now();
+    for (let from = 0; from < jobs; from += ADD_CHUNK) {
+      const chunk = [];
+      for (let i = from; i < Math.min(jobs, from + ADD_CHUNK); i++) chunk.push({ name: 'noop', data: { i } });
+      await queue.addBulk(chunk);
+    }
+    const submitPerSecond = perSecond(jobs, performance.now() - submitStart);
+
+    let completed = 0;
+    let failed = 0;
+    const runner = new Worker('bench', async () => undefined, { connection, concurrency, autorun: false });
+    worker = runner;
+    const allDone = new Promise<void>((resolve) => {
+      const count = (): void => {
+        if (completed + failed === jobs) resolve();
+      };
+      runner.on('completed', () => {
+        completed++;
+        count();
+      });
+      runner.on('failed', () => {
+        failed++;
+        count();
+      });
+    });
+    await runner.waitUntilReady();
+    const start = performance.now();
+    void runner.run();
+    await allDone;
+    const processPerSecond = perSecond(jobs, performance.now() - start);
+    if (failed > 0) throw new Error(`BullMQ failed ${failed} of ${jobs} no-op jobs`);
+    return { submitPerSecond, processPerSecond };
+  } finally {
+    await worker?.close();
+    await queue.close();
+  }
+}
