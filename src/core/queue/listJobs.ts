@@ -24,6 +24,8 @@ function filterClauses(ctx: CoreContext, filter: JobFilter): Where {
     const states = Array.isArray(filter.state) ? filter.state : [filter.state];
     clauses.push(`jobs.state IN (${states.map(() => '?').join(', ')})`);
     args.push(...states);
+    // Spelled out so SQLite sees the state indexes (partial: WHERE state <> 'succeeded') apply.
+    if (!states.includes('succeeded')) clauses.push("jobs.state <> 'succeeded'");
   }
   if (filter.tag !== undefined) {
     clauses.push('jobs.id IN (SELECT job_id FROM job_tags WHERE tag = ?)');
@@ -57,8 +59,14 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
   const query = parseOrThrow(JobListQuery, input ?? {});
   const { clauses, args } = filterClauses(ctx, query);
   let order: string;
+  let source = 'jobs';
   if (query.sort === 'priority') {
     order = 'jobs.priority DESC, jobs.id ASC';
+    // The queue in claim order is the claim index itself; other states sort their matches.
+    if (query.state === 'queued' || (Array.isArray(query.state) && query.state.length === 1 && query.state[0] === 'queued')) {
+      source = 'jobs INDEXED BY jobs_claim';
+      clauses.push("jobs.state = 'queued'");
+    }
     if (query.cursor) {
       const [priority, id] = decodeCursor(query.cursor);
       clauses.push('(jobs.priority < ? OR (jobs.priority = ? AND jobs.id > ?))');
@@ -73,7 +81,7 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
     }
   }
   const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-  const rows = ctx.sql(`SELECT * FROM jobs ${where} ORDER BY ${order} LIMIT ?`).all(...args, query.limit + 1) as JobRow[];
+  const rows = ctx.sql(`SELECT * FROM ${source} ${where} ORDER BY ${order} LIMIT ?`).all(...args, query.limit + 1) as JobRow[];
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];

@@ -26,6 +26,21 @@ describe('listJobs', () => {
     expect(first.jobs[1].id).toBe(jobs[1].id);
   });
 
+  it('pages the queued jobs in claim order through the claim index', () => {
+    h.c.submitBatch([3, 1, 3, 2].map((priority) => ({ command: ['x'], priority })));
+    makeJob(h.c, 'succeeded', { priority: 99 });
+    const first = h.c.listJobs({ state: 'queued', sort: 'priority', limit: 3 });
+    const rest = h.c.listJobs({ state: ['queued'], sort: 'priority', limit: 3, cursor: first.next_cursor ?? undefined });
+    expect([...first.jobs, ...rest.jobs].map((j) => j.priority)).toEqual([3, 3, 2, 1]);
+  });
+
+  it('lists succeeded jobs, which the state indexes leave out', () => {
+    const done = makeJob(h.c, 'succeeded');
+    makeJob(h.c, 'queued');
+    expect(h.c.listJobs({ state: 'succeeded' }).jobs.map((j) => j.id)).toEqual([done.id]);
+    expect(h.c.listJobs({ state: ['succeeded', 'queued'] }).jobs).toHaveLength(2);
+  });
+
   it('filters by project, state, tag and text', () => {
     h.c.createProject({ name: 'vision' });
     const v = h.c.submit({ project: 'vision', command: ['python', 'resnet.py'], requirements: { tags: ['gpu'] } });
