@@ -147,4 +147,57 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console against a real gan
     await page.getByTestId('gpu-tile').first().waitFor();
     await shot(page, 'overview-dark');
   });
+
+  it('explains in a browser that the local terminal needs the desktop app', async () => {
+    await page.goto(`${gantry.url}/terminal`);
+    await page.getByText('The local terminal lives in the desktop app').waitFor();
+  });
+
+  it('wires the local terminal page to the desktop shell: keystrokes go out, output comes back', async () => {
+    const shell = await browser.newPage();
+    // Stands in for the preload's window.gantry.terminal (node-pty behind IPC), echoing what it is sent.
+    await shell.addInitScript(({ serverUrl, token }) => {
+      const listeners: Array<(id: string, data: string) => void> = [];
+      const sent: string[] = [];
+      let opened = 0;
+      Object.assign(globalThis, {
+        sentToShell: sent,
+        gantry: {
+          serverUrl,
+          token,
+          terminal: {
+            open: async () => {
+              const id = `t${++opened}`;
+              setTimeout(() => listeners.forEach((l) => l(id, 'fake-shell$ ')), 0);
+              return { id };
+            },
+            write: (id: string, data: string) => {
+              sent.push(data);
+              listeners.forEach((l) => l(id, data === '\r' ? '\r\nok\r\nfake-shell$ ' : data));
+            },
+            resize: () => undefined,
+            close: () => undefined,
+            onData: (listener: (id: string, data: string) => void) => {
+              listeners.push(listener);
+              return () => undefined;
+            },
+            onExit: () => () => undefined,
+          },
+        },
+      });
+    }, { serverUrl: gantry.url, token: gantry.token });
+    try {
+      await shell.goto(`${gantry.url}/terminal`);
+      const rows = shell.locator('[data-testid="local-terminal"] .xterm-rows');
+      await expect.poll(() => rows.textContent()).toContain('fake-shell$');
+      await shell.locator('[data-testid="local-terminal"]').click();
+      await shell.keyboard.type('ls');
+      await shell.keyboard.press('Enter');
+      await expect.poll(() => rows.textContent()).toContain('ok');
+      expect(await shell.evaluate(() => (globalThis as unknown as { sentToShell: string[] }).sentToShell.join(''))).toBe('ls\r');
+      await shell.screenshot({ path: join(SHOTS, 'console-terminal.png') });
+    } finally {
+      await shell.close();
+    }
+  });
 });

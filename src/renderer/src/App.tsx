@@ -13,6 +13,7 @@ import { JobDetailPage } from './pages/JobDetailPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { WorkersPage } from './pages/WorkersPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { TerminalPage } from './pages/TerminalPage';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBoundary } from './components/ErrorBoundary';
 
@@ -21,6 +22,7 @@ const NAV: Array<{ to: string; label: string; key: string; page: Route['page'][]
   { to: '/jobs', label: 'Jobs', key: 'g j', page: ['jobs', 'job'] },
   { to: '/submit', label: 'Submit', key: 'g s', page: ['submit'] },
   { to: '/workers', label: 'Workers & GPUs', key: 'g w', page: ['workers'] },
+  { to: '/terminal', label: 'Terminal', key: 'g t', page: ['terminal'] },
   { to: '/settings', label: 'Settings', key: 'g ,', page: ['settings'] },
 ];
 
@@ -74,6 +76,8 @@ function Page({ route }: { route: Route }) {
       return <WorkersPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'terminal':
+      return <TerminalPage />;
     case 'not_found':
       return (
         <div className="page">

@@ -66,6 +66,7 @@ describe('routes and shortcuts', () => {
     expect(matchRoute('/')).toEqual({ page: 'overview' });
     expect(matchRoute('/jobs/')).toEqual({ page: 'jobs' });
     expect(matchRoute('/jobs/42')).toEqual({ page: 'job', id: 42 });
+    expect(matchRoute('/terminal')).toEqual({ page: 'terminal' });
     expect(matchRoute('/nope')).toEqual({ page: 'not_found', path: '/nope' });
   });
   it('completes g-sequences and ignores stray keys', () => {

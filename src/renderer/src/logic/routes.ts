@@ -6,6 +6,7 @@ export type Route =
   | { page: 'submit' }
   | { page: 'workers' }
   | { page: 'settings' }
+  | { page: 'terminal' }
   | { page: 'not_found'; path: string };
 
 export function matchRoute(pathname: string): Route {
@@ -17,6 +18,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/submit') return { page: 'submit' };
   if (path === '/workers') return { page: 'workers' };
   if (path === '/settings') return { page: 'settings' };
+  if (path === '/terminal') return { page: 'terminal' };
   return { page: 'not_found', path };
 }
 
@@ -24,7 +26,7 @@ export function matchRoute(pathname: string): Route {
  * Two-key shortcuts (`g j`): returns the path for a completed sequence, `pending` after a lone
  * `g`, or null when the keys mean nothing.
  */
-export const GO_KEYS: Record<string, string> = { o: '/', j: '/jobs', s: '/submit', w: '/workers', ',': '/settings' };
+export const GO_KEYS: Record<string, string> = { o: '/', j: '/jobs', s: '/submit', w: '/workers', t: '/terminal', ',': '/settings' };
 
 export function goSequence(previous: string | null, key: string): string | 'pending' | null {
   if (previous === 'g' && key in GO_KEYS) return GO_KEYS[key];
