@@ -24,8 +24,6 @@ function filterClauses(ctx: CoreContext, filter: JobFilter): Where {
     const states = Array.isArray(filter.state) ? filter.state : [filter.state];
     clauses.push(`jobs.state IN (${states.map(() => '?').join(', ')})`);
     args.push(...states);
-    // Spelled out so SQLite sees the state indexes (partial: WHERE state <> 'succeeded') apply.
-    if (!states.includes('succeeded')) clauses.push("jobs.state <> 'succeeded'");
   }
   if (filter.tag !== undefined) {
     clauses.push('jobs.id IN (SELECT job_id FROM job_tags WHERE tag = ?)');

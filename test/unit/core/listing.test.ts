@@ -34,7 +34,7 @@ describe('listJobs', () => {
     expect([...first.jobs, ...rest.jobs].map((j) => j.priority)).toEqual([3, 3, 2, 1]);
   });
 
-  it('lists succeeded jobs, which the state indexes leave out', () => {
+  it('lists succeeded jobs alone and with other states', () => {
     const done = makeJob(h.c, 'succeeded');
     makeJob(h.c, 'queued');
     expect(h.c.listJobs({ state: 'succeeded' }).jobs.map((j) => j.id)).toEqual([done.id]);
