@@ -64,6 +64,7 @@ function abortableFetch(stopSignal: AbortSignal): typeof fetch {
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const logger = options.logger ?? stderrLogger();
   const heartbeatMs = options.heartbeatMs ?? 3000;
+  let heartbeatInterval = heartbeatMs;
   const telemetryMs = options.telemetryMs ?? heartbeatMs;
   const claimWaitMs = options.claimWaitMs ?? 20_000;
   const nvidiaSmi = process.env.GANTRY_NVIDIA_SMI || options.nvidiaSmi || 'nvidia-smi';
@@ -150,6 +151,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         params: { id: worker.id },
         body: { free: driverView(telemetry.driverFreeMb), gpu_samples: telemetry.samples, job_gpu_usage: telemetry.usage },
       });
+      // A coordinator with short leases (tests, flaky links) needs beats well inside the TTL.
+      heartbeatInterval = Math.min(heartbeatMs, Math.max(100, (reply.lease_ttl_s * 1000) / 3));
       if (deliverer.pending > 0) deliverer.nudge();
       for (const { job_id, attempt } of reply.cancel) runs.get(attemptKey(job_id, attempt))?.stop('cancelled');
       if (reply.state === 'offline' && !stopping) await reregister();
@@ -164,11 +167,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let heartbeatsOn = true;
-  const scheduleHeartbeat = (): void => {
-    heartbeatTimer = setTimeout(() => void heartbeat().finally(() => heartbeatsOn && scheduleHeartbeat()), heartbeatMs);
+  const scheduleHeartbeat = (delay: number): void => {
+    heartbeatTimer = setTimeout(() => void heartbeat().finally(() => heartbeatsOn && scheduleHeartbeat(heartbeatInterval)), delay);
   };
-  scheduleHeartbeat();
-
   let telemetryTimer: NodeJS.Timeout | undefined;
   const scheduleTelemetry = (): void => {
     telemetryTimer = setTimeout(() => void telemetry.sample().finally(() => !stopping && scheduleTelemetry()), telemetryMs);
@@ -177,6 +178,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     await telemetry.sample();
     scheduleTelemetry();
   }
+  // The first beat goes out at once: it learns the lease TTL and brings the first GPU samples.
+  scheduleHeartbeat(0);
 
   async function claimLoop(): Promise<void> {
     let failures = 0;

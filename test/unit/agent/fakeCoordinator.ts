@@ -20,6 +20,7 @@ export class FakeCoordinator {
   readonly recorded: Recorded = { registrations: [], heartbeats: [], claims: 0, logs: [], metrics: [], finishes: [], deregistered: [] };
   readonly queue: ClaimedJob[] = [];
   readonly cancel: Array<{ job_id: number; attempt: number }> = [];
+  leaseTtlS = 30;
   private server: Server | undefined;
 
   async start(): Promise<string> {
@@ -56,7 +57,7 @@ export class FakeCoordinator {
     }
     if (req.method === 'POST' && path === '/api/v1/workers/w1/heartbeat') {
       this.recorded.heartbeats.push(body);
-      return [200, { cancel: this.cancel.splice(0), lease_ttl_s: 30, state: 'online' }];
+      return [200, { cancel: this.cancel.splice(0), lease_ttl_s: this.leaseTtlS, state: 'online' }];
     }
     if (req.method === 'POST' && path === '/api/v1/workers/w1/claim') {
       this.recorded.claims++;

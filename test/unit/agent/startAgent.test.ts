@@ -37,11 +37,17 @@ describe('startAgent', () => {
     await coordinator.close();
   });
 
-  const start = (): Promise<Agent> =>
+  const start = (heartbeatMs = 50): Promise<Agent> =>
     startAgent({
       url, token: 'worker-token', name: 'test-worker', tags: ['a100'], maxJobs: 2, spoolDir: mkdtempSync(join(tmpdir(), 'gantry-agent-')),
-      nvidiaSmi: join(fixtures, 'fake-nvidia-smi'), heartbeatMs: 50, claimWaitMs: 100, killGraceMs: 500, logger: silentLogger,
+      nvidiaSmi: join(fixtures, 'fake-nvidia-smi'), heartbeatMs, claimWaitMs: 100, killGraceMs: 500, logger: silentLogger,
     });
+
+  it('beats at once on start, then well inside the lease the coordinator announces', async () => {
+    coordinator.leaseTtlS = 0.6;
+    agent = await start(60_000);
+    await until(() => coordinator.recorded.heartbeats.length >= 3, 'three heartbeats, though the configured interval is a minute');
+  });
 
   it('registers with its GPUs, runs a claimed job, and reports its log, metrics and result', async () => {
     coordinator.queue.push(makeClaimed({ id: 5, command: { shell: `echo hello; echo '::metric {"step": 1, "loss": 2.5}'; exit 0` } }));
