@@ -13,8 +13,10 @@ export async function runQueueBench(log: FigureLog, jobs: number): Promise<void>
   const peers = await runPeers(log, peerJobCount(jobs));
   log.ratio('queue.claim_finish.max1_vs_bullmq', core.claimMax1PerSecond, peers.bullmq?.processPerSecond);
   log.ratio('queue.claim_finish.max10_vs_bullmq', core.claimMax10PerSecond, peers.bullmq?.processPerSecond);
+  log.ratio('queue.claim_finish.max10_batched_vs_bullmq', core.claimMax10BatchedPerSecond, peers.bullmq?.processPerSecond);
   log.ratio('queue.claim_finish.max1_vs_plainjob', core.claimMax1PerSecond, peers.plainjob?.processPerSecond);
   log.ratio('queue.claim_finish.max10_vs_plainjob', core.claimMax10PerSecond, peers.plainjob?.processPerSecond);
+  log.ratio('queue.claim_finish.max10_batched_vs_plainjob', core.claimMax10BatchedPerSecond, peers.plainjob?.processPerSecond);
   log.ratio('queue.submit_vs_bullmq', core.submitPerSecond, peers.bullmq?.submitPerSecond);
   log.ratio('queue.submit_vs_plainjob', core.submitPerSecond, peers.plainjob?.submitPerSecond);
   await measureListAtScale(log, jobs * 10);

@@ -1,6 +1,7 @@
 import { ApiError, GantryClient, type ClaimedJob, type Worker } from '../shared';
 import { Capacity, driverView } from './capacity';
 import { deliverToCoordinator, isTransient, judgeDeliveryFailure } from './deliverToCoordinator';
+import { createFinishBatcher } from './finishBatcher';
 import { detectResources } from './detectResources';
 import { GpuTelemetry } from './gpu/gpuTelemetry';
 import { JobRun } from './jobs/jobRun';
@@ -70,6 +71,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const nvidiaSmi = process.env.GANTRY_NVIDIA_SMI || options.nvidiaSmi || 'nvidia-smi';
   const stopController = new AbortController();
   const client = new GantryClient({ baseUrl: options.url, token: options.token });
+  const finishBatched = createFinishBatcher(client);
   const claimClient = new GantryClient({ baseUrl: options.url, token: options.token, fetch: abortableFetch(stopController.signal) });
 
   const host = await detectResources(nvidiaSmi, logger);
@@ -80,7 +82,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const telemetry = new GpuTelemetry(nvidiaSmi, () => [...runs.values()].flatMap((r) => (r.pid ? [{ job_id: r.jobId, attempt: r.attempt, pid: r.pid }] : [])), logger);
   const deliverer = new Deliverer({
     spool: Spool.open(options.spoolDir),
-    send: (item) => deliverToCoordinator(client, item),
+    send: (item) => deliverToCoordinator(client, item, finishBatched),
     judgeFailure: judgeDeliveryFailure,
     backoff: options.retry,
     logger,

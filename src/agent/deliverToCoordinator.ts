@@ -16,7 +16,7 @@ export function judgeDeliveryFailure(error: unknown): FailureVerdict {
   return isTransient(error) ? 'retry' : 'drop';
 }
 
-export async function deliverToCoordinator(client: GantryClient, item: OutboxItem): Promise<void> {
+export async function deliverToCoordinator(client: GantryClient, item: OutboxItem, finish: (item: Extract<OutboxItem, { kind: 'finish' }>) => Promise<void>): Promise<void> {
   const params = { id: item.job_id };
   switch (item.kind) {
     case 'log':
@@ -26,7 +26,7 @@ export async function deliverToCoordinator(client: GantryClient, item: OutboxIte
       await client.call('recordMetrics', { params, body: { attempt: item.attempt, points: item.points } });
       return;
     case 'finish':
-      await client.call('finishJob', { params, body: { attempt: item.attempt, outcome: item.outcome, exit_code: item.exit_code, error: item.error } });
+      await finish(item);
       return;
   }
 }

@@ -23,6 +23,8 @@ import type {
   WorkerState,
   GpuSample,
   FinishRequest,
+  FinishBatch,
+  FinishOutcome,
   GpuHistoryPoint,
   GpuNow,
   MetricRow,
@@ -90,6 +92,8 @@ export interface Coordinator {
   heartbeat(workerId: string, beat?: Heartbeat): HeartbeatReply;
   claim(workerId: string, options?: ClaimOptions): ClaimedJob[];
   finish(jobId: number, request: FinishRequest): Job;
+  /** Many results in one transaction; each is applied or refused on its own. */
+  finishMany(batch: FinishBatch): FinishOutcome[];
   setWorkerState(workerId: string, state: Extract<WorkerState, 'online' | 'draining'>): Worker;
   /** The worker said goodbye: offline, and its running jobs re-queued without spending an attempt. */
   deregisterWorker(workerId: string): void;

@@ -71,6 +71,20 @@ export class CoreContext {
     return result;
   }
 
+  /**
+   * Runs `fn` in a savepoint inside the current transaction: if it throws, its writes and the
+   * events it appended are undone and the rest of the transaction goes on.
+   */
+  savepoint<T>(fn: () => T): T {
+    const mark = this.pending.length;
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      this.pending.length = mark;
+      throw error;
+    }
+  }
+
   /** Appends an event row; only call inside `tx`, next to the state change it records. */
   emit(type: EventType, jobId: number | null, workerId: string | null, data: Record<string, unknown> = {}): void {
     const at = this.now();

@@ -4,7 +4,7 @@ import { openDatabase } from './store/database';
 import { toAttempt, type AttemptRow } from './store/rows';
 import { submitJobs } from './queue/transitions/submitJobs';
 import { claimJobs } from './queue/transitions/claimJobs';
-import { finishAttempt } from './queue/transitions/finishAttempt';
+import { finishAttempt, finishAttempts } from './queue/transitions/finishAttempt';
 import { cancelJob } from './queue/transitions/cancelJob';
 import { retryJob } from './queue/transitions/retryJob';
 import { changePriority } from './queue/transitions/changePriority';
@@ -92,6 +92,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     heartbeat: (workerId, beat) => heartbeat(ctx, workerId, beat ?? {}),
     claim: (workerId, claimOptions = {}) => claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free),
     finish: (jobId, request) => finishAttempt(ctx, jobId, request),
+    finishMany: (batch) => finishAttempts(ctx, batch),
     setWorkerState: (workerId, state) => setWorkerState(ctx, workerId, state),
     deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped and handed it back', true),
     getWorker: (id) => toWorker(ctx, requireWorkerRow(ctx, id)),

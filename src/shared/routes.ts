@@ -15,6 +15,8 @@ import {
 import {
   ClaimRequest,
   ClaimedJob,
+  FinishBatch,
+  FinishOutcome,
   FinishRequest,
   Heartbeat,
   HeartbeatReply,
@@ -99,6 +101,7 @@ export const ROUTES = {
   readLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log', summary: 'Read a range of an attempt log (raw bytes; X-Log-Size, X-Next-Offset, X-Log-Complete headers)', scopes: ['admin', 'read', 'job'], params: AttemptParams, query: LogQuery, response: z.string(), raw: true },
   downloadLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log/download', summary: 'Download a whole attempt log as a file', scopes: ['admin', 'read', 'job'], params: AttemptParams, response: z.string(), raw: true },
   appendLog: { method: 'POST', path: '/api/v1/jobs/:id/logs', summary: 'Append a log chunk (agents)', scopes: ['worker'], params: IdParams, body: LogChunk, response: z.object({ accepted: z.boolean(), next_seq: z.number().int() }) },
+  finishJobs: { method: 'POST', path: '/api/v1/jobs/finish', summary: 'Report how several attempts ended in one transaction (agents; each item idempotent)', scopes: ['worker'], body: FinishBatch, response: z.object({ results: z.array(FinishOutcome) }) },
   finishJob: { method: 'POST', path: '/api/v1/jobs/:id/finish', summary: 'Report how an attempt ended (agents; idempotent)', scopes: ['worker'], params: IdParams, body: FinishRequest, response: Job },
   recordMetrics: { method: 'POST', path: '/api/v1/jobs/:id/metrics', summary: 'Record metric points', scopes: ['worker', 'job'], params: IdParams, body: MetricsRequest, response: z.object({ recorded: z.number().int() }) },
   listMetrics: { method: 'GET', path: '/api/v1/jobs/:id/metrics', summary: "A job's metric points", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(MetricRow) },

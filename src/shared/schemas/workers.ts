@@ -117,6 +117,20 @@ export const FinishRequest = z.strictObject({
 });
 export type FinishRequest = z.input<typeof FinishRequest>;
 
+/** Several attempts' results in one request; each item is applied or refused on its own. */
+export const FinishBatch = z.strictObject({
+  results: z.array(FinishRequest.extend({ job_id: z.number().int().positive() })).min(1).max(1000),
+});
+export type FinishBatch = z.input<typeof FinishBatch>;
+
+export const FinishOutcome = z.object({
+  job_id: z.number().int(),
+  job: Job.optional(),
+  /** Present when this item was refused (e.g. `conflict` for a stale attempt); the others still apply. */
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).optional(),
+});
+export type FinishOutcome = z.infer<typeof FinishOutcome>;
+
 export const LogChunk = z.strictObject({
   attempt: z.number().int().min(1),
   /** 0-based, consecutive per attempt; a repeated seq is ignored so retries are safe. */

@@ -40,6 +40,23 @@ describe('the worker protocol over HTTP', () => {
     server.coordinator.cancel(other.id);
   });
 
+  it('POST /api/v1/jobs/finish › finishes several attempts at once and reports a stale one without failing the rest', async () => {
+    const jobs = [server.coordinator.submit({ command: ['a'] }), server.coordinator.submit({ command: ['b'] })];
+    const claimed = claimReply((await server.call('POST', `/api/v1/workers/${worker.id}/claim`, server.tokens.worker, { max: 2 })).json());
+    expect(claimed.map((c) => c.job.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+    const response = await server.call('POST', '/api/v1/jobs/finish', server.tokens.worker, {
+      results: [
+        { job_id: jobs[0].id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: jobs[1].id, attempt: 5, outcome: 'succeeded', exit_code: 0 },
+      ],
+    });
+    expect(response.statusCode).toBe(200);
+    const { results } = response.json() as { results: Array<{ job_id: number; job?: Job; error?: { code: string } }> };
+    expect(results.map((r) => r.job?.state ?? r.error?.code)).toEqual(['succeeded', 'not_found']);
+    expect((await server.call('POST', '/api/v1/jobs/finish', server.tokens.worker, { results: [] })).statusCode).toBe(400);
+    server.coordinator.finish(jobs[1].id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+  });
+
   it('appends log chunks and reads them back byte for byte with range headers', async () => {
     server.coordinator.submit({ command: ['run'] });
     const [claimed] = claimReply((await server.call('POST', `/api/v1/workers/${worker.id}/claim`, server.tokens.worker, {})).json());

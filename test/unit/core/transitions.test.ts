@@ -202,3 +202,27 @@ describe('events', () => {
     expect(h.c.lastEventId()).toBe(before);
   });
 });
+
+describe('finishMany', () => {
+  it('applies every report in one transaction and refuses a stale one on its own, undoing only its events', () => {
+    const w = addWorker(h.c, { cpus: 16 });
+    const [a, b, c2] = [h.c.submit({ command: ['a'] }), h.c.submit({ command: ['b'], max_attempts: 2 }), h.c.submit({ command: ['c'] })];
+    h.c.claim(w, { max: 3 });
+    const seen: string[] = [];
+    h.c.subscribe((e) => seen.push(`${e.type}:${e.job_id}`));
+    const results = h.c.finishMany({
+      results: [
+        { job_id: a.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: b.id, attempt: 9, outcome: 'succeeded', exit_code: 0 },
+        { job_id: c2.id, attempt: 1, outcome: 'failed', exit_code: 4 },
+      ],
+    });
+    expect(results.map((r) => [r.job_id, r.job?.state ?? r.error?.code])).toEqual([[a.id, 'succeeded'], [b.id, 'not_found'], [c2.id, 'failed']]);
+    expect(h.c.getJob(b.id).state).toBe('running');
+    expect(seen).toEqual([`job.succeeded:${a.id}`, `job.failed:${c2.id}`]);
+  });
+
+  it('refuses a malformed batch as a whole, naming the field', () => {
+    expect(() => h.c.finishMany({ results: [{ job_id: 1, attempt: 0, outcome: 'succeeded' }] })).toThrow(/results.0.attempt/);
+  });
+});

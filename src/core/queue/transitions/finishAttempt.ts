@@ -7,8 +7,10 @@
  * remain, else failed and block dependents; cancelled → cancelled. A job cancelled while running
  * only has its attempt closed.
  * Events: job.succeeded | job.requeued | job.failed | job.cancelled (+ job.queued / job.blocked of dependents).
+ * finishAttempts applies many reports in one transaction (one commit instead of one each); every
+ * report runs in its own savepoint, so a refused one (stale, unknown) leaves the others applied.
  */
-import { ConflictError, FinishRequest, NotFoundError, parseOrThrow, type Job } from '../../../shared';
+import { ConflictError, FinishBatch, FinishRequest, GantryError, NotFoundError, parseOrThrow, type FinishOutcome, type Job } from '../../../shared';
 import type { CoreContext } from '../../context';
 import { blockDependents, releaseDependents } from '../dependencyGraph';
 import type { JobRow } from '../../store/rows';
@@ -50,4 +52,18 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
     }
     return jobFromRow(ctx, row);
   });
+}
+
+export function finishAttempts(ctx: CoreContext, input: unknown): FinishOutcome[] {
+  const { results } = parseOrThrow(FinishBatch, input);
+  return ctx.tx(() =>
+    results.map(({ job_id, ...report }) => {
+      try {
+        return { job_id, job: ctx.savepoint(() => finishAttempt(ctx, job_id, report)) };
+      } catch (error) {
+        if (!(error instanceof GantryError)) throw error;
+        return { job_id, error: { code: error.code, message: error.message, field: error.field } };
+      }
+    }),
+  );
 }

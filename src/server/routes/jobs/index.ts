@@ -3,7 +3,7 @@ import type { RouteHandlers } from '../routeHandler';
 
 type JobRoute =
   | 'submitJob' | 'submitBatch' | 'listJobs' | 'countJobs' | 'getJob' | 'explainJob' | 'jobDependents'
-  | 'cancelJob' | 'retryJob' | 'setPriority' | 'removeJob' | 'listAttempts' | 'finishJob';
+  | 'cancelJob' | 'retryJob' | 'setPriority' | 'removeJob' | 'listAttempts' | 'finishJob' | 'finishJobs';
 
 export const jobHandlers: RouteHandlers<JobRoute> = {
   submitJob: ({ body }, { coordinator }) => coordinator.submit(body),
@@ -26,4 +26,5 @@ export const jobHandlers: RouteHandlers<JobRoute> = {
   },
   listAttempts: ({ params }, { coordinator }) => coordinator.listAttempts(params.id),
   finishJob: ({ params, body }, { coordinator }) => coordinator.finish(params.id, body),
+  finishJobs: ({ body }, { coordinator }) => ({ results: coordinator.finishMany(body) }),
 };
