@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage } from 'electron';
 import { homedir, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import appIcon from '../../resources/icon.png?asset';
@@ -15,6 +15,7 @@ import { readSettings } from './paths/settings';
 import { startGantryServices } from './services/gantryServices';
 import { parseDeepLink, parseHandoff, PROTOCOL, routeFor } from './singleInstance/handoff';
 import { loadNodePty } from './terminal/loadNodePty';
+import { chooseSecretStore } from './secrets/chooseSecretStore';
 import { createPtySessions } from './terminal/ptySessions';
 import { createAppTray } from './tray/tray';
 import { createMainWindow } from './window/mainWindow';
@@ -55,6 +56,7 @@ async function boot(): Promise<void> {
     webRoot: fileURLToPath(new URL('../renderer', import.meta.url)),
     spawnJob: localSpawnJob(nodePty.pty),
     workerName: `${hostname()} (this computer)`,
+    secrets: chooseSecretStore({ dir: layout.secrets, platform: process.platform, encryptor: safeStorage }),
   });
   const { coordinator, localWorker } = services;
   const serverOrigin = new URL(services.serverUrl).origin;

@@ -11,6 +11,7 @@ import { openApiDocument } from './openapi/openApiDocument';
 import type { AppOptions } from './options';
 import { hasRenderer, isRendererPath, serveRenderer } from './renderer/serveRenderer';
 import { allRouteHandlers, registerRoutes } from './routes';
+import { secretsFilePath } from '../core/secrets/fileSecretStore';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** Client WebSocket messages are small commands; anything bigger is refused by ws itself. */
@@ -44,7 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app, renderer ? isRendererPath : undefined);
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   registerLiveSocket(app, hub, authenticate);
-  registerRoutes(app, allRouteHandlers(version), { coordinator, hub, jobTokens, closing: closing.signal }, authenticate);
+  registerRoutes(app, allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }), { coordinator, hub, jobTokens, closing: closing.signal }, authenticate);
 
   const document = openApiDocument(version);
   // The document describes the API, not its data, so it is served without a token.

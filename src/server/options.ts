@@ -13,6 +13,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Signs job tokens; default: a secret kept in `<dataDir>/job-token-secret`. */
   jobTokenSecret?: string | Buffer;
+  /** Where and how the host keeps secrets; default: the headless 0600 file in the data dir. */
+  secrets?: { path: string; protection: 'os-encryption' | 'file-mode-only' };
   /** Reported by the health route and the OpenAPI document. */
   version?: string;
   authFailureLimits?: AuthFailureLimits;

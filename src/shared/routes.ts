@@ -75,11 +75,19 @@ export const MetricsRequest = z.strictObject({ attempt: z.number().int().min(1),
 export const EventsQuery = z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
 export const GpuQuery = z.strictObject({ since: z.coerce.number().min(0).optional() });
 export const Health = z.object({ ok: z.boolean(), version: z.string() });
+/** What the console's Settings page shows about the coordinator it talks to. */
+export const ServerInfo = z.object({
+  version: z.string(),
+  data_dir: z.string(),
+  /** How secrets (SSH passphrases, pasted tokens) are kept at rest here. */
+  secrets: z.object({ path: z.string(), protection: z.enum(['os-encryption', 'file-mode-only']) }),
+});
 
 const ALL: TokenScope[] = ['admin', 'read'];
 
 export const ROUTES = {
   health: { method: 'GET', path: '/api/v1/health', summary: 'Liveness; the one route without a token', scopes: [], response: Health },
+  serverInfo: { method: 'GET', path: '/api/v1/server', summary: 'Version, data dir and how secrets are kept (admins only: it names paths)', scopes: ['admin'], response: ServerInfo },
 
   listProjects: { method: 'GET', path: '/api/v1/projects', summary: 'List projects', scopes: ALL, response: z.array(Project) },
   createProject: { method: 'POST', path: '/api/v1/projects', summary: 'Create a project', scopes: ['admin'], body: ProjectCreate, response: Project },

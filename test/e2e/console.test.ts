@@ -132,6 +132,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console against a real gan
     await page.getByLabel('Token name').fill('e2e-read');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByTestId('new-secret').waitFor();
+    await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(gantry.dataDir);
+    expect(await page.getByTestId('secrets').textContent()).toContain('protected only by file mode 0600');
     await shot(page, 'settings');
   });
 

@@ -12,6 +12,7 @@ export function createFileSecretStore(file: string): SecretStore {
   const load = () => readSecretFile(file);
   return {
     protection: 'file-mode-only',
+    path: file,
     get(key) {
       assertSecretKey(key);
       return load()[key] ?? null;

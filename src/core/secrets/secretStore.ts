@@ -6,6 +6,8 @@
 export interface SecretStore {
   /** Tells the user (settings page, `gantry serve` banner) how secrets are protected at rest. */
   readonly protection: 'os-encryption' | 'file-mode-only';
+  /** The file the secrets live in, to show the user. */
+  readonly path: string;
   get(key: string): string | null;
   set(key: string, value: string): void;
   /** Returns whether the key existed. */

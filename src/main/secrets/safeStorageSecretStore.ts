@@ -24,6 +24,7 @@ export function createSafeStorageSecretStore(file: string, encryptor: Encryptor)
   const load = () => readSecretFile(file);
   return {
     protection: 'os-encryption',
+    path: file,
     get(key) {
       assertSecretKey(key);
       const sealed = load()[key];

@@ -34,6 +34,8 @@ export interface StartServicesOptions {
   webRoot: string;
   spawnJob: SpawnJob;
   workerName: string;
+  /** How the app keeps secrets, for the Settings page (the OS keychain when it really encrypts). */
+  secrets: { path: string; protection: 'os-encryption' | 'file-mode-only' };
 }
 
 export async function startGantryServices(options: StartServicesOptions): Promise<GantryServices> {
@@ -42,7 +44,7 @@ export async function startGantryServices(options: StartServicesOptions): Promis
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const { token } = ensureAdminToken(coordinator, layout.db);
-    server = await startServer({ coordinator, host: options.host, port: options.port, webRoot: options.webRoot });
+    server = await startServer({ coordinator, host: options.host, port: options.port, webRoot: options.webRoot, secrets: options.secrets });
     // In-process and on loopback: the admin token serves as the worker's, saving a token row per launch.
     const agent = await startAgent({ url: server.url, token, name: options.workerName, spoolDir: layout.spool, spawnJob: options.spawnJob });
     const localWorker = wrapAgent(coordinator, agent);

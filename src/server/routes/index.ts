@@ -1,7 +1,7 @@
 import type { RouteName } from '../../shared';
 import { eventHandlers } from './events';
 import { gpuHandlers } from './gpus';
-import { healthHandlers } from './health';
+import { healthHandlers, type SecretsInfo } from './health';
 import { jobHandlers } from './jobs';
 import { logHandlers } from './logs';
 import { metricHandlers } from './metrics';
@@ -14,9 +14,9 @@ import { workerHandlers } from './workers';
 export type AllRouteHandlers = { [N in RouteName]: RouteHandler<N> };
 
 /** Every route's handler, one resource at a time; the type fails to compile if a route of the table has none. */
-export function allRouteHandlers(version: string): AllRouteHandlers {
+export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRouteHandlers {
   return {
-    ...healthHandlers(version),
+    ...healthHandlers(version, secrets),
     ...projectHandlers,
     ...jobHandlers,
     ...sweepHandlers,

@@ -2,11 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { TokenRecord } from '../../../shared/schemas/tokens';
 import { TokenScope } from '../../../shared/states';
 import { api } from '../api/client';
+import type { CallOutput } from '../../../shared/client';
 import { rememberToken } from '../api/session';
 import { useConnection } from '../stores/connection';
 import { toastError, toastSuccess } from '../stores/toasts';
 import { applyTheme, storedTheme, type Theme } from '../logic/theme';
 import { formatAgo, formatTime } from '../logic/format';
+
+type ServerInfo = CallOutput<'serverInfo'>;
 
 const SCOPE_HELP: Record<TokenScope, string> = {
   admin: 'everything, including tokens',
@@ -131,10 +134,10 @@ export function SettingsPage() {
   const embedded = useConnection((s) => s.embedded);
   const status = useConnection((s) => s.status);
   const lastEventId = useConnection((s) => s.lastEventId);
-  const [version, setVersion] = useState<string | null>(null);
+  const [info, setInfo] = useState<ServerInfo | null>(null);
   const [theme, setTheme] = useState<Theme>(storedTheme());
   useEffect(() => {
-    api().call('health').then((h) => setVersion(h.version), (e) => toastError(e, 'Health'));
+    api().call('serverInfo').then(setInfo, (e) => toastError(e, 'Server info'));
   }, []);
   const chooseTheme = (next: Theme) => {
     applyTheme(next);
@@ -157,14 +160,27 @@ export function SettingsPage() {
             {serverUrl}
           </dd>
           <dt>Version</dt>
-          <dd>{version ?? '…'}</dd>
+          <dd>{info?.version ?? '…'}</dd>
           <dt>Live connection</dt>
           <dd>
             {status} · {lastEventId ? `last event #${lastEventId}` : 'no events since this page opened'}
           </dd>
           <dt>Data directory</dt>
-          <dd className="subtle">
-            {embedded ? 'managed by the desktop app' : 'the --data-dir given to `gantry serve` (default ~/.local/share/gantry)'}
+          <dd className="mono" data-testid="data-dir">
+            {info?.data_dir ?? '…'}
+          </dd>
+          <dt>Secrets</dt>
+          <dd data-testid="secrets">
+            {info ? (
+              <>
+                <span className="mono">{info.secrets.path}</span>{' '}
+                <span className="subtle">
+                  {info.secrets.protection === 'os-encryption' ? '(encrypted with the OS keychain)' : '(plain text, protected only by file mode 0600)'}
+                </span>
+              </>
+            ) : (
+              '…'
+            )}
           </dd>
         </dl>
         {!embedded && (

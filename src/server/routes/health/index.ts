@@ -1,5 +1,12 @@
+import type { z } from 'zod';
+import type { ServerInfo } from '../../../shared';
 import type { RouteHandlers } from '../routeHandler';
 
-export function healthHandlers(version: string): RouteHandlers<'health'> {
-  return { health: () => ({ ok: true, version }) };
+export type SecretsInfo = z.infer<typeof ServerInfo>['secrets'];
+
+export function healthHandlers(version: string, secrets: SecretsInfo): RouteHandlers<'health' | 'serverInfo'> {
+  return {
+    health: () => ({ ok: true, version }),
+    serverInfo: (_input, { coordinator }) => ({ version, data_dir: coordinator.dataDir, secrets }),
+  };
 }
