@@ -45,6 +45,8 @@ export interface Agent {
   readonly workerId: string;
   /** graceful: stop claiming, SIGTERM running jobs, report them, deliver what is spooled, deregister. Otherwise SIGKILL the jobs and leave the spool for the next run. */
   stop(options: { graceful: boolean }): Promise<void>;
+  /** Settles once the agent has stopped, whether by `stop()` or because an admin asked it to. */
+  readonly stopped: Promise<void>;
 }
 
 const attemptKey = (jobId: number, attempt: number): string => `${jobId}/${attempt}`;
@@ -66,6 +68,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const logger = options.logger ?? stderrLogger();
   const heartbeatMs = options.heartbeatMs ?? 3000;
   let heartbeatInterval = heartbeatMs;
+  let stopped: Promise<void> | undefined;
+  let markStopped: () => void = () => undefined;
+  const stoppedSignal = new Promise<void>((resolve) => (markStopped = resolve));
+  const stopOnce = (graceful: boolean): Promise<void> => (stopped ??= stop(graceful).finally(markStopped));
   const telemetryMs = options.telemetryMs ?? heartbeatMs;
   const claimWaitMs = options.claimWaitMs ?? 20_000;
   const nvidiaSmi = process.env.GANTRY_NVIDIA_SMI || options.nvidiaSmi || 'nvidia-smi';
@@ -157,6 +163,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       heartbeatInterval = Math.min(heartbeatMs, Math.max(100, (reply.lease_ttl_s * 1000) / 3));
       if (deliverer.pending > 0) deliverer.nudge();
       for (const { job_id, attempt } of reply.cancel) runs.get(attemptKey(job_id, attempt))?.stop('cancelled');
+      if (reply.stop && !stopping) {
+        logger.info('an admin asked this worker to stop; handing its jobs back');
+        void stopOnce(true);
+        return;
+      }
       if (reply.state === 'offline' && !stopping) await reregister();
       const wasDraining = draining;
       draining = reply.state === 'draining';
@@ -214,7 +225,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
   const claiming = claimLoop();
 
-  let stopped: Promise<void> | undefined;
   async function stop(graceful: boolean): Promise<void> {
     stopping = true;
     stopController.abort();
@@ -256,7 +266,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         deliverer.close();
         for (const run of runs.values()) run.kill();
       }
-      return (stopped ??= stop(graceful));
+      return stopOnce(graceful);
     },
+    stopped: stoppedSignal,
   };
 }

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Stopped on an admin's request (the console's Stop button): leave like a graceful SIGTERM.
+  void agent.stopped.then(() => signals === 0 && process.exit(0));
 }
 
 main().catch((error: unknown) => {

@@ -95,6 +95,8 @@ export interface Coordinator {
   /** Many results in one transaction; each is applied or refused on its own. */
   finishMany(batch: FinishBatch): FinishOutcome[];
   setWorkerState(workerId: string, state: Extract<WorkerState, 'online' | 'draining'>): Worker;
+  /** Asks the worker's agent to stop; it hands its jobs back and exits. */
+  requestWorkerStop(workerId: string): Worker;
   /** The worker said goodbye: offline, and its running jobs re-queued without spending an attempt. */
   deregisterWorker(workerId: string): void;
   getWorker(id: string): Worker;

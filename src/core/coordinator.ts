@@ -14,7 +14,7 @@ import { getJob, jobFromRow, requireJobRow } from './queue/jobRows';
 import { countJobs, listJobs } from './queue/listJobs';
 import { explainJob } from './scheduler/explain';
 import { createProject, getProject, listProjects } from './projects';
-import { heartbeat, markWorkerOffline, registerWorker, setWorkerState } from './workers/registerWorker';
+import { heartbeat, markWorkerOffline, registerWorker, requestWorkerStop, setWorkerState } from './workers/registerWorker';
 import { requireWorkerRow, toWorker, type WorkerRow } from './workers/workerRows';
 import { appendLog, logPath, readLog } from './logs/logFiles';
 import { listMetrics, recordMetrics } from './telemetry/metrics';
@@ -94,6 +94,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     finish: (jobId, request) => finishAttempt(ctx, jobId, request),
     finishMany: (batch) => finishAttempts(ctx, batch),
     setWorkerState: (workerId, state) => setWorkerState(ctx, workerId, state),
+    requestWorkerStop: (workerId) => requestWorkerStop(ctx, workerId),
     deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped and handed it back', true),
     getWorker: (id) => toWorker(ctx, requireWorkerRow(ctx, id)),
     listWorkers: () => (ctx.sql("SELECT * FROM workers ORDER BY state = 'offline', name").all() as WorkerRow[]).map((row) => toWorker(ctx, row)),

@@ -120,6 +120,7 @@ export const ROUTES = {
   heartbeat: { method: 'POST', path: '/api/v1/workers/:id/heartbeat', summary: 'Heartbeat with free resources and GPU samples (agents)', scopes: ['worker'], params: WorkerParams, body: Heartbeat, response: HeartbeatReply },
   claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], params: WorkerParams, body: ClaimRequest, response: z.object({ jobs: z.array(ClaimedJob) }) },
   setWorkerState: { method: 'PATCH', path: '/api/v1/workers/:id', summary: 'Drain or resume a worker', scopes: ['admin'], params: WorkerParams, body: z.strictObject({ state: z.enum(['online', 'draining']) }), response: Worker },
+  stopWorker: { method: 'POST', path: '/api/v1/workers/:id/stop', summary: "Ask a worker's agent to stop: it hands its running jobs back to the queue and exits", scopes: ['admin'], params: WorkerParams, response: Worker },
   deregisterWorker: { method: 'DELETE', path: '/api/v1/workers/:id', summary: 'A worker says goodbye; its running attempts are lost', scopes: ['admin', 'worker'], params: WorkerParams, response: Ok },
   gpuHistory: { method: 'GET', path: '/api/v1/workers/:id/gpus', summary: "A worker's GPU history (downsampled)", scopes: ALL, params: WorkerParams, query: GpuQuery, response: z.array(GpuHistoryPoint) },
   gpus: { method: 'GET', path: '/api/v1/gpus', summary: 'Latest sample of every GPU with the jobs on it', scopes: ALL, response: z.array(GpuNow) },

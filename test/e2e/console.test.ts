@@ -202,4 +202,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console against a real gan
       await shell.close();
     }
   });
+
+  // Last: it takes the local worker away from the tests above.
+  it('stops a worker from its card: the agent hands its jobs back and goes offline', async () => {
+    await page.goto(`${gantry.url}/workers`);
+    const card = page.getByTestId('worker').first();
+    await card.waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(async () => (await client.call('listWorkers', {}))[0].state, { timeout: 20_000 }).toBe('offline');
+    // Offline workers fold away behind a checkbox; the card shows again with it ticked.
+    await page.getByText('Show 1 offline').click();
+    await expect.poll(() => page.getByTestId('worker').first().locator('.badge').textContent()).toBe('offline');
+    await shot(page, 'workers-stopped');
+  });
 });

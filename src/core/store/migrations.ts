@@ -100,6 +100,8 @@ export const MIGRATIONS: string[] = [
     state TEXT NOT NULL CHECK (state IN ('online', 'draining', 'offline')),
     -- the worker's last report of free GPU memory per index, JSON {index: mb}
     gpu_free TEXT NOT NULL DEFAULT '{}',
+    -- an admin asked the agent to stop; its next heartbeat tells it, and registering again clears it
+    stop_requested INTEGER NOT NULL DEFAULT 0,
     registered_at INTEGER NOT NULL,
     last_seen_at INTEGER NOT NULL
   );

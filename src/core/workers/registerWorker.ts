@@ -22,7 +22,8 @@ export function registerWorker(ctx: CoreContext, input: unknown): Worker {
     ctx.sql(`INSERT INTO workers (id, name, hostname, cpus, memory_mb, gpus, tags, version, state, gpu_free, registered_at, last_seen_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, cpus = excluded.cpus, memory_mb = excluded.memory_mb, gpus = excluded.gpus,
-        tags = excluded.tags, version = excluded.version, state = excluded.state, gpu_free = excluded.gpu_free, last_seen_at = excluded.last_seen_at`)
+        tags = excluded.tags, version = excluded.version, state = excluded.state, gpu_free = excluded.gpu_free, last_seen_at = excluded.last_seen_at,
+        stop_requested = 0`)
       .run(id, info.name, info.hostname, info.cpus, info.memory_mb, JSON.stringify(info.gpus), JSON.stringify(info.tags), info.version, state, JSON.stringify(gpuFree), now, now);
     const held = new Set(info.running.map((r) => `${r.job_id}/${r.attempt}`));
     const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(id) as Array<{ job_id: number; attempt: number }>;
@@ -56,7 +57,7 @@ export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): H
     const cancel = ctx.sql(`SELECT a.job_id, a.attempt FROM attempts a JOIN jobs j ON j.id = a.job_id
       WHERE a.worker_id = ? AND a.finished_at IS NULL AND NOT (j.state = 'running' AND j.attempt = a.attempt AND j.worker_id = a.worker_id)`)
       .all(workerId) as Array<{ job_id: number; attempt: number }>;
-    return { cancel, lease_ttl_s: ctx.settings.leaseTtlMs / 1000, state };
+    return { cancel, lease_ttl_s: ctx.settings.leaseTtlMs / 1000, state, stop: row.stop_requested === 1 };
   });
 }
 
@@ -73,6 +74,19 @@ export function setWorkerState(ctx: CoreContext, workerId: string, state: 'onlin
 }
 
 /** `handedBack`: the worker said goodbye, so its unfinished jobs go back to the queue without spending an attempt. */
+/** Asks the worker's agent to stop: it learns at its next heartbeat, hands its jobs back and exits. */
+export function requestWorkerStop(ctx: CoreContext, workerId: string): Worker {
+  return ctx.tx(() => {
+    const row = requireWorkerRow(ctx, workerId);
+    if (row.state === 'offline') throw new ConflictError(`worker ${workerId} is offline already`, 'state');
+    if (row.stop_requested === 0) {
+      ctx.sql('UPDATE workers SET stop_requested = 1 WHERE id = ?').run(workerId);
+      ctx.emit('worker.state', null, workerId, { state: row.state, stop_requested: true });
+    }
+    return toWorker(ctx, requireWorkerRow(ctx, workerId));
+  });
+}
+
 export function markWorkerOffline(ctx: CoreContext, workerId: string, reason: string, handedBack = false): void {
   ctx.tx(() => {
     requireWorkerRow(ctx, workerId);

@@ -13,6 +13,7 @@ export interface WorkerRow {
   version: string;
   state: WorkerState;
   gpu_free: string;
+  stop_requested: number;
   registered_at: number;
   last_seen_at: number;
 }
@@ -25,6 +26,7 @@ export interface WorkerSpec {
   tags: string[];
   gpuFree: Record<string, number>;
   state: WorkerState;
+  stopRequested: boolean;
 }
 
 export function toWorkerSpec(row: WorkerRow): WorkerSpec {
@@ -36,6 +38,7 @@ export function toWorkerSpec(row: WorkerRow): WorkerSpec {
     tags: JSON.parse(row.tags) as string[],
     gpuFree: JSON.parse(row.gpu_free) as Record<string, number>,
     state: row.state,
+    stopRequested: row.stop_requested === 1,
   };
 }
 
@@ -57,6 +60,7 @@ export function toWorker(ctx: CoreContext, row: WorkerRow): Worker {
     tags: JSON.parse(row.tags) as string[],
     version: row.version,
     state: row.state,
+    stop_requested: row.stop_requested === 1,
     registered_at: row.registered_at,
     last_seen_at: row.last_seen_at,
     running: running.n,

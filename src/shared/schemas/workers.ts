@@ -69,6 +69,8 @@ export const HeartbeatReply = z.object({
   /** Attempts this worker runs that must stop (cancelled, or no longer this worker's). */
   cancel: z.array(z.object({ job_id: z.number().int(), attempt: z.number().int() })),
   lease_ttl_s: z.number(),
+  /** An admin asked this agent to stop: it stops claiming, hands its jobs back and exits. */
+  stop: z.boolean(),
   state: WorkerState,
 });
 export type HeartbeatReply = z.infer<typeof HeartbeatReply>;
@@ -103,6 +105,8 @@ export const Worker = z.object({
   tags: z.array(z.string()),
   version: z.string(),
   state: WorkerState,
+  /** Asked to stop; true until the agent has left (or registers again). */
+  stop_requested: z.boolean(),
   registered_at: z.number(),
   last_seen_at: z.number(),
   running: z.number().int(),

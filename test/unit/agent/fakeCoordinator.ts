@@ -21,6 +21,7 @@ export class FakeCoordinator {
   readonly queue: ClaimedJob[] = [];
   readonly cancel: Array<{ job_id: number; attempt: number }> = [];
   leaseTtlS = 30;
+  stop = false;
   private server: Server | undefined;
 
   async start(): Promise<string> {
@@ -57,7 +58,7 @@ export class FakeCoordinator {
     }
     if (req.method === 'POST' && path === '/api/v1/workers/w1/heartbeat') {
       this.recorded.heartbeats.push(body);
-      return [200, { cancel: this.cancel.splice(0), lease_ttl_s: this.leaseTtlS, state: 'online' }];
+      return [200, { cancel: this.cancel.splice(0), lease_ttl_s: this.leaseTtlS, state: 'online', stop: this.stop }];
     }
     if (req.method === 'POST' && path === '/api/v1/workers/w1/claim') {
       this.recorded.claims++;

@@ -43,6 +43,16 @@ describe('startAgent', () => {
       nvidiaSmi: join(fixtures, 'fake-nvidia-smi'), heartbeatMs, claimWaitMs: 100, killGraceMs: 500, logger: silentLogger,
     });
 
+  it('stops on an admin request from the heartbeat: hands its job back by deregistering, then settles `stopped`', async () => {
+    coordinator.queue.push(makeClaimed({ id: 9, command: { shell: 'echo started; sleep 300' } }));
+    agent = await start();
+    await until(() => coordinator.recorded.logs.length > 0, 'the job to start');
+    coordinator.stop = true;
+    await agent.stopped;
+    expect(coordinator.recorded.deregistered).toEqual(['w1']);
+    expect(coordinator.recorded.finishes).toEqual([]);
+  });
+
   it('beats at once on start, then well inside the lease the coordinator announces', async () => {
     coordinator.leaseTtlS = 0.6;
     agent = await start(60_000);

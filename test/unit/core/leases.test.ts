@@ -87,3 +87,18 @@ describe('deregistering', () => {
     expect(h.c.finish(job.id, { attempt: 2, outcome: 'failed', exit_code: 1 }).state).toBe('failed');
   });
 });
+
+describe('requestWorkerStop', () => {
+  it('hands the worker no more jobs, tells it at its next heartbeat, and clears when it registers again', () => {
+    const w = addWorker(h.c, { name: 'box' });
+    h.c.submit({ command: ['x'] });
+    expect(h.c.requestWorkerStop(w).stop_requested).toBe(true);
+    expect(h.c.claim(w)).toEqual([]);
+    expect(h.c.heartbeat(w, {}).stop).toBe(true);
+    h.c.deregisterWorker(w);
+    expect(() => h.c.requestWorkerStop(w)).toThrow(/offline already/);
+    const again = h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 32_000 });
+    expect(again.stop_requested).toBe(false);
+    expect(h.c.claim(again.id)).toHaveLength(1);
+  });
+});

@@ -32,7 +32,7 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
   return ctx.tx(() => {
     const worker = toWorkerSpec(requireWorkerRow(ctx, workerId));
     if (worker.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; register again`, 'id');
-    if (worker.state === 'draining') return [];
+    if (worker.state === 'draining' || worker.stopRequested) return [];
     const now = ctx.now();
     const capacity = workerCapacity(ctx, worker, free);
     const chosen: Array<{ id: number; alloc: NonNullable<ReturnType<typeof allocate>> }> = [];

@@ -46,6 +46,15 @@ function WorkerCard({ worker }: { worker: Worker }) {
       toastError(error, `${worker.name}`);
     }
   };
+  const stop = async () => {
+    if (!window.confirm(`Stop ${worker.name}? Its agent hands its running jobs back to the queue and exits; start it again on its host.`)) return;
+    try {
+      await useWorkers.getState().stop(worker.id);
+      toastSuccess(`${worker.name} stops at its next heartbeat; its running jobs go back to the queue`);
+    } catch (error) {
+      toastError(error, `${worker.name}`);
+    }
+  };
   const models = [...new Set(worker.gpus.map((g) => g.model))];
   return (
     <div className="card worker-card" data-testid="worker" data-worker-id={worker.id}>
@@ -65,6 +74,8 @@ function WorkerCard({ worker }: { worker: Worker }) {
         <span className="spacer" style={{ flex: 1 }} />
         {worker.state === 'online' && <button onClick={() => setState('draining')}>Drain</button>}
         {worker.state === 'draining' && <button onClick={() => setState('online')}>Resume</button>}
+        {worker.state !== 'offline' &&
+          (worker.stop_requested ? <span className="subtle small">stopping…</span> : <button onClick={stop}>Stop</button>)}
       </div>
       <dl className="kv">
         <dt>CPUs</dt>

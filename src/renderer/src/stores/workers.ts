@@ -10,6 +10,8 @@ interface WorkersStore {
   reload(): Promise<void>;
   applyEvents(events: QueueEvent[]): void;
   setState(id: string, state: 'online' | 'draining'): Promise<Worker>;
+  /** Asks the worker's agent to stop: it hands its jobs back to the queue and exits. */
+  stop(id: string): Promise<Worker>;
 }
 
 /** Events that change a worker's state or how many jobs it runs. */
@@ -46,6 +48,11 @@ export const useWorkers = create<WorkersStore>((set, get) => {
     },
     async setState(id, state) {
       const worker = await api().call('setWorkerState', { params: { id }, body: { state } });
+      set((s) => ({ workers: s.workers.map((w) => (w.id === id ? worker : w)) }));
+      return worker;
+    },
+    async stop(id) {
+      const worker = await api().call('stopWorker', { params: { id } });
       set((s) => ({ workers: s.workers.map((w) => (w.id === id ? worker : w)) }));
       return worker;
     },

@@ -1,7 +1,7 @@
 import type { RouteHandlers } from '../routeHandler';
 import { claimWithLongPoll } from './claimWithLongPoll';
 
-type WorkerRoute = 'registerWorker' | 'listWorkers' | 'getWorker' | 'heartbeat' | 'claim' | 'setWorkerState' | 'deregisterWorker' | 'gpuHistory';
+type WorkerRoute = 'registerWorker' | 'listWorkers' | 'getWorker' | 'heartbeat' | 'claim' | 'setWorkerState' | 'stopWorker' | 'deregisterWorker' | 'gpuHistory';
 
 export const workerHandlers: RouteHandlers<WorkerRoute> = {
   registerWorker: ({ body }, { coordinator }) => coordinator.registerWorker(body),
@@ -21,6 +21,7 @@ export const workerHandlers: RouteHandlers<WorkerRoute> = {
     return { jobs: claimed.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) })) };
   },
   setWorkerState: ({ params, body }, { coordinator }) => coordinator.setWorkerState(params.id, body.state),
+  stopWorker: ({ params }, { coordinator }) => coordinator.requestWorkerStop(params.id),
   deregisterWorker: ({ params }, { coordinator }) => {
     coordinator.deregisterWorker(params.id);
     return { ok: true };
