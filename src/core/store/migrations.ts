@@ -53,6 +53,8 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX jobs_state_id ON jobs (state, id);
   CREATE INDEX jobs_project_id ON jobs (project_id, id);
   CREATE INDEX jobs_project_state_id ON jobs (project_id, state, id);
+  -- Lists in priority order over any state; state changes never touch it (only submit and re-prioritise).
+  CREATE INDEX jobs_priority ON jobs (priority DESC, id);
 
   CREATE TABLE job_deps (
     job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
