@@ -125,6 +125,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
     close: () => {
       if (timer) clearInterval(timer);
+      if (!db.open) return;
       db.pragma('optimize');
       db.close();
     },
