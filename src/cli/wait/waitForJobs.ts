@@ -1,4 +1,4 @@
-import { FINAL_STATES, type GantryClient, type Job } from '../../shared';
+import { ApiError, FINAL_STATES, type GantryClient, type Job } from '../../shared';
 
 export interface WaitOptions {
   /** Stop waiting after this long; undefined waits for ever. */
@@ -14,12 +14,15 @@ export interface WaitResult {
   timedOut: boolean;
 }
 
-/** Requests in flight at once, so waiting on a large sweep does not open a thousand sockets. */
-const CONCURRENCY = 8;
+/** Jobs asked for per request (the list route's `ids` filter takes up to 1,000). */
+const PER_REQUEST = 1000;
 
 export const isFinal = (job: Job): boolean => FINAL_STATES.includes(job.state);
 
-/** Polls the jobs until every one is in a final state or the timeout passes; final jobs are not asked again. */
+/**
+ * Polls the jobs until every one is in a final state or the timeout passes; final jobs are not
+ * asked again, and the rest are read a thousand per request, so a big sweep costs few requests.
+ */
 export async function waitForJobs(client: GantryClient, ids: number[], options: WaitOptions = {}): Promise<WaitResult> {
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 1_000;
@@ -27,9 +30,12 @@ export async function waitForJobs(client: GantryClient, ids: number[], options: 
   const latest = new Map<number, Job>();
   for (;;) {
     const open = ids.filter((id) => !latest.has(id) || !isFinal(latest.get(id) as Job));
-    for (let i = 0; i < open.length; i += CONCURRENCY) {
-      const batch = await Promise.all(open.slice(i, i + CONCURRENCY).map((id) => client.call('getJob', { params: { id } })));
-      for (const job of batch) latest.set(job.id, job);
+    for (let i = 0; i < open.length; i += PER_REQUEST) {
+      const wanted = open.slice(i, i + PER_REQUEST);
+      const { jobs } = await client.call('listJobs', { query: { ids: wanted, limit: PER_REQUEST } });
+      for (const job of jobs) latest.set(job.id, job);
+      const missing = wanted.find((id) => !latest.has(id));
+      if (missing !== undefined) throw new ApiError('not_found', `job ${missing} does not exist`, 404, 'id');
     }
     const jobs = ids.map((id) => latest.get(id) as Job);
     options.onUpdate?.(jobs);

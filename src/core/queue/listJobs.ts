@@ -29,6 +29,10 @@ function filterClauses(ctx: CoreContext, filter: JobFilter): Where {
     clauses.push('jobs.id IN (SELECT job_id FROM job_tags WHERE tag = ?)');
     args.push(filter.tag);
   }
+  if (filter.ids !== undefined) {
+    clauses.push(`jobs.id IN (${filter.ids.map(() => '?').join(', ')})`);
+    args.push(...filter.ids);
+  }
   if (filter.worker_id !== undefined) {
     clauses.push('jobs.worker_id = ?');
     args.push(filter.worker_id);
@@ -89,7 +93,7 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
 
 export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {
   const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
-  const simple = filter.tag === undefined && (filter.text === undefined || filter.text === '') && filter.worker_id === undefined;
+  const simple = filter.tag === undefined && (filter.text === undefined || filter.text === '') && filter.worker_id === undefined && filter.ids === undefined;
   let rows: Array<{ state: JobState; n: number }>;
   if (simple) {
     // The trigger-kept table answers in microseconds even over millions of jobs.

@@ -123,6 +123,10 @@ export const JobFilter = z.strictObject({
   /** Case-insensitive substring of the name or the command. */
   text: z.string().max(500).optional(),
   worker_id: z.string().max(200).optional(),
+  /** These jobs only (e.g. `gantry wait` on a sweep): repeated `ids=1&ids=2` or `ids=1,2` in a query. */
+  ids: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',') : v), z.array(z.coerce.number().int().positive()).min(1).max(1000))
+    .optional(),
 });
 export type JobFilter = z.infer<typeof JobFilter>;
 

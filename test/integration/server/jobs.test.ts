@@ -65,6 +65,13 @@ describe('jobs over HTTP', () => {
 
     const counts = await server.call('GET', '/api/v1/jobs/counts?project=paging', admin);
     expect(counts.json()).toMatchObject({ total: 5, queued: 5 });
+
+    for (const query of [`ids=${ids[1]}&ids=${ids[3]}`, `ids=${ids[1]},${ids[3]}`]) {
+      const byId = JobPage.parse((await server.call('GET', `/api/v1/jobs?${query}`, admin)).json());
+      expect(byId.jobs.map((job) => job.id)).toEqual([ids[3], ids[1]]);
+    }
+    const bad = await server.call('GET', '/api/v1/jobs?ids=abc', admin);
+    expect([bad.statusCode, bad.json().error.field]).toEqual([400, 'ids.0']);
   });
 
   it('submits a batch whose items depend on each other by ref', async () => {

@@ -54,6 +54,12 @@ describe('listJobs', () => {
     expect(h.c.listJobs({ project: 'nope' }).jobs).toEqual([]);
   });
 
+  it('lists just the jobs asked for by id', () => {
+    const [a, , c] = h.c.submitBatch([1, 2, 3].map(() => ({ command: ['x'] })));
+    expect(h.c.listJobs({ ids: [c.id, a.id, 999] }).jobs.map((j) => j.id)).toEqual([c.id, a.id]);
+    expect(h.c.countJobs({ ids: [a.id] }).total).toBe(1);
+  });
+
   it('treats % and _ in text search literally', () => {
     h.c.submit({ command: ['echo', '100%'] });
     h.c.submit({ command: ['echo', '1000'] });
