@@ -39,13 +39,23 @@ async function chooseAttempt(client: GantryClient, id: number, flags: LogsFlags,
   return job.attempt;
 }
 
+/** After an attempt ended: the job's next attempt once it starts, or null when the job is done for good. */
+async function nextAttempt(client: GantryClient, id: number, after: number): Promise<number | null> {
+  for (;;) {
+    const job = await client.call('getJob', { params: { id } });
+    if (job.attempt > after) return job.attempt;
+    if (FINAL_STATES.includes(job.state)) return null;
+    await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+  }
+}
+
 export function registerLogs(program: Command, context: CliContext): void {
   const command = program
     .command('logs')
     .summary("print a job's output, byte for byte (colours and \\r progress bars intact)")
     .argument('<id>', 'job id', integerArg(1))
     .option('--attempt <n>', 'which attempt (default: the latest)', integerArg(1))
-    .option('-f, --follow', 'keep printing as the job writes, until the attempt ends');
+    .option('-f, --follow', 'keep printing as the job writes; without --attempt, goes on into retries until the job is done');
   addConnectionFlags(command);
   command.action(async (id: number, flags: LogsFlags) => {
     const { client, connection } = await connect(flags, context);
@@ -56,11 +66,17 @@ export function registerLogs(program: Command, context: CliContext): void {
       await readLogRange(client, { jobId: id, attempt, offset: 0 }, write);
       return;
     }
-    const end = await followLog(
-      { url: connection.url, token: connection.token, jobId: id, attempt, offset: 0 },
-      { write, notice: (message) => printLine(context.stderr, message), now: context.now },
-    );
-    // log_end can race the last chunk on a reconnect; the REST range read fills the gap.
-    if (end.offset < end.size) await readLogRange(client, { jobId: id, attempt, offset: end.offset }, write);
+    for (let current: number | null = attempt; current !== null; ) {
+      const end = await followLog(
+        { url: connection.url, token: connection.token, jobId: id, attempt: current, offset: 0 },
+        { write, notice: (message) => printLine(context.stderr, message), now: context.now },
+      );
+      // log_end can race the last chunk on a reconnect; the REST range read fills the gap.
+      if (end.offset < end.size) await readLogRange(client, { jobId: id, attempt: current, offset: end.offset }, write);
+      if (flags.attempt !== undefined) return;
+      const ended = current;
+      current = await nextAttempt(client, id, ended);
+      if (current !== null) printLine(context.stderr, `── job ${id}: attempt ${ended} ended; following attempt ${current} ──`);
+    }
   });
 }

@@ -43,6 +43,40 @@ describe('with a worker running jobs', () => {
     expect(result.stdout.toString()).toBe('before\n\r\x1b[1mafter\x1b[0m\n');
   });
 
+  it('follows a job into its retry and stops when the job is done', async () => {
+    const marker = `${t.dataDir}/retried-${Date.now()}`;
+    const gate = `${marker}.gate`;
+    // The first attempt waits for the gate, so the follower is attached before it fails.
+    const script = `if [ -e ${marker} ]; then echo second; else touch ${marker}; echo first; while [ ! -e ${gate} ]; do sleep 0.05; done; exit 1; fi`;
+    const id = stdoutText(await t.gantry(['submit', '--retries', '2', '--', 'sh', '-c', script])).trim();
+    for (const deadline = Date.now() + 30_000; t.coordinator.getJob(Number(id)).state !== 'running'; ) {
+      if (Date.now() > deadline) throw new Error('job never started');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // The server reads the log when a follower attaches; seeing that read is the cue to open the gate.
+    const readLog = t.coordinator.readLog;
+    let attached = false;
+    t.coordinator.readLog = (jobId, attempt, offset, length) => {
+      if (jobId === Number(id)) attached = true;
+      return readLog(jobId, attempt, offset, length);
+    };
+    const follow = t.gantry(['logs', '-f', id]);
+    try {
+      for (const deadline = Date.now() + 30_000; !attached; ) {
+        if (Date.now() > deadline) throw new Error('the follower never attached');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      t.coordinator.readLog = readLog;
+    }
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(gate, '');
+    const result = await follow;
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toBe('first\nsecond\n');
+    expect(result.stderr).toContain('attempt 1 ended; following attempt 2');
+  });
+
   it('shows the metrics a job printed as ::metric lines', async () => {
     const script = `echo '::metric {"step": 1, "loss": 0.5}'; echo '::metric {"step": 2, "loss": 0.25}'`;
     const id = stdoutText(await t.gantry(['submit', '--', 'sh', '-c', script])).trim();
