@@ -9,17 +9,30 @@ import { readSecretFile, writeSecretFile } from './secretFile';
 import { assertSecretKey, type SecretStore } from './secretStore';
 
 export function createFileSecretStore(file: string): SecretStore {
+  return createSealedSecretStore(file, 'file-mode-only', { seal: (value) => value, unseal: (stored) => stored });
+}
+
+/**
+ * A key → value store in one 0600 JSON file; `seal` and `unseal` turn values into what is
+ * stored (the identity here, OS encryption in the desktop app's store).
+ */
+export function createSealedSecretStore(
+  file: string,
+  protection: SecretStore['protection'],
+  codec: { seal: (value: string) => string; unseal: (stored: string) => string },
+): SecretStore {
   const load = () => readSecretFile(file);
   return {
-    protection: 'file-mode-only',
+    protection,
     path: file,
     get(key) {
       assertSecretKey(key);
-      return load()[key] ?? null;
+      const stored = load()[key];
+      return stored === undefined ? null : codec.unseal(stored);
     },
     set(key, value) {
       assertSecretKey(key);
-      writeSecretFile(file, { ...load(), [key]: value });
+      writeSecretFile(file, { ...load(), [key]: codec.seal(value) });
     },
     delete(key) {
       assertSecretKey(key);

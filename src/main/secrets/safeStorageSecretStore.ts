@@ -1,4 +1,4 @@
-import { assertSecretKey, readSecretFile, writeSecretFile, type SecretStore } from '../../core';
+import { createSealedSecretStore, type SecretStore } from '../../core';
 
 /** The part of Electron's `safeStorage` this store uses; a fake stands in for it in tests. */
 export interface Encryptor {
@@ -21,27 +21,8 @@ export class EncryptionUnavailableError extends Error {
  */
 export function createSafeStorageSecretStore(file: string, encryptor: Encryptor): SecretStore {
   if (!encryptor.isEncryptionAvailable()) throw new EncryptionUnavailableError();
-  const load = () => readSecretFile(file);
-  return {
-    protection: 'os-encryption',
-    path: file,
-    get(key) {
-      assertSecretKey(key);
-      const sealed = load()[key];
-      return sealed === undefined ? null : encryptor.decryptString(Buffer.from(sealed, 'base64'));
-    },
-    set(key, value) {
-      assertSecretKey(key);
-      writeSecretFile(file, { ...load(), [key]: encryptor.encryptString(value).toString('base64') });
-    },
-    delete(key) {
-      assertSecretKey(key);
-      const values = load();
-      if (!(key in values)) return false;
-      delete values[key];
-      writeSecretFile(file, values);
-      return true;
-    },
-    keys: () => Object.keys(load()),
-  };
+  return createSealedSecretStore(file, 'os-encryption', {
+    seal: (value) => encryptor.encryptString(value).toString('base64'),
+    unseal: (stored) => encryptor.decryptString(Buffer.from(stored, 'base64')),
+  });
 }
