@@ -6,7 +6,7 @@ import { formatWorkerTable } from '../format/workers';
 type JsonFlags = ConnectionFlags & { json?: boolean };
 
 export function registerWorkers(program: Command, context: CliContext): void {
-  const workers = program.command('workers').summary('list workers; drain or resume one');
+  const workers = program.command('workers').summary('list workers; drain, resume or stop one');
 
   const ls = workers.command('ls', { isDefault: true }).summary('list workers (the default)').option('--json', 'print the workers as JSON');
   addConnectionFlags(ls);
@@ -28,4 +28,12 @@ export function registerWorkers(program: Command, context: CliContext): void {
   };
   setState('drain', 'draining', 'stop giving the worker new jobs; running ones finish');
   setState('resume', 'online', 'give a drained worker jobs again');
+
+  const stop = workers.command('stop').summary("ask the worker's agent to exit; its running jobs go back to the queue").argument('<id>', 'worker id (see `gantry workers`)');
+  addConnectionFlags(stop);
+  stop.action(async (id: string, flags: ConnectionFlags) => {
+    const { client } = await connect(flags, context);
+    const worker = await client.call('stopWorker', { params: { id } });
+    printLine(context.stdout, `worker ${worker.id} (${worker.name}): stopping at its next heartbeat`);
+  });
 }

@@ -128,4 +128,16 @@ describe('with a worker running jobs', () => {
     expect((await t.gantry(['tokens', 'revoke', String(created.record.id)])).code).toBe(0);
     expect((await t.gantry(['ls'], { GANTRY_TOKEN: created.token })).code).toBe(3);
   });
+
+  // Last: it takes the worker away from the tests above.
+  it('stops the worker: its agent leaves at the next heartbeat and it goes offline', async () => {
+    const [worker] = JSON.parse((await t.gantry(['workers', '--json'])).stdout.toString()) as Array<{ id: string }>;
+    const stop = await t.gantry(['workers', 'stop', worker.id]);
+    expect(stop.code).toBe(0);
+    expect(stdoutText(stop)).toContain('stopping at its next heartbeat');
+    for (const deadline = Date.now() + 20_000; t.coordinator.getWorker(worker.id).state !== 'offline'; ) {
+      if (Date.now() > deadline) throw new Error('the worker never went offline');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
 });
