@@ -43,6 +43,8 @@ export interface CoordinatorOptions {
   workerTimeoutMs?: number;
   /** A job at the head of the queue that has waited this long reserves a worker that could fit it. */
   reserveAfterMs?: number;
+  /** How long the event log keeps events (default 7 days); the sweep deletes older ones. */
+  eventRetentionMs?: number;
   /** Run the lease/worker expiry sweep on a timer (off in tests that drive it by hand). */
   sweepIntervalMs?: number | null;
 }

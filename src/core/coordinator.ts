@@ -10,6 +10,7 @@ import { retryJob } from './queue/transitions/retryJob';
 import { changePriority } from './queue/transitions/changePriority';
 import { clearPending, removeJob } from './queue/transitions/removeJobs';
 import { expireLeases } from './queue/transitions/expireLeases';
+import { pruneEvents } from './store/pruneEvents';
 import { getJob, jobFromRow, requireJobRow } from './queue/jobRows';
 import { countJobs, listJobs } from './queue/listJobs';
 import { explainJob } from './scheduler/explain';
@@ -30,6 +31,7 @@ export const DEFAULTS = {
   reserveAfterMs: 10 * 60_000,
   claimScanLimit: 2_000,
   sweepIntervalMs: 2_000,
+  eventRetentionMs: 7 * 24 * 3600_000,
 };
 
 /** Opens the data dir's queue and returns the core API. Call `close()` to release the database. */
@@ -41,6 +43,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     workerTimeoutMs: options.workerTimeoutMs ?? DEFAULTS.workerTimeoutMs,
     reserveAfterMs: options.reserveAfterMs ?? DEFAULTS.reserveAfterMs,
     claimScanLimit: DEFAULTS.claimScanLimit,
+    eventRetentionMs: options.eventRetentionMs ?? DEFAULTS.eventRetentionMs,
   });
 
   // Time while no coordinator ran (laptop asleep, crash) must not count against leases or workers.
@@ -55,6 +58,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       const lost = expireLeases(ctx);
       const stale = ctx.sql("SELECT id FROM workers WHERE state <> 'offline' AND last_seen_at < ?").all(ctx.now() - ctx.settings.workerTimeoutMs) as Array<{ id: string }>;
       for (const w of stale) markWorkerOffline(ctx, w.id, 'no heartbeat');
+      pruneEvents(ctx);
       return lost;
     });
 

@@ -84,3 +84,14 @@ describe('tokens', () => {
     expect(() => h.c.createToken({ name: 'j', scope: 'job', job_id: 999 })).toThrow(/job 999 does not exist/);
   });
 });
+
+describe('event log retention', () => {
+  it('drops events older than the retention at the sweep and keeps the recent ones', () => {
+    h.reopen({ eventRetentionMs: 60_000 });
+    h.c.submit({ command: ['old'] });
+    h.clock.advance(120_000);
+    const recent = h.c.submit({ command: ['new'] });
+    h.c.sweep();
+    expect(h.c.eventsSince(0).map((e) => e.job_id)).toEqual([recent.id]);
+  });
+});
