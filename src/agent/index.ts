@@ -1,4 +1,4 @@
 export { startAgent, type Agent, type AgentOptions } from './agent';
 export type { JobProcess, JobProcessSpec, JobExit, LogStream, SpawnJob } from './jobs/jobProcess';
 export { spawnPipedJob } from './jobs/spawnPipedJob';
-export type { AgentLogger } from './logger';
+export { stderrLogger, type AgentLogger } from './logger';

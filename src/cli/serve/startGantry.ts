@@ -60,8 +60,8 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
     let agent: { stop(options: { graceful: boolean }): Promise<void> | void } | null = null;
     const spoolDir = options.localWorker ? join(options.dataDir, 'spool') : null;
     if (spoolDir) {
-      const { startAgent } = await import('../../agent');
-      agent = await startAgent({ url: localUrl, token, name: options.workerName, spoolDir });
+      const { startAgent, stderrLogger } = await import('../../agent');
+      agent = await startAgent({ url: localUrl, token, name: options.workerName, spoolDir, logger: stderrLogger({ quiet: options.logLevel !== 'info' && options.logLevel !== 'debug' }) });
     }
 
     const running = server;
