@@ -12,6 +12,8 @@ const LOG_CHUNK = 256 * 1024;
  */
 const MAX_BUFFERED = 16 * 1024 * 1024;
 const REPLAY_PAGE = 1000;
+/** Past this many missed events, reloading state is cheaper for the client than a replay. */
+const MAX_REPLAY = 50_000;
 
 interface Follow {
   jobId: number;
@@ -89,9 +91,15 @@ export class LiveClient {
 
   private subscribe(after: number): void {
     // An id past the end (another data dir, say) would otherwise hide every new event until ids catch up.
-    let last = Math.min(after === 0 ? Number.MAX_SAFE_INTEGER : after, this.coordinator.lastEventId());
+    const newest = this.coordinator.lastEventId();
+    let last = Math.min(after === 0 ? Number.MAX_SAFE_INTEGER : after, newest);
     this.lastEventId = null;
-    if (after > 0) {
+    const oldest = this.coordinator.eventsSince(0, 1)[0]?.id ?? newest + 1;
+    if (after > 0 && (after < oldest - 1 || newest - after > MAX_REPLAY)) {
+      // The missed events were pruned, or are too many: the client reloads and goes on from now.
+      this.sendError('resync', `events after ${after} are no longer all kept; reload state and continue from event ${newest}`);
+      last = newest;
+    } else if (after > 0) {
       for (;;) {
         const page = this.coordinator.eventsSince(last, REPLAY_PAGE);
         for (const event of page) this.send({ type: 'event', event });

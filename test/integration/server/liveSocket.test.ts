@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { WsServerMessage, type WsClientMessage } from '../../../src/shared';
 import { createTestServer, type TestServer } from './testServer';
@@ -94,6 +96,22 @@ describe('the live WebSocket', () => {
     expect(first.event.id).toBe(after + 1);
     expect(first.event.job_id).toBe(missed[0].id);
     expect(second.event.id).toBeGreaterThan(first.event.id);
+    client.close();
+  });
+
+  it('tells a client to resync when the events it missed were pruned, then goes on from now', async () => {
+    const after = server.coordinator.lastEventId();
+    server.coordinator.submit({ command: ['pruned-a'] });
+    server.coordinator.submit({ command: ['pruned-b'] });
+    // What the retention sweep does to old events, done by hand on the same file.
+    const db = new Database(join(server.coordinator.dataDir, 'gantry.db'));
+    db.prepare('DELETE FROM events WHERE id <= ?').run(after + 1);
+    db.close();
+    const client = await LiveTestClient.open(`${base}?token=${server.tokens.admin}`);
+    client.send({ type: 'subscribe', after });
+    expect((await client.next('error')).code).toBe('resync');
+    const fresh = server.coordinator.submit({ command: ['after-resync'] });
+    expect((await client.next('event')).event.job_id).toBe(fresh.id);
     client.close();
   });
 

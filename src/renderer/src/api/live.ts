@@ -42,6 +42,10 @@ export function startLive(serverUrl: string, token: string | null): void {
         buffer.push(event);
         flushTimer ??= setTimeout(flush, 100);
       },
+      onServerError(code) {
+        // The server could not replay what this page missed (pruned or too much): start over from now.
+        if (code === 'resync') refreshAll();
+      },
       onGpu(message) {
         useTelemetry.getState().applyGpu(message);
       },
