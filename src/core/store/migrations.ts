@@ -36,6 +36,8 @@ export const MIGRATIONS: string[] = [
     attempt INTEGER NOT NULL DEFAULT 0,
     -- attempts started before the last retry; a retry grants max_attempts fresh attempts
     retry_base INTEGER NOT NULL DEFAULT 0,
+    -- set once another job depends on this one, so finishing the (usual) job nobody waits on skips the lookup
+    has_dependents INTEGER NOT NULL DEFAULT 0,
     worker_id TEXT,
     exit_code INTEGER,
     error TEXT,

@@ -17,6 +17,7 @@ export interface JobRow {
   state: JobState;
   attempt: number;
   retry_base: number;
+  has_dependents: number;
   worker_id: string | null;
   exit_code: number | null;
   error: string | null;

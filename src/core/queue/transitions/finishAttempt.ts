@@ -37,7 +37,7 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
     if (report.outcome === 'succeeded') {
       row = ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ? RETURNING *").get(now, report.exit_code, jobId) as JobRow;
       ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
-      releaseDependents(ctx, jobId);
+      if (row.has_dependents) releaseDependents(ctx, jobId);
     } else if (report.outcome === 'cancelled') {
       row = ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
       ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });

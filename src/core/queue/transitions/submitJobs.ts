@@ -105,6 +105,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     const insertJob = ctx.sql(`INSERT INTO jobs (project_id, name, command, cwd, env, params, priority, requirements, depends_on,
       max_attempts, timeout_s, state, created_at, queued_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
+    const markDependedOn = ctx.sql('UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0');
     const insertTag = ctx.sql('INSERT OR IGNORE INTO job_tags (tag, job_id) VALUES (?, ?)');
     const depState = ctx.sql('SELECT state FROM jobs WHERE id = ?');
     for (const i of order) {
@@ -128,7 +129,10 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
       const id = Number(info.lastInsertRowid);
       ids[i] = id;
       states.set(id, state);
-      for (const dep of depIds) insertDep.run(id, dep);
+      for (const dep of depIds) {
+        insertDep.run(id, dep);
+        markDependedOn.run(dep);
+      }
       for (const tag of spec.requirements.tags) insertTag.run(tag, id);
       ctx.emit('job.submitted', id, null, { state, project: spec.project });
     }
