@@ -6,8 +6,8 @@ import type { Explanation, JobState, Reason, Requirements } from '../../shared';
 import type { CoreContext } from '../context';
 import { dependencyStates } from '../queue/dependencyGraph';
 import { requireJobRow } from '../queue/jobRows';
-import { toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
-import { allocate, couldEverFit, hasTags } from './capacity';
+import { runningAllocations, toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
+import { allocate, couldEverFit, freeCapacity, hasTags } from './capacity';
 
 type JobRef = { id: number; name: string; state: JobState };
 
@@ -64,6 +64,25 @@ function busyReason(ctx: CoreContext, fitting: WorkerSpec[], req: Requirements):
   };
 }
 
+/**
+ * The job ahead of ours that reserves this worker, as claimJobs would see it: ranked ahead, not
+ * fitting what is free now, waited past the reservation age, and able to fit the idle worker.
+ */
+function reservingJob(ctx: CoreContext, worker: WorkerSpec, priority: number, jobId: number): JobRef | null {
+  const ahead = ctx
+    .sql(`SELECT id, name, state, requirements, queued_at FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))
+      ORDER BY priority DESC, id LIMIT ?`)
+    .all(priority, priority, jobId, ctx.settings.claimScanLimit) as Array<JobRef & { requirements: string; queued_at: number }>;
+  const now = ctx.now();
+  const running = runningAllocations(ctx, worker.id);
+  for (const candidate of ahead) {
+    if (now - candidate.queued_at < ctx.settings.reserveAfterMs) continue;
+    const req = JSON.parse(candidate.requirements) as Requirements;
+    if (allocate(freeCapacity(worker, running), req) === null && couldEverFit(worker, req)) return { id: candidate.id, name: candidate.name, state: candidate.state };
+  }
+  return null;
+}
+
 export function explainJob(ctx: CoreContext, jobId: number): Explanation {
   const job = requireJobRow(ctx, jobId);
   const reasons: Reason[] = [];
@@ -87,9 +106,20 @@ export function explainJob(ctx: CoreContext, jobId: number): Explanation {
       const reason = largest(tagged, req);
       if (reason) reasons.push(reason);
     } else {
-      const free = fitting.filter((w) => allocate(workerCapacity(ctx, w), req) !== null).map((w) => w.id);
-      if (free.length > 0) {
-        reasons.push({ code: 'ready', workers: free, message: `ready: ${free.length} worker(s) can take it at their next claim` });
+      const free = fitting.filter((w) => allocate(workerCapacity(ctx, w), req) !== null);
+      const reservations = free.map((w) => ({ worker: w, holder: reservingJob(ctx, w, job.priority, jobId) }));
+      const ready = reservations.filter((r) => r.holder === null).map((r) => r.worker.id);
+      const held = reservations.filter((r) => r.holder !== null);
+      if (ready.length > 0) {
+        reasons.push({ code: 'ready', workers: ready, message: `ready: ${ready.length} worker(s) can take it at their next claim` });
+      } else if (held.length > 0) {
+        const holder = held[0].holder as JobRef;
+        reasons.push({
+          code: 'workers_reserved',
+          workers: held.map((r) => r.worker.id),
+          for_job: holder,
+          message: `the worker(s) with room are held for #${holder.id} ${holder.name}, which has waited past the reservation age and runs first`,
+        });
       } else {
         reasons.push(busyReason(ctx, fitting, req));
         reasons.push({ code: 'worker_fits_but_busy', workers: fitting.map((w) => w.id), message: `${fitting.length} worker(s) could run it once their running jobs finish` });

@@ -26,6 +26,8 @@ export const Reason = z.discriminatedUnion('code', [
   }),
   z.object({ code: z.literal('jobs_ahead'), message: z.string(), count: z.number().int() }),
   z.object({ code: z.literal('worker_fits_but_busy'), message: z.string(), workers: z.array(z.string()) }),
+  /** Workers with room for it are held for a bigger job ahead that has waited past the reservation age. */
+  z.object({ code: z.literal('workers_reserved'), message: z.string(), workers: z.array(z.string()), for_job: JobRef }),
   z.object({ code: z.literal('ready'), message: z.string(), workers: z.array(z.string()) }),
 ]);
 export type Reason = z.infer<typeof Reason>;

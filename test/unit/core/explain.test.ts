@@ -56,6 +56,20 @@ describe('explain', () => {
     expect(reason(ahead.id, 'worker_fits_but_busy').workers).toEqual([w]);
   });
 
+  it('says the worker with room is held for an older big job ahead, which runs first', () => {
+    h.reopen({ reserveAfterMs: 60_000 });
+    const w = addWorker(h.c, { cpus: 8 });
+    h.c.submit({ command: ['hog'], priority: 100, requirements: { cpus: 4 } });
+    h.c.claim(w);
+    const big = h.c.submit({ command: ['big'], priority: 10, requirements: { cpus: 8 } });
+    const small = h.c.submit({ command: ['small'], requirements: { cpus: 1 } });
+    expect(codes(small.id)).toEqual(['ready', 'jobs_ahead']);
+    h.clock.advance(61_000);
+    h.c.heartbeat(w, {});
+    expect(reason(small.id, 'workers_reserved')).toMatchObject({ workers: [w], for_job: { id: big.id } });
+    expect(h.c.claim(w)).toEqual([]);
+  });
+
   it('says ready when a worker can take it now', () => {
     addWorker(h.c);
     expect(codes(h.c.submit({ command: ['x'] }).id)).toEqual(['ready']);
