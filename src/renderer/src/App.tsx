@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { useConnection } from './stores/connection';
 import { setApi, createApi } from './api/client';
 import { refreshAll, startLive, stopLive } from './api/live';
@@ -9,13 +9,15 @@ import { Toasts } from './components/Toasts';
 import { TokenGate } from './pages/TokenGate';
 import { OverviewPage } from './pages/OverviewPage';
 import { JobsPage } from './pages/JobsPage';
-import { JobDetailPage } from './pages/JobDetailPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { WorkersPage } from './pages/WorkersPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { TerminalPage } from './pages/TerminalPage';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBoundary } from './components/ErrorBoundary';
+
+// The terminal emulator (xterm.js) is only on these pages; loading them on demand keeps it out of the first paint.
+const JobDetailPage = lazy(() => import('./pages/JobDetailPage').then((m) => ({ default: m.JobDetailPage })));
+const TerminalPage = lazy(() => import('./pages/TerminalPage').then((m) => ({ default: m.TerminalPage })));
 
 const NAV: Array<{ to: string; label: string; key: string; page: Route['page'][] }> = [
   { to: '/', label: 'Overview', key: 'g o', page: ['overview'] },
@@ -133,7 +135,9 @@ export function App() {
       </nav>
       <main className="main">
         <ErrorBoundary resetKey={pathname}>
-          <Page route={route} />
+          <Suspense fallback={<div className="page" />}>
+            <Page route={route} />
+          </Suspense>
         </ErrorBoundary>
       </main>
       <Toasts />
