@@ -2,6 +2,7 @@ import { ApiError, GantryClient, type ClaimedJob, type Worker } from '../shared'
 import { Capacity, driverView } from './capacity';
 import { deliverToCoordinator, isTransient, judgeDeliveryFailure } from './deliverToCoordinator';
 import { createFinishBatcher } from './finishBatcher';
+import { httpFetch } from './httpFetch';
 import { detectResources } from './detectResources';
 import { GpuTelemetry } from './gpu/gpuTelemetry';
 import { JobRun } from './jobs/jobRun';
@@ -60,7 +61,7 @@ function abortableFetch(stopSignal: AbortSignal): typeof fetch {
     if (stopSignal.aborted || init?.signal?.aborted) abort();
     stopSignal.addEventListener('abort', abort, { once: true });
     init?.signal?.addEventListener('abort', abort, { once: true });
-    return fetch(input, { ...init, signal: controller.signal }).finally(() => stopSignal.removeEventListener('abort', abort));
+    return httpFetch(input, { ...init, signal: controller.signal }).finally(() => stopSignal.removeEventListener('abort', abort));
   };
 }
 
@@ -76,7 +77,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const claimWaitMs = options.claimWaitMs ?? 20_000;
   const nvidiaSmi = process.env.GANTRY_NVIDIA_SMI || options.nvidiaSmi || 'nvidia-smi';
   const stopController = new AbortController();
-  const client = new GantryClient({ baseUrl: options.url, token: options.token });
+  const client = new GantryClient({ baseUrl: options.url, token: options.token, fetch: httpFetch });
   const finishBatched = createFinishBatcher(client);
   const claimClient = new GantryClient({ baseUrl: options.url, token: options.token, fetch: abortableFetch(stopController.signal) });
 
