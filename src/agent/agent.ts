@@ -52,6 +52,9 @@ export interface Agent {
 
 const attemptKey = (jobId: number, attempt: number): string => `${jobId}/${attempt}`;
 
+/** How long a finished job's slot waits for its result to reach the coordinator before it is used again anyway. */
+const SETTLE_WAIT_MS = 2_000;
+
 /** The client's fetch, cut short when the agent stops, so a pending claim long-poll does not hold the stop up. */
 function abortableFetch(stopSignal: AbortSignal): typeof fetch {
   return (input, init) => {
@@ -146,10 +149,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     runs.set(key, run);
     logger.info('job started', { job_id: claimed.job.id, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices });
     run.start();
-    void run.finished.then((result) => {
+    void run.finished.then(async (result) => {
       runs.delete(key);
-      capacity.release(key);
       logger.info('job finished', { job_id: claimed.job.id, attempt: claimed.attempt, ...result });
+      // Claim again once the coordinator has the result: until then its books still count this job,
+      // and a claim sent now would find the worker full and wait out a long-poll.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([deliverer.settled(claimed.job.id, claimed.attempt), new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
+      clearTimeout(timer);
+      capacity.release(key);
       wakeup.notify();
     });
   }

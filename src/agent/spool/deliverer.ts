@@ -23,6 +23,7 @@ export class Deliverer implements Outbox {
   private readonly lanes = new Map<string, SpooledItem[]>();
   private readonly wakeup = new Wakeup();
   private readonly drained = new Wakeup();
+  private readonly settledWaiters = new Map<string, Array<() => void>>();
   private closed = false;
 
   constructor(private readonly options: DelivererOptions) {
@@ -52,8 +53,21 @@ export class Deliverer implements Outbox {
     return this.pending === 0;
   }
 
+  /** Resolves once everything an attempt sent so far was accepted or dropped (or the deliverer closed). */
+  settled(jobId: number, attempt: number): Promise<void> {
+    const key = `${jobId}/${attempt}`;
+    if (!this.lanes.has(key) || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.settledWaiters.get(key) ?? [];
+      waiters.push(resolve);
+      this.settledWaiters.set(key, waiters);
+    });
+  }
+
   /** Stops sending; what is unsent stays on disk for the next run. */
   close(): void {
+    for (const waiters of this.settledWaiters.values()) for (const wake of waiters) wake();
+    this.settledWaiters.clear();
     this.closed = true;
     this.wakeup.notify();
     this.drained.notify();
@@ -88,7 +102,11 @@ export class Deliverer implements Outbox {
       this.options.spool.remove(head);
       lane.shift();
     }
-    if (lane.length === 0) this.lanes.delete(key);
+    if (lane.length === 0) {
+      this.lanes.delete(key);
+      for (const wake of this.settledWaiters.get(key) ?? []) wake();
+      this.settledWaiters.delete(key);
+    }
     this.drained.notify();
   }
 }
