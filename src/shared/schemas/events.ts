@@ -16,6 +16,8 @@ export const EventType = z.enum([
   'worker.registered',
   'worker.state',
   'attempt.lost',
+  /** An attempt of a job that had already moved on (cancelled while running) ended; its worker has room again. */
+  'attempt.ended',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

@@ -226,3 +226,14 @@ describe('finishMany', () => {
     expect(() => h.c.finishMany({ results: [{ job_id: 1, attempt: 0, outcome: 'succeeded' }] })).toThrow(/results.0.attempt/);
   });
 });
+
+describe('attempt.ended', () => {
+  it('is emitted with the worker when a cancelled job’s attempt finally ends, so that worker can claim again', () => {
+    const job = makeJob(h.c, 'running');
+    h.c.cancel(job.id);
+    const seen: Array<[string, string | null]> = [];
+    h.c.subscribe((e) => seen.push([e.type, e.worker_id]));
+    h.c.finish(job.id, { attempt: 1, outcome: 'cancelled', exit_code: null });
+    expect(seen).toEqual([['attempt.ended', job.worker_id]]);
+  });
+});

@@ -6,7 +6,8 @@
  * Out: succeeded → succeeded and release dependents; failed/timed_out → queued while attempts
  * remain, else failed and block dependents; cancelled → cancelled. A job cancelled while running
  * only has its attempt closed.
- * Events: job.succeeded | job.requeued | job.failed | job.cancelled (+ job.queued / job.blocked of dependents).
+ * Events: job.succeeded | job.requeued | job.failed | job.cancelled (+ job.queued / job.blocked of dependents),
+ * or attempt.ended when only the attempt closes.
  * finishAttempts applies many reports in one transaction (one commit instead of one each); every
  * report runs in its own savepoint, so a refused one (stale, unknown) leaves the others applied.
  */
@@ -20,8 +21,8 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
   const report = parseOrThrow(FinishRequest, input);
   return ctx.tx(() => {
     const job = requireJobRow(ctx, jobId);
-    const attempt = ctx.sql('SELECT outcome, finished_at FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
-      | { outcome: string | null; finished_at: number | null }
+    const attempt = ctx.sql('SELECT outcome, finished_at, worker_id FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
+      | { outcome: string | null; finished_at: number | null; worker_id: string }
       | undefined;
     if (!attempt) throw new NotFoundError(`job ${jobId} has no attempt ${report.attempt}`, 'attempt');
     if (attempt.finished_at !== null) {
@@ -32,7 +33,10 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
     const error = report.error ?? (report.outcome === 'succeeded' ? null : report.outcome === 'timed_out' ? `timed out after ${job.timeout_s}s` : `exited with code ${report.exit_code}`);
     ctx.sql('UPDATE attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?')
       .run(now, report.outcome, report.exit_code, error, jobId, report.attempt);
-    if (job.state !== 'running' || job.attempt !== report.attempt) return getJob(ctx, jobId);
+    if (job.state !== 'running' || job.attempt !== report.attempt) {
+      ctx.emit('attempt.ended', jobId, attempt.worker_id, { attempt: report.attempt, outcome: report.outcome });
+      return getJob(ctx, jobId);
+    }
     let row: JobRow;
     if (report.outcome === 'succeeded') {
       row = ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ? RETURNING *").get(now, report.exit_code, jobId) as JobRow;

@@ -24,6 +24,7 @@ const AFFECTS_WORKERS = new Set<QueueEvent['type']>([
   'job.cancelled',
   'job.requeued',
   'attempt.lost',
+  'attempt.ended',
 ]);
 
 export const useWorkers = create<WorkersStore>((set, get) => {

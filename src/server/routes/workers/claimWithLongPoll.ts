@@ -1,14 +1,18 @@
 import type { ClaimOptions, Coordinator } from '../../../core/api';
-import type { ClaimedJob, EventType } from '../../../shared';
+import type { ClaimedJob, EventType, QueueEvent } from '../../../shared';
 
-/** Events after which a claim that found nothing may now find something. */
-const WORK_EVENTS = new Set<EventType>([
-  'job.submitted', 'job.queued', 'job.retried', 'job.requeued', 'job.priority', 'job.unblocked',
-  'job.succeeded', 'job.failed', 'job.cancelled', 'attempt.lost', 'worker.state',
-]);
+/** Events after which a claim that found nothing may now find something, for any worker: new or returned work. */
+const NEW_WORK = new Set<EventType>(['job.submitted', 'job.queued', 'job.retried', 'job.requeued', 'job.priority', 'attempt.lost', 'worker.state']);
+/** Events that free room, but only on the worker the event names. */
+const FREES_ROOM = new Set<EventType>(['job.succeeded', 'job.failed', 'job.cancelled', 'attempt.ended']);
+
+/** Whether this event can change what `workerId` would get from a claim; others would only wake every poller for nothing. */
+export function mayYieldWork(event: QueueEvent, workerId: string): boolean {
+  return NEW_WORK.has(event.type) || (FREES_ROOM.has(event.type) && event.worker_id === workerId);
+}
 
 /** Resolves on the next work event, after `ms`, or when `signal` aborts, whichever comes first. */
-function waitForWork(coordinator: Coordinator, ms: number, signal: AbortSignal): Promise<void> {
+function waitForWork(coordinator: Coordinator, workerId: string, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = () => {
@@ -21,7 +25,7 @@ function waitForWork(coordinator: Coordinator, ms: number, signal: AbortSignal):
     };
     const timer = setTimeout(settle, ms);
     const unsubscribe = coordinator.subscribe((event) => {
-      if (WORK_EVENTS.has(event.type)) settle();
+      if (mayYieldWork(event, workerId)) settle();
     });
     signal.addEventListener('abort', settle, { once: true });
   });
@@ -46,7 +50,7 @@ export async function claimWithLongPoll(
     const jobs = coordinator.claim(workerId, claimOptions);
     const left = deadline - now();
     if (jobs.length > 0 || left <= 0 || signal.aborted) return jobs;
-    await waitForWork(coordinator, left, signal);
+    await waitForWork(coordinator, workerId, left, signal);
     // The free resources the worker sent are a snapshot from before the wait; from here on the
     // coordinator's books and the worker's latest heartbeat are fresher.
     claimOptions = { ...options, free: undefined };

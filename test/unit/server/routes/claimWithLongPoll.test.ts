@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimedJob, QueueEvent } from '../../../../src/shared';
 import type { Coordinator, EventListener } from '../../../../src/core/api';
-import { claimWithLongPoll } from '../../../../src/server/routes/workers/claimWithLongPoll';
+import { claimWithLongPoll, mayYieldWork } from '../../../../src/server/routes/workers/claimWithLongPoll';
 
 /** Just the two methods the long-poll uses; the rest of the coordinator is irrelevant here. */
 function fakeCoordinator() {
@@ -56,5 +56,14 @@ describe('claimWithLongPoll', () => {
   it('gives up at the deadline', async () => {
     const fake = fakeCoordinator();
     expect(await claimWithLongPoll(fake.coordinator, 'w', {}, 5, new AbortController().signal)).toEqual([]);
+  });
+
+  it('wakes on new work for anyone, but on freed room only for the worker that had it', () => {
+    const event = (type: QueueEvent['type'], worker_id: string | null): QueueEvent => ({ id: 1, at: 0, type, job_id: 1, worker_id, data: {} });
+    expect(mayYieldWork(event('job.queued', null), 'w1')).toBe(true);
+    expect(mayYieldWork(event('job.succeeded', 'w1'), 'w1')).toBe(true);
+    expect(mayYieldWork(event('job.succeeded', 'w2'), 'w1')).toBe(false);
+    expect(mayYieldWork(event('attempt.ended', 'w1'), 'w1')).toBe(true);
+    expect(mayYieldWork(event('job.claimed', 'w1'), 'w1')).toBe(false);
   });
 });
