@@ -3,7 +3,7 @@ import type { FigureLog } from '../lib/figures';
 import { perSecond } from '../lib/stats';
 import { makeTempDir } from '../lib/tempDir';
 import { noOpJob, submitInChunks } from './benchJobs';
-import { claimAndFinish, claimAndFinishBatched, registerBenchWorker } from './claimAndFinish';
+import { claimAndFinish, registerBenchWorker } from './claimAndFinish';
 
 export interface CoreThroughput {
   submitPerSecond: number;
@@ -35,7 +35,7 @@ export function measureCoreThroughput(log: FigureLog, jobs: number): CoreThrough
     const claimMax10PerSecond = perSecond(quarter, claimAndFinish(coordinator, workerId, quarter, 10));
     log.record('queue.claim_finish.max10.jobs_per_s', claimMax10PerSecond, 'jobs/s');
     const last = jobs - half - quarter;
-    const claimMax10BatchedPerSecond = perSecond(last, claimAndFinishBatched(coordinator, workerId, last, 10));
+    const claimMax10BatchedPerSecond = perSecond(last, claimAndFinish(coordinator, workerId, last, 10, true));
     log.record('queue.claim_finish.max10_batched.jobs_per_s', claimMax10BatchedPerSecond, 'jobs/s');
     return { submitPerSecond, claimMax1PerSecond, claimMax10PerSecond, claimMax10BatchedPerSecond };
   } finally {

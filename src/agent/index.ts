@@ -1,4 +1,5 @@
 export { startAgent, type Agent, type AgentOptions } from './agent';
 export type { JobProcess, JobProcessSpec, JobExit, LogStream, SpawnJob } from './jobs/jobProcess';
 export { spawnPipedJob } from './jobs/spawnPipedJob';
+export { JobProcessEvents, killGroup } from './jobs/jobProcessEvents';
 export { stderrLogger, type AgentLogger } from './logger';

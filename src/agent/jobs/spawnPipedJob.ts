@@ -1,34 +1,18 @@
 import { spawn } from 'node:child_process';
-import type { JobExit, JobProcess, JobProcessSpec, LogStream } from './jobProcess';
+import type { JobProcess, JobProcessSpec } from './jobProcess';
+import { JobProcessEvents, killGroup } from './jobProcessEvents';
 
 const ORPHAN_PIPE_WAIT_MS = 5_000;
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
 
 /** Starts a job with stdout and stderr on pipes, detached into its own process group. */
 export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
   const [file, ...args] = spec.argv;
   const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const dataListeners: Array<(stream: LogStream, bytes: Buffer) => void> = [];
-  const exitListeners: Array<(exit: JobExit) => void> = [];
-  let exit: JobExit | undefined;
-
-  const emitExit = (result: JobExit): void => {
-    if (exit) return;
-    exit = result;
-    for (const listener of exitListeners) listener(result);
-  };
-  child.stdout.on('data', (bytes: Buffer) => dataListeners.forEach((l) => l('stdout', bytes)));
-  child.stderr.on('data', (bytes: Buffer) => dataListeners.forEach((l) => l('stderr', bytes)));
+  const events = new JobProcessEvents();
+  child.stdout.on('data', (bytes: Buffer) => events.data('stdout', bytes));
+  child.stderr.on('data', (bytes: Buffer) => events.data('stderr', bytes));
   child.on('error', (error) => {
-    if (child.pid === undefined) emitExit({ code: null, signal: null, error });
+    if (child.pid === undefined) events.ended({ code: null, signal: null, error });
   });
   let leaderExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   child.on('exit', (code, signal) => {
@@ -40,24 +24,13 @@ export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
     setTimeout(() => {
       child.stdout.destroy();
       child.stderr.destroy();
-      emitExit({ code, signal });
+      events.ended({ code, signal });
     }, ORPHAN_PIPE_WAIT_MS).unref();
   });
   // 'close' comes after both pipes drained, so every byte is delivered before the exit.
   child.on('close', (code, signal) => {
     const result = leaderExit ?? { code, signal };
-    emitExit({ code: result.code, signal: result.signal });
+    events.ended({ code: result.code, signal: result.signal });
   });
-
-  return {
-    pid: child.pid,
-    onData: (listener) => void dataListeners.push(listener),
-    onExit: (listener) => {
-      if (exit) listener(exit);
-      else exitListeners.push(listener);
-    },
-    kill: (signal) => {
-      if (!exit) killGroup(child.pid, signal);
-    },
-  };
+  return events.handle(child.pid);
 }

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { spawnPipedJob, type JobExit, type JobProcess, type JobProcessSpec, type LogStream, type SpawnJob } from '../../agent';
+import { JobProcessEvents, killGroup, spawnPipedJob, type JobExit, type JobProcess, type JobProcessSpec, type SpawnJob } from '../../agent';
 import type { NodePtyModule } from '../terminal/loadNodePty';
 
 /**
@@ -13,15 +13,6 @@ const ROWS = 48;
 const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
   Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
 );
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    // node-pty starts the child with setsid, so its pid leads a process group holding every descendant.
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
 
 function failedToStart(error: Error): JobProcess {
   return {
@@ -47,37 +38,18 @@ export function spawnPtyJob(pty: NodePtyModule, spec: JobProcessSpec): JobProces
   } catch (error) {
     return failedToStart(error as Error);
   }
-  const dataListeners: Array<(stream: LogStream, bytes: Buffer) => void> = [];
-  const exitListeners: Array<(exit: JobExit) => void> = [];
-  let exit: JobExit | undefined;
-
+  const events = new JobProcessEvents();
   // With `encoding: null` node-pty hands out Buffers, though its typings say string.
-  child.onData((data: string | Buffer) => {
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    dataListeners.forEach((listener) => listener('stdout', bytes));
-  });
+  child.onData((data: string | Buffer) => events.data('stdout', typeof data === 'string' ? Buffer.from(data) : data));
   child.onExit(({ exitCode, signal }) => {
-    // Leftovers in the job's group (a forgotten `cmd &`) would hold the pty open; they end with the job.
+    // node-pty starts the child with setsid, so its pid leads a group holding every descendant;
+    // leftovers there (a forgotten `cmd &`) would hold the pty open, so they end with the job.
     killGroup(child.pid, 'SIGKILL');
     const result: JobExit = signal ? { code: null, signal: SIGNAL_NAMES.get(signal) ?? 'SIGKILL' } : { code: exitCode, signal: null };
     // node-pty may deliver the last output in the same tick as the exit; the contract puts exit after data.
-    setImmediate(() => {
-      exit = result;
-      exitListeners.forEach((listener) => listener(result));
-    });
+    setImmediate(() => events.ended(result));
   });
-
-  return {
-    pid: child.pid,
-    onData: (listener) => void dataListeners.push(listener),
-    onExit: (listener) => {
-      if (exit) listener(exit);
-      else exitListeners.push(listener);
-    },
-    kill: (signal) => {
-      if (!exit) killGroup(child.pid, signal);
-    },
-  };
+  return events.handle(child.pid);
 }
 
 /** Jobs under a pty when node-pty loaded, on pipes otherwise (a node-pty built for the wrong ABI, Windows without ConPTY). */
