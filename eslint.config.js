@@ -1,10 +1,47 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { localPlugin } from './eslint/layering.js';
 
-const node = ['fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'stream', 'url', 'util', 'events', 'worker_threads', 'readline', 'zlib', 'dns', 'tty'];
-const nodeBuiltins = [...node, ...node.map((m) => `node:${m}`)];
-const restrict = (paths, patterns = []) => ({ 'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'not allowed in this layer (see STYLE.md)' })), patterns }] });
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+// The layers of DESIGN.md: a file's layer is its folder under src/. `mayImport` lists the other
+// layers it may enter, always through their index.ts; `builtins` says whether Node's built-in
+// modules (fs, buffer, timers, node:fs/promises, …) exist where the layer runs.
+//   shared ← core ← provision ← server ← cli / main;  agent ← shared;  renderer, preload ← shared
+const layers = {
+  shared: { mayImport: [], builtins: false }, // runs everywhere: Node, the browser, the sandboxed preload
+  core: { mayImport: ['shared'], builtins: true },
+  provision: { mayImport: ['shared', 'core'], builtins: true },
+  agent: { mayImport: ['shared'], builtins: true }, // bundled alone onto hosts: shared only
+  server: { mayImport: ['shared', 'core', 'provision'], builtins: true },
+  cli: { mayImport: ['shared', 'core', 'provision', 'server', 'agent'], builtins: true },
+  main: { mayImport: ['shared', 'core', 'provision', 'server', 'agent'], builtins: true },
+  preload: { mayImport: ['shared'], builtins: false }, // sandboxed: electron's contextBridge/ipcRenderer only
+  renderer: { mayImport: ['shared'], builtins: false }, // the browser: talks to the coordinator over HTTP
+};
+
+// Packages that may be imported only under these folders (native modules, and each face's framework).
+const modules = {
+  'better-sqlite3': ['src/core/store'],
+  ssh2: ['src/provision'],
+  fastify: ['src/server'],
+  '@fastify/*': ['src/server'],
+  'fastify-plugin': ['src/server'],
+  // The CLI follows logs and events over the server's WebSocket hub.
+  ws: ['src/server', 'src/cli'],
+  electron: ['src/main', 'src/preload'],
+  'node-pty': ['src/main'],
+  commander: ['src/cli'],
+  react: ['src/renderer'],
+  'react-dom': ['src/renderer'],
+  zustand: ['src/renderer'],
+  recharts: ['src/renderer'],
+  '@xterm/*': ['src/renderer'],
+  '@tanstack/*': ['src/renderer'],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'test-results', '.gantry', 'bench/results'] },
@@ -16,12 +53,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  // Layering: a file's layer is its folder; each layer lists what it may not import.
-  { files: ['src/shared/**'], rules: restrict([...nodeBuiltins, 'electron', 'fastify', 'react', 'better-sqlite3', 'ws']) },
-  { files: ['src/core/**'], rules: restrict(['electron', 'fastify', 'react', 'react-dom', 'ws', 'ssh2'], [{ group: ['**/server/**', '**/renderer/**', '**/main/**', '**/cli/**'], message: 'core imports no outer layer' }]) },
-  { files: ['src/core/**'], ignores: ['src/core/store/**'], rules: restrict(['better-sqlite3', 'electron', 'fastify', 'react', 'react-dom', 'ws', 'ssh2']) },
-  { files: ['src/agent/**'], rules: restrict(['better-sqlite3', 'node-pty', 'electron', 'fastify', 'react', 'ssh2'], [{ group: ['**/core/**', '**/server/**', '**/renderer/**', '**/main/**'], message: 'the agent is bundled alone: shared only' }]) },
-  { files: ['src/server/**'], rules: restrict(['electron', 'react', 'better-sqlite3']) },
-  { files: ['src/renderer/**'], languageOptions: { globals: { ...globals.browser } }, rules: restrict([...nodeBuiltins, 'electron', 'fastify', 'better-sqlite3'], [{ group: ['**/core/**', '**/server/**', '**/main/**', '**/agent/**', '**/cli/**'], message: 'the renderer talks to the coordinator over HTTP only' }]) },
-  { files: ['src/preload/**'], rules: restrict(['better-sqlite3', 'fastify', 'node-pty']) },
+  { files: ['src/renderer/**'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['src/**'],
+    plugins: { local: localPlugin },
+    rules: { 'local/layering': ['error', { root, layers, modules }] },
+  },
 );

@@ -3,7 +3,7 @@ import { homedir, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import appIcon from '../../resources/icon.png?asset';
 import trayIcon from '../../resources/trayTemplate.png?asset';
-import { IPC } from '../preload/channels';
+import { IPC } from '../shared';
 import { registerIpc } from './ipc/registerIpc';
 import { localSpawnJob } from './jobs/ptyJobProcess';
 import { createMainLog } from './lifecycle/mainLog';

@@ -1,4 +1,4 @@
-import type { GantryApi } from './api';
+import type { GantryApi } from '../shared';
 
 declare global {
   interface Window {

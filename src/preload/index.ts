@@ -1,8 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { GantryApi, GantryConfig } from './api';
-import { IPC } from './channels';
-
-export type { GantryApi, GantryConfig, FileDialogOptions, LocalTerminalApi, TerminalOpenOptions } from './api';
+import { IPC, type GantryApi, type GantryConfig } from '../shared';
 
 // The preload runs in the page, but tsconfig.node.json typechecks it without the DOM library.
 declare const window: { history: { pushState(data: unknown, unused: string, url: string): void }; dispatchEvent(event: Event): boolean };

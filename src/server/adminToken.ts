@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Coordinator } from '../core/api';
+import type { Coordinator } from '../core';
 
 /**
  * The admin token the desktop app and `gantry serve` hand to the console. Created on first

@@ -11,7 +11,7 @@ import { openApiDocument } from './openapi/openApiDocument';
 import type { AppOptions } from './options';
 import { hasRenderer, isRendererPath, serveRenderer } from './renderer/serveRenderer';
 import { allRouteHandlers, registerRoutes } from './routes';
-import { secretsFilePath } from '../core/secrets/fileSecretStore';
+import { secretsFilePath } from '../core';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** Client WebSocket messages are small commands; anything bigger is refused by ws itself. */

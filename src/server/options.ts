@@ -1,6 +1,6 @@
 import type { LoggerOptions } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { Coordinator } from '../core/api';
+import type { Coordinator } from '../core';
 import type { AuthFailureLimits } from './auth/authFailureLimiter';
 
 export interface AppOptions {

@@ -10,3 +10,4 @@ export * from './schemas/ws';
 export * from './routes';
 export * from './client';
 export * from './sweep';
+export * from './ipc';

@@ -1,4 +1,4 @@
-import { JOB_STATES } from '../../shared/states';
+import { JOB_STATES } from '../../shared';
 
 const states = JOB_STATES.map((s) => `'${s}'`).join(', ');
 

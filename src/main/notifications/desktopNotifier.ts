@@ -1,5 +1,5 @@
 import { Notification } from 'electron';
-import type { Coordinator } from '../../core/api';
+import type { Coordinator } from '../../core';
 import { NotFoundError, type Job } from '../../shared';
 import { createNotificationRules, type DesktopNotification } from './notificationRules';
 

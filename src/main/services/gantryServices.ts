@@ -1,5 +1,5 @@
 import { createCoordinator } from '../../core';
-import type { Coordinator } from '../../core/api';
+import type { Coordinator } from '../../core';
 import { ensureAdminToken, startServer } from '../../server';
 import { startAgent, type Agent, type SpawnJob } from '../../agent';
 import type { DataDirLayout } from '../paths/dataDirLayout';

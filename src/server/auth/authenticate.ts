@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Coordinator } from '../../core/api';
+import type { Coordinator } from '../../core';
 import { GantryError, NotFoundError } from '../../shared';
 import type { AuthFailureLimiter } from './authFailureLimiter';
 import type { JobTokens } from './jobTokens';

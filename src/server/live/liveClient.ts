@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import type { Coordinator } from '../../core/api';
+import type { Coordinator } from '../../core';
 import { validationErrorFromZod, WsClientMessage, type GpuSample, type QueueEvent, type WsServerMessage } from '../../shared';
 import { toErrorReply } from '../errors/errorReply';
 

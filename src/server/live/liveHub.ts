@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Coordinator } from '../../core/api';
+import type { Coordinator } from '../../core';
 import type { GpuSample, QueueEvent } from '../../shared';
 import { LiveClient } from './liveClient';
 

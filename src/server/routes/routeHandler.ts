@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { Coordinator } from '../../core/api';
+import type { Coordinator } from '../../core';
 import type { RouteName, ROUTES } from '../../shared';
 import type { JobTokens } from '../auth/jobTokens';
 import type { Principal } from '../auth/principal';

@@ -1,4 +1,4 @@
-import { ApiError, GantryClient } from '../../../shared/client';
+import { ApiError, GantryClient } from '../../../shared';
 
 /** What the stores need from the REST client; tests substitute a fake. */
 export type Api = Pick<GantryClient, 'call' | 'request' | 'url'>;

@@ -1,4 +1,4 @@
-import type { QueueEvent } from '../../../shared/schemas/events';
+import type { QueueEvent } from '../../../shared';
 import { GantrySocket, socketUrl, type LogFollower } from './socket';
 import { useConnection } from '../stores/connection';
 import { useJobs } from '../stores/jobs';

@@ -1,6 +1,5 @@
-import { WsServerMessage, type WsClientMessage } from '../../../shared/schemas/ws';
-import type { QueueEvent } from '../../../shared/schemas/events';
-import type { GpuSample } from '../../../shared/schemas/workers';
+import { WsServerMessage, type WsClientMessage } from '../../../shared';
+import type { QueueEvent, GpuSample } from '../../../shared';
 import { backoffDelay } from './backoff';
 import { decodeBase64, newLogBytes } from './logBytes';
 

@@ -1,4 +1,4 @@
-import type { Attempt } from '../../../shared/schemas/jobs';
+import type { Attempt } from '../../../shared';
 import { formatDuration, formatMb, formatTime } from '../logic/format';
 import { colorVar, stateColor } from './StateBadge';
 

@@ -1,4 +1,4 @@
-import type { Explanation } from '../../../shared/schemas/explain';
+import type { Explanation } from '../../../shared';
 import { Link } from '../router';
 
 /** Reasons that mean the job cannot run until someone changes something, not just waits. */

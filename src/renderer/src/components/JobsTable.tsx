@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { JobSort } from '../../../shared/schemas/jobs';
+import type { JobSort } from '../../../shared';
 import { useJobs } from '../stores/jobs';
 import { useWorkers } from '../stores/workers';
 import { navigate } from '../router';

@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import type { JobState } from '../../../shared/states';
+import type { JobState } from '../../../shared';
 
 export const stateColor = (state: string): string => `var(--s-${state})`;
 

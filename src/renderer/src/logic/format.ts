@@ -1,4 +1,4 @@
-import type { Command, Job } from '../../../shared/schemas/jobs';
+import type { Command, Job } from '../../../shared';
 
 /** A command as one line a shell user would recognise; argv items with spaces or quotes are quoted. */
 export function commandText(command: Command): string {

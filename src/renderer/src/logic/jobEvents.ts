@@ -1,6 +1,5 @@
-import type { QueueEvent } from '../../../shared/schemas/events';
-import type { Job } from '../../../shared/schemas/jobs';
-import { JobState } from '../../../shared/states';
+import type { QueueEvent, Job } from '../../../shared';
+import { JobState } from '../../../shared';
 
 /** The state an event moves its job into, when the event alone says so. */
 const STATE_AFTER: Partial<Record<QueueEvent['type'], Job['state']>> = {

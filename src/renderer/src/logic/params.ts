@@ -1,4 +1,4 @@
-import type { ParamValue } from '../../../shared/schemas/jobs';
+import type { ParamValue } from '../../../shared';
 
 /**
  * Parses what a user types for one parameter's values: a comma list (`1e-3, 3e-4`), an integer

@@ -1,6 +1,5 @@
-import type { JobSubmitInput } from '../../../shared/schemas/jobs';
-import type { SweepRequest } from '../../../shared/routes';
-import { countSweep, expandSweep, type SweepMode } from '../../../shared/sweep';
+import type { JobSubmitInput, SweepRequest } from '../../../shared';
+import { countSweep, expandSweep, type SweepMode } from '../../../shared';
 import { paramsFromRows, type ParamRow } from './params';
 import { splitArgs } from './format';
 

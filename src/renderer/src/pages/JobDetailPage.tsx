@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Attempt, Job } from '../../../shared/schemas/jobs';
-import type { Explanation } from '../../../shared/schemas/explain';
-import { FINAL_STATES, RETRYABLE_STATES } from '../../../shared/states';
+import type { Attempt, Job, Explanation } from '../../../shared';
+import { FINAL_STATES, RETRYABLE_STATES } from '../../../shared';
 import { api, describeError } from '../api/client';
 import { onEvents } from '../api/live';
 import { useWorkers } from '../stores/workers';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { Project } from '../../../shared/schemas/jobs';
-import { JOB_STATES } from '../../../shared/states';
+import type { Project } from '../../../shared';
+import { JOB_STATES } from '../../../shared';
 import { useJobs } from '../stores/jobs';
 import { api } from '../api/client';
 import { JobsTable } from '../components/JobsTable';

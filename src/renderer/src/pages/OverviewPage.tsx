@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Job, JobCounts } from '../../../shared/schemas/jobs';
-import { JOB_STATES } from '../../../shared/states';
+import type { Job, JobCounts } from '../../../shared';
+import { JOB_STATES } from '../../../shared';
 import { api } from '../api/client';
 import { onEvents } from '../api/live';
 import { useWorkers } from '../stores/workers';

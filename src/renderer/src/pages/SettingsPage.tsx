@@ -1,8 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { TokenRecord } from '../../../shared/schemas/tokens';
-import { TokenScope } from '../../../shared/states';
+import type { TokenRecord, CallOutput } from '../../../shared';
+import { TokenScope } from '../../../shared';
 import { api } from '../api/client';
-import type { CallOutput } from '../../../shared/client';
 import { rememberToken } from '../api/session';
 import { useConnection } from '../stores/connection';
 import { toastError, toastSuccess } from '../stores/toasts';

@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { GantryError } from '../../../shared/errors';
+import { GantryError } from '../../../shared';
 import { api, describeError } from '../api/client';
 import { navigate } from '../router';
 import { useJobs } from '../stores/jobs';

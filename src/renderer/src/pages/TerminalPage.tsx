@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import type { LocalTerminalApi } from '../../../preload/api';
+import type { LocalTerminalApi } from '../../../shared';
 import { EmptyState } from '../components/EmptyState';
 import { isDark } from '../logic/theme';
 

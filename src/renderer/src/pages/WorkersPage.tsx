@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Job } from '../../../shared/schemas/jobs';
-import type { Worker } from '../../../shared/schemas/workers';
+import type { Job, Worker } from '../../../shared';
 import { api } from '../api/client';
 import { onEvents } from '../api/live';
 import { useWorkers } from '../stores/workers';

@@ -1,8 +1,5 @@
 import { create } from 'zustand';
-import type { Job, JobCounts, JobSort } from '../../../shared/schemas/jobs';
-import type { Explanation } from '../../../shared/schemas/explain';
-import type { QueueEvent } from '../../../shared/schemas/events';
-import type { JobState } from '../../../shared/states';
+import type { Job, JobCounts, JobSort, Explanation, QueueEvent, JobState } from '../../../shared';
 import { api, describeError } from '../api/client';
 import { idsBetween, jobEventEffect, mergeNewest } from '../logic/jobEvents';
 

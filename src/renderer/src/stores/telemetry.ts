@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { QueueEvent } from '../../../shared/schemas/events';
+import type { QueueEvent } from '../../../shared';
 import type { GpuMessage } from '../api/socket';
 import { api } from '../api/client';
 import { appendPoints, byGpu, SERIES_WINDOW_MS, type GpuPoint } from '../logic/series';

@@ -1,6 +1,5 @@
 import { create } from 'zustand';
-import type { Worker } from '../../../shared/schemas/workers';
-import type { QueueEvent } from '../../../shared/schemas/events';
+import type { Worker, QueueEvent } from '../../../shared';
 import { api, describeError } from '../api/client';
 
 interface WorkersStore {

@@ -1,4 +1,4 @@
-import type { ClaimOptions, Coordinator } from '../../../core/api';
+import type { ClaimOptions, Coordinator } from '../../../core';
 import type { ClaimedJob, EventType, QueueEvent } from '../../../shared';
 
 /** Events after which a claim that found nothing may now find something, for any worker: new or returned work. */
