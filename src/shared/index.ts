@@ -11,3 +11,6 @@ export * from './routes';
 export * from './client';
 export * from './sweep';
 export * from './ipc';
+export * from './sweepParams';
+export * from './format/shellQuote';
+export * from './format/duration';

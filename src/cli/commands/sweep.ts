@@ -4,7 +4,7 @@ import { addConnectionFlags, connect, type ConnectionFlags } from '../connection
 import { printJson, printLine, type CliContext } from '../context';
 import { submitCreatingProject } from '../ensureProject';
 import { usageError } from '../exitCodes';
-import { formatCommand } from '../format/shellQuote';
+import { formatCommand } from '../../shared';
 import { addJobFlags, collect, jobFieldsFromFlags, type JobFlags } from '../jobFlags';
 import { parseParams } from '../sweep/parseParam';
 import { tokenizeTemplate } from '../sweep/tokenizeTemplate';

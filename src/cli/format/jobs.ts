@@ -1,8 +1,7 @@
-import type { Attempt, Explanation, Job, Requirements } from '../../shared';
+import { formatCommand, formatDuration, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
 import { formatExplanation } from './explanation';
-import { formatCommand } from './shellQuote';
 import { renderTable } from './table';
-import { formatAge, formatDuration, formatInstant } from './time';
+import { formatAge, formatInstant } from './time';
 
 /** `ls`: id, state, priority, name, worker, age. `workerNames` maps worker ids to names where known. */
 export function formatJobTable(jobs: readonly Job[], nowMs: number, workerNames: ReadonlyMap<string, string> = new Map()): string {

@@ -7,15 +7,6 @@ export function formatAge(sinceMs: number, nowMs: number): string {
   return `${Math.floor(seconds / 86_400)}d`;
 }
 
-/** Duration between two instants: 1.2s, 3m04s, 2h05m. */
-export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
-  const totalSeconds = Math.floor(ms / 1000);
-  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, '0')}s`;
-  const minutes = Math.floor(totalSeconds / 60);
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
 /** Local wall-clock time with the age, for `show`. */
 export function formatInstant(atMs: number | null, nowMs: number): string {
   if (atMs === null) return '-';

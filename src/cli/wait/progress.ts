@@ -1,5 +1,5 @@
 import type { Job, JobState } from '../../shared';
-import { formatDuration } from '../format/time';
+import { formatDuration } from '../../shared';
 import { isFinal } from './waitForJobs';
 
 export function countStates(jobs: readonly Job[]): Partial<Record<JobState, number>> {

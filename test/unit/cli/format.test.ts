@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatExplanation } from '../../../src/cli/format/explanation';
 import { formatJobDetail, formatJobTable } from '../../../src/cli/format/jobs';
-import { formatCommand, quoteArg } from '../../../src/cli/format/shellQuote';
 import { renderTable } from '../../../src/cli/format/table';
-import { formatAge, formatDuration } from '../../../src/cli/format/time';
+import { formatAge } from '../../../src/cli/format/time';
 import { renderProgressBar } from '../../../src/cli/wait/progress';
 import { Job, type Explanation } from '../../../src/shared';
 
@@ -56,7 +55,7 @@ describe('renderTable', () => {
   });
 });
 
-describe('formatAge and formatDuration', () => {
+describe('formatAge', () => {
   it.each([
     [0, '0s'],
     [59_999, '59s'],
@@ -69,26 +68,6 @@ describe('formatAge and formatDuration', () => {
 
   it('never shows a negative age for a clock slightly ahead', () => {
     expect(formatAge(NOW + 5000, NOW)).toBe('0s');
-  });
-
-  it('shows durations with the precision that matters at their scale', () => {
-    expect(formatDuration(1234)).toBe('1.2s');
-    expect(formatDuration(184_000)).toBe('3m04s');
-    expect(formatDuration(7_500_000)).toBe('2h05m');
-  });
-});
-
-describe('quoteArg and formatCommand', () => {
-  it('leaves safe words bare and single-quotes the rest so a shell reads them back', () => {
-    expect(quoteArg('--lr=1e-3')).toBe('--lr=1e-3');
-    expect(quoteArg('a b')).toBe(`'a b'`);
-    expect(quoteArg(`it's`)).toBe(`'it'\\''s'`);
-    expect(quoteArg('')).toBe(`''`);
-  });
-
-  it('shows a shell command as the sh -c the worker runs', () => {
-    expect(formatCommand({ shell: 'make && ./run' })).toBe(`sh -c 'make && ./run'`);
-    expect(formatCommand(['echo', '$HOME'])).toBe(`echo '$HOME'`);
   });
 });
 

@@ -29,7 +29,7 @@ describe('buildSubmission', () => {
     expect(fieldOf({ dependsOn: 'abc' })).toBe('depends_on');
     expect(fieldOf({ env: 'NOEQUALS' })).toBe('env');
   });
-  it('builds a sweep and previews its count and first commands', () => {
+  it('builds a sweep and previews its count and first commands, values as typed (1e-3 stays 1e-3)', () => {
     const submission = buildSubmission({
       ...EMPTY_FORM,
       mode: 'sweep',
@@ -43,8 +43,8 @@ describe('buildSubmission', () => {
     const preview = previewSubmission(submission, 2);
     expect(preview.count).toBe(10);
     expect(preview.commands).toEqual([
-      ['python', 'train.py', '--lr', '0.001', '--seed', '1'],
-      ['python', 'train.py', '--lr', '0.001', '--seed', '2'],
+      ['python', 'train.py', '--lr', '1e-3', '--seed', '1'],
+      ['python', 'train.py', '--lr', '1e-3', '--seed', '2'],
     ]);
   });
   it('lets the preview report a template placeholder without a parameter', () => {

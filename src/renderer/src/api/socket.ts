@@ -1,6 +1,6 @@
 import { WsServerMessage, type WsClientMessage } from '../../../shared';
 import type { QueueEvent, GpuSample } from '../../../shared';
-import { backoffDelay } from './backoff';
+import { reconnectDelay } from './reconnectDelay';
 import { decodeBase64, newLogBytes } from './logBytes';
 
 export type SocketStatus = 'connecting' | 'open' | 'retrying' | 'stopped';
@@ -106,7 +106,7 @@ export class GantrySocket {
       this.socket = null;
       if (this.pingTimer) clearInterval(this.pingTimer);
       if (this.stopped) return;
-      const delay = backoffDelay(this.attempt++, this.options.random);
+      const delay = reconnectDelay(this.attempt++, this.options.random);
       this.options.callbacks.onStatus('retrying', { retryInMs: delay, lastEventId: this.lastEventId, reconnected: false });
       this.retryTimer = setTimeout(() => this.connect(), delay);
     };

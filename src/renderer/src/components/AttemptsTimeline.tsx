@@ -1,5 +1,5 @@
-import type { Attempt } from '../../../shared';
-import { formatDuration, formatMb, formatTime } from '../logic/format';
+import { formatDuration, type Attempt } from '../../../shared';
+import { formatMb, formatTime } from '../logic/format';
 import { colorVar, stateColor } from './StateBadge';
 
 const outcomeColor = (outcome: Attempt['outcome']) =>

@@ -1,14 +1,9 @@
-import type { Command, Job } from '../../../shared';
+import { formatDuration, quoteArgv, type Command, type Job } from '../../../shared';
 
-/** A command as one line a shell user would recognise; argv items with spaces or quotes are quoted. */
+/** A command as one line a shell user would recognise: a shell string as written, argv quoted where needed. */
 export function commandText(command: Command): string {
   if (!Array.isArray(command)) return command.shell;
-  return command.map(quoteArg).join(' ');
-}
-
-export function quoteArg(arg: string): string {
-  if (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
+  return quoteArgv(command);
 }
 
 /**
@@ -47,17 +42,6 @@ export function splitArgs(line: string): string[] {
   if (quote) throw new Error(`unclosed ${quote} quote`);
   if (started) args.push(current);
   return args;
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
 export function formatAgo(at: number | null, now = Date.now()): string {

@@ -5,8 +5,8 @@ import { navigate } from '../router';
 import { useJobs } from '../stores/jobs';
 import { toastError, toastSuccess } from '../stores/toasts';
 import { buildSubmission, EMPTY_FORM, FormError, previewSubmission, type SubmitForm } from '../logic/submitForm';
-import { parseValues, placeholders } from '../logic/params';
-import { quoteArg } from '../logic/format';
+import { describeValues, placeholders } from '../logic/params';
+import { quoteArgv } from '../../../shared';
 
 type Preview = { ok: true; count: number; commands: string[][] } | { ok: false; message: string; field?: string };
 
@@ -132,12 +132,7 @@ export function SubmitPage() {
               </div>
             </div>
             {form.params.map((row, i) => {
-              let count: string;
-              try {
-                count = row.values.trim() ? `${parseValues(row.values).length} values` : '';
-              } catch (error) {
-                count = (error as Error).message;
-              }
+              const count = describeValues(row.values);
               const update = (patch: Partial<typeof row>) => set('params', form.params.map((r, j) => (j === i ? { ...r, ...patch } : r)));
               const bad = hits(field, `params.${row.name.trim()}`) || (field === 'params' && !preview.ok);
               return (
@@ -167,7 +162,7 @@ export function SubmitPage() {
               {form.command.trim() &&
                 preview.commands.map((argv, i) => (
                   <code key={i} className="mono">
-                    {argv.map(quoteArg).join(' ')}
+                    {quoteArgv(argv)}
                   </code>
                 ))}
               {preview.count > preview.commands.length && <span className="subtle small">… and {(preview.count - preview.commands.length).toLocaleString()} more</span>}

@@ -1,4 +1,4 @@
-import type { Command } from '../../shared';
+import type { Command } from '../schemas/jobs';
 
 const SAFE = /^[\w@%+=:,./-]+$/;
 
@@ -8,8 +8,13 @@ export function quoteArg(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A job's command as one line a user could paste into a shell. */
+/** An argv as one line a user could paste into a shell. */
+export function quoteArgv(argv: readonly string[]): string {
+  return argv.map(quoteArg).join(' ');
+}
+
+/** A job's command as one line a user could paste into a shell: a shell string shows as `sh -c '…'`. */
 export function formatCommand(command: Command): string {
-  if (Array.isArray(command)) return command.map(quoteArg).join(' ');
+  if (Array.isArray(command)) return quoteArgv(command);
   return `sh -c ${quoteArg(command.shell)}`;
 }
