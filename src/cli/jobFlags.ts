@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { JobSubmitInput, RequirementsInput } from '../shared';
+import { LIMITS, type JobSubmitInput, type RequirementsInput } from '../shared';
 import { usageError } from './exitCodes';
 
 /** The resource and scheduling flags `submit` and `sweep` share, as commander parses them. */
@@ -22,15 +22,17 @@ export interface JobFlags {
 
 export type JobFields = Omit<JobSubmitInput, 'command'>;
 
-export function integerArg(min: number): (text: string) => number {
+export function integerArg(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
+  const expected = max < Number.MAX_SAFE_INTEGER ? `expected a whole number from ${min} to ${max}` : `expected a whole number, ${min} or more`;
   return (text) => {
     const value = Number(text);
-    if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-      throw new InvalidArgumentError(min === 0 ? 'expected a whole number, 0 or more' : min > 0 ? `expected a whole number, ${min} or more` : 'expected a whole number');
-    }
+    if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) throw new InvalidArgumentError(expected);
     return value;
   };
 }
+
+/** Priorities the server accepts, so the CLI refuses the rest stating the real bound. */
+export const priorityArg = integerArg(-LIMITS.priority, LIMITS.priority);
 
 export function positiveNumberArg(text: string): number {
   const value = Number(text);
@@ -49,7 +51,7 @@ export function addJobFlags(command: Command): Command {
   return command
     .option('--project <name>', 'project (default: "default")')
     .option('--name <name>', 'job name (default: derived from the command)')
-    .option('--priority <n>', 'higher runs first', integerArg(Number.MIN_SAFE_INTEGER))
+    .option('--priority <n>', `higher runs first (${-LIMITS.priority} to ${LIMITS.priority})`, priorityArg)
     .option('--gpus <n>', 'GPUs per job', integerArg(0))
     .option('--gpu-mem <mb>', 'GPU memory per GPU in MB; lets jobs share a GPU', integerArg(1))
     .option('--cpus <n>', 'CPUs per job (fractions allowed)', positiveNumberArg)

@@ -11,6 +11,8 @@ import {
   ProjectCreate,
   LIMITS,
   ParamValue,
+  ExecText,
+  Priority,
 } from './schemas/jobs';
 import {
   ClaimRequest,
@@ -49,16 +51,27 @@ export interface RouteDef {
   raw?: boolean;
 }
 
-const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+/**
+ * A numeric id in a path: decimal digits only. A plain coercion would read `0x10` as job 16 and
+ * `1e1` as job 10, acting on a job the caller never named.
+ */
+const PathId = z
+  .union([z.number(), z.string().regex(/^\d+$/, 'expected a positive whole number in decimal digits')])
+  .transform(Number)
+  .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+const IdParams = z.strictObject({ id: PathId });
 const WorkerParams = z.strictObject({ id: z.string().min(1).max(200) });
-const AttemptParams = z.strictObject({ id: z.coerce.number().int().positive(), attempt: z.coerce.number().int().positive() });
+const AttemptParams = z.strictObject({ id: PathId, attempt: PathId });
 const NameParams = z.strictObject({ name: z.string().min(1).max(200) });
 const Ok = z.object({ ok: z.literal(true) });
 
 /** Template sweep: `{name}` placeholders in an argv template, expanded as grid (product) or zip. */
 export const SweepRequest = JobSubmit.omit({ command: true, params: true, ref: true }).extend({
   /** argv template; each `{param}` inside an argument is replaced by the value, never re-split by a shell. */
-  template: z.array(z.string().max(LIMITS.argLength)).min(1, 'template must not be empty'),
+  template: z
+    .array(ExecText(LIMITS.argLength))
+    .min(1, 'template must not be empty')
+    .refine((argv) => argv.length === 0 || argv[0].trim() !== '', { message: 'the program (the first word of the template) must not be empty', path: [0] }),
   params: z.record(z.string().min(1).max(200), z.array(ParamValue).min(1).max(100_000)),
   mode: z.enum(['grid', 'zip']).default('grid'),
   dry_run: z.boolean().default(false),
@@ -103,7 +116,7 @@ export const ROUTES = {
   jobDependents: { method: 'GET', path: '/api/v1/jobs/:id/dependents', summary: 'Jobs that depend on this one', scopes: ALL, params: IdParams, response: z.array(Job) },
   cancelJob: { method: 'POST', path: '/api/v1/jobs/:id/cancel', summary: 'Cancel a job', scopes: ['admin'], params: IdParams, response: Job },
   retryJob: { method: 'POST', path: '/api/v1/jobs/:id/retry', summary: 'Retry a failed, cancelled or blocked job', scopes: ['admin'], params: IdParams, response: Job },
-  setPriority: { method: 'PATCH', path: '/api/v1/jobs/:id', summary: "Change a job's priority", scopes: ['admin'], params: IdParams, body: z.strictObject({ priority: z.number().int().min(-LIMITS.priority).max(LIMITS.priority) }), response: Job },
+  setPriority: { method: 'PATCH', path: '/api/v1/jobs/:id', summary: "Change a job's priority", scopes: ['admin'], params: IdParams, body: z.strictObject({ priority: Priority }), response: Job },
   removeJob: { method: 'DELETE', path: '/api/v1/jobs/:id', summary: 'Remove a job that is not running', scopes: ['admin'], params: IdParams, response: Ok },
   listAttempts: { method: 'GET', path: '/api/v1/jobs/:id/attempts', summary: "A job's attempts", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(Attempt) },
   readLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log', summary: 'Read a range of an attempt log (raw bytes; X-Log-Size, X-Next-Offset, X-Log-Complete headers)', scopes: ['admin', 'read', 'job'], params: AttemptParams, query: LogQuery, response: z.string(), raw: true },

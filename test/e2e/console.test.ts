@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console against a real gan
     await page.getByLabel('Parameter 1 values').fill('1e-3, 3e-4');
     await page.getByLabel('Parameter 2 values').fill('1..2');
     await expect.poll(() => page.getByTestId('preview-count').textContent()).toBe('Creates 4 jobs');
-    await expect.poll(() => page.getByTestId('preview').textContent()).toContain('training lr=0.001 seed=1');
+    await expect.poll(() => page.getByTestId('preview').textContent()).toContain('training lr=1e-3 seed=1');
     await shot(page, 'submit', 1100);
     await page.getByTestId('submit').click();
     await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { addConnectionFlags, connect, type ConnectionFlags } from '../connection';
 import { printLine, type CliContext } from '../context';
-import { integerArg } from '../jobFlags';
+import { integerArg, priorityArg } from '../jobFlags';
 
 export function registerPriority(program: Command, context: CliContext): void {
   const command = program
     .command('priority')
     .summary("change a job's priority (higher runs first)")
     .argument('<id>', 'job id', integerArg(1))
-    .argument('<n>', 'new priority; negative values allowed', integerArg(Number.MIN_SAFE_INTEGER));
+    .argument('<n>', 'new priority, -1000000 to 1000000; negative values allowed', priorityArg);
   addConnectionFlags(command);
   command.action(async (id: number, priority: number, flags: ConnectionFlags) => {
     const { client } = await connect(flags, context);

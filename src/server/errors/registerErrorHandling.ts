@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../shared';
 import { toErrorReply } from './errorReply';
 
 /** For fastify's `frameworkErrors` option: bad URLs and over-long params answer in the same shape. */
@@ -16,7 +17,7 @@ export function registerErrorHandling(app: FastifyInstance, fallback?: (url: str
   });
   app.setNotFoundHandler((request, reply) => {
     if (fallback && request.method === 'GET' && fallback(request.url)) return reply.sendFile('index.html');
-    const { status, body } = toErrorReply({ statusCode: 404, message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    const { status, body } = toErrorReply(new NotFoundError(`not found: no route ${request.method} ${request.url.split('?')[0]}`));
     return reply.status(status).send(body);
   });
 }

@@ -35,16 +35,29 @@ export const Requirements = z.strictObject({
 export type Requirements = z.infer<typeof Requirements>;
 export type RequirementsInput = z.input<typeof Requirements>;
 
-const Arg = z.string().max(LIMITS.argLength);
+/**
+ * Text that reaches exec, the environment or the file system: the OS cannot pass a NUL byte there,
+ * so it is refused at submit, naming the field, rather than failing every attempt on the worker.
+ */
+export const ExecText = (max: number): z.ZodString => z.string().max(max).refine((text) => !text.includes('\0'), 'must not contain a NUL byte (\\0)');
+
+const Arg = ExecText(LIMITS.argLength);
 /** argv array (exec'd directly) or a shell string run by `sh -c` on purpose. */
 export const Command = z.union([
-  z.array(Arg).min(1, 'command must not be empty').max(LIMITS.argvItems),
-  z.strictObject({ shell: z.string().min(1, 'command must not be empty').max(LIMITS.argLength) }),
+  z
+    .array(Arg)
+    .min(1, 'command must not be empty')
+    .max(LIMITS.argvItems)
+    .refine((argv) => argv.length === 0 || argv[0].trim() !== '', { message: 'the program (the first word of the command) must not be empty', path: [0] }),
+  z.strictObject({ shell: ExecText(LIMITS.argLength).min(1, 'command must not be empty').refine((text) => text.trim() !== '', 'command must not be blank') }),
 ]);
 export type Command = z.infer<typeof Command>;
 
-export const ParamValue = z.union([z.string().max(LIMITS.argLength), z.number(), z.boolean()]);
+export const ParamValue = z.union([ExecText(LIMITS.argLength), z.number(), z.boolean()]);
 export type ParamValue = z.infer<typeof ParamValue>;
+
+const priorityBound = `priority is a whole number from ${-LIMITS.priority} to ${LIMITS.priority}`;
+export const Priority = z.number(priorityBound).int(priorityBound).min(-LIMITS.priority, priorityBound).max(LIMITS.priority, priorityBound);
 
 const EnvName = z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _');
 
@@ -56,13 +69,13 @@ export const JobSubmit = z.strictObject({
   project: z.string().min(1).max(200).default('default'),
   /** Client-side key so other jobs of the same batch can depend on this one. */
   ref: z.string().min(1).max(200).optional(),
-  name: z.string().min(1).max(LIMITS.nameLength).optional(),
+  name: ExecText(LIMITS.nameLength).min(1).optional(),
   command: Command,
-  cwd: z.string().max(4096).nullable().default(null),
-  env: z.record(EnvName, z.string().max(LIMITS.argLength)).default({})
+  cwd: ExecText(4096).nullable().default(null),
+  env: z.record(EnvName, ExecText(LIMITS.argLength)).default({})
     .refine((e) => Object.keys(e).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} environment entries`),
   params: z.record(z.string().max(200), ParamValue).default({}),
-  priority: z.number().int().min(-LIMITS.priority).max(LIMITS.priority).default(0),
+  priority: Priority.default(0),
   requirements: Requirements.default(Requirements.parse({})),
   depends_on: z.array(DependencyRef).max(LIMITS.dependencies).default([]),
   max_attempts: z.number().int().min(1).max(LIMITS.maxAttempts).default(1),

@@ -12,6 +12,7 @@ interface BadCase {
   contentType?: string;
   status: number;
   field?: string;
+  message?: RegExp;
 }
 
 const job = { command: ['python', 'train.py'] };
@@ -29,7 +30,8 @@ const cases: BadCase[] = [
   { name: 'a GPU count of the wrong type', method: 'POST', url: '/api/v1/jobs', body: { ...job, requirements: { gpus: 'two' } }, status: 400, field: 'requirements.gpus' },
   { name: 'a negative GPU count', method: 'POST', url: '/api/v1/jobs', body: { ...job, requirements: { gpus: -1 } }, status: 400, field: 'requirements.gpus' },
   { name: 'an unknown field', method: 'POST', url: '/api/v1/jobs', body: { ...job, bogus: 1 }, status: 400 },
-  { name: 'a priority out of range', method: 'POST', url: '/api/v1/jobs', body: { ...job, priority: 1e12 }, status: 400, field: 'priority' },
+  { name: 'a priority out of range', method: 'POST', url: '/api/v1/jobs', body: { ...job, priority: 1e12 }, status: 400, field: 'priority', message: /from -1000000 to 1000000/ },
+  { name: 'a new priority out of range', method: 'PATCH', url: '/api/v1/jobs/1', body: { priority: -2_000_000 }, status: 400, field: 'priority', message: /from -1000000 to 1000000/ },
   { name: 'a huge name', method: 'POST', url: '/api/v1/jobs', body: { ...job, name: 'x'.repeat(100_000) }, status: 400, field: 'name' },
   { name: 'a prototype-polluting key', method: 'POST', url: '/api/v1/jobs', raw: '{"command":["x"],"__proto__":{"admin":true}}', status: 400 },
   { name: 'a dependency on a job that does not exist', method: 'POST', url: '/api/v1/jobs', body: { ...job, depends_on: [999_999] }, status: 404 },
@@ -57,8 +59,23 @@ const cases: BadCase[] = [
   { name: 'a project name with path traversal', method: 'POST', url: '/api/v1/projects', body: { name: '../../etc' }, status: 400, field: 'name' },
   { name: 'a sweep with an unknown placeholder', method: 'POST', url: '/api/v1/jobs/sweep', body: { template: ['run', '{nope}'], params: { lr: [1] } }, status: 400, field: 'template.1' },
   { name: 'a zip sweep of unequal lengths', method: 'POST', url: '/api/v1/jobs/sweep', body: { template: ['run'], params: { a: [1, 2], b: [1] }, mode: 'zip' }, status: 400, field: 'params.b' },
-  { name: 'an unknown route', method: 'GET', url: '/api/v1/nope', status: 404 },
-  { name: 'an unknown method on a known path', method: 'PATCH', url: '/api/v1/health', body: {}, status: 404 },
+  { name: 'a hexadecimal job id', method: 'GET', url: '/api/v1/jobs/0x10', status: 400, field: 'id' },
+  { name: 'a job id in exponent notation', method: 'GET', url: '/api/v1/jobs/1e1', status: 400, field: 'id' },
+  { name: 'a hexadecimal attempt number', method: 'GET', url: '/api/v1/jobs/1/attempts/0x1/log', status: 400, field: 'attempt' },
+  { name: 'the metrics of an unknown job', method: 'GET', url: '/api/v1/jobs/999999/metrics', status: 404 },
+  { name: 'the GPU history of an unknown worker', method: 'GET', url: '/api/v1/workers/nope/gpus', status: 404 },
+  { name: 'an empty program', method: 'POST', url: '/api/v1/jobs', body: { command: [''] }, status: 400, field: 'command.0' },
+  { name: 'a blank shell command', method: 'POST', url: '/api/v1/jobs', body: { command: { shell: '  ' } }, status: 400, field: 'command.shell' },
+  { name: 'a NUL byte in an argument', method: 'POST', url: '/api/v1/jobs', body: { command: ['echo', 'a\u0000b'] }, status: 400, field: 'command.1' },
+  { name: 'a NUL byte in a shell command', method: 'POST', url: '/api/v1/jobs', body: { command: { shell: 'echo \u0000' } }, status: 400, field: 'command.shell' },
+  { name: 'a NUL byte in an environment value', method: 'POST', url: '/api/v1/jobs', body: { ...job, env: { A: 'x\u0000' } }, status: 400, field: 'env.A' },
+  { name: 'a NUL byte in the cwd', method: 'POST', url: '/api/v1/jobs', body: { ...job, cwd: '/tmp/\u0000' }, status: 400, field: 'cwd' },
+  { name: 'a NUL byte in the name', method: 'POST', url: '/api/v1/jobs', body: { ...job, name: 'a\u0000' }, status: 400, field: 'name' },
+  { name: 'an empty program in a batch item', method: 'POST', url: '/api/v1/jobs/batch', body: { jobs: [job, { command: ['', 'x'] }] }, status: 400, field: 'jobs.1.command.0' },
+  { name: 'an empty program in a sweep template', method: 'POST', url: '/api/v1/jobs/sweep', body: { template: [' ', '{a}'], params: { a: [1] } }, status: 400, field: 'template.0' },
+  { name: 'a NUL byte in a sweep value', method: 'POST', url: '/api/v1/jobs/sweep', body: { template: ['run', '{a}'], params: { a: ['x\u0000'] } }, status: 400, field: 'params.a.0' },
+  { name: 'an unknown route', method: 'GET', url: '/api/v1/nope', status: 404, message: /not found/ },
+  { name: 'an unknown method on a known path', method: 'PATCH', url: '/api/v1/health', body: {}, status: 404, message: /not found/ },
 ];
 
 /** Inputs a server must survive: the only promise is a 4xx (or success) in the error shape, never a 5xx. */
@@ -93,6 +110,7 @@ describe('bad input', () => {
     expect(response.statusCode).toBe(bad.status);
     const body = ErrorBody.parse(response.json());
     if (bad.field) expect(body.error.field).toBe(bad.field);
+    if (bad.message) expect(body.error.message).toMatch(bad.message);
   });
 
   it.each(hostile)('POST /api/v1/jobs › never answers 5xx to %s', async (_, body) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { submitSpec } from '../../../src/cli/commands/submit';
 import { sweepRequest } from '../../../src/cli/commands/sweep';
 import { CliError } from '../../../src/cli/exitCodes';
-import { integerArg, jobFieldsFromFlags, parseEnvPairs, positiveNumberArg } from '../../../src/cli/jobFlags';
+import { integerArg, jobFieldsFromFlags, parseEnvPairs, positiveNumberArg, priorityArg } from '../../../src/cli/jobFlags';
 import { JobSubmit, SweepRequest } from '../../../src/shared';
 
 const context = { cwd: '/home/me/project', env: { HF_HOME: '/cache/hf' } };
@@ -115,5 +115,16 @@ describe('sweepRequest', () => {
 
   it('refuses a sweep without any --param', () => {
     expect(() => sweepRequest('run {a}', {}, context)).toThrow(/at least one --param/);
+  });
+});
+
+describe('priorityArg', () => {
+  it('takes the whole range the server accepts', () => {
+    expect(priorityArg('-1000000')).toBe(-1_000_000);
+    expect(priorityArg('1000000')).toBe(1_000_000);
+  });
+
+  it.each(['1000001', '-1000001', '99999999999999999999'])('refuses %s stating the real bound', (text) => {
+    expect(() => priorityArg(text)).toThrow('expected a whole number from -1000000 to 1000000');
   });
 });

@@ -2,5 +2,9 @@ import type { RouteHandlers } from '../routeHandler';
 
 export const metricHandlers: RouteHandlers<'recordMetrics' | 'listMetrics'> = {
   recordMetrics: ({ params, body }, { coordinator }) => ({ recorded: coordinator.recordMetrics(params.id, body.attempt, body.points) }),
-  listMetrics: ({ params }, { coordinator }) => coordinator.listMetrics(params.id),
+  listMetrics: ({ params }, { coordinator }) => {
+    // An unknown job is a 404, not an empty list: a typo'd id must not read as "no metrics yet".
+    coordinator.getJob(params.id);
+    return coordinator.listMetrics(params.id);
+  },
 };

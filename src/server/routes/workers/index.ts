@@ -26,5 +26,9 @@ export const workerHandlers: RouteHandlers<WorkerRoute> = {
     coordinator.deregisterWorker(params.id);
     return { ok: true };
   },
-  gpuHistory: ({ params, query }, { coordinator }) => coordinator.gpuHistory(params.id, query.since),
+  gpuHistory: ({ params, query }, { coordinator }) => {
+    // An unknown worker is a 404, not an empty history.
+    coordinator.getWorker(params.id);
+    return coordinator.gpuHistory(params.id, query.since);
+  },
 };
