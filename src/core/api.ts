@@ -29,6 +29,7 @@ import type {
   GpuNow,
   MetricRow,
 } from '../shared';
+import type { Operations } from './operations/api';
 
 export interface CoordinatorOptions {
   /** Folder holding gantry.db and the log files; created when missing. */
@@ -69,6 +70,8 @@ export type EventListener = (event: QueueEvent) => void;
 /** The coordinator core: everything the server, the CLI and the Electron shell call. */
 export interface Coordinator {
   readonly dataDir: string;
+  /** Metrics, GPU accounting and maintenance (src/core/operations). */
+  readonly operations: Operations;
 
   createProject(input: ProjectCreateInput): Project;
   listProjects(): Project[];

@@ -22,6 +22,7 @@ import { listMetrics, recordMetrics } from './telemetry/metrics';
 import { gpuHistory, latestGpuSamples, recordGpuSamples } from './telemetry/gpuHistory';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens/tokenStore';
 import type { JobRow } from './store/rows';
+import { createOperations } from './operations/createOperations';
 import type { QueueEvent } from '../shared';
 
 export const DEFAULTS = {
@@ -68,6 +69,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
   return {
     dataDir: options.dataDir,
+    operations: createOperations(ctx),
     createProject: (input) => createProject(ctx, input),
     listProjects: () => listProjects(ctx),
     getProject: (name) => getProject(ctx, name),

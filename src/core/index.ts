@@ -1,4 +1,5 @@
 export { createCoordinator, DEFAULTS } from './coordinator';
 export type * from './api';
+export type * from './operations/api';
 export type { SecretStore } from './secrets/secretStore';
 export { createFileSecretStore, createSealedSecretStore, secretsFilePath } from './secrets/fileSecretStore';

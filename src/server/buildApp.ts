@@ -5,6 +5,8 @@ import { createAuthenticate } from './auth/authenticate';
 import { createJobTokens, loadJobTokenSecret } from './auth/jobTokens';
 import { registerErrorHandling, sendFrameworkError } from './errors/registerErrorHandling';
 import { LiveHub } from './live/liveHub';
+import { isLoopbackAddress } from './metrics/loopback';
+import { createPrometheusMetrics } from './metrics/prometheusMetrics';
 import { registerLiveSocket } from './live/registerLiveSocket';
 import { serializeRequest } from './logging/redactedRequest';
 import { openApiDocument } from './openapi/openApiDocument';
@@ -34,18 +36,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const jobTokens = createJobTokens(typeof secret === 'string' ? Buffer.from(secret) : secret);
   const authenticate = createAuthenticate(coordinator, jobTokens, new AuthFailureLimiter(options.authFailureLimits, now));
   const hub = new LiveHub(coordinator, now);
+  const metrics = createPrometheusMetrics(coordinator);
   const closing = new AbortController();
   app.addHook('preClose', (done) => {
     closing.abort();
     hub.close();
+    metrics.close();
     done();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
   const renderer = hasRenderer(options.webRoot) ? options.webRoot : undefined;
   registerErrorHandling(app, renderer ? isRendererPath : undefined);
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   registerLiveSocket(app, hub, authenticate);
-  registerRoutes(app, allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }), { coordinator, hub, jobTokens, closing: closing.signal }, authenticate);
+  registerRoutes(
+    app,
+    allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
+    { coordinator, hub, metrics, jobTokens, closing: closing.signal },
+    authenticate,
+    (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
+  );
 
   const document = openApiDocument(version);
   // The document describes the API, not its data, so it is served without a token.

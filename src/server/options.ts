@@ -18,6 +18,8 @@ export interface AppOptions {
   /** Reported by the health route and the OpenAPI document. */
   version?: string;
   authFailureLimits?: AuthFailureLimits;
+  /** `GET /metrics` without a token, for callers on loopback only (`gantry serve --metrics-open`). */
+  metricsOpen?: boolean;
   now?: () => number;
 }
 

@@ -142,6 +142,8 @@ export const ROUTES = {
   createToken: { method: 'POST', path: '/api/v1/tokens', summary: 'Create a token; the secret is shown once', scopes: ['admin'], body: TokenCreate, response: CreatedToken },
   revokeToken: { method: 'DELETE', path: '/api/v1/tokens/:id', summary: 'Revoke a token', scopes: ['admin'], params: IdParams, response: TokenRecord },
 
+  prometheusMetrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics in the text exposition format (admin or metrics tokens; no token from loopback with --metrics-open)', scopes: ['metrics'], response: z.string(), raw: true },
+
   events: { method: 'GET', path: '/api/v1/events', summary: 'Events after an id (the WebSocket pushes the same)', scopes: ALL, query: EventsQuery, response: z.array(QueueEvent) },
 } as const satisfies Record<string, RouteDef>;
 

@@ -25,5 +25,6 @@ export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
 export const WorkerState = z.enum(['online', 'draining', 'offline']);
 export type WorkerState = z.infer<typeof WorkerState>;
 
-export const TokenScope = z.enum(['admin', 'worker', 'job', 'read']);
+/** metrics: may only scrape `GET /metrics` (a Prometheus server's token). */
+export const TokenScope = z.enum(['admin', 'worker', 'job', 'read', 'metrics']);
 export type TokenScope = z.infer<typeof TokenScope>;

@@ -13,6 +13,7 @@ interface ServeFlags {
   port: number;
   localWorker: boolean;
   webRoot?: string;
+  metricsOpen?: boolean;
 }
 
 export const DEFAULT_PORT = 7878;
@@ -70,6 +71,7 @@ export function registerServe(program: Command, context: CliContext, version: st
     .option('--port <n>', 'port to listen on; 0 picks a free one', portArg, DEFAULT_PORT)
     .option('--no-local-worker', 'do not run jobs on this machine')
     .option('--web-root <dir>', 'built web console to serve (default: out/web when it exists)')
+    .option('--metrics-open', 'serve GET /metrics without a token to callers on loopback (a local Prometheus); others still need an admin or metrics token')
     .action(async (flags: ServeFlags) => {
       const dataDir = flags.dataDir ?? defaultDataDir(context.env, context.homeDir);
       const webRoot = flags.webRoot ?? (existsSync(BUILT_WEB_ROOT) ? BUILT_WEB_ROOT : undefined);
@@ -84,6 +86,7 @@ export function registerServe(program: Command, context: CliContext, version: st
           workerName: 'local',
           logLevel: context.env.GANTRY_LOG_LEVEL ?? 'warn',
           version,
+          metricsOpen: flags.metricsOpen === true,
         });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -13,6 +13,8 @@ export interface GantryOptions {
   /** Server log level; warnings only by default so the banner stays readable. */
   logLevel: string;
   version: string;
+  /** `GET /metrics` without a token from loopback callers. */
+  metricsOpen?: boolean;
 }
 
 export interface RunningGantry {
@@ -52,6 +54,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       webRoot: options.webRoot,
       version: options.version,
       logger: { level: options.logLevel },
+      metricsOpen: options.metricsOpen,
     });
     const localUrl = WILDCARD_HOSTS.has(options.host) ? `http://127.0.0.1:${server.port}` : server.url;
     const info: ServerInfo = { url: localUrl, pid: process.pid };

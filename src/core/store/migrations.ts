@@ -179,4 +179,22 @@ export const MIGRATIONS: string[] = [
     revoked_at INTEGER
   );
   `,
+  // Tokens may carry the metrics scope (Prometheus scrapers): SQLite cannot alter a CHECK, so the table is rebuilt.
+  `
+  CREATE TABLE tokens_with_metrics_scope (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('admin', 'worker', 'job', 'read', 'metrics')),
+    job_id INTEGER,
+    hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  INSERT INTO tokens_with_metrics_scope (id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at)
+    SELECT id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at FROM tokens;
+  DROP TABLE tokens;
+  ALTER TABLE tokens_with_metrics_scope RENAME TO tokens;
+  `,
 ];

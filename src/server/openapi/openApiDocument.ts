@@ -26,7 +26,8 @@ function operationOf(name: string, route: RouteDef): JsonSchema {
   const operation: JsonSchema = {
     operationId: name,
     summary: route.summary,
-    tags: [route.path.split('/')[3]],
+    // `/api/v1/<resource>/…` is tagged by resource; `/metrics` (outside the API prefix) by itself.
+    tags: [route.path.split('/')[3] ?? route.path.split('/')[1]],
     parameters: parametersOf(route),
     responses: {
       200: success,

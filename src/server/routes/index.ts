@@ -6,6 +6,7 @@ import { jobHandlers } from './jobs';
 import { logHandlers } from './logs';
 import { metricHandlers } from './metrics';
 import { projectHandlers } from './projects';
+import { prometheusHandlers } from './prometheus';
 import type { RouteHandler } from './routeHandler';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
@@ -26,6 +27,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...gpuHandlers,
     ...tokenHandlers,
     ...eventHandlers,
+    ...prometheusHandlers,
   };
 }
 

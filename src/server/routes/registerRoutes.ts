@@ -13,8 +13,11 @@ import type { RouteInput, ServerDeps } from './routeHandler';
  */
 type LooseHandler = (input: RouteInput<RouteName>, deps: ServerDeps) => unknown;
 
+/** Whether a route may be called without a token on this request (`--metrics-open` from loopback). */
+export type OpenAccess = (name: RouteName, request: FastifyRequest) => boolean;
+
 /** Registers every route of the table: auth before the body is read, zod on params/query/body, then the handler. */
-export function registerRoutes(app: FastifyInstance, handlers: AllRouteHandlers, deps: ServerDeps, authenticate: Authenticate): void {
+export function registerRoutes(app: FastifyInstance, handlers: AllRouteHandlers, deps: ServerDeps, authenticate: Authenticate, openAccess: OpenAccess = () => false): void {
   const principals = new WeakMap<FastifyRequest, Principal>();
 
   for (const name of Object.keys(ROUTES) as RouteName[]) {
@@ -27,7 +30,7 @@ export function registerRoutes(app: FastifyInstance, handlers: AllRouteHandlers,
       url: route.path,
       // onRequest runs before the body is parsed, so a caller without a valid token cannot make us read 10 MiB.
       onRequest: async (request) => {
-        if (!needsToken) return;
+        if (!needsToken || openAccess(name, request)) return;
         const principal = authenticate(
           { token: bearerToken(request.headers.authorization), address: request.ip, target: `${route.method} ${route.path}` },
           request.log,

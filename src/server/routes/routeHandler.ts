@@ -6,11 +6,13 @@ import type { RouteName, ROUTES } from '../../shared';
 import type { JobTokens } from '../auth/jobTokens';
 import type { Principal } from '../auth/principal';
 import type { LiveHub } from '../live/liveHub';
+import type { PrometheusMetrics } from '../metrics/prometheusMetrics';
 
 /** What every handler may use besides its request. */
 export interface ServerDeps {
   coordinator: Coordinator;
   hub: LiveHub;
+  metrics: PrometheusMetrics;
   jobTokens: JobTokens;
   /** Aborted when the server starts closing, so long-polls return at once. */
   closing: AbortSignal;

@@ -26,6 +26,8 @@ export interface ServeOptions {
   gpusFixture?: string;
   appsFixture?: string;
   localWorker?: boolean;
+  /** More `gantry serve` flags, e.g. `--metrics-open`. */
+  extraArgs?: string[];
   /** How long to wait for the address line. */
   timeoutMs?: number;
 }
@@ -39,6 +41,7 @@ export async function startGantryServe(options: ServeOptions = {}): Promise<Runn
   const ownsDataDir = options.dataDir === undefined;
   const args = [join(REPO, 'bin/gantry.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--web-root', join(REPO, 'out/web')];
   if (options.localWorker === false) args.push('--no-local-worker');
+  args.push(...(options.extraArgs ?? []));
   const env: NodeJS.ProcessEnv = { ...process.env, GANTRY_DATA_DIR: dataDir };
   if (options.nvidiaSmi) env.GANTRY_NVIDIA_SMI = options.nvidiaSmi;
   if (options.gpusFixture) env.GANTRY_FAKE_SMI_GPUS = join(FIXTURES, options.gpusFixture);

@@ -5,7 +5,7 @@
  * Starvation: a job that does not fit now is skipped, so smaller jobs behind it run (backfill), until it
  * has waited `reserveAfterMs`; then it reserves this worker (if the worker could ever fit it): nothing
  * ranked below it is handed out here until it fits.
- * Out: ClaimedJob[] (token left empty; the server fills it). Events: job.claimed per job.
+ * Out: ClaimedJob[] (token left empty; the server fills it). Events: job.claimed per job, with how long it was queued.
  */
 import { ConflictError, type ClaimedJob, type FreeResources, type Requirements } from '../../../shared';
 import type { CoreContext } from '../../context';
@@ -72,7 +72,7 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
       if (!job) continue;
       ctx.sql('INSERT INTO attempts (job_id, attempt, worker_id, started_at, lease_expires_at, gpus, cpus, memory_mb) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, job.attempt, workerId, now, lease, JSON.stringify(alloc.gpus), alloc.cpus, alloc.memory_mb);
-      ctx.emit('job.claimed', id, workerId, { attempt: job.attempt });
+      ctx.emit('job.claimed', id, workerId, { attempt: job.attempt, waited_ms: now - (job.queued_at ?? now) });
       claimed.push({
         job: jobFromRow(ctx, job),
         attempt: job.attempt,

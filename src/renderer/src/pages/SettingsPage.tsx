@@ -15,6 +15,7 @@ const SCOPE_HELP: Record<TokenScope, string> = {
   read: 'look, never change',
   worker: 'for agents: claim, logs, results',
   job: "one job's metrics and artifacts",
+  metrics: 'scrape /metrics (Prometheus), nothing else',
 };
 
 function Tokens() {
