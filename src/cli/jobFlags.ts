@@ -15,6 +15,8 @@ export interface JobFlags {
   tag?: string[];
   after?: number[];
   retries?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
   timeout?: number;
   env?: string[];
   cwd?: string;
@@ -59,6 +61,8 @@ export function addJobFlags(command: Command): Command {
     .option('--tag <tag>', 'run only on workers with this tag (repeatable)', collect(keep))
     .option('--after <id>', 'start after job ID succeeded (repeatable)', collect(integerArg(1)))
     .option('--retries <n>', 'retries after a failure (attempts = retries + 1)', integerArg(0))
+    .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))
+    .option('--retry-backoff', 'double the retry delay after each failure')
     .option('--timeout <s>', 'kill an attempt after S seconds', integerArg(1))
     .option('--env <K=V>', 'environment variable; K alone copies K from your environment (repeatable)', collect(keep))
     .option('--cwd <dir>', "working directory on the worker (relative paths resolve against yours; default: the worker's)");
@@ -80,6 +84,8 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (Object.keys(requirements).length > 0) fields.requirements = requirements;
   if (flags.after?.length) fields.depends_on = flags.after;
   if (flags.retries !== undefined) fields.max_attempts = flags.retries + 1;
+  if (flags.retryDelay !== undefined) fields.retry_delay_s = flags.retryDelay;
+  if (flags.retryBackoff) fields.retry_backoff = true;
   if (flags.timeout !== undefined) fields.timeout_s = flags.timeout;
   if (flags.env?.length) fields.env = parseEnvPairs(flags.env, context.env);
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);

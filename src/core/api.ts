@@ -46,7 +46,10 @@ export interface CoordinatorOptions {
   reserveAfterMs?: number;
   /** How long the event log keeps events (default 7 days); the sweep deletes older ones. */
   eventRetentionMs?: number;
-  /** Run the lease/worker expiry sweep on a timer (off in tests that drive it by hand). */
+  /**
+   * Run the lease/worker expiry sweep on a timer (null: off, in tests that drive it by hand). A tick
+   * that comes more than one interval late means the process was not running: leases are extended by that.
+   */
   sweepIntervalMs?: number | null;
 }
 
@@ -108,6 +111,11 @@ export interface Coordinator {
   listWorkers(): Worker[];
   /** Expires leases and unseen workers; the timer calls it, tests call it by hand. Returns attempts marked lost. */
   sweep(): number;
+  /**
+   * The host woke from sleep (Electron's powerMonitor 'resume'): sweep now, after extending leases by
+   * the time the coordinator was not running (measured from the gap between its own sweep ticks).
+   */
+  resumed(): void;
 
   appendLog(jobId: number, attempt: number, seq: number, data: Buffer): { accepted: boolean; next_seq: number };
   readLog(jobId: number, attempt: number, offset?: number, length?: number): LogRead;

@@ -7,8 +7,6 @@ export interface CoreSettings {
   restartGraceMs: number;
   workerTimeoutMs: number;
   reserveAfterMs: number;
-  /** How many queued jobs one claim looks at before giving up; keeps a claim cheap on a huge queue of misfits. */
-  claimScanLimit: number;
   /** Events older than this are deleted by the sweep; clients resume from recent ones only. */
   eventRetentionMs: number;
 }

@@ -9,8 +9,8 @@ import { cancelJob } from './queue/transitions/cancelJob';
 import { retryJob } from './queue/transitions/retryJob';
 import { changePriority } from './queue/transitions/changePriority';
 import { clearPending, removeJob } from './queue/transitions/removeJobs';
-import { expireLeases } from './queue/transitions/expireLeases';
-import { pruneEvents } from './store/pruneEvents';
+import { graceOnOpen } from './queue/transitions/extendLeases';
+import { startSweeper } from './maintenance/sweeper';
 import { getJob, jobFromRow, requireJobRow } from './queue/jobRows';
 import { countJobs, listJobs } from './queue/listJobs';
 import { explainJob } from './scheduler/explain';
@@ -30,7 +30,6 @@ export const DEFAULTS = {
   restartGraceMs: 60_000,
   workerTimeoutMs: 45_000,
   reserveAfterMs: 10 * 60_000,
-  claimScanLimit: 2_000,
   sweepIntervalMs: 2_000,
   eventRetentionMs: 7 * 24 * 3600_000,
 };
@@ -43,29 +42,13 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     restartGraceMs: options.restartGraceMs ?? DEFAULTS.restartGraceMs,
     workerTimeoutMs: options.workerTimeoutMs ?? DEFAULTS.workerTimeoutMs,
     reserveAfterMs: options.reserveAfterMs ?? DEFAULTS.reserveAfterMs,
-    claimScanLimit: DEFAULTS.claimScanLimit,
     eventRetentionMs: options.eventRetentionMs ?? DEFAULTS.eventRetentionMs,
   });
 
-  // Time while no coordinator ran (laptop asleep, crash) must not count against leases or workers.
-  ctx.tx(() => {
-    const now = ctx.now();
-    ctx.sql('UPDATE attempts SET lease_expires_at = MAX(lease_expires_at, ?) WHERE finished_at IS NULL').run(now + ctx.settings.restartGraceMs);
-    ctx.sql("UPDATE workers SET last_seen_at = MAX(last_seen_at, ?) WHERE state <> 'offline'").run(now - ctx.settings.workerTimeoutMs + ctx.settings.restartGraceMs);
-  });
-
-  const sweep = (): number =>
-    ctx.tx(() => {
-      const lost = expireLeases(ctx);
-      const stale = ctx.sql("SELECT id FROM workers WHERE state <> 'offline' AND last_seen_at < ?").all(ctx.now() - ctx.settings.workerTimeoutMs) as Array<{ id: string }>;
-      for (const w of stale) markWorkerOffline(ctx, w.id, 'no heartbeat');
-      pruneEvents(ctx);
-      return lost;
-    });
-
-  const interval = options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs;
-  const timer = interval === null ? null : setInterval(sweep, interval);
-  timer?.unref();
+  // Time while no coordinator ran (closed, crashed) must not count against leases or workers;
+  // time it was suspended while open is caught by the sweeper's pause detection.
+  graceOnOpen(ctx);
+  const sweeper = startSweeper(ctx, options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs);
 
   return {
     dataDir: options.dataDir,
@@ -104,7 +87,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped and handed it back', true),
     getWorker: (id) => toWorker(ctx, requireWorkerRow(ctx, id)),
     listWorkers: () => (ctx.sql("SELECT * FROM workers ORDER BY state = 'offline', name").all() as WorkerRow[]).map((row) => toWorker(ctx, row)),
-    sweep,
+    sweep: () => sweeper.sweep(),
+    resumed: () => sweeper.resumed(),
 
     appendLog: (jobId, attempt, seq, data) => appendLog(ctx, jobId, attempt, seq, data),
     readLog: (jobId, attempt, offset, length) => readLog(ctx, jobId, attempt, offset, length),
@@ -130,7 +114,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     subscribe: (listener) => ctx.subscribe(listener),
 
     close: () => {
-      if (timer) clearInterval(timer);
+      sweeper.stop();
       if (!db.open) return;
       db.pragma('optimize');
       db.close();

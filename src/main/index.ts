@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, safeStorage } from 'electron';
 import { homedir, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import appIcon from '../../resources/icon.png?asset';
@@ -83,11 +83,14 @@ async function boot(): Promise<void> {
     },
   });
   const unsubscribeTray = coordinator.subscribe(() => tray.refresh());
+  // The sweeper also notices the sleep from its own late tick; this checks before any other timer runs.
+  const onResume = () => coordinator.resumed();
+  powerMonitor.on('resume', onResume);
 
   const shutdown = createShutdown(
     [
       { name: 'close local terminals', run: () => terminals?.closeAll() },
-      { name: 'stop notifications and the tray', run: () => { notifier.stop(); unsubscribeTray(); tray.destroy(); disposeIpc(); } },
+      { name: 'stop notifications and the tray', run: () => { notifier.stop(); unsubscribeTray(); powerMonitor.off('resume', onResume); tray.destroy(); disposeIpc(); } },
       ...services.shutdownSteps,
     ],
     { stepTimeoutMs: 20_000 },

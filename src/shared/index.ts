@@ -14,3 +14,4 @@ export * from './ipc';
 export * from './sweepParams';
 export * from './format/shellQuote';
 export * from './format/duration';
+export * from './format/attempts';

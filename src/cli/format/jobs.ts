@@ -1,14 +1,15 @@
-import { formatCommand, formatDuration, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
+import { describeAttempts, describeRetryDelay, formatCommand, formatDuration, shortAttempts, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
 import { formatExplanation } from './explanation';
 import { renderTable } from './table';
 import { formatAge, formatInstant } from './time';
 
-/** `ls`: id, state, priority, name, worker, age. `workerNames` maps worker ids to names where known. */
+/** `ls`: id, state, tries (counted/budget, lost apart), priority, name, worker, age. `workerNames` maps worker ids to names where known. */
 export function formatJobTable(jobs: readonly Job[], nowMs: number, workerNames: ReadonlyMap<string, string> = new Map()): string {
   if (jobs.length === 0) return 'no jobs';
   return renderTable(jobs, [
     { header: 'ID', value: (job) => String(job.id), align: 'right' },
     { header: 'STATE', value: (job) => job.state },
+    { header: 'TRIES', value: shortAttempts },
     { header: 'PRIO', value: (job) => String(job.priority), align: 'right' },
     { header: 'NAME', value: (job) => job.name, maxWidth: 48 },
     { header: 'WORKER', value: (job) => (job.worker_id ? (workerNames.get(job.worker_id) ?? job.worker_id) : '-'), maxWidth: 24 },
@@ -57,7 +58,9 @@ export function formatJobDetail(detail: JobDetail, nowMs: number, workerNames: R
   const { job } = detail;
   const refs = (jobs: Job[]): string => (jobs.length === 0 ? '-' : jobs.map((j) => `${j.id} (${j.state})`).join(', '));
   const fields: Array<[string, string]> = [
-    ['state', job.state + (job.attempt > 0 ? `, attempt ${job.attempt} of ${job.max_attempts}` : '')],
+    ['state', job.state],
+    ['attempts', describeAttempts(job)],
+    ['retries', `${job.max_attempts - 1}, ${describeRetryDelay(job)}`],
     ['project', job.project],
     ['command', formatCommand(job.command)],
     ['cwd', job.cwd ?? '-'],

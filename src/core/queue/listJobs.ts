@@ -6,6 +6,7 @@ import { JOB_STATES, JobListQuery, ValidationError, parseOrThrow, type JobCounts
 import type { CoreContext } from '../context';
 import type { JobRow } from '../store/rows';
 import { jobFromRow } from './jobRows';
+import { unrunnableShapes } from '../scheduler/unrunnable';
 
 interface Where {
   clauses: string[];
@@ -108,5 +109,15 @@ export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {
   const wanted = filter.state === undefined ? null : new Set(Array.isArray(filter.state) ? filter.state : [filter.state]);
   for (const row of rows) if (!wanted || wanted.has(row.state)) counts[row.state] += row.n;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return { total, ...counts };
+  const unrunnable = wanted && !wanted.has('queued') ? 0 : countUnrunnable(ctx, filter, simple && filter.project === undefined);
+  return { total, unrunnable, ...counts };
+}
+
+/** Queued jobs matching the filter that no worker ever seen could run (see scheduler/unrunnable.ts). */
+function countUnrunnable(ctx: CoreContext, filter: JobFilter, unfiltered: boolean): number {
+  const shapes = unrunnableShapes(ctx);
+  if (shapes.shapeIds.length === 0 || unfiltered) return shapes.queued;
+  const { clauses, args } = filterClauses(ctx, { ...filter, state: undefined });
+  clauses.push("jobs.state = 'queued'", `jobs.shape_id IN (${shapes.shapeIds.map(() => '?').join(', ')})`);
+  return (ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE ${clauses.join(' AND ')}`).get(...args, ...shapes.shapeIds) as { n: number }).n;
 }

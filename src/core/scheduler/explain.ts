@@ -1,13 +1,18 @@
 /**
  * explain — why a job is not running, as structured reasons plus one sentence.
- * Reads only; walks the same capacity model claimJobs uses, so the answer matches what a claim would do.
+ * Asks the same plan claimJobs follows (planClaim), so it never says "ready" for a job the next
+ * claim would not hand out. Writes nothing, except releasing a retry delay that has run out.
  */
 import type { Explanation, JobState, Reason, Requirements } from '../../shared';
 import type { CoreContext } from '../context';
 import { dependencyStates } from '../queue/dependencyGraph';
 import { requireJobRow } from '../queue/jobRows';
-import { runningAllocations, toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
-import { allocate, couldEverFit, freeCapacity, hasTags } from './capacity';
+import { releaseDueRetries } from '../queue/transitions/releaseDueRetries';
+import type { JobRow } from '../store/rows';
+import { toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
+import { allocate, couldEverFit, hasTags } from './capacity';
+import { planClaim } from './planClaim';
+import { ranksBefore } from './queuedShapes';
 
 type JobRef = { id: number; name: string; state: JobState };
 
@@ -64,23 +69,64 @@ function busyReason(ctx: CoreContext, fitting: WorkerSpec[], req: Requirements):
   };
 }
 
-/**
- * The job ahead of ours that reserves this worker, as claimJobs would see it: ranked ahead, not
- * fitting what is free now, waited past the reservation age, and able to fit the idle worker.
- */
-function reservingJob(ctx: CoreContext, worker: WorkerSpec, priority: number, jobId: number): JobRef | null {
-  const ahead = ctx
-    .sql(`SELECT id, name, state, requirements, queued_at FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))
-      ORDER BY priority DESC, id LIMIT ?`)
-    .all(priority, priority, jobId, ctx.settings.claimScanLimit) as Array<JobRef & { requirements: string; queued_at: number }>;
-  const now = ctx.now();
-  const running = runningAllocations(ctx, worker.id);
-  for (const candidate of ahead) {
-    if (now - candidate.queued_at < ctx.settings.reserveAfterMs) continue;
-    const req = JSON.parse(candidate.requirements) as Requirements;
-    if (allocate(freeCapacity(worker, running), req) === null && couldEverFit(worker, req)) return { id: candidate.id, name: candidate.name, state: candidate.state };
+/** Jobs one explain lets a worker's simulated claim hand out before giving up on reaching ours. */
+const PLAN_LIMIT = 1000;
+
+type WorkerVerdict = { worker: WorkerSpec; verdict: 'ready' | 'no_room' | 'ahead_take_room' } | { worker: WorkerSpec; verdict: 'reserved'; holder: JobRef };
+
+/** What the worker's next claim would do for this job: the same plan claimJobs follows (planClaim). */
+function verdictFor(ctx: CoreContext, worker: WorkerSpec, job: JobRow, req: Requirements): WorkerVerdict {
+  if (worker.stopRequested || allocate(workerCapacity(ctx, worker), req) === null) return { worker, verdict: 'no_room' };
+  const plan = planClaim(ctx, worker, workerCapacity(ctx, worker), PLAN_LIMIT, job.id);
+  if (plan.chosen.some((c) => c.id === job.id)) return { worker, verdict: 'ready' };
+  const holder = plan.reservedFor && ranksBefore(plan.reservedFor, job) ? jobRef(ctx, plan.reservedFor.id) : null;
+  return holder ? { worker, verdict: 'reserved', holder } : { worker, verdict: 'ahead_take_room' };
+}
+
+function retryDelayReason(ctx: CoreContext, job: JobRow): Reason | null {
+  if (job.retry_at === null || job.retry_at <= ctx.now()) return null;
+  const seconds = Math.ceil((job.retry_at - ctx.now()) / 1000);
+  return { code: 'retry_delay', retry_at: job.retry_at, seconds, message: `retrying in ${seconds} s (after attempt ${job.attempt} failed)` };
+}
+
+function fitReasons(ctx: CoreContext, job: JobRow, req: Requirements, fitting: WorkerSpec[]): Reason[] {
+  const verdicts = fitting.map((w) => verdictFor(ctx, w, job, req));
+  const ready = verdicts.filter((v) => v.verdict === 'ready').map((v) => v.worker.id);
+  if (ready.length > 0) return [{ code: 'ready', workers: ready, message: `ready: ${ready.length} worker(s) can take it at their next claim` }];
+  const held = verdicts.filter((v) => v.verdict === 'reserved');
+  if (held.length > 0) {
+    const holder = held[0].holder;
+    return [{
+      code: 'workers_reserved',
+      workers: held.map((v) => v.worker.id),
+      for_job: holder,
+      message: `the worker(s) with room are held for #${holder.id} ${holder.name}, which has waited past the reservation age and runs first`,
+    }];
   }
-  return null;
+  const crowded = verdicts.filter((v) => v.verdict === 'ahead_take_room').map((v) => v.worker.id);
+  if (crowded.length > 0) {
+    return [{ code: 'worker_fits_but_busy', workers: crowded, message: `${crowded.length} worker(s) have room for it, but jobs ranked ahead of it take that room first` }];
+  }
+  return [
+    busyReason(ctx, fitting, req),
+    { code: 'worker_fits_but_busy', workers: fitting.map((w) => w.id), message: `${fitting.length} worker(s) could run it once their running jobs finish` },
+  ];
+}
+
+function queuedReasons(ctx: CoreContext, job: JobRow): Reason[] {
+  const delayed = retryDelayReason(ctx, job);
+  if (delayed) return [delayed];
+  const req = JSON.parse(job.requirements) as Requirements;
+  const workers = (ctx.sql("SELECT * FROM workers WHERE state = 'online'").all() as WorkerRow[]).map(toWorkerSpec);
+  const tagged = workers.filter((w) => hasTags({ tags: new Set(w.tags) }, req));
+  const fitting = tagged.filter((w) => couldEverFit(w, req));
+  if (workers.length === 0) return [{ code: 'no_online_workers', message: 'no worker is online: start `gantry serve` with its local worker, or an agent on a host' }];
+  if (tagged.length === 0) return [{ code: 'no_worker_with_tags', tags: req.tags, message: `no online worker has the tags ${req.tags.join(', ')}` }];
+  if (fitting.length === 0) {
+    const reason = largest(tagged, req);
+    return reason ? [reason] : [];
+  }
+  return fitReasons(ctx, job, req, fitting);
 }
 
 export function explainJob(ctx: CoreContext, jobId: number): Explanation {
@@ -93,38 +139,10 @@ export function explainJob(ctx: CoreContext, jobId: number): Explanation {
     const root = rootBlocker(ctx, jobId);
     reasons.push({ code: 'blocked_by', job: root, message: root ? `blocked: dependency #${root.id} ${root.name} ${root.state}; retry it to unblock this job` : 'blocked by a dependency that no longer exists' });
   } else if (job.state === 'queued') {
-    const req = JSON.parse(job.requirements) as Requirements;
-    const workers = (ctx.sql("SELECT * FROM workers WHERE state = 'online'").all() as WorkerRow[]).map(toWorkerSpec);
+    // A retry delay that ran out is released first, as the next claim would.
+    if (job.retry_at !== null && job.retry_at <= ctx.now()) releaseDueRetries(ctx);
     const ahead = (ctx.sql("SELECT COUNT(*) AS n FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))").get(job.priority, job.priority, jobId) as { n: number }).n;
-    const tagged = workers.filter((w) => hasTags({ tags: new Set(w.tags) }, req));
-    const fitting = tagged.filter((w) => couldEverFit(w, req));
-    if (workers.length === 0) {
-      reasons.push({ code: 'no_online_workers', message: 'no worker is online: start `gantry serve` with its local worker, or an agent on a host' });
-    } else if (tagged.length === 0) {
-      reasons.push({ code: 'no_worker_with_tags', tags: req.tags, message: `no online worker has the tags ${req.tags.join(', ')}` });
-    } else if (fitting.length === 0) {
-      const reason = largest(tagged, req);
-      if (reason) reasons.push(reason);
-    } else {
-      const free = fitting.filter((w) => allocate(workerCapacity(ctx, w), req) !== null);
-      const reservations = free.map((w) => ({ worker: w, holder: reservingJob(ctx, w, job.priority, jobId) }));
-      const ready = reservations.filter((r) => r.holder === null).map((r) => r.worker.id);
-      const held = reservations.filter((r) => r.holder !== null);
-      if (ready.length > 0) {
-        reasons.push({ code: 'ready', workers: ready, message: `ready: ${ready.length} worker(s) can take it at their next claim` });
-      } else if (held.length > 0) {
-        const holder = held[0].holder as JobRef;
-        reasons.push({
-          code: 'workers_reserved',
-          workers: held.map((r) => r.worker.id),
-          for_job: holder,
-          message: `the worker(s) with room are held for #${holder.id} ${holder.name}, which has waited past the reservation age and runs first`,
-        });
-      } else {
-        reasons.push(busyReason(ctx, fitting, req));
-        reasons.push({ code: 'worker_fits_but_busy', workers: fitting.map((w) => w.id), message: `${fitting.length} worker(s) could run it once their running jobs finish` });
-      }
-    }
+    reasons.push(...queuedReasons(ctx, requireJobRow(ctx, jobId)));
     if (ahead > 0) reasons.push({ code: 'jobs_ahead', count: ahead, message: `${ahead} queued job(s) ahead of it by priority and age` });
   } else {
     reasons.push({ code: 'not_pending', state: job.state, message: `the job is ${job.state}` });

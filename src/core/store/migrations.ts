@@ -1,10 +1,9 @@
-import { JOB_STATES } from '../../shared';
-
-const states = JOB_STATES.map((s) => `'${s}'`).join(', ');
-
 /**
  * Versioned schema. Each entry runs once, in order, inside a transaction, and bumps `PRAGMA user_version`.
- * Never edit a shipped entry: append a new one.
+ * Never edit a shipped entry: append a new one. Entries are literal SQL, never built from live
+ * constants (such as JOB_STATES): a constant that changes later would silently change what an old
+ * entry meant, and databases already past it would never see the change.
+ * test/unit/core/store/migrations.test.ts opens databases made by earlier builds (test/fixtures/databases).
  */
 export const MIGRATIONS: string[] = [
   `
@@ -32,7 +31,7 @@ export const MIGRATIONS: string[] = [
     depends_on TEXT NOT NULL,
     max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
     timeout_s INTEGER,
-    state TEXT NOT NULL CHECK (state IN (${states})),
+    state TEXT NOT NULL CHECK (state IN ('waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'blocked')),
     attempt INTEGER NOT NULL DEFAULT 0,
     -- attempts started before the last retry; a retry grants max_attempts fresh attempts
     retry_base INTEGER NOT NULL DEFAULT 0,
@@ -196,5 +195,40 @@ export const MIGRATIONS: string[] = [
     SELECT id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at FROM tokens;
   DROP TABLE tokens;
   ALTER TABLE tokens_with_metrics_scope RENAME TO tokens;
+  `,
+  // Lost attempts and retry delays (issue 13), and queued jobs grouped by requirement shape so a
+  // claim looks at one head job per shape instead of walking past a backlog that cannot run.
+  `
+  ALTER TABLE jobs ADD COLUMN max_lost_attempts INTEGER NOT NULL DEFAULT 3 CHECK (max_lost_attempts >= 0);
+  -- attempts lost or handed back since the last retry; they do not spend max_attempts
+  ALTER TABLE jobs ADD COLUMN lost_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN retry_delay_s INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN retry_backoff INTEGER NOT NULL DEFAULT 0;
+  -- a queued job waiting out its retry delay; NULL once claimable (the claim clears it when due)
+  ALTER TABLE jobs ADD COLUMN retry_at INTEGER;
+
+  -- One row per distinct requirements text; queued counts the shape's queued jobs (kept by triggers).
+  CREATE TABLE job_shapes (
+    id INTEGER PRIMARY KEY,
+    requirements TEXT NOT NULL UNIQUE,
+    queued INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO job_shapes (requirements) SELECT DISTINCT requirements FROM jobs;
+  ALTER TABLE jobs ADD COLUMN shape_id INTEGER REFERENCES job_shapes(id);
+  UPDATE jobs SET shape_id = (SELECT id FROM job_shapes WHERE job_shapes.requirements = jobs.requirements);
+  UPDATE job_shapes SET queued = (SELECT COUNT(*) FROM jobs WHERE jobs.shape_id = job_shapes.id AND jobs.state = 'queued');
+  CREATE TRIGGER job_shapes_insert AFTER INSERT ON jobs WHEN NEW.state = 'queued' BEGIN
+    UPDATE job_shapes SET queued = queued + 1 WHERE id = NEW.shape_id;
+  END;
+  CREATE TRIGGER job_shapes_delete AFTER DELETE ON jobs WHEN OLD.state = 'queued' BEGIN
+    UPDATE job_shapes SET queued = queued - 1 WHERE id = OLD.shape_id;
+  END;
+  CREATE TRIGGER job_shapes_update AFTER UPDATE OF state ON jobs WHEN (OLD.state = 'queued') <> (NEW.state = 'queued') BEGIN
+    UPDATE job_shapes SET queued = queued + (CASE WHEN NEW.state = 'queued' THEN 1 ELSE -1 END) WHERE id = NEW.shape_id;
+  END;
+  -- Claimable jobs of one shape in claim order, and by age (is any old enough to reserve a worker?).
+  CREATE INDEX jobs_shape_claim ON jobs (shape_id, priority DESC, id) WHERE state = 'queued' AND retry_at IS NULL;
+  CREATE INDEX jobs_shape_age ON jobs (shape_id, queued_at) WHERE state = 'queued' AND retry_at IS NULL;
+  CREATE INDEX jobs_retry_at ON jobs (retry_at) WHERE retry_at IS NOT NULL;
   `,
 ];

@@ -13,10 +13,16 @@ export interface JobRow {
   requirements: string;
   depends_on: string;
   max_attempts: number;
+  max_lost_attempts: number;
   timeout_s: number | null;
+  retry_delay_s: number;
+  retry_backoff: number;
+  retry_at: number | null;
+  shape_id: number | null;
   state: JobState;
   attempt: number;
   retry_base: number;
+  lost_attempts: number;
   has_dependents: number;
   worker_id: string | null;
   exit_code: number | null;
@@ -25,6 +31,11 @@ export interface JobRow {
   queued_at: number | null;
   started_at: number | null;
   finished_at: number | null;
+}
+
+/** Attempts since the last retry that spent the max_attempts budget (lost and handed-back ones do not). */
+export function countedAttempts(row: Pick<JobRow, 'attempt' | 'retry_base' | 'lost_attempts'>): number {
+  return row.attempt - row.retry_base - row.lost_attempts;
 }
 
 export function toJob(row: JobRow, project: string): Job {
@@ -40,9 +51,15 @@ export function toJob(row: JobRow, project: string): Job {
     requirements: JSON.parse(row.requirements) as Requirements,
     depends_on: JSON.parse(row.depends_on) as number[],
     max_attempts: row.max_attempts,
+    max_lost_attempts: row.max_lost_attempts,
     timeout_s: row.timeout_s,
+    retry_delay_s: row.retry_delay_s,
+    retry_backoff: row.retry_backoff === 1,
     state: row.state,
     attempt: row.attempt,
+    counted_attempts: countedAttempts(row),
+    lost_attempts: row.lost_attempts,
+    retry_at: row.retry_at,
     worker_id: row.worker_id,
     exit_code: row.exit_code,
     error: row.error,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, Heartbeat, WorkerRegister, parseOrThrow, type HeartbeatReply, type Worker } from '../../shared';
 import type { CoreContext } from '../context';
-import { loseAttempt } from '../queue/transitions/expireLeases';
+import { loseAttempt } from '../queue/transitions/loseAttempt';
 import { recordGpuSamples } from '../telemetry/gpuHistory';
 import { requireWorkerRow, toWorker, type WorkerRow } from './workerRows';
 

@@ -28,6 +28,8 @@ export const Reason = z.discriminatedUnion('code', [
   z.object({ code: z.literal('worker_fits_but_busy'), message: z.string(), workers: z.array(z.string()) }),
   /** Workers with room for it are held for a bigger job ahead that has waited past the reservation age. */
   z.object({ code: z.literal('workers_reserved'), message: z.string(), workers: z.array(z.string()), for_job: JobRef }),
+  /** Queued again after a failure, and not claimable before `retry_at`. */
+  z.object({ code: z.literal('retry_delay'), message: z.string(), retry_at: z.number(), seconds: z.number() }),
   z.object({ code: z.literal('ready'), message: z.string(), workers: z.array(z.string()) }),
 ]);
 export type Reason = z.infer<typeof Reason>;

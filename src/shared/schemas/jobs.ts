@@ -9,6 +9,8 @@ export const LIMITS = {
   gpuMemoryMb: 1024 * 1024,
   priority: 1_000_000,
   maxAttempts: 100,
+  maxLostAttempts: 100,
+  retryDelayS: 7 * 24 * 3600,
   timeoutS: 90 * 24 * 3600,
   argvItems: 4096,
   argLength: 64 * 1024,
@@ -79,7 +81,13 @@ export const JobSubmit = z.strictObject({
   requirements: Requirements.default(Requirements.parse({})),
   depends_on: z.array(DependencyRef).max(LIMITS.dependencies).default([]),
   max_attempts: z.number().int().min(1).max(LIMITS.maxAttempts).default(1),
+  /** Attempts lost to infrastructure (lease expired, worker gone, coordinator crash) or handed back re-queue without spending max_attempts, this many times. */
+  max_lost_attempts: z.number().int().min(0).max(LIMITS.maxLostAttempts).default(3),
   timeout_s: z.number().int().min(1).max(LIMITS.timeoutS).nullable().default(null),
+  /** Seconds a failed attempt waits before the job is claimable again. */
+  retry_delay_s: z.number().int().min(0).max(LIMITS.retryDelayS).default(0),
+  /** Doubles the delay after each counted failure (retry_delay_s, 2×, 4×…, capped at LIMITS.retryDelayS). */
+  retry_backoff: z.boolean().default(false),
 });
 export type JobSubmit = z.infer<typeof JobSubmit>;
 export type JobSubmitInput = z.input<typeof JobSubmit>;
@@ -96,9 +104,19 @@ export const Job = z.object({
   requirements: Requirements,
   depends_on: z.array(z.number().int()),
   max_attempts: z.number().int(),
+  max_lost_attempts: z.number().int(),
   timeout_s: z.number().int().nullable(),
+  retry_delay_s: z.number().int(),
+  retry_backoff: z.boolean(),
   state: JobState,
+  /** Number of the latest attempt ever started (every run counts, lost or not). */
   attempt: z.number().int(),
+  /** Attempts since the last retry that spent the budget: compare with max_attempts. */
+  counted_attempts: z.number().int(),
+  /** Attempts since the last retry lost to infrastructure or handed back: compare with max_lost_attempts. */
+  lost_attempts: z.number().int(),
+  /** A queued job waiting out its retry delay is not claimed before this time (ms since the epoch). */
+  retry_at: z.number().nullable(),
   worker_id: z.string().nullable(),
   exit_code: z.number().int().nullable(),
   error: z.string().nullable(),
@@ -155,7 +173,11 @@ export type JobListQuery = z.input<typeof JobListQuery>;
 export const JobPage = z.object({ jobs: z.array(Job), next_cursor: z.string().nullable() });
 export type JobPage = z.infer<typeof JobPage>;
 
-export const JobCounts = z.object({ total: z.number().int() }).extend(
+export const JobCounts = z.object({
+  total: z.number().int(),
+  /** Queued jobs (of those counted) whose requirements fit no worker ever seen, so they can never run as things stand. */
+  unrunnable: z.number().int(),
+}).extend(
   Object.fromEntries(JobState.options.map((s) => [s, z.number().int()])) as Record<JobState, z.ZodNumber>,
 );
 export type JobCounts = z.infer<typeof JobCounts>;

@@ -109,7 +109,7 @@ describe('gantry ls, show and why', () => {
   it('prints a table with a header row', async () => {
     const result = await t.gantry(['ls', '--project', 'zip-it']);
     const lines = stdoutText(result).trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^\s*ID\s+STATE\s+PRIO\s+NAME\s+WORKER\s+AGE$/);
+    expect(lines[0]).toMatch(/^\s*ID\s+STATE\s+TRIES\s+PRIO\s+NAME\s+WORKER\s+AGE$/);
     expect(lines).toHaveLength(3);
   });
 

@@ -21,9 +21,15 @@ function makeJob(overrides: Partial<Job> = {}): Job {
     requirements: { cpus: 1, gpus: 0, memory_mb: 0, gpu_memory_mb: null, gpu_models: [], tags: [] },
     depends_on: [],
     max_attempts: 1,
+    max_lost_attempts: 3,
     timeout_s: null,
+    retry_delay_s: 0,
+    retry_backoff: false,
     state: 'queued',
     attempt: 0,
+    counted_attempts: 0,
+    lost_attempts: 0,
+    retry_at: null,
     worker_id: null,
     exit_code: null,
     error: null,
@@ -74,14 +80,14 @@ describe('formatAge', () => {
 describe('formatJobTable', () => {
   it('lists id, state, priority, name, worker name and age', () => {
     const text = formatJobTable(
-      [makeJob({ id: 12, state: 'running', priority: 5, worker_id: 'w-1' }), makeJob({ id: 3, name: 'eval' })],
+      [makeJob({ id: 12, state: 'running', priority: 5, worker_id: 'w-1', attempt: 1, counted_attempts: 1 }), makeJob({ id: 3, name: 'eval' })],
       NOW,
       new Map([['w-1', 'gpu-box']]),
     );
     expect(text.split('\n')).toEqual([
-      'ID  STATE    PRIO  NAME   WORKER   AGE',
-      '12  running     5  train  gpu-box   1m',
-      ' 3  queued      0  eval   -         1m',
+      'ID  STATE    TRIES  PRIO  NAME   WORKER   AGE',
+      '12  running  1/1       5  train  gpu-box   1m',
+      ' 3  queued   -         0  eval   -         1m',
     ]);
   });
 
@@ -124,6 +130,19 @@ describe('formatExplanation', () => {
     expect(text).toContain('no attempts yet');
     expect(text).toContain('why not running:');
     expect(text).toContain('- 3 jobs are ahead of it');
+  });
+});
+
+describe('attempts in show and ls', () => {
+  it('counts attempts against the budget after a retry, and lost ones apart, never "attempt 2 of 1"', () => {
+    const retried = makeJob({ id: 5, state: 'running', attempt: 2, counted_attempts: 1, max_attempts: 1 });
+    const lost = makeJob({ id: 6, state: 'queued', attempt: 3, counted_attempts: 1, lost_attempts: 2, max_attempts: 2, retry_delay_s: 40, retry_backoff: true });
+    const show = (job: Job) => formatJobDetail({ job, attempts: [], dependencies: [], dependents: [], explanation: null }, NOW);
+    expect(show(retried)).toMatch(/attempts\s+1 of 1 attempt used\n/);
+    expect(show(retried)).not.toMatch(/2 of 1/);
+    expect(show(lost)).toMatch(/attempts\s+1 of 2 attempts used; 2 lost or handed back \(re-queued free, up to 3\)/);
+    expect(show(lost)).toMatch(/retries\s+1, after 40 s, doubling each time/);
+    expect(formatJobTable([retried, lost], NOW).split('\n').map((line) => line.split(/\s{2,}/)[2])).toEqual(['TRIES', '1/1', '1/2 +2 lost']);
   });
 });
 

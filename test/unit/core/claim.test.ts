@@ -137,4 +137,67 @@ describe('starvation', () => {
     h.clock.advance(3_600_000);
     expect(claimedIds(addWorker(h.c, { cpus: 8 }))).toEqual([small.id]);
   });
+
+  it('finds a job that fits behind a backlog larger than any scan window that can never run here', () => {
+    h.c.submitBatch(Array.from({ length: 5_000 }, (_, i) => ({ command: ['train', String(i)], requirements: { gpus: 1 } })));
+    const cpuJob = h.c.submit({ command: ['echo', 'hi'] });
+    const w = addWorker(h.c, { cpus: 8 });
+    expect(claimedIds(w)).toEqual([cpuJob.id]);
+  });
+
+  it('keeps priority order across requirement shapes, and a reservation made by one shape holds back the others', () => {
+    const w = addWorker(h.c, { cpus: 8 });
+    const hog = h.c.submit({ command: ['hog'], priority: 100, requirements: { cpus: 4 } });
+    expect(claimedIds(w, 1)).toEqual([hog.id]);
+    const first = h.c.submit({ command: ['first'], priority: 20, requirements: { cpus: 2 } });
+    const big = h.c.submit({ command: ['big'], priority: 10, requirements: { cpus: 8 } });
+    h.clock.advance(61_000);
+    h.c.heartbeat(w, {});
+    const late = h.c.submit({ command: ['late'], priority: 5, requirements: { cpus: 1 } });
+    expect(claimedIds(w)).toEqual([first.id]);
+    expect(h.c.getJob(late.id).state).toBe('queued');
+    expect(h.c.getJob(big.id).state).toBe('queued');
+  });
+});
+
+describe('retry delay', () => {
+  it('keeps a failed job out of claims until its retry delay has passed', () => {
+    const w = addWorker(h.c);
+    const job = h.c.submit({ command: ['flaky'], max_attempts: 3, retry_delay_s: 40 });
+    h.c.claim(w);
+    const requeued = h.c.finish(job.id, { attempt: 1, outcome: 'failed', exit_code: 1 });
+    expect(requeued).toMatchObject({ state: 'queued', retry_at: h.clock.now() + 40_000 });
+    h.clock.advance(39_000);
+    expect(claimedIds(w)).toEqual([]);
+    h.clock.advance(1_000);
+    expect(claimedIds(w)).toEqual([job.id]);
+  });
+
+  it('doubles the delay after each counted failure with retry_backoff', () => {
+    const w = addWorker(h.c);
+    const job = h.c.submit({ command: ['flaky'], max_attempts: 4, retry_delay_s: 10, retry_backoff: true });
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      h.clock.advance(3_600_000);
+      h.c.heartbeat(w, {});
+      expect(claimedIds(w)).toEqual([job.id]);
+      const requeued = h.c.finish(job.id, { attempt, outcome: 'failed', exit_code: 1 });
+      delays.push(((requeued.retry_at as number) - h.clock.now()) / 1000);
+    }
+    expect(delays).toEqual([10, 20, 40]);
+  });
+
+  it('lets the sweep release a due retry with an event, so parked long-polls wake for it', () => {
+    const w = addWorker(h.c);
+    const job = h.c.submit({ command: ['flaky'], max_attempts: 2, retry_delay_s: 5 });
+    h.c.claim(w);
+    h.c.finish(job.id, { attempt: 1, outcome: 'failed', exit_code: 1 });
+    const seen: string[] = [];
+    h.c.subscribe((e) => e.job_id === job.id && seen.push(e.type));
+    h.clock.advance(5_000);
+    h.c.heartbeat(w, {});
+    h.c.sweep();
+    expect(seen).toEqual(['job.queued']);
+    expect(h.c.getJob(job.id).retry_at).toBeNull();
+  });
 });

@@ -78,4 +78,51 @@ describe('explain', () => {
   it('says a finished job is not pending', () => {
     expect(h.c.explain(makeJob(h.c, 'succeeded').id).summary).toBe('the job is succeeded');
   });
+
+  it('says ready for a CPU job behind thousands of GPU jobs a CPU worker cannot run, and the claim agrees', () => {
+    h.c.submitBatch(Array.from({ length: 3_000 }, (_, i) => ({ command: ['train', String(i)], requirements: { gpus: 1 } })));
+    const job = h.c.submit({ command: ['echo', 'hi'] });
+    const w = addWorker(h.c, { cpus: 8 });
+    expect(codes(job.id)).toEqual(['ready', 'jobs_ahead']);
+    expect(h.c.claim(w, { max: 10 }).map((c) => c.job.id)).toEqual([job.id]);
+  });
+
+  it('does not say ready when jobs ranked ahead take the room the job would need', () => {
+    const w = addWorker(h.c, { cpus: 2 });
+    const first = h.c.submit({ command: ['first'], requirements: { cpus: 2 } });
+    const second = h.c.submit({ command: ['second'], requirements: { cpus: 2 } });
+    expect(codes(first.id)).toEqual(['ready']);
+    expect(reason(second.id, 'worker_fits_but_busy').message).toMatch(/jobs ranked ahead of it take that room first/);
+    expect(h.c.claim(w, { max: 10 }).map((c) => c.job.id)).toEqual([first.id]);
+  });
+
+  it('says when a failed job retries, in seconds', () => {
+    const w = addWorker(h.c);
+    const job = h.c.submit({ command: ['flaky'], max_attempts: 2, retry_delay_s: 40 });
+    h.c.claim(w);
+    h.c.finish(job.id, { attempt: 1, outcome: 'failed', exit_code: 1 });
+    expect(reason(job.id, 'retry_delay')).toMatchObject({ seconds: 40, message: expect.stringMatching(/^retrying in 40 s/) as unknown });
+    h.clock.advance(30_000);
+    expect(h.c.explain(job.id).summary).toMatch(/^retrying in 10 s/);
+    h.clock.advance(10_000);
+    expect(codes(job.id)).toEqual(['ready']);
+  });
+});
+
+describe('unrunnable queued jobs in the counts', () => {
+  it('counts queued jobs no worker ever seen could run, per filter', () => {
+    h.c.createProject({ name: 'vision' });
+    h.c.submitBatch(Array.from({ length: 4 }, () => ({ command: ['gpu'], requirements: { gpus: 1 } })));
+    h.c.submit({ project: 'vision', command: ['gpu'], requirements: { gpus: 1 } });
+    h.c.submit({ command: ['cpu'] });
+    expect(h.c.countJobs().unrunnable).toBe(0);
+    const w = addWorker(h.c, { cpus: 8 });
+    expect(h.c.countJobs()).toMatchObject({ queued: 6, unrunnable: 5 });
+    expect(h.c.countJobs({ project: 'vision' })).toMatchObject({ queued: 1, unrunnable: 1 });
+    expect(h.c.countJobs({ text: 'cpu' }).unrunnable).toBe(0);
+    expect(h.c.countJobs({ state: 'running' }).unrunnable).toBe(0);
+    h.c.deregisterWorker(w);
+    h.c.registerWorker({ name: 'gpu-box', cpus: 8, memory_mb: 32_000, gpus: [{ index: 0, model: 'NVIDIA A100', memory_total_mb: 40_960 }] });
+    expect(h.c.countJobs().unrunnable).toBe(0);
+  });
 });

@@ -24,12 +24,12 @@ describe('leases', () => {
     expect(h.c.listAttempts(job.id)[0]).toMatchObject({ outcome: 'lost' });
   });
 
-  it('fails the job and blocks its dependents when a lost attempt was the last one', () => {
-    const job = makeJob(h.c, 'running');
+  it('fails the job and blocks its dependents once it was lost more than max_lost_attempts times', () => {
+    const job = makeJob(h.c, 'running', { max_lost_attempts: 0 });
     const dependent = h.c.submit({ command: ['next'], depends_on: [job.id] });
     h.clock.advance(30_001);
     h.c.sweep();
-    expect(h.c.getJob(job.id).state).toBe('failed');
+    expect(h.c.getJob(job.id)).toMatchObject({ state: 'failed', error: expect.stringMatching(/lease expired.*max_lost_attempts \(0\)/) as unknown });
     expect(h.c.getJob(dependent.id).state).toBe('blocked');
   });
 
@@ -72,6 +72,62 @@ describe('leases', () => {
     const job = makeJob(h.c, 'running');
     h.c.heartbeat(job.worker_id as string, { job_gpu_usage: [{ job_id: job.id, attempt: 1, gpu_index: 0, memory_used_mb: 1234 }] });
     expect(h.c.listAttempts(job.id)[0].gpu_memory_used_mb).toBe(1234);
+  });
+});
+
+describe('lost attempts', () => {
+  it('re-queues a job whose lease expired without spending its only attempt, up to max_lost_attempts', () => {
+    const job = makeJob(h.c, 'running');
+    const worker = job.worker_id as string;
+    for (let lost = 1; lost <= 3; lost++) {
+      h.clock.advance(30_001);
+      expect(h.c.sweep()).toBe(1);
+      expect(h.c.getJob(job.id)).toMatchObject({ state: 'queued', lost_attempts: lost, counted_attempts: 0, max_attempts: 1 });
+      h.c.heartbeat(worker, {});
+      expect(h.c.claim(worker)[0]?.job.id).toBe(job.id);
+    }
+    h.clock.advance(30_001);
+    h.c.sweep();
+    expect(h.c.getJob(job.id)).toMatchObject({ state: 'failed', lost_attempts: 4, counted_attempts: 0 });
+    expect(h.c.getJob(job.id).error).toMatch(/lost 4 times, more than max_lost_attempts \(3\)/);
+  });
+
+  it('keeps each lost attempt and why in the history', () => {
+    const w = addWorker(h.c, { name: 'box' });
+    const job = h.c.submit({ command: ['train'] });
+    h.c.claim(w);
+    h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 32_000 });
+    h.c.claim(w);
+    h.clock.advance(30_001);
+    h.c.sweep();
+    h.c.heartbeat(w, {});
+    h.c.claim(w);
+    h.c.deregisterWorker(w);
+    expect(h.c.listAttempts(job.id).map((a) => [a.attempt, a.outcome, a.error])).toEqual([
+      [1, 'lost', 'the worker restarted without it'],
+      [2, 'lost', `lease expired on worker ${w}`],
+      [3, 'lost', 'the worker stopped and handed it back'],
+    ]);
+    expect(h.c.getJob(job.id)).toMatchObject({ state: 'queued', attempt: 3, lost_attempts: 3, counted_attempts: 0 });
+  });
+
+  it('spends only the real failures of max_attempts when losses and failures mix', () => {
+    const w = addWorker(h.c, { name: 'box' });
+    const job = h.c.submit({ command: ['train'], max_attempts: 2 });
+    h.c.claim(w);
+    h.c.finish(job.id, { attempt: 1, outcome: 'failed', exit_code: 1 });
+    h.c.claim(w);
+    h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 32_000 });
+    expect(h.c.getJob(job.id)).toMatchObject({ state: 'queued', attempt: 2, counted_attempts: 1, lost_attempts: 1 });
+    h.c.claim(w);
+    expect(h.c.finish(job.id, { attempt: 3, outcome: 'failed', exit_code: 1 })).toMatchObject({ state: 'failed', counted_attempts: 2, lost_attempts: 1 });
+  });
+
+  it('grants fresh losses and attempts on retry', () => {
+    const job = makeJob(h.c, 'running', { max_lost_attempts: 0 });
+    h.clock.advance(30_001);
+    h.c.sweep();
+    expect(h.c.retry(job.id)).toMatchObject({ state: 'queued', attempt: 1, counted_attempts: 0, lost_attempts: 0 });
   });
 });
 

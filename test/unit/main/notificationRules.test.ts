@@ -6,7 +6,8 @@ function makeJob(overrides: Partial<Job> = {}): Job {
   return {
     id: 1, project: 'vision', name: 'train', command: ['python', 'train.py'], cwd: null, env: {}, params: {}, priority: 0,
     requirements: { cpus: 1, gpus: 0, memory_mb: 0, gpu_memory_mb: null, gpu_models: [], tags: [] },
-    depends_on: [], max_attempts: 1, timeout_s: null, state: 'queued', attempt: 1, worker_id: null, exit_code: null,
+    depends_on: [], max_attempts: 1, max_lost_attempts: 3, timeout_s: null, retry_delay_s: 0, retry_backoff: false, state: 'queued', attempt: 1,
+    counted_attempts: 1, lost_attempts: 0, retry_at: null, worker_id: null, exit_code: null,
     error: null, created_at: 1000, started_at: null, finished_at: null, ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trayMenuModel, trayTooltip } from '../../../src/main/tray/trayMenuModel';
 
-const counts = { total: 10, waiting: 1, queued: 2, running: 3, succeeded: 2, failed: 1, cancelled: 1, blocked: 0 };
+const counts = { total: 10, unrunnable: 0, waiting: 1, queued: 2, running: 3, succeeded: 2, failed: 1, cancelled: 1, blocked: 0 };
 
 describe('tray menu', () => {
   it('shows running, queued (waiting included) and failed counts', () => {

@@ -9,14 +9,15 @@ function makeJob(id: number, patch: Partial<Job> = {}): Job {
   return {
     id, project: 'default', name: `job ${id}`, command: ['true'], cwd: null, env: {}, params: {}, priority: 0,
     requirements: { cpus: 1, gpus: 0, memory_mb: 0, gpu_memory_mb: null, gpu_models: [], tags: [] },
-    depends_on: [], max_attempts: 1, timeout_s: null, state: 'queued', attempt: 0, worker_id: null,
+    depends_on: [], max_attempts: 1, max_lost_attempts: 3, timeout_s: null, retry_delay_s: 0, retry_backoff: false, state: 'queued', attempt: 0,
+    counted_attempts: 0, lost_attempts: 0, retry_at: null, worker_id: null,
     exit_code: null, error: null, created_at: 0, started_at: null, finished_at: null, ...patch,
   };
 }
 
 let nextEventId = 1;
 const event = (type: QueueEvent['type'], jobId: number, data: Record<string, unknown> = {}): QueueEvent => ({ id: nextEventId++, at: 1000, type, job_id: jobId, worker_id: 'w1', data });
-const counts: JobCounts = { total: 0, waiting: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, blocked: 0 };
+const counts: JobCounts = { total: 0, unrunnable: 0, waiting: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, blocked: 0 };
 
 /** A fake coordinator holding jobs newest first, answering the calls the store makes. */
 function fakeApi(jobs: Job[]) {

@@ -7,7 +7,7 @@
  */
 import { ConflictError, type Job } from '../../../shared';
 import type { CoreContext } from '../../context';
-import { blockDependents } from '../dependencyGraph';
+import { blockDependents } from './blockDependents';
 import { getJob, requireJobRow } from '../jobRows';
 
 export function cancelJob(ctx: CoreContext, jobId: number, reason = 'cancelled by user'): Job {
@@ -16,7 +16,7 @@ export function cancelJob(ctx: CoreContext, jobId: number, reason = 'cancelled b
     if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') {
       throw new ConflictError(`job ${jobId} is ${job.state}; only waiting, queued, blocked or running jobs can be cancelled`, 'state');
     }
-    ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, error = ? WHERE id = ?").run(ctx.now(), reason, jobId);
+    ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, retry_at = NULL, error = ? WHERE id = ?").run(ctx.now(), reason, jobId);
     ctx.emit('job.cancelled', jobId, job.worker_id, { from: job.state, reason });
     blockDependents(ctx, jobId);
     return getJob(ctx, jobId);

@@ -3,8 +3,8 @@
  * Guards: the attempt exists and is the job's current one. Idempotent: repeating the report of a
  * finished attempt returns the job unchanged. A stale attempt (lost and requeued, or superseded)
  * gets a ConflictError (HTTP 409) so the agent drops it.
- * Out: succeeded → succeeded and release dependents; failed/timed_out → queued while attempts
- * remain, else failed and block dependents; cancelled → cancelled. A job cancelled while running
+ * Out: succeeded → succeeded and release dependents; failed/timed_out → queued while counted attempts
+ * remain (claimable after the retry delay, `retry_at`), else failed and block dependents; cancelled → cancelled. A job cancelled while running
  * only has its attempt closed.
  * Events: job.succeeded | job.requeued | job.failed | job.cancelled (+ job.queued / job.blocked of dependents),
  * or attempt.ended when only the attempt closes.
@@ -13,8 +13,10 @@
  */
 import { ConflictError, FinishBatch, FinishRequest, GantryError, NotFoundError, parseOrThrow, type FinishOutcome, type Job } from '../../../shared';
 import type { CoreContext } from '../../context';
-import { blockDependents, releaseDependents } from '../dependencyGraph';
-import type { JobRow } from '../../store/rows';
+import { blockDependents } from './blockDependents';
+import { releaseDependents } from './releaseDependents';
+import { retryDelayMs } from '../retryDelay';
+import { countedAttempts, type JobRow } from '../../store/rows';
 import { getJob, jobFromRow, requireJobRow } from '../jobRows';
 
 export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): Job {
@@ -46,9 +48,11 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
       row = ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
       ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });
       blockDependents(ctx, jobId);
-    } else if (job.attempt - job.retry_base < job.max_attempts) {
-      row = ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
-      ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
+    } else if (countedAttempts(job) < job.max_attempts) {
+      const delay = retryDelayMs(job);
+      const retryAt = delay > 0 ? now + delay : null;
+      row = ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, retry_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, retryAt, report.exit_code, error, jobId) as JobRow;
+      ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code, retry_at: retryAt });
     } else {
       row = ctx.sql("UPDATE jobs SET state = 'failed', finished_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
       ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });

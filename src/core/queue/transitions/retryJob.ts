@@ -1,13 +1,14 @@
 /**
  * retryJob — failed | cancelled | blocked → queued (dependencies succeeded) or waiting (still running).
- * Grants max_attempts fresh attempts and unblocks blocked dependents, transitively.
+ * Grants max_attempts fresh attempts (and max_lost_attempts fresh losses) and unblocks blocked dependents, transitively.
  * Refuses (ConflictError): any other state; a cancelled job whose attempt is still stopping; a dependency that is itself failed, cancelled or
  * blocked (retry that one first — the message names it).
  * Events: job.retried (data.state), job.unblocked per dependent.
  */
 import { ConflictError, RETRYABLE_STATES, type Job } from '../../../shared';
 import type { CoreContext } from '../../context';
-import { dependencyStates, stateFromDependencies, unblockDependents } from '../dependencyGraph';
+import { dependencyStates, stateFromDependencies } from '../dependencyGraph';
+import { unblockDependents } from './unblockDependents';
 import { getJob, requireJobRow } from '../jobRows';
 
 export function retryJob(ctx: CoreContext, jobId: number): Job {
@@ -25,7 +26,7 @@ export function retryJob(ctx: CoreContext, jobId: number): Job {
       throw new ConflictError(`job ${jobId} depends on job ${culprit?.id}, which is ${culprit?.state}; retry that job first`, 'depends_on');
     }
     const now = ctx.now();
-    ctx.sql('UPDATE jobs SET state = ?, retry_base = attempt, worker_id = NULL, exit_code = NULL, error = NULL, finished_at = NULL, queued_at = ? WHERE id = ?')
+    ctx.sql('UPDATE jobs SET state = ?, retry_base = attempt, lost_attempts = 0, retry_at = NULL, worker_id = NULL, exit_code = NULL, error = NULL, finished_at = NULL, queued_at = ? WHERE id = ?')
       .run(state, state === 'queued' ? now : null, jobId);
     ctx.emit('job.retried', jobId, null, { from: job.state, state });
     unblockDependents(ctx, jobId);

@@ -3,7 +3,8 @@
  * In: JobSubmit inputs; `depends_on` holds existing job ids or `{ref}` names of other batch items.
  * Refuses (ValidationError/NotFoundError naming the field): bad shapes, unknown projects or
  * dependencies, duplicate refs, cycles, GPU options without GPUs.
- * Out: the jobs, each waiting, queued or blocked per its dependencies' states.
+ * Out: the jobs, each waiting, queued or blocked per its dependencies' states, each filed under its
+ * requirement shape (job_shapes) so claims scan one head per shape.
  * Events: job.submitted per job (data.state says where it started).
  */
 import { JobSubmit, NotFoundError, ValidationError, parseOrThrow, type Job, type JobState } from '../../../shared';
@@ -92,6 +93,20 @@ function topologicalOrder(items: Prepared[]): number[] {
   return order;
 }
 
+/** The job_shapes id of a requirements text, created on first use; memoised for one batch. */
+function shapeIds(ctx: CoreContext): (requirements: string) => number {
+  const known = new Map<string, number>();
+  return (requirements) => {
+    let id = known.get(requirements);
+    if (id === undefined) {
+      ctx.sql('INSERT INTO job_shapes (requirements) VALUES (?) ON CONFLICT (requirements) DO NOTHING').run(requirements);
+      id = (ctx.sql('SELECT id FROM job_shapes WHERE requirements = ?').get(requirements) as { id: number }).id;
+      known.set(requirements, id);
+    }
+    return id;
+  };
+}
+
 export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean): Job[] {
   if (inputs.length === 0) throw new ValidationError('jobs: the batch is empty', 'jobs');
   return ctx.tx(() => {
@@ -102,8 +117,10 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     const byRef = new Map<string, number>();
     items.forEach((item, i) => item.spec.ref !== undefined && byRef.set(item.spec.ref, i));
     const now = ctx.now();
-    const insertJob = ctx.sql(`INSERT INTO jobs (project_id, name, command, cwd, env, params, priority, requirements, depends_on,
-      max_attempts, timeout_s, state, created_at, queued_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insertJob = ctx.sql(`INSERT INTO jobs (project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
+      max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const shapeOf = shapeIds(ctx);
     const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
     const markDependedOn = ctx.sql('UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0');
     const insertTag = ctx.sql('INSERT OR IGNORE INTO job_tags (tag, job_id) VALUES (?, ?)');
@@ -121,10 +138,12 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
       });
       const depStates = depIds.map((id) => states.get(id) ?? (depState.get(id) as { state: JobState }).state);
       const state = stateFromDependencies(depStates);
+      const requirements = JSON.stringify(spec.requirements);
       const info = insertJob.run(
         projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
-        JSON.stringify(spec.params), spec.priority, JSON.stringify(spec.requirements), JSON.stringify(depIds),
-        spec.max_attempts, spec.timeout_s, state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null,
+        JSON.stringify(spec.params), spec.priority, requirements, shapeOf(requirements), JSON.stringify(depIds),
+        spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
+        state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null,
       );
       const id = Number(info.lastInsertRowid);
       ids[i] = id;

@@ -95,7 +95,7 @@ export function OverviewPage() {
         <Stat label="Workers online" value={`${online.length}`} to="/workers" hint={`${workers.length} registered`} />
         <Stat label="GPUs busy" value={`${busy} / ${gpus.length}`} to="/workers" />
         <Stat label="Running" value={(counts?.running ?? 0).toLocaleString()} to="/jobs?state=running" />
-        <Stat label="Queued" value={((counts?.queued ?? 0) + (counts?.waiting ?? 0)).toLocaleString()} to="/jobs?state=queued&state=waiting" hint={`${counts?.waiting ?? 0} waiting on dependencies`} />
+        <Stat label="Queued" value={((counts?.queued ?? 0) + (counts?.waiting ?? 0)).toLocaleString()} to="/jobs?state=queued&state=waiting" hint={`${counts?.waiting ?? 0} waiting on dependencies${counts?.unrunnable ? `; ${counts.unrunnable} can never run on any worker seen` : ''}`} />
         <Stat label="Finished last hour" value={finishedHour.toLocaleString()} to="/jobs?state=succeeded&state=failed" />
       </div>
 

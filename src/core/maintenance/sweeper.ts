@@ -1,0 +1,68 @@
+/**
+ * The sweep: the coordinator's periodic upkeep, in named steps run in one transaction:
+ * release retry delays that ran out, expire leases, mark silent workers offline, prune old events.
+ *
+ * Pause detection: before each sweep the sweeper compares the time since its previous tick with the
+ * interval it asked for. A tick that comes much later means this process did not run in between
+ * (laptop suspended, SIGSTOP, VM paused, event loop blocked): agents kept working but could not
+ * renew their leases, so leases and worker last-seen times are extended by the missed time before
+ * anything expires. One clock (the injected `now`) measures both, so tests drive it directly.
+ */
+import type { CoreContext } from '../context';
+import { expireLeases } from '../queue/transitions/expireLeases';
+import { extendLeasesForPause } from '../queue/transitions/extendLeases';
+import { releaseDueRetries } from '../queue/transitions/releaseDueRetries';
+import { pruneEvents } from '../store/pruneEvents';
+import { markWorkerOffline } from '../workers/registerWorker';
+
+export interface Sweeper {
+  /** Runs the sweep now; returns how many attempts were lost. */
+  sweep(): number;
+  /** The host says it woke from sleep (Electron's powerMonitor): check for a pause and sweep now. */
+  resumed(): void;
+  stop(): void;
+}
+
+function markSilentWorkersOffline(ctx: CoreContext): void {
+  const stale = ctx.sql("SELECT id FROM workers WHERE state <> 'offline' AND last_seen_at < ?").all(ctx.now() - ctx.settings.workerTimeoutMs) as Array<{ id: string }>;
+  for (const w of stale) markWorkerOffline(ctx, w.id, 'no heartbeat');
+}
+
+export function sweepOnce(ctx: CoreContext): number {
+  return ctx.tx(() => {
+    releaseDueRetries(ctx);
+    const lost = expireLeases(ctx);
+    markSilentWorkersOffline(ctx);
+    pruneEvents(ctx);
+    return lost;
+  });
+}
+
+/**
+ * How long the process was away, judged from a tick that came `sinceLastTick` after the previous
+ * one when `intervalMs` was asked for. Lateness up to one interval is ordinary timer jitter and load.
+ */
+export function missedTime(sinceLastTick: number, intervalMs: number): number {
+  const late = sinceLastTick - intervalMs;
+  return late > intervalMs ? late : 0;
+}
+
+/** `intervalMs` null: no timer and no pause detection (tests call `sweep` by hand). */
+export function startSweeper(ctx: CoreContext, intervalMs: number | null): Sweeper {
+  let lastTickAt = ctx.now();
+  const tick = (): number => {
+    const now = ctx.now();
+    if (intervalMs !== null) extendLeasesForPause(ctx, missedTime(now - lastTickAt, intervalMs));
+    lastTickAt = now;
+    return sweepOnce(ctx);
+  };
+  const timer = intervalMs === null ? null : setInterval(tick, intervalMs);
+  timer?.unref();
+  return {
+    sweep: tick,
+    resumed: () => void tick(),
+    stop: () => {
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Job } from '../schemas/jobs';
+
+type AttemptCounts = Pick<Job, 'attempt' | 'counted_attempts' | 'max_attempts' | 'lost_attempts' | 'max_lost_attempts'>;
+
+/**
+ * A job's attempts in words, for `gantry show` and the console: attempts that spent the budget
+ * against max_attempts, and lost or handed-back ones apart (they re-queue free, up to
+ * max_lost_attempts). Counts restart at a retry, so this never reads "attempt 2 of 1".
+ */
+export function describeAttempts(job: AttemptCounts): string {
+  if (job.attempt === 0) return 'not started yet';
+  const used = `${job.counted_attempts} of ${job.max_attempts} ${job.max_attempts === 1 ? 'attempt' : 'attempts'} used`;
+  if (job.lost_attempts === 0) return used;
+  return `${used}; ${job.lost_attempts} lost or handed back (re-queued free, up to ${job.max_lost_attempts})`;
+}
+
+/** The same in a table cell: `1/3`, or `1/3 +2 lost`. */
+export function shortAttempts(job: AttemptCounts): string {
+  if (job.attempt === 0) return '-';
+  const used = `${job.counted_attempts}/${job.max_attempts}`;
+  return job.lost_attempts === 0 ? used : `${used} +${job.lost_attempts} lost`;
+}
+
+/** How a failed attempt is retried, in words: `after 40 s`, `after 10 s, doubling each time`. */
+export function describeRetryDelay(job: Pick<Job, 'retry_delay_s' | 'retry_backoff'>): string {
+  if (job.retry_delay_s === 0) return 'at once';
+  return `after ${job.retry_delay_s} s${job.retry_backoff ? ', doubling each time' : ''}`;
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCoordinator, type Coordinator } from '../../../../src/core';
+import { MIGRATIONS } from '../../../../src/core/store/migrations';
+import { addWorker, tempDir } from '../../../support/coordinator';
+
+/** Data dirs made by landed builds, named by the commit that made them (see its README). */
+const FIXTURES = join(__dirname, '../../../fixtures/databases');
+
+/**
+ * sha256 of each shipped entry. A shipped entry never changes: a change is a new entry, or
+ * databases already past the old one would never see it.
+ */
+const SHIPPED = ['b6bba0d823cd29eef724ac6172073353074dc78f7bb9d30a4848ac7010feb529'];
+
+let dir: string | null = null;
+let c: Coordinator | null = null;
+afterEach(() => {
+  c?.close();
+  c = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+/** Opens a copy (never the fixture itself: SQLite writes beside any file it opens in WAL mode). */
+function openFixture(name: string, now = 1_750_000_100_000): Coordinator {
+  dir = tempDir('gantry-upgrade-');
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  const before = new Database(join(dir, 'gantry.db'));
+  expect(before.pragma('user_version', { simple: true }), 'the fixture is at its shipped version').toBe(1);
+  before.close();
+  c = createCoordinator({ dataDir: dir, now: () => now, sweepIntervalMs: null });
+  return c;
+}
+
+describe('migrations', () => {
+  it('never changes a shipped entry', () => {
+    SHIPPED.forEach((hash, i) => expect(createHash('sha256').update(MIGRATIONS[i]).digest('hex'), `migration ${i + 1}`).toBe(hash));
+  });
+
+  it('upgrades a database made by build 9c37939 and keeps its jobs, attempts, metrics and logs', () => {
+    const coordinator = openFixture('9c37939');
+    const db = new Database(join(dir as string, 'gantry.db'), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+
+    expect(coordinator.countJobs()).toMatchObject({ total: 4, queued: 1, running: 1, succeeded: 1, cancelled: 1, unrunnable: 0 });
+    expect(coordinator.listProjects().map((p) => p.name)).toEqual(['default', 'vision']);
+    const trained = coordinator.getJob(1);
+    expect(trained).toMatchObject({ name: 'train-a', project: 'vision', state: 'succeeded', attempt: 2, counted_attempts: 2, lost_attempts: 0, max_lost_attempts: 3, retry_delay_s: 0, retry_backoff: false, retry_at: null, params: { lr: '1e-3' } });
+    expect(coordinator.listAttempts(1).map((a) => a.outcome)).toEqual(['failed', 'succeeded']);
+    expect(coordinator.listMetrics(1).map((m) => m.value)).toEqual([0.5, 0.25]);
+    expect(coordinator.readLog(1, 1).data.toString()).toBe('epoch 1 loss 0.5\n');
+    expect(coordinator.getJob(2)).toMatchObject({ state: 'running', depends_on: [1] });
+  });
+
+  it('claims the upgraded queue by requirement shape', () => {
+    const coordinator = openFixture('9c37939');
+    const gpuJob = coordinator.getJob(3);
+    expect(gpuJob).toMatchObject({ state: 'queued', requirements: { gpus: 1 } });
+    const cpuOnly = addWorker(coordinator, { cpus: 8 });
+    expect(coordinator.claim(cpuOnly)).toEqual([]);
+    const gpuBox = addWorker(coordinator, { gpus: [{ index: 0, model: 'NVIDIA H100', memory_total_mb: 81_559 }] });
+    expect(coordinator.claim(gpuBox).map((j) => j.job.id)).toEqual([gpuJob.id]);
+  });
+
+  it('refuses a database from a newer Gantry', () => {
+    dir = tempDir('gantry-upgrade-');
+    const db = new Database(join(dir, 'gantry.db'));
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => createCoordinator({ dataDir: dir as string, sweepIntervalMs: null })).toThrow(/newer than this Gantry/);
+  });
+});
