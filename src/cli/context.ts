@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { escapeControlKeepLines, escapeJsonForTerminal } from './format/terminalText';
 
 export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
@@ -16,12 +17,13 @@ export function processContext(): CliContext {
   return { env: process.env, cwd: process.cwd(), homeDir: homedir(), stdout: process.stdout, stderr: process.stderr, now: Date.now };
 }
 
+/** Writes text as lines; control characters in it (from job names, commands, errors) are shown escaped. */
 export function printLine(stream: OutputStream, text: string): void {
-  stream.write(`${text}\n`);
+  stream.write(`${escapeControlKeepLines(text)}\n`);
 }
 
 export function printJson(context: CliContext, value: unknown): void {
-  context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  context.stdout.write(`${escapeJsonForTerminal(JSON.stringify(value, null, 2))}\n`);
 }
 
 /** Writes bytes and resolves once the stream accepted them, so large logs respect backpressure. */

@@ -17,6 +17,7 @@ import { registerWhy } from './commands/why';
 import { registerWorkers } from './commands/workers';
 import type { CliContext } from './context';
 import { EXIT_CODES_HELP } from './exitCodes';
+import { escapeControlKeepLines } from './format/terminalText';
 
 const CONNECTION_HELP = `Connection: --url/--token, else $GANTRY_URL/$GANTRY_TOKEN, else the server.json and admin-token
 that \`gantry serve\` writes to its data dir ($GANTRY_DATA_DIR, $XDG_DATA_HOME/gantry or ~/.local/share/gantry).`;
@@ -30,8 +31,8 @@ export function createProgram(context: CliContext, version: string): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
+      writeOut: (text) => context.stdout.write(escapeControlKeepLines(text)),
+      writeErr: (text) => context.stderr.write(escapeControlKeepLines(text)),
     })
     .addHelpText('after', `\n${CONNECTION_HELP}\n\n${EXIT_CODES_HELP}\n`);
   registerServe(program, context, version);

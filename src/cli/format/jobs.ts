@@ -1,6 +1,7 @@
 import { describeAttempts, describeRetryDelay, formatCommand, formatDuration, shortAttempts, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
 import { formatExplanation } from './explanation';
 import { renderTable } from './table';
+import { escapeControl } from './terminalText';
 import { formatAge, formatInstant } from './time';
 
 /** `ls`: id, state, tries (counted/budget, lost apart), priority, name, worker, age. `workerNames` maps worker ids to names where known. */
@@ -79,7 +80,7 @@ export function formatJobDetail(detail: JobDetail, nowMs: number, workerNames: R
   if (job.exit_code !== null) fields.push(['exit code', String(job.exit_code)]);
   if (job.error) fields.push(['error', job.error]);
   const width = Math.max(...fields.map(([label]) => label.length));
-  const lines = [`job ${job.id}  ${job.name}`, ...fields.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+  const lines = [`job ${job.id}  ${escapeControl(job.name)}`, ...fields.map(([label, value]) => `  ${label.padEnd(width)}  ${escapeControl(value)}`)];
   lines.push('', 'attempts:', indent(formatAttemptTable(detail.attempts, nowMs, workerNames)));
   if (detail.explanation) lines.push('', 'why not running:', indent(formatExplanation(detail.explanation)));
   return lines.join('\n');

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { formatExplanation } from '../../../src/cli/format/explanation';
 import { formatJobDetail, formatJobTable } from '../../../src/cli/format/jobs';
 import { renderTable } from '../../../src/cli/format/table';
+import { displayWidth, escapeControl } from '../../../src/cli/format/terminalText';
+import { printJson, printLine, type CliContext, type OutputStream } from '../../../src/cli/context';
 import { formatAge } from '../../../src/cli/format/time';
 import { renderProgressBar } from '../../../src/cli/wait/progress';
 import { Job, type Explanation } from '../../../src/shared';
@@ -55,9 +57,71 @@ describe('renderTable', () => {
     expect(text).toBe([' ID  NAME', '  7  a', '123  longer'].join('\n'));
   });
 
-  it('cuts cells past maxWidth with an ellipsis and flattens newlines', () => {
+  it('cuts cells past maxWidth with an ellipsis and escapes newlines', () => {
     const text = renderTable([{ v: 'abcdefgh\nij' }], [{ header: 'V', value: (r) => r.v, maxWidth: 5 }]);
     expect(text.split('\n')[1]).toBe('abcd…');
+    expect(renderTable([{ v: 'a\nb' }], [{ header: 'V', value: (r) => r.v }]).split('\n')).toEqual(['V', 'a\\nb']);
+  });
+
+  it('shows control characters in a cell as escapes, so a name cannot retitle the terminal', () => {
+    const text = renderTable([{ v: '\u001b]0;pwned\u0007' }], [{ header: 'NAME', value: (r) => r.v }]);
+    expect([...text.replace(/\n/g, '')].some((char) => char.charCodeAt(0) < 0x20 || (char.charCodeAt(0) >= 0x7f && char.charCodeAt(0) <= 0x9f))).toBe(false);
+    expect(text.split('\n')[1]).toBe('\\x1b]0;pwned\\x07');
+  });
+
+  it('keeps columns aligned after CJK and emoji names, measured in terminal columns', () => {
+    const text = renderTable(
+      [
+        { name: '训练模型', state: 'queued' },
+        { name: 'train', state: 'running' },
+        { name: '🚀x', state: 'failed' },
+      ],
+      [
+        { header: 'NAME', value: (r) => r.name },
+        { header: 'STATE', value: (r) => r.state },
+      ],
+    );
+    const starts = text.split('\n').map((line) => displayWidth(line.slice(0, line.search(/(STATE|queued|running|failed)/))));
+    expect(new Set(starts).size).toBe(1);
+    expect(starts[0]).toBe(10);
+  });
+
+  it('cuts a wide name by columns without splitting a character', () => {
+    const text = renderTable([{ v: '训练模型训练模型' }], [{ header: 'V', value: (r) => r.v, maxWidth: 6 }]);
+    expect(text.split('\n')[1]).toBe('训练…');
+  });
+});
+
+describe('terminal text', () => {
+  it.each([
+    ['\u001b[31mred', '\\x1b[31mred'],
+    ['tab\there', 'tab\\there'],
+    ['bell\u0007', 'bell\\x07'],
+    ['c1 \u009b31m', 'c1 \\x9b31m'],
+    ['rtl \u202eevil', 'rtl \\u202eevil'],
+    ['back\\slash', 'back\\slash'],
+    ['训练 ok', '训练 ok'],
+  ])('escapes %j as %j', (raw, shown) => {
+    expect(escapeControl(raw)).toBe(shown);
+    expect(escapeControl(escapeControl(raw))).toBe(shown);
+  });
+
+  it('measures wide, narrow and combining characters', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('训练')).toBe(4);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('🚀')).toBe(2);
+  });
+
+  it('prints every line through the escape, keeping line breaks, and JSON with C1 and bidi escaped', () => {
+    const chunks: string[] = [];
+    const stream = { write: (text: string) => chunks.push(text) } as unknown as OutputStream;
+    printLine(stream, 'job 1 \u001b]0;x\u0007\nnext');
+    expect(chunks.join('')).toBe('job 1 \\x1b]0;x\\x07\nnext\n');
+    const out: string[] = [];
+    printJson({ stdout: { write: (text: string) => out.push(text) } } as unknown as CliContext, { name: '\u009b\u202e' });
+    expect(out.join('')).not.toMatch(/[\u009b\u202e]/);
+    expect(JSON.parse(out.join(''))).toEqual({ name: '\u009b\u202e' });
   });
 });
 
