@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|metrics] [--jobs N]`: runs one benchmark, printing one JSON line
+ * `npm run bench -- [queue|peers|e2e|metrics|cli] [--jobs N]`: runs one benchmark, printing one JSON line
  * per figure as it is measured and, at the end, all figures again as one JSON list.
  * --jobs scales every size from its default of 100,000 for quick runs.
  */
@@ -10,12 +10,14 @@ import { peerJobCount, runPeers } from './peers';
 import { runQueueBench } from './queue';
 import { runE2eBench } from './e2e';
 import { runMetricsBench } from './metrics';
+import { runCliBench } from './cli';
 
 const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>> = {
   queue: runQueueBench,
   peers: (log, jobs) => runPeers(log, peerJobCount(jobs)),
   e2e: runE2eBench,
   metrics: runMetricsBench,
+  cli: runCliBench,
 };
 
 const args = parseBenchArgs(process.argv.slice(2));

@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so a checkout works without a compile step.
-import { register } from 'tsx/esm/api';
+// Runs the CLI from its bundle (out/cli, made by `npm run build:cli` and on `npm install`) when the bundle is
+// up to date, else from the TypeScript sources through tsx. The bundle starts in a fraction of tsx's time.
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cliBundleIsFresh, cliBundlePath } from './cliBundle.js';
 
-register();
-await import('../src/cli/main.ts');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+if (process.env.GANTRY_CLI_FROM_SOURCE !== '1' && cliBundleIsFresh(root)) {
+  await import(pathToFileURL(cliBundlePath(root)).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

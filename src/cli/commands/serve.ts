@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultDataDir } from '../connection';
 import { printLine, type CliContext } from '../context';
 import { CliError, EXIT } from '../exitCodes';
 import { integerArg } from '../jobFlags';
+import { PACKAGE_ROOT } from '../packageRoot';
 import { startGantry, type RunningGantry } from '../serve/startGantry';
 
 interface ServeFlags {
@@ -17,7 +18,7 @@ interface ServeFlags {
 }
 
 export const DEFAULT_PORT = 7878;
-const BUILT_WEB_ROOT = fileURLToPath(new URL('../../../out/web', import.meta.url));
+const BUILT_WEB_ROOT = join(PACKAGE_ROOT, 'out', 'web');
 
 function portArg(text: string): number {
   const port = integerArg(0)(text);

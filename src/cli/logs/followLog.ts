@@ -1,4 +1,3 @@
-import WebSocket from 'ws';
 import { WsServerMessage, type WsClientMessage } from '../../shared';
 import { CliError, EXIT } from '../exitCodes';
 import { unreachableMessage } from '../failure';
@@ -34,8 +33,10 @@ export async function followLog(target: FollowTarget, options: FollowOptions): P
   let offset = target.offset;
   let failingSince: number | null = null;
   let delayMs = 200;
+  // Loaded here, not at the top: only `logs -f` needs it, and every other command starts faster without it.
+  const { default: WebSocket } = await import('ws');
   for (;;) {
-    const session = await followOnce({ ...target, offset }, options.write);
+    const session = await followOnce(WebSocket, { ...target, offset }, options.write);
     if (session.kind === 'ended') return { size: session.size, offset: session.offset };
     offset = session.offset;
     if (session.progressed) {
@@ -56,7 +57,7 @@ export function webSocketUrl(baseUrl: string, token: string): string {
   return url.toString();
 }
 
-function followOnce(target: FollowTarget, write: (data: Uint8Array) => Promise<void>): Promise<Session> {
+function followOnce(WebSocket: typeof import('ws').default, target: FollowTarget, write: (data: Uint8Array) => Promise<void>): Promise<Session> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(webSocketUrl(target.url, target.token), { handshakeTimeout: 10_000 });
     let offset = target.offset;

@@ -1,0 +1,2 @@
+export function cliBundlePath(root: string): string;
+export function cliBundleIsFresh(root: string): boolean;
