@@ -9,6 +9,7 @@ import { registerRetry } from './commands/retry';
 import { registerRm } from './commands/rm';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
+import { registerStats } from './commands/stats';
 import { registerSubmit } from './commands/submit';
 import { registerSweep } from './commands/sweep';
 import { registerTokens } from './commands/tokens';
@@ -52,6 +53,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerClear,
     registerWorkers,
     registerTokens,
+    registerStats,
   ]) {
     register(program, context);
   }

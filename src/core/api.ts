@@ -29,9 +29,9 @@ import type {
   GpuNow,
   MetricRow,
 } from '../shared';
-import type { Operations } from './operations/api';
+import type { Operations, OperationsOptions } from './operations/api';
 
-export interface CoordinatorOptions {
+export interface CoordinatorOptions extends OperationsOptions {
   /** Folder holding gantry.db and the log files; created when missing. */
   dataDir: string;
   /** Milliseconds since the epoch; injectable so tests control time. */

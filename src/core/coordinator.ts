@@ -48,11 +48,12 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   // Time while no coordinator ran (closed, crashed) must not count against leases or workers;
   // time it was suspended while open is caught by the sweeper's pause detection.
   graceOnOpen(ctx);
-  const sweeper = startSweeper(ctx, options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs);
+  const operations = createOperations(ctx, options);
+  const sweeper = startSweeper(ctx, options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs, [operations.tick]);
 
   return {
     dataDir: options.dataDir,
-    operations: createOperations(ctx),
+    operations,
     createProject: (input) => createProject(ctx, input),
     listProjects: () => listProjects(ctx),
     getProject: (name) => getProject(ctx, name),

@@ -6,6 +6,7 @@ export * from './schemas/explain';
 export * from './schemas/events';
 export * from './schemas/tokens';
 export * from './schemas/telemetry';
+export * from './schemas/stats';
 export * from './schemas/ws';
 export * from './routes';
 export * from './client';

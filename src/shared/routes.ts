@@ -30,6 +30,7 @@ import {
 import { Explanation } from './schemas/explain';
 import { GpuHistoryPoint, GpuNow, MetricRow } from './schemas/telemetry';
 import { QueueEvent } from './schemas/events';
+import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 
 /**
@@ -141,6 +142,9 @@ export const ROUTES = {
   listTokens: { method: 'GET', path: '/api/v1/tokens', summary: 'List tokens (never the secrets)', scopes: ['admin'], response: z.array(TokenRecord) },
   createToken: { method: 'POST', path: '/api/v1/tokens', summary: 'Create a token; the secret is shown once', scopes: ['admin'], body: TokenCreate, response: CreatedToken },
   revokeToken: { method: 'DELETE', path: '/api/v1/tokens/:id', summary: 'Revoke a token', scopes: ['admin'], params: IdParams, response: TokenRecord },
+
+  stats: { method: 'GET', path: '/api/v1/stats', summary: 'GPU-hours and idle GPU-hours per project, label or worker over a period (since=7d), jobs per hour, GPUs idle now', scopes: ALL, query: StatsQuery, response: StatsReport },
+  idleGpus: { method: 'GET', path: '/api/v1/stats/idle-gpus', summary: 'Attempts holding a GPU that has stayed idle for the idle window', scopes: ALL, response: z.array(IdleGpu) },
 
   prometheusMetrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics in the text exposition format (admin or metrics tokens; no token from loopback with --metrics-open)', scopes: ['metrics'], response: z.string(), raw: true },
 

@@ -47,14 +47,19 @@ export function missedTime(sinceLastTick: number, intervalMs: number): number {
   return late > intervalMs ? late : 0;
 }
 
-/** `intervalMs` null: no timer and no pause detection (tests call `sweep` by hand). */
-export function startSweeper(ctx: CoreContext, intervalMs: number | null): Sweeper {
+/**
+ * `intervalMs` null: no timer and no pause detection (tests call `sweep` by hand).
+ * `upkeep`: steps of other modules run after each sweep, each deciding itself whether it is due (idle GPU detection).
+ */
+export function startSweeper(ctx: CoreContext, intervalMs: number | null, upkeep: ReadonlyArray<() => void> = []): Sweeper {
   let lastTickAt = ctx.now();
   const tick = (): number => {
     const now = ctx.now();
     if (intervalMs !== null) extendLeasesForPause(ctx, missedTime(now - lastTickAt, intervalMs));
     lastTickAt = now;
-    return sweepOnce(ctx);
+    const lost = sweepOnce(ctx);
+    for (const step of upkeep) step();
+    return lost;
   };
   const timer = intervalMs === null ? null : setInterval(tick, intervalMs);
   timer?.unref();

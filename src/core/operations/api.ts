@@ -1,12 +1,26 @@
+import type { IdleGpu, StatsGrouping, StatsReport } from '../../shared';
 import type { FleetGauges } from '../telemetry/fleetGauges';
 
 /**
  * Keeping a shared fleet honest and the data dir tidy: what Prometheus scrapes, GPU accounting,
- * maintenance. Read-mostly; nothing here moves a job between states.
+ * maintenance. Nothing here moves a job between states.
  */
 export interface Operations {
   /** Job counts per project and state, workers per state, each live GPU's newest sample, database sizes. */
   fleetGauges(): FleetGauges;
+  /** GPU-hours and idle GPU-hours per project, label or worker over a period; jobs per hour; GPUs idle now. */
+  stats(query: { sinceMs: number; by: StatsGrouping }): StatsReport;
+  /** Looks for attempts holding idle GPUs now (the sweep does this every `idleCheckMs`); returns how many GPUs are idle. */
+  detectIdleGpus(): number;
+  idleGpus(): IdleGpu[];
+  /** Called by the coordinator's sweep: runs what is due. */
+  tick(): void;
+}
+
+export interface OperationsOptions {
+  /** A GPU held at or under `idleGpuThresholdPct` utilisation for this long is idle. Default 15. */
+  idleGpuMinutes?: number;
+  idleGpuThresholdPct?: number;
 }
 
 export type { FleetGauges, GpuGauge } from '../telemetry/fleetGauges';

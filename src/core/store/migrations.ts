@@ -231,4 +231,41 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX jobs_shape_age ON jobs (shape_id, queued_at) WHERE state = 'queued' AND retry_at IS NULL;
   CREATE INDEX jobs_retry_at ON jobs (retry_at) WHERE retry_at IS NOT NULL;
   `,
+  // GPU accounting: idle stretches of GPUs held by attempts, GPU attempts by end time, and jobs
+  // submitted / finished per hour (trigger-kept, like job_counts, so charts never scan jobs).
+  `
+  CREATE TABLE gpu_idle_spans (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    attempt INTEGER NOT NULL,
+    gpu_index INTEGER NOT NULL,
+    worker_id TEXT NOT NULL,
+    idle_since INTEGER NOT NULL,
+    idle_until INTEGER NOT NULL,
+    -- 1 while the GPU is still seen idle; the detector closes it when utilisation rises or the attempt ends
+    open INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (job_id, attempt, gpu_index, idle_since)
+  ) WITHOUT ROWID;
+  CREATE INDEX gpu_idle_spans_until ON gpu_idle_spans (idle_until);
+  CREATE INDEX gpu_idle_spans_open ON gpu_idle_spans (job_id) WHERE open = 1;
+
+  CREATE INDEX attempts_gpu_finished ON attempts (finished_at) WHERE gpus <> '[]';
+
+  CREATE TABLE job_flow_hourly (
+    hour INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (hour, state)
+  ) WITHOUT ROWID;
+  INSERT INTO job_flow_hourly (hour, state, n) SELECT created_at / 3600000 * 3600000, 'submitted', COUNT(*) FROM jobs GROUP BY 1;
+  INSERT INTO job_flow_hourly (hour, state, n) SELECT finished_at / 3600000 * 3600000, state, COUNT(*) FROM jobs WHERE finished_at IS NOT NULL GROUP BY 1, 2;
+  CREATE TRIGGER job_flow_submitted AFTER INSERT ON jobs BEGIN
+    INSERT INTO job_flow_hourly (hour, state, n) VALUES (NEW.created_at / 3600000 * 3600000, 'submitted', 1)
+      ON CONFLICT (hour, state) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER job_flow_finished AFTER UPDATE OF state ON jobs
+    WHEN OLD.state <> NEW.state AND NEW.finished_at IS NOT NULL BEGIN
+    INSERT INTO job_flow_hourly (hour, state, n) VALUES (NEW.finished_at / 3600000 * 3600000, NEW.state, 1)
+      ON CONFLICT (hour, state) DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];

@@ -12,6 +12,7 @@ import { JobsPage } from './pages/JobsPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { WorkersPage } from './pages/WorkersPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { StatisticsPage } from './pages/StatisticsPage';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBoundary } from './components/ErrorBoundary';
 
@@ -24,6 +25,7 @@ const NAV: Array<{ to: string; label: string; key: string; page: Route['page'][]
   { to: '/jobs', label: 'Jobs', key: 'g j', page: ['jobs', 'job'] },
   { to: '/submit', label: 'Submit', key: 'g s', page: ['submit'] },
   { to: '/workers', label: 'Workers & GPUs', key: 'g w', page: ['workers'] },
+  { to: '/statistics', label: 'Statistics', key: '', page: ['statistics'] },
   { to: '/terminal', label: 'Terminal', key: 'g t', page: ['terminal'] },
   { to: '/settings', label: 'Settings', key: 'g ,', page: ['settings'] },
 ];
@@ -78,6 +80,8 @@ function Page({ route }: { route: Route }) {
       return <WorkersPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'statistics':
+      return <StatisticsPage />;
     case 'terminal':
       return <TerminalPage />;
     case 'not_found':
@@ -123,7 +127,7 @@ export function App() {
         </div>
         {NAV.map((item) => (
           <Link key={item.to} to={item.to} className={`nav-link ${item.page.includes(route.page) ? 'active' : ''}`}>
-            {item.label} <kbd>{item.key}</kbd>
+            {item.label} {item.key && <kbd>{item.key}</kbd>}
           </Link>
         ))}
         <div className="sidebar-foot">

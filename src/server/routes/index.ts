@@ -7,6 +7,7 @@ import { logHandlers } from './logs';
 import { metricHandlers } from './metrics';
 import { projectHandlers } from './projects';
 import { prometheusHandlers } from './prometheus';
+import { statsHandlers } from './stats';
 import type { RouteHandler } from './routeHandler';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
@@ -28,6 +29,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...tokenHandlers,
     ...eventHandlers,
     ...prometheusHandlers,
+    ...statsHandlers,
   };
 }
 

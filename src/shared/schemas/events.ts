@@ -18,6 +18,8 @@ export const EventType = z.enum([
   'attempt.lost',
   /** An attempt of a job that had already moved on (cancelled while running) ended; its worker has room again. */
   'attempt.ended',
+  /** A GPU held by the attempt has stayed idle (utilisation at or under the threshold) for the idle window. */
+  'attempt.idle_gpu',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

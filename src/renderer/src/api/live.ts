@@ -4,6 +4,7 @@ import { useConnection } from '../stores/connection';
 import { useJobs } from '../stores/jobs';
 import { useWorkers } from '../stores/workers';
 import { useTelemetry } from '../stores/telemetry';
+import { useIdleGpus } from '../stores/idleGpus';
 
 type EventsListener = (events: QueueEvent[]) => void;
 
@@ -22,6 +23,7 @@ function flush(): void {
   useJobs.getState().applyEvents(events);
   useWorkers.getState().applyEvents(events);
   useTelemetry.getState().applyEvents(events);
+  useIdleGpus.getState().applyEvents(events);
   for (const listener of listeners) listener(events);
 }
 
@@ -30,6 +32,8 @@ export function refreshAll(): void {
   void useWorkers.getState().reload();
   // The GPU grid shows its own empty state; a failure here is retried on the next job start or stop.
   useTelemetry.getState().loadLatest().catch(() => undefined);
+  // Only a badge: a failure leaves the last list and the next event retries.
+  useIdleGpus.getState().reload().catch(() => undefined);
 }
 
 /** Opens the one WebSocket for this page. Stores are reloaded on the first open to close the gap before subscribing. */

@@ -6,6 +6,7 @@ import { useWorkers } from '../stores/workers';
 import { navigate } from '../router';
 import { commandText, formatAgo, jobRuntime } from '../logic/format';
 import { StateBadge } from './StateBadge';
+import { IdleGpuBadge } from './IdleGpuBadge';
 import { useNow } from './useNow';
 import { ExplainLine } from './Explanation';
 
@@ -134,6 +135,7 @@ export function JobsTable({ focused, setFocused }: Props) {
                 <span className="cell mono subtle">#{job.id}</span>
                 <span className="cell">
                   <StateBadge state={job.state} />
+                  <IdleGpuBadge jobId={job.id} />
                 </span>
                 <span className="cell" title={job.name}>
                   {job.name}

@@ -6,6 +6,7 @@ export type Route =
   | { page: 'submit' }
   | { page: 'workers' }
   | { page: 'settings' }
+  | { page: 'statistics' }
   | { page: 'terminal' }
   | { page: 'not_found'; path: string };
 
@@ -18,6 +19,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/submit') return { page: 'submit' };
   if (path === '/workers') return { page: 'workers' };
   if (path === '/settings') return { page: 'settings' };
+  if (path === '/statistics') return { page: 'statistics' };
   if (path === '/terminal') return { page: 'terminal' };
   return { page: 'not_found', path };
 }

@@ -7,6 +7,7 @@ import { useWorkers } from '../stores/workers';
 import { toastError, toastSuccess } from '../stores/toasts';
 import { Link } from '../router';
 import { StateBadge } from '../components/StateBadge';
+import { IdleGpuBadge } from '../components/IdleGpuBadge';
 import { ExplainPanel } from '../components/Explanation';
 import { LogTerminal } from '../components/LogTerminal';
 import { MetricsCharts } from '../components/MetricsCharts';
@@ -166,6 +167,7 @@ export function JobDetailPage({ id }: { id: number }) {
           #{job.id} {job.name}
         </h1>
         <StateBadge state={job.state} />
+        <IdleGpuBadge jobId={job.id} />
         <span className="spacer" />
         <Actions key={job.priority} job={job} onChanged={reload} />
       </div>
