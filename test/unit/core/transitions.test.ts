@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { JOB_STATES, type JobState } from '../../../src/shared';
 import { addWorker, makeJob, openHarness, type Harness } from '../../support/coordinator';
 
@@ -184,12 +186,36 @@ describe('removeJob and clearPending', () => {
 });
 
 describe('events', () => {
-  it('appends one event per transition in the same transaction and publishes them in order', () => {
+  it('appends one event per transition and publishes them in order', () => {
     const seen: string[] = [];
     h.c.subscribe((e) => seen.push(`${e.type}:${e.job_id}`));
     const job = makeJob(h.c, 'succeeded');
     expect(seen).toEqual([`job.submitted:${job.id}`, 'worker.registered:null', `job.claimed:${job.id}`, `job.succeeded:${job.id}`]);
     expect(h.c.eventsSince(0).map((e) => `${e.type}:${e.job_id}`)).toEqual(seen);
+  });
+
+  it('writes a state change and its event in one transaction: when the event cannot be written, the state stays', () => {
+    const running = makeJob(h.c, 'running');
+    const queued = makeJob(h.c, 'queued');
+    const dependent = h.c.submit({ command: ['next'], depends_on: [running.id] });
+    // A second connection plants a trigger that refuses some events, as a full disk or a crash
+    // between the two writes would: if state and event were separate transactions, the state would stick.
+    const db = new Database(join(h.dataDir, 'gantry.db'));
+    db.exec(`CREATE TRIGGER refuse_events BEFORE INSERT ON events WHEN NEW.type IN ('job.failed', 'job.blocked', 'job.cancelled')
+      BEGIN SELECT RAISE(ABORT, 'event log refused'); END`);
+    db.close();
+    const seen: string[] = [];
+    h.c.subscribe((e) => seen.push(e.type));
+    const before = h.c.lastEventId();
+    expect(() => h.c.finish(running.id, { attempt: 1, outcome: 'failed', exit_code: 1 })).toThrow(/event log refused/);
+    expect(() => h.c.cancel(queued.id)).toThrow(/event log refused/);
+    expect(h.c.getJob(running.id)).toMatchObject({ state: 'running', exit_code: null });
+    expect(h.c.listAttempts(running.id)[0]).toMatchObject({ outcome: null, finished_at: null });
+    expect(h.c.getJob(dependent.id).state).toBe('waiting');
+    expect(h.c.getJob(queued.id).state).toBe('queued');
+    expect(h.c.countJobs()).toMatchObject({ running: 1, waiting: 1, queued: 1, failed: 0, cancelled: 0 });
+    expect(h.c.lastEventId()).toBe(before);
+    expect(seen).toEqual([]);
   });
 
   it('publishes nothing when a transition is refused', () => {

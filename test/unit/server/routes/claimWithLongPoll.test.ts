@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClaimedJob, QueueEvent } from '../../../../src/shared';
 import type { Coordinator, EventListener } from '../../../../src/core/api';
 import { claimWithLongPoll, mayYieldWork } from '../../../../src/server/routes/workers/claimWithLongPoll';
@@ -25,6 +25,10 @@ function fakeCoordinator() {
 }
 
 const claimed = { attempt: 1 } as ClaimedJob;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('claimWithLongPoll', () => {
   it('returns at once without waiting when wait_ms is 0', async () => {
@@ -53,9 +57,21 @@ describe('claimWithLongPoll', () => {
     expect(fake.listeners.size).toBe(0);
   });
 
-  it('gives up at the deadline', async () => {
+  it('gives up at the deadline: waits the whole time, claims once more, returns empty and unsubscribes', async () => {
+    vi.useFakeTimers();
     const fake = fakeCoordinator();
-    expect(await claimWithLongPoll(fake.coordinator, 'w', {}, 5, new AbortController().signal)).toEqual([]);
+    let settled = false;
+    const pending = claimWithLongPoll(fake.coordinator, 'w', { max: 2 }, 60_000, new AbortController().signal, () => Date.now()).finally(() => (settled = true));
+    expect(fake.claims()).toBe(1);
+    expect(fake.listeners.size).toBe(1);
+    fake.emit('job.claimed');
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(settled).toBe(false);
+    expect(fake.claims()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await pending).toEqual([]);
+    expect(fake.claims()).toBe(2);
+    expect(fake.listeners.size).toBe(0);
   });
 
   it('wakes on new work for anyone, but on freed room only for the worker that had it', () => {
