@@ -7,5 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Every server a test starts (in process or as a child inheriting this env) checks its responses against the route table.
+    env: { GANTRY_CHECK_RESPONSES: '1' },
   },
 });

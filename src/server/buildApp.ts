@@ -58,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { coordinator, hub, metrics, jobTokens, closing: closing.signal },
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
+    { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },
   );
 
   const document = openApiDocument(version);

@@ -21,6 +21,12 @@ export interface AppOptions {
   /** `GET /metrics` without a token, for callers on loopback only (`gantry serve --metrics-open`). */
   metricsOpen?: boolean;
   now?: () => number;
+  /**
+   * Check every JSON response against its route's response schema and answer 500 naming any
+   * mismatch. For tests (a zod pass per response); default: on when GANTRY_CHECK_RESPONSES=1,
+   * which vitest.config.ts sets for every test and the servers they start as child processes.
+   */
+  checkResponses?: boolean;
 }
 
 export interface ServerOptions extends AppOptions {

@@ -11,6 +11,7 @@ export * from './schemas/ws';
 export * from './routes';
 export * from './client';
 export * from './sweep';
+export * from './ipcChannels';
 export * from './ipc';
 export * from './sweepParams';
 export * from './format/shellQuote';

@@ -1,24 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The desktop shell's IPC: channel names and the shape of every payload, in one place. The
- * preload calls these channels and its `window.gantry` types come from these schemas; src/main
- * answers them and parses every payload with the same schemas, since the renderer is untrusted.
+ * The shape of every payload on the desktop shell's IPC channels (ipcChannels.ts). The preload's
+ * `window.gantry` types come from these schemas; src/main parses every payload with them, since
+ * the renderer is untrusted.
  */
-export const IPC = {
-  config: 'gantry:config',
-  openFileDialog: 'gantry:open-file-dialog',
-  revealInFolder: 'gantry:reveal-in-folder',
-  notify: 'gantry:notify',
-  navigate: 'gantry:navigate',
-  terminalOpen: 'gantry:terminal:open',
-  terminalWrite: 'gantry:terminal:write',
-  terminalResize: 'gantry:terminal:resize',
-  terminalClose: 'gantry:terminal:close',
-  terminalData: 'gantry:terminal:data',
-  terminalExit: 'gantry:terminal:exit',
-} as const;
-
 export const GantryConfigSchema = z.strictObject({
   /** Origin of the embedded server, e.g. http://127.0.0.1:4123; REST and the WebSocket live there. */
   serverUrl: z.string(),

@@ -117,8 +117,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console against a real gan
     await page.getByTestId('worker').first().waitFor();
     await page.locator('[data-testid^="gpu-charts-"] [data-testid="chart-Utilisation"] .recharts-line').first().waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('gpu-tile').count()).toBe(2);
-    // Wait for a few live samples so the lines have a shape.
-    await page.waitForTimeout(7000);
+    // Wait for three live samples so the lines have a shape: a monotone line through n points has n - 1 curve segments.
+    const curve = page.locator('[data-testid^="gpu-charts-"] [data-testid="chart-Utilisation"] .recharts-line-curve').first();
+    await expect.poll(async () => ((await curve.getAttribute('d')) ?? '').split('C').length - 1, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     await shot(page, 'workers');
   });
 

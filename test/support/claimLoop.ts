@@ -9,7 +9,12 @@ const c = createCoordinator({ dataDir, sweepIntervalMs: null });
 const worker = c.registerWorker({ name, cpus: 4, memory_mb: 1000 }).id;
 // A start barrier, so the processes really claim at the same time instead of one draining the queue first.
 writeFileSync(join(dataDir, `ready-${name}`), '');
-while (!existsSync(join(dataDir, 'go'))) await new Promise((r) => setTimeout(r, 2));
+// The parent opens the barrier within seconds; a child left waiting longer exits rather than lingers.
+const barrierDeadline = Date.now() + 30_000;
+while (!existsSync(join(dataDir, 'go'))) {
+  if (Date.now() > barrierDeadline) throw new Error(`${name}: the start barrier never opened`);
+  await new Promise((r) => setTimeout(r, 2));
+}
 const ran: number[] = [];
 let idle = 0;
 while (idle < 20) {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GantryClient } from '../../src/shared';
+import { stopChild } from './stopChild';
 
 export const ROOT = join(__dirname, '../..');
 
@@ -14,22 +15,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Polls until `check` returns a truthy value or the deadline passes; never a fixed sleep. */
-export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export interface CoordinatorProcess {
@@ -55,7 +40,7 @@ export async function startCoordinatorProcess(dataDir: string, port: number, lea
     proc.once('exit', (code) => reject(new Error(`coordinator exited with ${code} before listening`)));
   });
   const { url, token } = JSON.parse(line) as { url: string; token: string };
-  return { url, token, proc, client: new GantryClient({ baseUrl: url, token }), stop: (signal = 'SIGTERM') => stopProcess(proc, signal) };
+  return { url, token, proc, client: new GantryClient({ baseUrl: url, token }), stop: async (signal = 'SIGTERM') => void (await stopChild(proc, { signal })) };
 }
 
 export function startAgentProcess(options: { url: string; token: string; name: string; spoolDir: string; maxJobs?: number; env?: Record<string, string> }): ChildProcess {
@@ -66,11 +51,4 @@ export function startAgentProcess(options: { url: string; token: string; name: s
     env: { ...process.env, GANTRY_AGENT_TOKEN: options.token, GANTRY_NVIDIA_SMI: '/nonexistent/nvidia-smi', ...options.env },
     stdio: ['ignore', 'ignore', process.env.GANTRY_TEST_VERBOSE ? 'inherit' : 'ignore'],
   });
-}
-
-export async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  proc.kill(signal);
-  await exited;
 }

@@ -6,6 +6,7 @@ import { checkJobAccess, checkScope } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import type { AllRouteHandlers } from './index';
 import type { RouteInput, ServerDeps } from './routeHandler';
+import { responseMismatch } from './responseShape';
 
 /**
  * The table is iterated by name, so each handler meets its own route's schemas; TypeScript
@@ -16,8 +17,20 @@ type LooseHandler = (input: RouteInput<RouteName>, deps: ServerDeps) => unknown;
 /** Whether a route may be called without a token on this request (`--metrics-open` from loopback). */
 export type OpenAccess = (name: RouteName, request: FastifyRequest) => boolean;
 
+export interface RegisterRoutesOptions {
+  /** Check every JSON response against the route's response schema; a mismatch answers 500 naming it. */
+  checkResponses?: boolean;
+}
+
 /** Registers every route of the table: auth before the body is read, zod on params/query/body, then the handler. */
-export function registerRoutes(app: FastifyInstance, handlers: AllRouteHandlers, deps: ServerDeps, authenticate: Authenticate, openAccess: OpenAccess = () => false): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  handlers: AllRouteHandlers,
+  deps: ServerDeps,
+  authenticate: Authenticate,
+  openAccess: OpenAccess = () => false,
+  options: RegisterRoutesOptions = {},
+): void {
   const principals = new WeakMap<FastifyRequest, Principal>();
 
   for (const name of Object.keys(ROUTES) as RouteName[]) {
@@ -45,7 +58,12 @@ export function registerRoutes(app: FastifyInstance, handlers: AllRouteHandlers,
         const principal = principals.get(request) ?? null;
         if (principal) checkJobAccess(route, principal, params);
         const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
-        return handler(input, deps);
+        const result = await handler(input, deps);
+        const mismatch = options.checkResponses ? responseMismatch(name, route, result) : null;
+        if (mismatch === null) return result;
+        request.log.error({ mismatch }, 'response does not match its schema');
+        // Only tests check responses, so the reply may name the mismatch instead of hiding it like other 5xx.
+        return reply.status(500).send({ error: { code: 'internal', message: mismatch } });
       },
     });
   }

@@ -89,14 +89,3 @@ export async function startTestCoordinator(): Promise<TestCoordinator> {
 export function stdoutText(result: CliResult): string {
   return result.stdout.toString('utf8');
 }
-
-/** Polls until `check` returns a value or the deadline passes; for states that arrive on their own time. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

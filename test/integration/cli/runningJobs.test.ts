@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../support/waitFor';
 import { startTestCoordinator, stdoutText, type TestCoordinator } from './harness';
 
 // What the job writes: colours, carriage-return progress, bytes that are not UTF-8, on stdout and stderr.
@@ -33,10 +34,7 @@ describe('with a worker running jobs', () => {
     const follow = t.gantry(['logs', '-f', id]);
     const { writeFile } = await import('node:fs/promises');
     // Open the gate only once the job is running, so the follower has a live log to attach to.
-    for (const deadline = Date.now() + 30_000; t.coordinator.getJob(Number(id)).state !== 'running'; ) {
-      if (Date.now() > deadline) throw new Error('job never started');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => t.coordinator.getJob(Number(id)).state === 'running', 'the job to start', 30_000);
     await writeFile(gate, '');
     const result = await follow;
     expect(result.code).toBe(0);
@@ -49,10 +47,7 @@ describe('with a worker running jobs', () => {
     // The first attempt waits for the gate, so the follower is attached before it fails.
     const script = `if [ -e ${marker} ]; then echo second; else touch ${marker}; echo first; while [ ! -e ${gate} ]; do sleep 0.05; done; exit 1; fi`;
     const id = stdoutText(await t.gantry(['submit', '--retries', '2', '--', 'sh', '-c', script])).trim();
-    for (const deadline = Date.now() + 30_000; t.coordinator.getJob(Number(id)).state !== 'running'; ) {
-      if (Date.now() > deadline) throw new Error('job never started');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => t.coordinator.getJob(Number(id)).state === 'running', 'the job to start', 30_000);
     // The server reads the log when a follower attaches; seeing that read is the cue to open the gate.
     const readLog = t.coordinator.readLog;
     let attached = false;
@@ -62,10 +57,7 @@ describe('with a worker running jobs', () => {
     };
     const follow = t.gantry(['logs', '-f', id]);
     try {
-      for (const deadline = Date.now() + 30_000; !attached; ) {
-        if (Date.now() > deadline) throw new Error('the follower never attached');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitFor(() => attached, 'the follower to attach', 30_000);
     } finally {
       t.coordinator.readLog = readLog;
     }
@@ -135,9 +127,6 @@ describe('with a worker running jobs', () => {
     const stop = await t.gantry(['workers', 'stop', worker.id]);
     expect(stop.code).toBe(0);
     expect(stdoutText(stop)).toContain('stopping at its next heartbeat');
-    for (const deadline = Date.now() + 20_000; t.coordinator.getWorker(worker.id).state !== 'offline'; ) {
-      if (Date.now() > deadline) throw new Error('the worker never went offline');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => t.coordinator.getWorker(worker.id).state === 'offline', 'the worker to go offline', 20_000);
   });
 });

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childExit, stopChild } from '../../support/stopChild';
 import { REPO_ROOT, runGantry, stdoutText } from './harness';
 
 let dataDir: string | undefined;
@@ -22,13 +23,13 @@ describe('gantry serve', () => {
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = childExit(child);
     const banner = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         if (stdout.includes('Press Ctrl-C to stop.')) resolve(stdout);
       });
-      void exited.then((code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
+      void exited.then(({ code }) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
     });
 
     const url = /Gantry is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
@@ -48,8 +49,7 @@ describe('gantry serve', () => {
     expect(wait.code).toBe(0);
     expect(stdoutText(await runGantry(['logs', id], env))).toBe('hello from serve\n');
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await stopChild(child, { signal: 'SIGTERM' })).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
   });
 
@@ -68,9 +68,7 @@ describe('gantry serve', () => {
           if (stdout.includes('Press Ctrl-C to stop.')) resolve();
         }),
       );
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      expect(await stopChild(child, { signal: 'SIGINT' })).toEqual({ code: 0, signal: null });
       return stdout;
     };
     const first = await start();

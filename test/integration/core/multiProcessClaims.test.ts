@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openHarness, type Harness } from '../../support/coordinator';
+import { waitFor } from '../../support/waitFor';
 
 const run = promisify(execFile);
 let h: Harness;
@@ -17,8 +18,9 @@ describe('claims from several processes on one database file', () => {
     h.c.close();
     const script = join(__dirname, '../../support/claimLoop.ts');
     const names = [1, 2, 3, 4].map((n) => `proc-${n}`);
-    const children = Promise.all(names.map((name) => run(process.execPath, ['--import', 'tsx', script, h.dataDir, name], { cwd: join(__dirname, '../../..') })));
-    while (!names.every((name) => existsSync(join(h.dataDir, `ready-${name}`)))) await new Promise((r) => setTimeout(r, 10));
+    // A child that hangs is killed at the deadline, so the test fails instead of hanging with it.
+    const children = Promise.all(names.map((name) => run(process.execPath, ['--import', 'tsx', script, h.dataDir, name], { cwd: join(__dirname, '../../..'), timeout: 50_000 })));
+    await waitFor(() => names.every((name) => existsSync(join(h.dataDir, `ready-${name}`))), 'every claiming process to be ready');
     writeFileSync(join(h.dataDir, 'go'), '');
     const outputs = await children;
     const ran = outputs.flatMap((o) => JSON.parse(o.stdout) as number[]);

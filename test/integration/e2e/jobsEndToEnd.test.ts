@@ -3,7 +3,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/shared';
-import { freePort, startAgentProcess, startCoordinatorProcess, stopProcess, waitFor, type CoordinatorProcess } from '../../support/cluster';
+import { freePort, startAgentProcess, startCoordinatorProcess, type CoordinatorProcess } from '../../support/cluster';
+import { stopChild } from '../../support/stopChild';
+import { waitFor } from '../../support/waitFor';
 import { tempDir } from '../../support/coordinator';
 
 let dir: string;
@@ -34,7 +36,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  await Promise.all(agents.map((a) => stopProcess(a, 'SIGKILL')));
+  await Promise.all(agents.map((a) => stopChild(a, { signal: 'SIGKILL' })));
   await coordinator?.stop('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
@@ -49,8 +51,9 @@ const expectedLog = (lr: string, seed: string) => `\x1b[32mlr=${lr} seed=${seed}
 describe('jobs end to end (coordinator and agents as real processes on loopback)', () => {
   it('runs a sweep with a dependency to completion, with byte-identical logs and parsed metrics', async () => {
     await start();
-    await addAgent('a1');
-    await addAgent('a2');
+    // Three slots each for six jobs that become ready at once: neither agent can take the sweep alone.
+    await addAgent('a1', 3);
+    await addAgent('a2', 3);
     const prep = await coordinator.client.call('submitJob', { body: { name: 'prepare', command: ['node', '-e', 'setTimeout(() => console.log("data ready"), 200)'] } });
     const sweep = await coordinator.client.call('sweep', {
       body: { template: ['node', '-e', SCRIPT, '{lr}', '{seed}'], params: { lr: ['0.001', '0.0003'], seed: [1, 2, 3] }, depends_on: [prep.id] },
@@ -70,7 +73,8 @@ describe('jobs end to end (coordinator and agents as real processes on loopback)
       const metrics = await coordinator.client.call('listMetrics', { params: { id: j.id } });
       expect(metrics.map((m) => [m.name, m.step, m.value])).toEqual([['loss', 1, Number(j.params.lr)]]);
     }
-    expect(workersUsed.size).toBeGreaterThanOrEqual(1);
+    const workers = await coordinator.client.call('listWorkers', {});
+    expect([...workersUsed].sort()).toEqual(workers.map((w) => w.id).sort());
   });
 
   it('cancels a running job: the agent kills it and the job ends cancelled', async () => {
@@ -112,7 +116,7 @@ describe('jobs end to end (coordinator and agents as real processes on loopback)
       body: { command: { shell: `if [ -f ${marker} ]; then exit 0; fi; touch ${marker}; echo $$ > ${pidFile}; exec sleep 120` }, max_attempts: 2 },
     });
     await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim(), 'the job to start');
-    await stopProcess(doomed, 'SIGKILL');
+    await stopChild(doomed, { signal: 'SIGKILL' });
     // The orphaned job process would run on; a real host loses it with the machine.
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
     await untilState(j.id, 'queued', 20_000);

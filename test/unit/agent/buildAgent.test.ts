@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { stopChild } from '../../support/stopChild';
+import { waitFor } from '../../support/waitFor';
 import { FakeCoordinator } from './fakeCoordinator';
 
 const run = promisify(execFile);
@@ -36,12 +38,9 @@ describe('scripts/build-agent.mjs', () => {
       });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      const deadline = Date.now() + 20_000;
-      while (coordinator.recorded.claims === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => coordinator.recorded.claims > 0, 'the bundled agent to claim', 20_000);
       expect(coordinator.recorded.registrations).toMatchObject([{ name: 'bundled', gpus: [] }]);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await stopChild(child, { signal: 'SIGTERM' })).toEqual({ code: 0, signal: null });
       expect(coordinator.recorded.deregistered).toEqual(['w1']);
       expect(stderr).toContain('"msg":"registered"');
     } finally {

@@ -1,8 +1,10 @@
 import * as pty from 'node-pty';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { JobExit, JobProcess } from '../../../src/agent';
 import { spawnPtyJob, localSpawnJob } from '../../../src/main/jobs/ptyJobProcess';
+import { waitFor } from '../../support/waitFor';
 
 function collect(child: JobProcess): Promise<{ output: string; exit: JobExit }> {
   return new Promise((resolve) => {
@@ -10,6 +12,20 @@ function collect(child: JobProcess): Promise<{ output: string; exit: JobExit }> 
     child.onData((_stream, bytes) => { output += bytes.toString(); });
     child.onExit((exit) => resolve({ output, exit }));
   });
+}
+
+/** Alive and not a zombie: a zombie has ended, it only waits for its parent to reap it. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+  } catch {
+    return false;
+  }
 }
 
 const spec = (argv: string[]) => ({ argv, cwd: tmpdir(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
@@ -22,12 +38,18 @@ describe('pty job process', () => {
     expect(exit).toEqual({ code: 3, signal: null });
   });
 
-  it('stops the whole process group with the signal given', async () => {
-    const child = spawnPtyJob(pty, spec(['/bin/sh', '-c', 'sleep 30 & sleep 30; echo never']));
+  it('stops the whole process group with the signal given, background children included', async () => {
+    // The background child ignores SIGHUP, so the pty closing cannot kill it: only a signal to the group does.
+    const child = spawnPtyJob(pty, spec(['/bin/sh', '-c', 'trap "" HUP; sleep 30 & echo "background=$!"; sleep 30; echo never']));
+    let output = '';
+    child.onData((_stream, bytes) => { output += bytes.toString(); });
     const done = collect(child);
-    setTimeout(() => child.kill('SIGTERM'), 100);
+    const background = Number(await waitFor(() => /background=(\d+)/.exec(output)?.[1], 'the job to start its background child'));
+    expect(isRunning(background)).toBe(true);
+    child.kill('SIGTERM');
     const { exit } = await done;
     expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+    await waitFor(() => !isRunning(background), `background child ${background} to die with its group`, 10_000);
   });
 
   it('falls back to pipes when node-pty could not be loaded', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GantrySocket, socketUrl, type SocketStatus } from '../../../src/renderer/src/api/socket';
 import type { QueueEvent } from '../../../src/shared/schemas/events';
 
@@ -51,6 +51,11 @@ function setup() {
 }
 
 describe('GantrySocket', () => {
+  // Restored whether the test passed or threw, so a failure cannot leave fake timers to the next test.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('resubscribes after the last event id it saw when the connection comes back', () => {
     const { sockets, events, statuses } = setup();
     sockets[0].open();
@@ -65,7 +70,6 @@ describe('GantrySocket', () => {
     sockets[1].receive({ type: 'event', event: queueEvent(7) });
     sockets[1].receive({ type: 'event', event: queueEvent(8) });
     expect(events).toEqual([7, 8]);
-    vi.useRealTimers();
   });
 
   it('waits longer after each failed reconnect', () => {
@@ -79,7 +83,6 @@ describe('GantrySocket', () => {
     expect(sockets).toHaveLength(2);
     vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(3);
-    vi.useRealTimers();
   });
 
   it('resumes a followed log from the last byte received, without repeating bytes', () => {
@@ -97,7 +100,6 @@ describe('GantrySocket', () => {
     sockets[1].receive({ type: 'log_end', job_id: 5, attempt: 1, size: 11 });
     expect(received.join('')).toBe('hello world');
     expect(ended).toBe(11);
-    vi.useRealTimers();
   });
 
   it('builds the WebSocket address from the coordinator URL and token', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../support/waitFor';
 import { JobRun } from '../../../../src/agent/jobs/jobRun';
 import { spawnPipedJob } from '../../../../src/agent/jobs/spawnPipedJob';
 import type { OutboxItem } from '../../../../src/agent/spool/outboxItem';
@@ -18,14 +19,6 @@ function runJob(claimed: ClaimedJob, killGraceMs = 10_000): { run: JobRun; items
 
 const logOf = (items: OutboxItem[], stream?: 'stdout' | 'stderr'): Buffer =>
   Buffer.concat(items.flatMap((i) => (i.kind === 'log' && (!stream || i.stream === stream) ? [Buffer.from(i.data_b64, 'base64')] : [])));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Gone, or a zombie nobody has reaped yet: either way it runs no more. */
 function isDead(pid: number): boolean {
@@ -115,13 +108,13 @@ describe('JobRun', () => {
     const result = await run.finished;
     expect(result).toMatchObject({ outcome: 'timed_out', error: expect.stringContaining('timed out after 1 s') });
     const sleepPid = Number(logOf(items).toString().trim());
-    await until(() => isDead(sleepPid), 'the child sleep to die');
+    await waitFor(() => isDead(sleepPid), 'the child sleep to die');
   });
 
   it('cancels with SIGTERM, then SIGKILL for a job that ignores SIGTERM', async () => {
     const script = `trap 'echo got-term' TERM; echo ready; while :; do sleep 0.1; done`;
     const { run, items } = runJob(makeClaimed({ command: { shell: script } }), 1000);
-    await until(() => logOf(items).toString().includes('ready'), 'the job to start');
+    await waitFor(() => logOf(items).toString().includes('ready'), 'the job to start');
     run.stop('cancelled');
     expect(await run.finished).toEqual({ outcome: 'cancelled', exit_code: null, error: null });
     expect(logOf(items).toString()).toContain('got-term');
@@ -131,6 +124,6 @@ describe('JobRun', () => {
     const { run, items } = runJob(makeClaimed({ command: { shell: 'sleep 300 & echo $!' } }));
     expect(await run.finished).toMatchObject({ outcome: 'succeeded' });
     const sleepPid = Number(logOf(items).toString().trim());
-    await until(() => isDead(sleepPid), 'the leftover sleep to die');
+    await waitFor(() => isDead(sleepPid), 'the leftover sleep to die');
   });
 });
