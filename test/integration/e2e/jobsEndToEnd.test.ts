@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/shared';
@@ -42,7 +42,10 @@ afterEach(async () => {
 });
 
 // Writes colours, a \r progress bar and a metric line, byte for byte what the test expects back.
-const SCRIPT = `const [lr, seed] = process.argv.slice(1);
+// It first waits (silently) for a gate file, so a test can hold jobs running until it has seen them.
+const SCRIPT = `const [lr, seed, gate] = process.argv.slice(1);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+while (gate && !require('fs').existsSync(gate)) Atomics.wait(pause, 0, 0, 20);
 process.stdout.write('\\x1b[32mlr=' + lr + ' seed=' + seed + '\\x1b[0m\\n');
 for (const p of [10, 50, 100]) process.stdout.write(p + '%\\r');
 process.stdout.write('\\n::metric {"step": 1, "loss": ' + lr + '}\\n');`;
@@ -51,15 +54,20 @@ const expectedLog = (lr: string, seed: string) => `\x1b[32mlr=${lr} seed=${seed}
 describe('jobs end to end (coordinator and agents as real processes on loopback)', () => {
   it('runs a sweep with a dependency to completion, with byte-identical logs and parsed metrics', async () => {
     await start();
-    // Three slots each for six jobs that become ready at once: neither agent can take the sweep alone.
     await addAgent('a1', 3);
     await addAgent('a2', 3);
+    const gate = join(dir, 'sweep-gate');
     const prep = await coordinator.client.call('submitJob', { body: { name: 'prepare', command: ['node', '-e', 'setTimeout(() => console.log("data ready"), 200)'] } });
     const sweep = await coordinator.client.call('sweep', {
-      body: { template: ['node', '-e', SCRIPT, '{lr}', '{seed}'], params: { lr: ['0.001', '0.0003'], seed: [1, 2, 3] }, depends_on: [prep.id] },
+      body: { template: ['node', '-e', SCRIPT, '{lr}', '{seed}', gate], params: { lr: ['0.001', '0.0003'], seed: [1, 2, 3] }, depends_on: [prep.id] },
     });
     expect(sweep.count).toBe(6);
     expect(sweep.jobs.every((j) => j.state === 'waiting')).toBe(true);
+    // The sweep's jobs hold at the gate, so none ends before the other agent claims, and an agent
+    // has at most three slots for six jobs: both serving the sweep is then certain, not a race.
+    const workersRunning = async () => (await coordinator.client.call('listWorkers', {})).filter((w) => w.running > 0).length;
+    await waitFor(async () => (await workersRunning()) === 2, 'both agents to run sweep jobs', 60_000);
+    writeFileSync(gate, '');
     await waitFor(async () => (await Promise.all(sweep.jobs.map((j) => job(j.id)))).every(final), 'the sweep to finish', 60_000);
     const workersUsed = new Set<string>();
     for (const j of sweep.jobs) {
@@ -115,7 +123,7 @@ describe('jobs end to end (coordinator and agents as real processes on loopback)
     const j = await coordinator.client.call('submitJob', {
       body: { command: { shell: `if [ -f ${marker} ]; then exit 0; fi; touch ${marker}; echo $$ > ${pidFile}; exec sleep 120` }, max_attempts: 2 },
     });
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim(), 'the job to start');
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim(), 'the job to start', 60_000);
     await stopChild(doomed, { signal: 'SIGKILL' });
     // The orphaned job process would run on; a real host loses it with the machine.
     process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
