@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../support/cluster';
+import { waitFor } from '../../support/waitFor';
 import { REPO_ROOT } from './harness';
 
 const alive = (pid: number): boolean => {
