@@ -2,7 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startAgentProcess, startCoordinatorProcess, stopProcess, waitFor, type CoordinatorProcess } from '../../support/cluster';
+import { freePort, startAgentProcess, startCoordinatorProcess, type CoordinatorProcess } from '../../support/cluster';
+import { stopChild } from '../../support/stopChild';
+import { waitFor } from '../../support/waitFor';
 import { tempDir } from '../../support/coordinator';
 
 const LEASE_TTL_MS = 2_000;
@@ -17,7 +19,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   if (coordinator && coordinator.proc.exitCode === null) coordinator.proc.kill('SIGCONT');
-  if (agent) await stopProcess(agent, 'SIGKILL');
+  if (agent) await stopChild(agent, { signal: 'SIGKILL' });
   await coordinator?.stop('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
