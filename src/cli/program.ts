@@ -10,6 +10,7 @@ import { registerRm } from './commands/rm';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
 import { registerStats } from './commands/stats';
+import { registerMaintenance } from './commands/maintenance';
 import { registerSubmit } from './commands/submit';
 import { registerSweep } from './commands/sweep';
 import { registerTokens } from './commands/tokens';
@@ -54,6 +55,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerWorkers,
     registerTokens,
     registerStats,
+    registerMaintenance,
   ]) {
     register(program, context);
   }

@@ -7,6 +7,7 @@ export * from './schemas/events';
 export * from './schemas/tokens';
 export * from './schemas/telemetry';
 export * from './schemas/stats';
+export * from './schemas/maintenance';
 export * from './schemas/ws';
 export * from './routes';
 export * from './client';

@@ -31,6 +31,7 @@ import { Explanation } from './schemas/explain';
 import { GpuHistoryPoint, GpuNow, MetricRow } from './schemas/telemetry';
 import { QueueEvent } from './schemas/events';
 import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
+import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 
 /**
@@ -145,6 +146,10 @@ export const ROUTES = {
 
   stats: { method: 'GET', path: '/api/v1/stats', summary: 'GPU-hours and idle GPU-hours per project, label or worker over a period (since=7d), jobs per hour, GPUs idle now', scopes: ALL, query: StatsQuery, response: StatsReport },
   idleGpus: { method: 'GET', path: '/api/v1/stats/idle-gpus', summary: 'Attempts holding a GPU that has stayed idle for the idle window', scopes: ALL, response: z.array(IdleGpu) },
+
+  startMaintenance: { method: 'POST', path: '/api/v1/maintenance/tasks', summary: 'Start a maintenance task: prune (older_than_days, dry_run), orphans (dry_run), health (thresholds) or stats', scopes: ['admin'], body: MaintenanceRequest, response: MaintenanceTask },
+  listMaintenance: { method: 'GET', path: '/api/v1/maintenance/tasks', summary: 'Maintenance tasks, newest first: when each ran and what it did', scopes: ALL, response: z.array(MaintenanceTask) },
+  getMaintenance: { method: 'GET', path: '/api/v1/maintenance/tasks/:id', summary: "A maintenance task's status and result", scopes: ALL, params: IdParams, response: MaintenanceTask },
 
   prometheusMetrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics in the text exposition format (admin or metrics tokens; no token from loopback with --metrics-open)', scopes: ['metrics'], response: z.string(), raw: true },
 

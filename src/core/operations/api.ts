@@ -1,4 +1,4 @@
-import type { IdleGpu, StatsGrouping, StatsReport } from '../../shared';
+import type { IdleGpu, MaintenanceRequest, MaintenanceTask, StatsGrouping, StatsReport } from '../../shared';
 import type { FleetGauges } from '../telemetry/fleetGauges';
 
 /**
@@ -13,6 +13,11 @@ export interface Operations {
   /** Looks for attempts holding idle GPUs now (the sweep does this every `idleCheckMs`); returns how many GPUs are idle. */
   detectIdleGpus(): number;
   idleGpus(): IdleGpu[];
+  /** Starts a maintenance task (prune, orphans, health, stats) and returns it running; poll `maintenanceTask`. */
+  startMaintenance(request: MaintenanceRequest): MaintenanceTask;
+  maintenanceTask(id: number): MaintenanceTask;
+  /** Newest first. */
+  maintenanceTasks(): MaintenanceTask[];
   /** Called by the coordinator's sweep: runs what is due. */
   tick(): void;
 }

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context';
 import { DEFAULT_IDLE_RULE, detectIdleGpus, listIdleGpus, type IdleRule } from '../accounting/idleGpus';
 import { statsReport } from '../accounting/statsReport';
+import { failAbandonedTasks, getMaintenanceTask, listMaintenanceTasks, startMaintenanceTask } from '../maintenance/tasks/maintenanceTasks';
 import { readFleetGauges } from '../telemetry/fleetGauges';
 import type { Operations, OperationsOptions } from './api';
 
@@ -12,6 +13,7 @@ export function createOperations(ctx: CoreContext, options: OperationsOptions = 
     thresholdPct: options.idleGpuThresholdPct ?? DEFAULT_IDLE_RULE.thresholdPct,
     windowMs: (options.idleGpuMinutes ?? DEFAULT_IDLE_RULE.windowMs / 60_000) * 60_000,
   };
+  failAbandonedTasks(ctx);
   let lastIdleCheck = Number.NEGATIVE_INFINITY;
   const detect = (): number => {
     lastIdleCheck = ctx.now();
@@ -22,6 +24,9 @@ export function createOperations(ctx: CoreContext, options: OperationsOptions = 
     stats: (query) => statsReport(ctx, query, rule),
     detectIdleGpus: detect,
     idleGpus: () => listIdleGpus(ctx),
+    startMaintenance: (request) => startMaintenanceTask(ctx, request),
+    maintenanceTask: (id) => getMaintenanceTask(ctx, id),
+    maintenanceTasks: () => listMaintenanceTasks(ctx),
     tick: () => {
       if (ctx.now() - lastIdleCheck >= IDLE_CHECK_MS) detect();
     },

@@ -268,4 +268,19 @@ export const MIGRATIONS: string[] = [
       ON CONFLICT (hour, state) DO UPDATE SET n = n + 1;
   END;
   `,
+  // On-demand maintenance tasks (prune, orphans, health, stats) with their status and what they did.
+  `
+  CREATE TABLE maintenance_tasks (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('prune', 'orphans', 'health', 'stats')),
+    params TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+    result TEXT,
+    error TEXT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    CHECK ((finished_at IS NOT NULL) = (state <> 'running'))
+  );
+  CREATE INDEX maintenance_tasks_kind ON maintenance_tasks (kind, id);
+  `,
 ];

@@ -8,6 +8,7 @@ import { metricHandlers } from './metrics';
 import { projectHandlers } from './projects';
 import { prometheusHandlers } from './prometheus';
 import { statsHandlers } from './stats';
+import { maintenanceHandlers } from './maintenance';
 import type { RouteHandler } from './routeHandler';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
@@ -30,6 +31,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...eventHandlers,
     ...prometheusHandlers,
     ...statsHandlers,
+    ...maintenanceHandlers,
   };
 }
 

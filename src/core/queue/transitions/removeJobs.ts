@@ -10,7 +10,7 @@ import type { CoreContext } from '../../context';
 import { logDir } from '../../logs/logFiles';
 import { requireJobRow } from '../jobRows';
 
-function deleteJob(ctx: CoreContext, jobId: number): void {
+export function deleteJob(ctx: CoreContext, jobId: number): void {
   ctx.sql('DELETE FROM job_deps WHERE depends_on = ?').run(jobId);
   ctx.sql('DELETE FROM jobs WHERE id = ?').run(jobId);
   ctx.emit('job.removed', jobId, null);

@@ -7,6 +7,7 @@ import { useConnection } from '../stores/connection';
 import { toastError, toastSuccess } from '../stores/toasts';
 import { applyTheme, storedTheme, type Theme } from '../logic/theme';
 import { formatAgo, formatTime } from '../logic/format';
+import { MaintenancePanel } from '../components/MaintenancePanel';
 
 type ServerInfo = CallOutput<'serverInfo'>;
 
@@ -200,6 +201,7 @@ export function SettingsPage() {
         </div>
       </div>
       <Tokens />
+      <MaintenancePanel />
       <div className="card">
         <h2>Keyboard</h2>
         <dl className="kv">
