@@ -1,4 +1,4 @@
-import { describeAttempts, describeRetryDelay, formatCommand, formatDuration, shortAttempts, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
+import { describeAttempts, describeRetries, formatCommand, formatDuration, shortAttempts, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
 import { formatExplanation } from './explanation';
 import { renderTable } from './table';
 import { escapeControl } from './terminalText';
@@ -61,7 +61,7 @@ export function formatJobDetail(detail: JobDetail, nowMs: number, workerNames: R
   const fields: Array<[string, string]> = [
     ['state', job.state],
     ['attempts', describeAttempts(job)],
-    ['retries', `${job.max_attempts - 1}, ${describeRetryDelay(job)}`],
+    ['retries', describeRetries(job)],
     ['project', job.project],
     ['command', formatCommand(job.command)],
     ['cwd', job.cwd ?? '-'],

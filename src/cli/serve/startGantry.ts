@@ -33,6 +33,18 @@ export interface RunningGantry {
 }
 
 
+/**
+ * GANTRY_LEASE_TTL_S: how long a lease lives without a heartbeat (default 30 s). Short leases notice
+ * a dead worker sooner; tests use it to outlast a lease within seconds.
+ */
+export function leaseTtlFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.GANTRY_LEASE_TTL_S;
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 1) throw new Error(`GANTRY_LEASE_TTL_S: expected a number of seconds, 1 or more, not "${text}"`);
+  return seconds * 1000;
+}
+
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
 
 /**
@@ -43,7 +55,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
   // 0700: the data dir holds the admin token and every job's logs.
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const [{ createCoordinator, secretsFilePath }, { startServer, ensureAdminToken }] = await Promise.all([import('../../core'), import('../../server')]);
-  const coordinator = createCoordinator({ dataDir: options.dataDir });
+  const coordinator = createCoordinator({ dataDir: options.dataDir, leaseTtlMs: leaseTtlFromEnv(process.env) });
   let server: RunningServer | undefined;
   try {
     const { token, created } = await ensureAdminToken(coordinator, options.dataDir);

@@ -21,8 +21,9 @@ export function shortAttempts(job: AttemptCounts): string {
   return job.lost_attempts === 0 ? used : `${used} +${job.lost_attempts} lost`;
 }
 
-/** How a failed attempt is retried, in words: `after 40 s`, `after 10 s, doubling each time`. */
-export function describeRetryDelay(job: Pick<Job, 'retry_delay_s' | 'retry_backoff'>): string {
-  if (job.retry_delay_s === 0) return 'at once';
-  return `after ${job.retry_delay_s} s${job.retry_backoff ? ', doubling each time' : ''}`;
+/** How failed attempts are retried, in words: `none`, `2, at once`, `2, after 10 s, doubling each time`. */
+export function describeRetries(job: Pick<Job, 'max_attempts' | 'retry_delay_s' | 'retry_backoff'>): string {
+  if (job.max_attempts <= 1) return 'none';
+  const when = job.retry_delay_s === 0 ? 'at once' : `after ${job.retry_delay_s} s${job.retry_backoff ? ', doubling each time' : ''}`;
+  return `${job.max_attempts - 1}, ${when}`;
 }

@@ -31,6 +31,8 @@ export interface ServeOptions {
   extraArgs?: string[];
   /** How long to wait for the address line. */
   timeoutMs?: number;
+  /** More environment for the server, e.g. GANTRY_LEASE_TTL_S. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function startGantryServe(options: ServeOptions = {}): Promise<Runn
   const args = [join(REPO, 'bin/gantry.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--web-root', join(REPO, 'out/web')];
   if (options.localWorker === false) args.push('--no-local-worker');
   args.push(...(options.extraArgs ?? []));
-  const env: NodeJS.ProcessEnv = { ...process.env, GANTRY_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, GANTRY_DATA_DIR: dataDir, ...options.env };
   if (options.nvidiaSmi) env.GANTRY_NVIDIA_SMI = options.nvidiaSmi;
   if (options.gpusFixture) env.GANTRY_FAKE_SMI_GPUS = join(FIXTURES, options.gpusFixture);
   if (options.appsFixture) env.GANTRY_FAKE_SMI_APPS = join(FIXTURES, options.appsFixture);

@@ -204,6 +204,7 @@ describe('attempts in show and ls', () => {
     const show = (job: Job) => formatJobDetail({ job, attempts: [], dependencies: [], dependents: [], explanation: null }, NOW);
     expect(show(retried)).toMatch(/attempts\s+1 of 1 attempt used\n/);
     expect(show(retried)).not.toMatch(/2 of 1/);
+    expect(show(retried)).toMatch(/retries\s+none\n/);
     expect(show(lost)).toMatch(/attempts\s+1 of 2 attempts used; 2 lost or handed back \(re-queued free, up to 3\)/);
     expect(show(lost)).toMatch(/retries\s+1, after 40 s, doubling each time/);
     expect(formatJobTable([retried, lost], NOW).split('\n').map((line) => line.split(/\s{2,}/)[2])).toEqual(['TRIES', '1/1', '1/2 +2 lost']);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Attempt, Job, Explanation } from '../../../shared';
-import { FINAL_STATES, RETRYABLE_STATES, describeAttempts, describeRetryDelay } from '../../../shared';
+import { FINAL_STATES, RETRYABLE_STATES, describeAttempts, describeRetries } from '../../../shared';
 import { api, describeError } from '../api/client';
 import { onEvents } from '../api/live';
 import { useWorkers } from '../stores/workers';
@@ -206,9 +206,7 @@ export function JobDetailPage({ id }: { id: number }) {
             <dt>Attempts</dt>
             <dd>{describeAttempts(job)}</dd>
             <dt>Retries</dt>
-            <dd>
-              {job.max_attempts - 1}, {describeRetryDelay(job)}
-            </dd>
+            <dd>{describeRetries(job)}</dd>
             <dt>Timeout</dt>
             <dd>{job.timeout_s ? `${job.timeout_s}s` : 'none'}</dd>
             <dt>Created</dt>
