@@ -4,20 +4,30 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAgent } from './agent';
 import { stderrLogger } from './logger';
+import { AgentConfigError, checkCoordinatorUrl } from './transport/coordinatorUrl';
 import { AGENT_VERSION } from './version';
 
 const USAGE = `gantry-agent ${AGENT_VERSION}: runs Gantry jobs on this host.
 
 Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [options]
 
-  --url URL            coordinator address, e.g. http://127.0.0.1:7878
+  --url URL            coordinator address: https://host:port, or http:// on this host
+                       (127.0.0.1, ::1, localhost, or an SSH tunnel's end)
+  --ca-file FILE       PEM certificate(s) to trust for an https:// coordinator (a private CA
+                       or a self-signed certificate), besides the system's
+  --insecure-http      allow http:// to another host: the token then crosses the network in clear
   --token TOKEN        worker token (visible to other users in ps; prefer --token-file
                        or the GANTRY_AGENT_TOKEN environment variable)
   --token-file FILE    read the worker token from FILE
   --name NAME          worker name (default: the hostname)
   --tags a,b           tags jobs can require
   --max-jobs N         jobs run at once at most (default: number of CPUs)
-  --spool-dir DIR      unsent logs and results (default: ~/.gantry/agent/spool)
+  --spool-dir DIR      the agent's state, kept 0700: unsent logs and results, the process
+                       groups of running jobs (default: ~/.gantry/agent/spool)
+  --inherit-env        jobs inherit this agent's whole environment; by default they get only
+                       PATH HOME USER LOGNAME SHELL LANG LANGUAGE LC_* TZ TMPDIR TERM
+                       LD_LIBRARY_PATH. Gantry's own variables (GANTRY_*, the worker token
+                       among them) never reach a job; it gets its own GANTRY_TOKEN
   --nvidia-smi PATH    nvidia-smi binary (default: nvidia-smi; GANTRY_NVIDIA_SMI overrides)
   --version            print the version
   -h, --help           print this help
@@ -43,6 +53,9 @@ async function main(): Promise<void> {
         'max-jobs': { type: 'string' },
         'spool-dir': { type: 'string' },
         'nvidia-smi': { type: 'string' },
+        'ca-file': { type: 'string' },
+        'insecure-http': { type: 'boolean' },
+        'inherit-env': { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -59,6 +72,14 @@ async function main(): Promise<void> {
   const maxJobs = values['max-jobs'] === undefined ? undefined : Number(values['max-jobs']);
   if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) fail('--max-jobs must be a whole number ≥ 1');
 
+  try {
+    checkCoordinatorUrl(values.url, values['insecure-http'] ?? false);
+  } catch (error) {
+    if (error instanceof AgentConfigError) fail(error.message);
+    throw error;
+  }
+  const ca = values['ca-file'] ? readFileSync(values['ca-file']) : undefined;
+
   const logger = stderrLogger();
   const agent = await startAgent({
     url: values.url,
@@ -68,6 +89,9 @@ async function main(): Promise<void> {
     maxJobs,
     spoolDir: values['spool-dir'] ?? join(homedir(), '.gantry', 'agent', 'spool'),
     nvidiaSmi: values['nvidia-smi'],
+    ca,
+    insecureHttp: values['insecure-http'],
+    inheritEnv: values['inherit-env'],
     logger,
   });
   let signals = 0;

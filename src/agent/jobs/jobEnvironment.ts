@@ -5,10 +5,39 @@ export function paramEnvName(name: string): string {
   return `GANTRY_PARAM_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
 }
 
-/** The environment a job sees: the agent's, the job's own, then what Gantry promises (DESIGN.md, "Jobs see"). */
-export function jobEnvironment(claimed: ClaimedJob, apiUrl: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+/**
+ * The agent's variables a job inherits by default: what a program needs to find itself, its
+ * user and its locale, and nothing that may hold a secret. `--inherit-env` passes them all.
+ * LD_LIBRARY_PATH is here because CUDA installs are commonly found through it.
+ */
+export const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'LC_*', 'TZ', 'TMPDIR', 'TERM', 'LD_LIBRARY_PATH'] as const;
+
+function allowListed(name: string): boolean {
+  return INHERITED_ENV.some((entry) => (entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry));
+}
+
+/**
+ * Gantry's own variables never pass from the agent to a job, even with `--inherit-env`: they hold
+ * the agent's token, its worker credential, an admin's CLI token. The job gets its own below.
+ */
+function isGantryVariable(name: string): boolean {
+  return name.startsWith('GANTRY_');
+}
+
+export interface JobEnvironmentOptions {
+  /** The agent's environment (process.env by default). */
+  base?: NodeJS.ProcessEnv;
+  /** Pass every variable of the agent's (but Gantry's own), not only the allow-list. */
+  inherit?: boolean;
+}
+
+/** The environment a job sees: part of the agent's, the job's own, then what Gantry promises (DESIGN.md, "Jobs see"). */
+export function jobEnvironment(claimed: ClaimedJob, apiUrl: string, options: JobEnvironmentOptions = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(options.base ?? process.env)) {
+    if (value === undefined || isGantryVariable(key)) continue;
+    if (options.inherit || allowListed(key)) env[key] = value;
+  }
   Object.assign(env, claimed.job.env);
   for (const [name, value] of Object.entries(claimed.job.params)) env[paramEnvName(name)] = String(value);
   Object.assign(env, {

@@ -20,6 +20,8 @@ export interface JobRunOptions {
   logChunks?: LogChunkerOptions;
   now?: () => number;
   baseEnv?: NodeJS.ProcessEnv;
+  /** Pass the agent's whole environment (but Gantry's own variables), not only the allow-list. */
+  inheritEnv?: boolean;
 }
 
 export interface AttemptResult {
@@ -97,7 +99,7 @@ export class JobRun {
       child = this.options.spawnJob({
         argv: jobArgv(job.command),
         cwd: resolveCwd(job.cwd),
-        env: jobEnvironment(this.claimed, this.options.apiUrl, this.options.baseEnv),
+        env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv }),
       });
     } catch (error) {
       // Some spawners (node-pty) throw where child_process reports asynchronously; both end the attempt the same way.

@@ -27,7 +27,7 @@ export class Spool {
 
   /** Opens (creating) the folder and reads what an earlier run left unsent. */
   static open(dir: string): Spool {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const items: SpooledItem[] = [];
     for (const name of readdirSync(dir).sort()) {
       const match = NAME.exec(name);
@@ -52,7 +52,7 @@ export class Spool {
     const order = this.nextOrder++;
     const name = `${String(order).padStart(12, '0')}-j${item.job_id}-a${item.attempt}-${item.kind}.json`;
     const file = join(this.dir, name);
-    writeFileSync(`${file}.tmp`, JSON.stringify(item));
+    writeFileSync(`${file}.tmp`, JSON.stringify(item), { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
     return { order, file, item };
   }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stopChild } from '../../support/stopChild';
 import { waitFor } from '../../support/waitFor';
-import { FakeCoordinator } from './fakeCoordinator';
+import { startCoordinatorServer } from '../../support/coordinatorServer';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -28,23 +28,24 @@ describe('scripts/build-agent.mjs', () => {
     await expect(run(process.execPath, [bundle, '--token', 't'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--url is required') });
   });
 
-  it('runs as a child process that registers, and deregisters on SIGTERM', async () => {
-    const coordinator = new FakeCoordinator();
-    const url = await coordinator.start();
+  it('runs as a child process that registers with the real coordinator, runs a job, and deregisters on SIGTERM', async () => {
+    const server = await startCoordinatorServer();
     try {
-      const child = spawn(process.execPath, [bundle, '--url', url, '--name', 'bundled', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-agent-'))], {
-        env: { ...process.env, GANTRY_AGENT_TOKEN: 'worker-token', GANTRY_NVIDIA_SMI: '/nonexistent/nvidia-smi' },
+      const child = spawn(process.execPath, [bundle, '--url', server.url, '--name', 'bundled', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-agent-'))], {
+        env: { PATH: process.env.PATH, GANTRY_AGENT_TOKEN: server.workerToken, GANTRY_NVIDIA_SMI: '/nonexistent/nvidia-smi' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      await waitFor(() => coordinator.recorded.claims > 0, 'the bundled agent to claim', 20_000);
-      expect(coordinator.recorded.registrations).toMatchObject([{ name: 'bundled', gpus: [] }]);
+      const job = server.coordinator.submit({ command: ['echo', 'bundled'] });
+      await waitFor(() => server.coordinator.getJob(job.id).state === 'succeeded', 'the bundled agent to run a job');
+      const [worker] = server.coordinator.listWorkers();
+      expect(worker).toMatchObject({ name: 'bundled', gpus: [], state: 'online' });
       expect(await stopChild(child, { signal: 'SIGTERM' })).toEqual({ code: 0, signal: null });
-      expect(coordinator.recorded.deregistered).toEqual(['w1']);
+      expect(server.coordinator.getWorker(worker.id).state).toBe('offline');
       expect(stderr).toContain('"msg":"registered"');
     } finally {
-      await coordinator.close();
+      await server.close();
     }
   });
 });

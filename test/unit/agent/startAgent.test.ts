@@ -1,97 +1,92 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../support/waitFor';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../../src/agent';
 import { silentLogger } from '../../../src/agent/logger';
-import { FakeCoordinator } from './fakeCoordinator';
-import { makeClaimed } from './jobs/claimedJob';
+import { waitFor } from '../../support/waitFor';
+import { startCoordinatorServer, type CoordinatorServer } from '../../support/coordinatorServer';
 
 const fixtures = join(__dirname, '../../fixtures/nvidia-smi');
-/** memory.free of h100-gpus.csv. */
-const DRIVER_FREE = [{ index: 0, memory_free_mb: 8566 }, { index: 1, memory_free_mb: 81006 }];
 
-describe('startAgent', () => {
-  let coordinator: FakeCoordinator;
+describe('startAgent against the real coordinator and server', () => {
+  let server: CoordinatorServer | undefined;
   let agent: Agent | undefined;
-  let url: string;
-
-  beforeEach(async () => {
-    coordinator = new FakeCoordinator();
-    url = await coordinator.start();
-    process.env.GANTRY_FAKE_SMI_GPUS = join(fixtures, 'h100-gpus.csv');
-    process.env.GANTRY_FAKE_SMI_APPS = join(fixtures, 'h100-apps.csv');
-  });
 
   afterEach(async () => {
     await agent?.stop({ graceful: false });
     agent = undefined;
-    await coordinator.close();
+    await server?.close();
+    server = undefined;
   });
 
-  const start = (heartbeatMs = 50): Promise<Agent> =>
-    startAgent({
-      url, token: 'worker-token', name: 'test-worker', tags: ['a100'], maxJobs: 2, spoolDir: mkdtempSync(join(tmpdir(), 'gantry-agent-')),
-      nvidiaSmi: join(fixtures, 'fake-nvidia-smi'), heartbeatMs, claimWaitMs: 100, killGraceMs: 500, logger: silentLogger,
+  async function start(options: { leaseTtlMs?: number; heartbeatMs?: number } = {}): Promise<{ server: CoordinatorServer; agent: Agent }> {
+    server = await startCoordinatorServer({ leaseTtlMs: options.leaseTtlMs });
+    process.env.GANTRY_FAKE_SMI_GPUS = join(fixtures, 'h100-gpus.csv');
+    process.env.GANTRY_FAKE_SMI_APPS = join(fixtures, 'h100-apps.csv');
+    agent = await startAgent({
+      url: server.url, token: server.workerToken, name: 'test-worker', tags: ['h100'], maxJobs: 2, spoolDir: mkdtempSync(join(tmpdir(), 'gantry-agent-')),
+      nvidiaSmi: join(fixtures, 'fake-nvidia-smi'), heartbeatMs: options.heartbeatMs ?? 50, claimWaitMs: 200, killGraceMs: 500, logger: silentLogger,
     });
+    return { server, agent };
+  }
 
-  it('stops on an admin request from the heartbeat: hands its job back by deregistering, then settles `stopped`', async () => {
-    coordinator.queue.push(makeClaimed({ id: 9, command: { shell: 'echo started; sleep 300' } }));
-    agent = await start();
-    await waitFor(() => coordinator.recorded.logs.length > 0, 'the job to start');
-    coordinator.stop = true;
-    await agent.stopped;
-    expect(coordinator.recorded.deregistered).toEqual(['w1']);
-    expect(coordinator.recorded.finishes).toEqual([]);
+  const logOf = (s: CoordinatorServer, jobId: number, attempt = 1): string => s.coordinator.readLog(jobId, attempt).data.toString();
+
+  it('registers with its GPUs, runs a job, and the coordinator has its log, metrics and result', async () => {
+    const { server: s, agent: a } = await start();
+    const job = s.coordinator.submit({ command: { shell: `echo hello; echo '::metric {"step": 1, "loss": 2.5}'; exit 0` }, requirements: { tags: ['h100'] } });
+    expect(s.coordinator.getWorker(a.workerId)).toMatchObject({ name: 'test-worker', tags: ['h100'], gpus: [{ index: 0, model: 'NVIDIA H100 80GB HBM3' }, { index: 1 }] });
+    await waitFor(() => s.coordinator.getJob(job.id).state === 'succeeded', 'the job to succeed');
+    expect(s.coordinator.getJob(job.id)).toMatchObject({ exit_code: 0, error: null, worker_id: a.workerId });
+    expect(logOf(s, job.id)).toBe('hello\n::metric {"step": 1, "loss": 2.5}\n');
+    expect(s.coordinator.listMetrics(job.id)).toMatchObject([{ step: 1, name: 'loss', value: 2.5 }]);
+    await waitFor(() => s.coordinator.latestGpuSamples().length === 2, 'GPU samples from heartbeats');
   });
 
-  it('beats at once on start, then well inside the lease the coordinator announces', async () => {
-    coordinator.leaseTtlS = 0.6;
-    agent = await start(60_000);
-    await waitFor(() => coordinator.recorded.heartbeats.length >= 3, 'three heartbeats, though the configured interval is a minute');
+  it("sends the driver's free GPU memory, so a big job lands on the GPU that really has room", async () => {
+    // h100-gpus.csv: GPU 0 has 8566 MB free of 80 GB (someone else's process), GPU 1 has 81006 MB.
+    const { server: s } = await start();
+    const job = s.coordinator.submit({ command: { shell: 'printf %s "$CUDA_VISIBLE_DEVICES"' }, requirements: { gpus: 1, gpu_memory_mb: 40_000 } });
+    await waitFor(() => s.coordinator.getJob(job.id).state === 'succeeded', 'the job to succeed');
+    expect(logOf(s, job.id)).toBe('1');
   });
 
-  it('registers with its GPUs, runs a claimed job, and reports its log, metrics and result', async () => {
-    coordinator.queue.push(makeClaimed({ id: 5, command: { shell: `echo hello; echo '::metric {"step": 1, "loss": 2.5}'; exit 0` } }));
-    agent = await start();
-    expect(agent.workerId).toBe('w1');
-    expect(coordinator.recorded.registrations[0]).toMatchObject({ name: 'test-worker', tags: ['a100'], gpus: [{ index: 0, model: 'NVIDIA H100 80GB HBM3' }, { index: 1 }] });
-    await waitFor(() => coordinator.recorded.finishes.length === 1, 'the job to finish');
-    expect(coordinator.recorded.finishes[0]).toEqual({ job_id: 5, attempt: 1, outcome: 'succeeded', exit_code: 0, error: null });
-    const log = Buffer.concat(coordinator.recorded.logs.map((l) => Buffer.from(l.data_b64, 'base64'))).toString();
-    expect(log).toBe('hello\n::metric {"step": 1, "loss": 2.5}\n');
-    expect(coordinator.recorded.metrics).toMatchObject([{ step: 1, name: 'loss', value: 2.5 }]);
-    await waitFor(() => coordinator.recorded.heartbeats.length > 0, 'a heartbeat');
-    expect(coordinator.recorded.heartbeats[0].gpu_samples).toHaveLength(2);
+  it('beats at a third of a short lease whatever interval was configured, so running jobs keep their leases', async () => {
+    const { server: s, agent: a } = await start({ leaseTtlMs: 600, heartbeatMs: 60_000 });
+    await waitFor(() => a.heartbeatIntervalMs !== 60_000, 'the first heartbeat reply');
+    expect(a.heartbeatIntervalMs).toBe(200);
+    // Five lease lifetimes: without beats inside the lease the sweep would mark the attempt lost.
+    const job = s.coordinator.submit({ command: ['sleep', '3'] });
+    await waitFor(() => s.coordinator.getJob(job.id).state === 'succeeded', 'the job to succeed');
+    expect(s.coordinator.listAttempts(job.id).map((attempt) => attempt.outcome)).toEqual(['succeeded']);
   });
 
-  it('kills a job the heartbeat reply cancels and reports it cancelled', async () => {
-    coordinator.queue.push(makeClaimed({ id: 6, command: { shell: 'echo started; sleep 300' } }));
-    agent = await start();
-    await waitFor(() => coordinator.recorded.logs.length > 0, 'the job to start');
-    coordinator.cancel.push({ job_id: 6, attempt: 1 });
-    await waitFor(() => coordinator.recorded.finishes.length === 1, 'the job to finish');
-    expect(coordinator.recorded.finishes[0]).toMatchObject({ job_id: 6, outcome: 'cancelled' });
+  it('kills a job the coordinator cancels and reports it cancelled', async () => {
+    const { server: s } = await start();
+    const job = s.coordinator.submit({ command: { shell: 'echo started; sleep 300' } });
+    await waitFor(() => s.coordinator.getJob(job.id).state === 'running' && logOf(s, job.id).includes('started'), 'the job to start');
+    s.coordinator.cancel(job.id);
+    await waitFor(() => s.coordinator.listAttempts(job.id)[0]?.outcome === 'cancelled', 'the attempt to end cancelled');
   });
 
-  it("reports the driver's free GPU memory with heartbeats and leaves the cpu and memory books to the coordinator", async () => {
-    agent = await start();
-    const seen = coordinator.recorded.heartbeats.length;
-    await waitFor(() => coordinator.recorded.heartbeats.length > seen, 'a heartbeat');
-    const free = coordinator.recorded.heartbeats[coordinator.recorded.heartbeats.length - 1].free;
-    expect(free?.gpus).toEqual(DRIVER_FREE);
-    expect(free?.cpus).toBeUndefined();
-    expect(free?.memory_mb).toBeUndefined();
+  it('stops on an admin request from the heartbeat: hands its job back without a result, then settles `stopped`', async () => {
+    const { server: s, agent: a } = await start();
+    const job = s.coordinator.submit({ command: { shell: 'echo started; sleep 300' } });
+    await waitFor(() => logOf(s, job.id).includes('started'), 'the job to start');
+    s.coordinator.requestWorkerStop(a.workerId);
+    await a.stopped;
+    expect(s.coordinator.getJob(job.id).state).toBe('queued');
+    expect(s.coordinator.getWorker(a.workerId).state).toBe('offline');
   });
 
-  it('stops gracefully: terminates running jobs, delivers their logs and hands them back by deregistering', async () => {
-    coordinator.queue.push(makeClaimed({ id: 8, command: { shell: 'echo started; sleep 300' } }));
-    agent = await start();
-    await waitFor(() => coordinator.recorded.logs.length > 0, 'the job to start');
-    await agent.stop({ graceful: true });
-    expect(coordinator.recorded.finishes).toEqual([]);
-    expect(coordinator.recorded.logs.length).toBeGreaterThan(0);
-    expect(coordinator.recorded.deregistered).toEqual(['w1']);
+  it('stops gracefully: terminates running jobs, delivers their logs and hands them back', async () => {
+    const { server: s, agent: a } = await start();
+    const job = s.coordinator.submit({ command: { shell: `trap 'echo terminated; exit 143' TERM; echo started; while :; do sleep 0.05; done` } });
+    await waitFor(() => logOf(s, job.id).includes('started'), 'the job to start');
+    await a.stop({ graceful: true });
+    expect(logOf(s, job.id)).toMatch(/^started\n[^]*terminated\n$/);
+    expect(s.coordinator.getJob(job.id).state).toBe('queued');
+    expect(s.coordinator.getWorker(a.workerId).state).toBe('offline');
   });
 });

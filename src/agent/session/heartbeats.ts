@@ -1,0 +1,96 @@
+import type { HeartbeatReply } from '../../shared';
+import { driverView } from '../capacity';
+import type { GpuTelemetry } from '../gpu/gpuTelemetry';
+import type { AgentLogger } from '../logger';
+import type { Deliverer } from '../spool/deliverer';
+import type { CoordinatorLink } from '../transport/coordinatorLink';
+import type { AgentState } from './agentState';
+import type { RunningJobs } from './runningJobs';
+import { forgotten, type WorkerSession } from './workerSession';
+
+/** Beats come at least this far apart, however short the lease. */
+const MIN_INTERVAL_MS = 100;
+
+/**
+ * The configured interval, shortened to a third of the lease the coordinator announces: a
+ * coordinator with short leases (tests, flaky links) needs beats well inside the TTL, and a third
+ * leaves room for two lost beats before a running job's lease expires.
+ */
+export function heartbeatIntervalMs(configuredMs: number, leaseTtlS: number): number {
+  return Math.min(configuredMs, Math.max(MIN_INTERVAL_MS, (leaseTtlS * 1000) / 3));
+}
+
+export interface HeartbeatsOptions {
+  link: CoordinatorLink;
+  session: WorkerSession;
+  telemetry: GpuTelemetry;
+  deliverer: Deliverer;
+  runs: RunningJobs;
+  state: AgentState;
+  configuredMs: number;
+  logger: AgentLogger;
+  /** An admin asked this worker to stop. */
+  onStopRequested: () => void;
+}
+
+/** Beats to the coordinator: renews leases, sends GPU telemetry, and acts on the reply (cancel, drain, stop, register again). */
+export class Heartbeats {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private interval: number;
+
+  constructor(private readonly options: HeartbeatsOptions) {
+    this.interval = options.configuredMs;
+  }
+
+  /** The interval in force: the configured one until the first reply, then bounded by the lease. */
+  get intervalMs(): number {
+    return this.interval;
+  }
+
+  /** The first beat goes out at once: it learns the lease TTL and brings the first GPU samples. */
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(delay: number): void {
+    this.timer = setTimeout(() => void this.beat().finally(() => this.running && this.schedule(this.interval)), delay);
+  }
+
+  private async beat(): Promise<void> {
+    const { link, session, telemetry, state, logger } = this.options;
+    try {
+      const reply = await link.checked('heartbeat', {
+        params: { id: session.id },
+        body: { free: driverView(telemetry.driverFreeMb), gpu_samples: telemetry.samples, job_gpu_usage: telemetry.usage },
+      });
+      this.interval = heartbeatIntervalMs(this.options.configuredMs, reply.lease_ttl_s);
+      await this.act(reply);
+    } catch (error) {
+      if (forgotten(error) && !state.stopping) await session.reregister();
+      else logger.warn('heartbeat failed', { error: String(error) });
+    }
+  }
+
+  private async act(reply: HeartbeatReply): Promise<void> {
+    const { deliverer, runs, state, session, logger } = this.options;
+    // The coordinator answers again: what waits in the spool need not wait out its backoff.
+    if (deliverer.pending > 0) deliverer.nudge();
+    for (const { job_id, attempt } of reply.cancel) runs.get(job_id, attempt)?.stop('cancelled');
+    if (reply.stop && !state.stopping) {
+      logger.info('an admin asked this worker to stop; handing its jobs back');
+      this.options.onStopRequested();
+      return;
+    }
+    if (reply.state === 'offline' && !state.stopping) await session.reregister();
+    const wasDraining = state.draining;
+    state.draining = reply.state === 'draining';
+    if (wasDraining && !state.draining) state.wakeup.notify();
+  }
+}

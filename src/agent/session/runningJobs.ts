@@ -1,0 +1,88 @@
+import type { ClaimedJob } from '../../shared';
+import type { Capacity } from '../capacity';
+import type { AgentLogger } from '../logger';
+import { JobRun, type StopReason } from '../jobs/jobRun';
+import type { SpawnJob } from '../jobs/jobProcess';
+import type { Deliverer } from '../spool/deliverer';
+import type { ProcessGroupRecords } from '../state/processGroups';
+
+/** How long a finished job's slot waits for its result to reach the coordinator before it is used again anyway. */
+const SETTLE_WAIT_MS = 2_000;
+
+const attemptKey = (jobId: number, attempt: number): string => `${jobId}/${attempt}`;
+
+export interface RunningJobsOptions {
+  capacity: Capacity;
+  deliverer: Deliverer;
+  groups: ProcessGroupRecords;
+  spawnJob: SpawnJob;
+  apiUrl: string;
+  killGraceMs: number;
+  inheritEnv: boolean;
+  logger: AgentLogger;
+  /** A slot is free again: the claim loop may claim. */
+  onSlotFree: () => void;
+}
+
+/** The attempts this agent runs: starts each, records its process group, and frees its slot once its result is in. */
+export class RunningJobs {
+  private readonly runs = new Map<string, JobRun>();
+
+  constructor(private readonly options: RunningJobsOptions) {}
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  /** Attempts held, as registration reports them. */
+  held(): Array<{ job_id: number; attempt: number }> {
+    return [...this.runs.values()].map((run) => ({ job_id: run.jobId, attempt: run.attempt }));
+  }
+
+  /** Leaders of the running jobs' process groups, for attributing GPU memory. */
+  processes(): Array<{ job_id: number; attempt: number; pid: number }> {
+    return [...this.runs.values()].flatMap((run) => (run.pid ? [{ job_id: run.jobId, attempt: run.attempt, pid: run.pid }] : []));
+  }
+
+  get(jobId: number, attempt: number): JobRun | undefined {
+    return this.runs.get(attemptKey(jobId, attempt));
+  }
+
+  start(claimed: ClaimedJob): void {
+    const { capacity, deliverer, groups, logger } = this.options;
+    const { id: jobId } = claimed.job;
+    const key = attemptKey(jobId, claimed.attempt);
+    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv });
+    capacity.hold(key, claimed);
+    this.runs.set(key, run);
+    logger.info('job started', { job_id: jobId, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices });
+    run.start();
+    if (run.pid !== undefined) groups.record(jobId, claimed.attempt, run.pid);
+    void run.finished.then(async (result) => {
+      this.runs.delete(key);
+      groups.forget(jobId, claimed.attempt);
+      logger.info('job finished', { job_id: jobId, attempt: claimed.attempt, ...result });
+      // Claim again once the coordinator has the result: until then its books still count this job,
+      // and a claim sent now would find the worker full and wait out a long-poll.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([deliverer.settled(jobId, claimed.attempt), new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
+      clearTimeout(timer);
+      capacity.release(key);
+      this.options.onSlotFree();
+    });
+  }
+
+  /** Stops every run for `reason` and resolves once all have ended. */
+  async stopAll(reason: StopReason): Promise<void> {
+    const finishing = [...this.runs.values()].map((run) => run.finished);
+    for (const run of this.runs.values()) run.stop(reason);
+    await Promise.all(finishing);
+  }
+
+  /** SIGKILLs every run and resolves once all have ended. */
+  async killAll(): Promise<void> {
+    const finishing = [...this.runs.values()].map((run) => run.finished);
+    for (const run of this.runs.values()) run.kill();
+    await Promise.all(finishing);
+  }
+}

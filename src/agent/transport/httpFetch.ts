@@ -1,0 +1,51 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+
+export interface HttpFetchOptions {
+  /** PEM certificates trusted for https:// besides the system's (a coordinator with its own CA or a self-signed certificate). */
+  ca?: string | Buffer;
+}
+
+/**
+ * `fetch` over node:http(s) with keep-alive sockets. The agent makes two small requests per job
+ * (claim and finish); undici's fetch costs several times more CPU per request than node:http,
+ * and that CPU is taken from the jobs the host runs.
+ */
+export function createHttpFetch(options: HttpFetchOptions = {}): typeof fetch {
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
+  // A CA file adds to Node's bundled roots instead of replacing them, so a coordinator behind a public certificate still works.
+  const ca = options.ca === undefined ? undefined : [...rootCertificates, options.ca.toString()];
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16, ca });
+  return (input, init = {}) =>
+    new Promise<Response>((resolve, reject) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      const secure = url.protocol === 'https:';
+      const headers = init.headers instanceof Headers ? Object.fromEntries(init.headers) : ((init.headers ?? {}) as Record<string, string>);
+      const body = typeof init.body === 'string' ? Buffer.from(init.body) : undefined;
+      const req = (secure ? httpsRequest : httpRequest)(
+        url,
+        {
+          method: init.method ?? 'GET',
+          headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+          agent: secure ? httpsAgent : httpAgent,
+          signal: init.signal ?? undefined,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const responseHeaders = new Headers();
+            for (const [key, value] of Object.entries(res.headers)) {
+              if (value !== undefined) responseHeaders.set(key, Array.isArray(value) ? value.join(', ') : value);
+            }
+            const status = res.statusCode ?? 500;
+            resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stopChild } from '../../support/stopChild';
+import { waitFor } from '../../support/waitFor';
+import { startCoordinatorServer, type CoordinatorServer } from '../../support/coordinatorServer';
+import { baseEnv, spawnAgent, type AgentProcess } from './agentProcess';
+
+/** Gone, or a zombie nobody has reaped yet: either way it runs no more. */
+function isDead(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+  } catch {
+    return true;
+  }
+}
+
+describe.runIf(process.platform === 'linux')('orphaned jobs of an agent that died', () => {
+  let server: CoordinatorServer;
+  const agents: AgentProcess[] = [];
+  const strays: number[] = [];
+
+  afterEach(async () => {
+    for (const agent of agents.splice(0)) await stopChild(agent.proc, { signal: 'SIGTERM' });
+    for (const pid of strays.splice(0)) if (!isDead(pid)) process.kill(pid, 'SIGKILL');
+    await server.close();
+  });
+
+  const start = (spoolDir: string): AgentProcess => {
+    const agent = spawnAgent(['--url', server.url, '--name', 'orphan-worker', '--spool-dir', spoolDir], { ...baseEnv(), GANTRY_AGENT_TOKEN: server.workerToken });
+    agents.push(agent);
+    return agent;
+  };
+
+  it('are killed by the next agent on the same state dir, which says so in its log', async () => {
+    server = await startCoordinatorServer();
+    const spoolDir = mkdtempSync(join(tmpdir(), 'gantry-orphans-'));
+    const first = start(spoolDir);
+    const job = server.coordinator.submit({ command: { shell: 'sleep 300 & echo $!; wait' } });
+    const sleepPid = await waitFor(() => Number(server.coordinator.readLog(job.id, 1).data.toString().trim()), 'the job to print its child pid');
+    strays.push(sleepPid);
+    expect(readdirSync(join(spoolDir, 'groups'))).toEqual([`j${job.id}-a1.json`]);
+
+    await stopChild(first.proc, { signal: 'SIGKILL' });
+    expect(isDead(sleepPid)).toBe(false);
+    // The attempt is the coordinator's to settle; cancelling keeps the next agent from being handed the job again.
+    server.coordinator.cancel(job.id);
+
+    const second = start(spoolDir);
+    await waitFor(() => isDead(sleepPid), `the orphaned sleep to be killed (agent log: ${second.stderr()})`);
+    const line = second.stderr().split('\n').find((l) => l.includes('orphaned process group'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'warn', job_id: job.id, attempt: 1 });
+    await waitFor(() => readdirSync(join(spoolDir, 'groups')).length === 0, 'the record to be dropped');
+  });
+
+  it('leave a process group alone when its number now belongs to processes of another attempt', async () => {
+    server = await startCoordinatorServer();
+    const spoolDir = mkdtempSync(join(tmpdir(), 'gantry-orphans-'));
+    const first = start(spoolDir);
+    const job = server.coordinator.submit({ command: { shell: 'sleep 300 & echo $!; wait' } });
+    const sleepPid = await waitFor(() => Number(server.coordinator.readLog(job.id, 1).data.toString().trim()), 'the job to print its child pid');
+    strays.push(sleepPid);
+    await stopChild(first.proc, { signal: 'SIGKILL' });
+    server.coordinator.cancel(job.id);
+    // Pretend the record is of another attempt: the processes in that group do not carry its job id.
+    const record = join(spoolDir, 'groups', `j${job.id}-a1.json`);
+    const parsed = JSON.parse(readFileSync(record, 'utf8')) as { job_id: number };
+    writeFileSync(record, JSON.stringify({ ...parsed, job_id: job.id + 1000 }));
+
+    const second = start(spoolDir);
+    await waitFor(() => readdirSync(join(spoolDir, 'groups')).length === 0 && second.stderr().includes('registered'), 'the second agent to handle the record');
+    expect(isDead(sleepPid)).toBe(false);
+    expect(second.stderr()).not.toContain('orphaned process group');
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { AgentConfigError, checkCoordinatorUrl } from '../../../../src/agent/transport/coordinatorUrl';
+
+describe('checkCoordinatorUrl', () => {
+  it.each([
+    ['https://gantry.example:7878', false],
+    ['http://127.0.0.1:7878', false],
+    ['http://127.0.0.53:7878', false],
+    ['http://localhost:7878', false],
+    ['http://[::1]:7878', false],
+    ['http://gpu-box:7878', true],
+    ['http://10.0.0.5:7878', true],
+  ])('accepts %s (insecure-http: %s)', (url, insecure) => {
+    expect(checkCoordinatorUrl(url, insecure).href).toBe(new URL(url).href);
+  });
+
+  it.each(['http://10.0.0.5:7878', 'http://gpu-box:7878', 'http://[fe80::1]:7878', 'http://127.0.0.1.evil.example:7878'])('refuses %s over plain http without --insecure-http', (url) => {
+    expect(() => checkCoordinatorUrl(url, false)).toThrow(AgentConfigError);
+    expect(() => checkCoordinatorUrl(url, false)).toThrow(/in clear/);
+  });
+
+  it('refuses what is not an http(s) URL, naming the option', () => {
+    expect(() => checkCoordinatorUrl('gpu-box:7878', false)).toThrow(/--url/);
+    expect(() => checkCoordinatorUrl('ftp://gpu-box', true)).toThrow(/https:\/\/ or http:\/\//);
+  });
+});
