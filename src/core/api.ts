@@ -12,6 +12,7 @@ import type {
   JobListQuery,
   JobPage,
   JobSubmitInput,
+  LogStreamName,
   MetricPoint,
   Project,
   ProjectCreateInput,
@@ -66,6 +67,8 @@ export interface LogRead {
   size: number;
   /** True when the attempt is finished and nothing more will be written. */
   complete: boolean;
+  /** Of an interleaved read: the [start, end) file offsets within it that were stderr. Empty for a read of one stream. */
+  stderr: Array<[start: number, end: number]>;
 }
 
 export type EventListener = (event: QueueEvent) => void;
@@ -117,8 +120,9 @@ export interface Coordinator {
    */
   resumed(): void;
 
-  appendLog(jobId: number, attempt: number, seq: number, data: Buffer): { accepted: boolean; next_seq: number };
-  readLog(jobId: number, attempt: number, offset?: number, length?: number): LogRead;
+  appendLog(jobId: number, attempt: number, seq: number, data: Buffer, stream?: LogStreamName): { accepted: boolean; next_seq: number };
+  /** With `stream`, offsets and sizes count that stream's bytes alone. */
+  readLog(jobId: number, attempt: number, offset?: number, length?: number, stream?: LogStreamName): LogRead;
   logPath(jobId: number, attempt: number): string;
 
   recordMetrics(jobId: number, attempt: number, points: MetricPoint[]): number;

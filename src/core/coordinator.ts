@@ -91,8 +91,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     sweep: () => sweeper.sweep(),
     resumed: () => sweeper.resumed(),
 
-    appendLog: (jobId, attempt, seq, data) => appendLog(ctx, jobId, attempt, seq, data),
-    readLog: (jobId, attempt, offset, length) => readLog(ctx, jobId, attempt, offset, length),
+    appendLog: (jobId, attempt, seq, data, stream) => appendLog(ctx, jobId, attempt, seq, data, stream),
+    readLog: (jobId, attempt, offset, length, stream) => readLog(ctx, jobId, attempt, offset, length, stream),
     logPath: (jobId, attempt) => logPath(ctx.dataDir, jobId, attempt),
 
     recordMetrics: (jobId, attempt, points) => recordMetrics(ctx, jobId, attempt, points),

@@ -23,6 +23,7 @@ import {
   Heartbeat,
   HeartbeatReply,
   LogChunk,
+  LogStreamName,
   MetricPoint,
   Worker,
   WorkerRegister,
@@ -85,6 +86,8 @@ export const BatchRequest = z.strictObject({ jobs: z.array(z.unknown()).min(1).m
 export const LogQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   length: z.coerce.number().int().min(1).max(16 * 1024 * 1024).optional(),
+  /** One stream's bytes alone; offset, length and the size headers then count that stream's bytes. Default: both, interleaved. */
+  stream: LogStreamName.optional(),
 });
 export const MetricsRequest = z.strictObject({ attempt: z.number().int().min(1), points: z.array(MetricPoint).min(1).max(10_000) });
 export const EventsQuery = z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
@@ -121,7 +124,7 @@ export const ROUTES = {
   setPriority: { method: 'PATCH', path: '/api/v1/jobs/:id', summary: "Change a job's priority", scopes: ['admin'], params: IdParams, body: z.strictObject({ priority: Priority }), response: Job },
   removeJob: { method: 'DELETE', path: '/api/v1/jobs/:id', summary: 'Remove a job that is not running', scopes: ['admin'], params: IdParams, response: Ok },
   listAttempts: { method: 'GET', path: '/api/v1/jobs/:id/attempts', summary: "A job's attempts", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(Attempt) },
-  readLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log', summary: 'Read a range of an attempt log (raw bytes; X-Log-Size, X-Next-Offset, X-Log-Complete headers)', scopes: ['admin', 'read', 'job'], params: AttemptParams, query: LogQuery, response: z.string(), raw: true },
+  readLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log', summary: 'Read a range of an attempt log (raw bytes; X-Log-Size, X-Next-Offset, X-Log-Complete headers); ?stream=stdout|stderr for one stream alone', scopes: ['admin', 'read', 'job'], params: AttemptParams, query: LogQuery, response: z.string(), raw: true },
   downloadLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log/download', summary: 'Download a whole attempt log as a file', scopes: ['admin', 'read', 'job'], params: AttemptParams, response: z.string(), raw: true },
   appendLog: { method: 'POST', path: '/api/v1/jobs/:id/logs', summary: 'Append a log chunk (agents)', scopes: ['worker'], params: IdParams, body: LogChunk, response: z.object({ accepted: z.boolean(), next_seq: z.number().int() }) },
   finishJobs: { method: 'POST', path: '/api/v1/jobs/finish', summary: 'Report how several attempts ended in one transaction (agents; each item idempotent)', scopes: ['worker'], body: FinishBatch, response: z.object({ results: z.array(FinishOutcome) }) },

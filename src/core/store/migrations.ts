@@ -283,4 +283,16 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX maintenance_tasks_kind ON maintenance_tasks (kind, id);
   `,
+  // Which bytes of an attempt's log came from stderr, as [start, start + length) ranges of the
+  // interleaved log file; every other byte is stdout. Consecutive stderr chunks extend one range,
+  // so a job costs a row per switch of stream, not per chunk; logs written before have none.
+  `
+  CREATE TABLE log_stderr_ranges (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    attempt INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    length INTEGER NOT NULL CHECK (length > 0),
+    PRIMARY KEY (job_id, attempt, start)
+  ) WITHOUT ROWID;
+  `,
 ];

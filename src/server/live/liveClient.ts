@@ -117,7 +117,7 @@ export class LiveClient {
       for (;;) {
         const read = this.coordinator.readLog(follow.jobId, follow.attempt, follow.offset, LOG_CHUNK);
         if (read.data.length > 0) {
-          this.send({ type: 'log', job_id: follow.jobId, attempt: follow.attempt, offset: follow.offset, data_b64: read.data.toString('base64') });
+          this.send({ type: 'log', job_id: follow.jobId, attempt: follow.attempt, offset: follow.offset, data_b64: read.data.toString('base64'), stderr: read.stderr });
           follow.offset = read.next_offset;
         }
         if (read.complete && follow.offset >= read.size) {

@@ -135,11 +135,16 @@ export const FinishOutcome = z.object({
 });
 export type FinishOutcome = z.infer<typeof FinishOutcome>;
 
+/** Which of a job's output streams bytes came from. */
+export const LogStreamName = z.enum(['stdout', 'stderr']);
+export type LogStreamName = z.infer<typeof LogStreamName>;
+
 export const LogChunk = z.strictObject({
   attempt: z.number().int().min(1),
   /** 0-based, consecutive per attempt; a repeated seq is ignored so retries are safe. */
   seq: z.number().int().min(0),
-  stream: z.enum(['stdout', 'stderr']).default('stdout'),
+  /** Agents from before streams were kept send none: their output counts as stdout. */
+  stream: LogStreamName.default('stdout'),
   /** base64 so bytes (ANSI, \r, invalid UTF-8) survive JSON unchanged. */
   data_b64: z.string().max(8 * 1024 * 1024),
 });

@@ -16,8 +16,8 @@ export type WsClientMessage = z.input<typeof WsClientMessage>;
 export const WsServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: QueueEvent }),
   z.object({ type: z.literal('gpu'), worker_id: z.string(), at: z.number(), samples: z.array(GpuSample) }),
-  /** `offset` is where `data_b64` starts in the log file. */
-  z.object({ type: z.literal('log'), job_id: z.number(), attempt: z.number(), offset: z.number(), data_b64: z.string() }),
+  /** `offset` is where `data_b64` starts in the log file; `stderr` lists the [start, end) file offsets within it that the job wrote to stderr. */
+  z.object({ type: z.literal('log'), job_id: z.number(), attempt: z.number(), offset: z.number(), data_b64: z.string(), stderr: z.array(z.tuple([z.number(), z.number()])).default([]) }),
   z.object({ type: z.literal('log_end'), job_id: z.number(), attempt: z.number(), size: z.number() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('pong') }),

@@ -12,7 +12,8 @@ export interface GpuMessage {
 }
 
 export interface LogFollower {
-  onData(bytes: Uint8Array, offset: number): void;
+  /** `stderr`: the [start, end) log offsets within these bytes that the job wrote to stderr. */
+  onData(bytes: Uint8Array, offset: number, stderr: Array<[number, number]>): void;
   onEnd(size: number): void;
 }
 
@@ -142,9 +143,9 @@ export class GantrySocket {
         if (!follow) return;
         const bytes = newLogBytes(follow.offset, message.offset, decodeBase64(message.data_b64));
         if (!bytes) return;
-        const at = follow.offset;
+        const at = Math.max(follow.offset, message.offset);
         follow.offset = Math.max(follow.offset, message.offset) + bytes.length;
-        follow.follower.onData(bytes, at);
+        follow.follower.onData(bytes, at, message.stderr);
         return;
       }
       case 'log_end': {

@@ -3,6 +3,7 @@ import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { followLog } from '../api/live';
+import { tintStderr } from '../api/logBytes';
 import { api } from '../api/client';
 import { toastError } from '../stores/toasts';
 import { isDark } from '../logic/theme';
@@ -56,8 +57,8 @@ export function LogTerminal({ jobId, attempt, onOutput }: Props) {
     resize.observe(host.current);
 
     const unfollow = followLog(jobId, attempt, 0, {
-      onData(data) {
-        terminal.write(data, () => {
+      onData(data, at, stderr) {
+        terminal.write(tintStderr(data, at, stderr), () => {
           if (follow.current) terminal.scrollToBottom();
         });
         setBytes((n) => n + data.length);

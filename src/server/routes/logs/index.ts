@@ -7,7 +7,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 export const logHandlers: RouteHandlers<'readLog' | 'downloadLog' | 'appendLog'> = {
   readLog: ({ params, query, reply }, { coordinator }) => {
-    const read = coordinator.readLog(params.id, params.attempt, query.offset, query.length);
+    const read = coordinator.readLog(params.id, params.attempt, query.offset, query.length, query.stream);
     reply
       .type('application/octet-stream')
       .header('x-log-size', String(read.size))
@@ -26,7 +26,7 @@ export const logHandlers: RouteHandlers<'readLog' | 'downloadLog' | 'appendLog'>
   },
   appendLog: ({ params, body }, { coordinator, hub }) => {
     if (!BASE64.test(body.data_b64)) throw new ValidationError('data_b64 is not valid base64', 'data_b64');
-    const result = coordinator.appendLog(params.id, body.attempt, body.seq, Buffer.from(body.data_b64, 'base64'));
+    const result = coordinator.appendLog(params.id, body.attempt, body.seq, Buffer.from(body.data_b64, 'base64'), body.stream);
     if (result.accepted) hub.logAppended(params.id, body.attempt);
     return result;
   },
