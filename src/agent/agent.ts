@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { WorkerRegister } from '../shared';
 import { Capacity } from './capacity';
 import { deliverToCoordinator, judgeDeliveryFailure } from './deliverToCoordinator';
 import { createFinishBatcher } from './finishBatcher';
 import { detectResources, type HostResources } from './detectResources';
 import { GpuTelemetry } from './gpu/gpuTelemetry';
+import { localMachine } from './localMachine';
 import type { SpawnJob } from './jobs/jobProcess';
 import { spawnPipedJob } from './jobs/spawnPipedJob';
 import { stderrLogger, type AgentLogger } from './logger';
@@ -130,6 +132,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     apiUrl: options.url,
     killGraceMs,
     inheritEnv: options.inheritEnv ?? false,
+    placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => state.wakeup.notify(),
   });
   const telemetry = new GpuTelemetry(nvidiaSmi, () => runs.processes(), logger);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { LIMITS, type JobSubmitInput, type RequirementsInput } from '../shared';
 import { usageError } from './exitCodes';
+import { localMachine } from './localMachine';
 
 /** The resource and scheduling flags `submit` and `sweep` share, as commander parses them. */
 export interface JobFlags {
@@ -65,7 +66,7 @@ export function addJobFlags(command: Command): Command {
     .option('--retry-backoff', 'double the retry delay after each failure')
     .option('--timeout <s>', 'kill an attempt after S seconds', integerArg(1))
     .option('--env <K=V>', 'environment variable; K alone copies K from your environment (repeatable)', collect(keep))
-    .option('--cwd <dir>', "working directory on the worker (relative paths resolve against yours; default: the worker's)");
+    .option('--cwd <dir>', 'working directory on the worker, on any machine (relative paths resolve against yours). Default: this directory on a worker on this machine, a scratch directory on a worker elsewhere');
 }
 
 /** Maps flags to the job fields they set; absent flags are left out so the server's defaults apply. */
@@ -90,6 +91,14 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.env?.length) fields.env = parseEnvPairs(flags.env, context.env);
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
   return fields;
+}
+
+/**
+ * Without --cwd a job runs where it was submitted from: this directory, on this machine. A worker
+ * on another machine cannot use that path and runs the job in a scratch directory instead.
+ */
+export function submittedFrom(flags: Pick<JobFlags, 'cwd'>, context: { cwd: string }, machine: () => string = localMachine): Pick<JobFields, 'cwd' | 'cwd_machine'> {
+  return flags.cwd === undefined ? { cwd: context.cwd, cwd_machine: machine() } : {};
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

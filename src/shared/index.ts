@@ -18,3 +18,4 @@ export * from './sweepParams';
 export * from './format/shellQuote';
 export * from './format/duration';
 export * from './format/attempts';
+export * from './machine';

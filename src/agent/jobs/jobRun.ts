@@ -1,8 +1,7 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { ClaimedJob, FinishRequest, MetricPoint } from '../../shared';
 import type { Outbox } from '../spool/outboxItem';
 import { jobArgv, jobEnvironment } from './jobEnvironment';
+import { chooseWorkingDirectory, type Placement } from './workingDirectory';
 import type { JobExit, JobProcess, SpawnJob } from './jobProcess';
 import { LogChunker, type LogChunkerOptions } from './logChunker';
 import { MetricLineReader } from './metricLines';
@@ -17,6 +16,8 @@ export interface JobRunOptions {
   apiUrl: string;
   /** Between SIGTERM and SIGKILL of the job's process group. */
   killGraceMs: number;
+  /** Where jobs may run on this worker (see chooseWorkingDirectory). */
+  placement: Placement;
   logChunks?: LogChunkerOptions;
   now?: () => number;
   baseEnv?: NodeJS.ProcessEnv;
@@ -30,17 +31,14 @@ export interface AttemptResult {
   error: string | null;
 }
 
+/** The job cannot run on this worker as given (its cwd is missing); the attempt fails without spawning. */
+class PlacementError extends Error {}
+
 /** The recordMetrics route takes at most this many points per request. */
 const MAX_POINTS_PER_ITEM = 10_000;
 
-function resolveCwd(cwd: string | null): string {
-  if (!cwd) return homedir();
-  if (cwd === '~') return homedir();
-  if (cwd.startsWith('~/')) return join(homedir(), cwd.slice(2));
-  return cwd;
-}
-
 function resultOf(exit: JobExit, reason: StopReason | undefined, timeoutS: number | null): AttemptResult {
+  if (exit.error instanceof PlacementError) return { outcome: 'failed', exit_code: null, error: exit.error.message };
   if (exit.error) return { outcome: 'failed', exit_code: null, error: `could not start the job: ${exit.error.message}` };
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
   if (reason === 'cancelled') return { outcome: 'cancelled', exit_code: exit.code, error: null };
@@ -94,11 +92,13 @@ export class JobRun {
 
   start(): void {
     const { job } = this.claimed;
+    const where = chooseWorkingDirectory(this.claimed, this.options.placement);
+    if ('error' in where) return this.onExit({ code: null, signal: null, error: new PlacementError(where.error) });
     let child: JobProcess;
     try {
       child = this.options.spawnJob({
         argv: jobArgv(job.command),
-        cwd: resolveCwd(job.cwd),
+        cwd: where.cwd,
         env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv }),
       });
     } catch (error) {

@@ -3,6 +3,7 @@ import type { Capacity } from '../capacity';
 import type { AgentLogger } from '../logger';
 import { JobRun, type StopReason } from '../jobs/jobRun';
 import type { SpawnJob } from '../jobs/jobProcess';
+import type { Placement } from '../jobs/workingDirectory';
 import type { Deliverer } from '../spool/deliverer';
 import type { ProcessGroupRecords } from '../state/processGroups';
 
@@ -19,6 +20,7 @@ export interface RunningJobsOptions {
   apiUrl: string;
   killGraceMs: number;
   inheritEnv: boolean;
+  placement: Placement;
   logger: AgentLogger;
   /** A slot is free again: the claim loop may claim. */
   onSlotFree: () => void;
@@ -52,7 +54,7 @@ export class RunningJobs {
     const { capacity, deliverer, groups, logger } = this.options;
     const { id: jobId } = claimed.job;
     const key = attemptKey(jobId, claimed.attempt);
-    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv });
+    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement });
     capacity.hold(key, claimed);
     this.runs.set(key, run);
     logger.info('job started', { job_id: jobId, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices });

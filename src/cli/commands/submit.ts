@@ -4,7 +4,7 @@ import { addConnectionFlags, connect, type ConnectionFlags } from '../connection
 import { printJson, printLine, type CliContext } from '../context';
 import { submitCreatingProject } from '../ensureProject';
 import { usageError } from '../exitCodes';
-import { addJobFlags, jobFieldsFromFlags, type JobFlags } from '../jobFlags';
+import { addJobFlags, jobFieldsFromFlags, submittedFrom, type JobFlags } from '../jobFlags';
 
 interface SubmitFlags extends JobFlags, ConnectionFlags {
   shell?: boolean;
@@ -15,7 +15,7 @@ interface SubmitFlags extends JobFlags, ConnectionFlags {
 export function submitSpec(argv: string[], flags: SubmitFlags, context: Pick<CliContext, 'cwd' | 'env'>): JobSubmitInput {
   if (argv.length === 0) throw usageError('submit: no command; usage: gantry submit [flags] -- cmd args…');
   const command: JobCommand = flags.shell ? { shell: argv.join(' ') } : argv;
-  return { ...jobFieldsFromFlags(flags, context), command };
+  return { ...submittedFrom(flags, context), ...jobFieldsFromFlags(flags, context), command };
 }
 
 export function registerSubmit(program: Command, context: CliContext): void {

@@ -5,7 +5,7 @@ import { printJson, printLine, type CliContext } from '../context';
 import { submitCreatingProject } from '../ensureProject';
 import { usageError } from '../exitCodes';
 import { formatCommand } from '../../shared';
-import { addJobFlags, collect, jobFieldsFromFlags, type JobFlags } from '../jobFlags';
+import { addJobFlags, collect, jobFieldsFromFlags, submittedFrom, type JobFlags } from '../jobFlags';
 import { parseParams } from '../sweep/parseParam';
 import { tokenizeTemplate } from '../sweep/tokenizeTemplate';
 
@@ -19,6 +19,7 @@ interface SweepFlags extends JobFlags, ConnectionFlags {
 export function sweepRequest(template: string, flags: SweepFlags, context: Pick<CliContext, 'cwd' | 'env'>): SweepRequest {
   if (!flags.param?.length) throw usageError('sweep: give at least one --param NAME=VALUES');
   return {
+    ...submittedFrom(flags, context),
     ...jobFieldsFromFlags(flags, context),
     template: tokenizeTemplate(template),
     params: parseParams(flags.param),

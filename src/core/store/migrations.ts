@@ -295,4 +295,8 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (job_id, attempt, start)
   ) WITHOUT ROWID;
   `,
+  // The machine a job's cwd is a path on (the submitter's), so a worker elsewhere runs it in scratch.
+  `
+  ALTER TABLE jobs ADD COLUMN cwd_machine TEXT;
+  `,
 ];

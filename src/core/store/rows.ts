@@ -7,6 +7,7 @@ export interface JobRow {
   name: string;
   command: string;
   cwd: string | null;
+  cwd_machine: string | null;
   env: string;
   params: string;
   priority: number;
@@ -45,6 +46,7 @@ export function toJob(row: JobRow, project: string): Job {
     name: row.name,
     command: JSON.parse(row.command) as Command,
     cwd: row.cwd,
+    cwd_machine: row.cwd_machine,
     env: JSON.parse(row.env) as Record<string, string>,
     params: JSON.parse(row.params) as Record<string, ParamValue>,
     priority: row.priority,

@@ -74,6 +74,12 @@ export const JobSubmit = z.strictObject({
   name: ExecText(LIMITS.nameLength).min(1).optional(),
   command: Command,
   cwd: ExecText(4096).nullable().default(null),
+  /**
+   * The machine `cwd` is a path on (see machineName), when it is the submitter's own directory: a
+   * worker on that machine runs there, a worker elsewhere in a scratch directory of its own.
+   * Null: `cwd` is meant for whichever worker runs the job (a shared filesystem).
+   */
+  cwd_machine: ExecText(600).nullable().default(null),
   env: z.record(EnvName, ExecText(LIMITS.argLength)).default({})
     .refine((e) => Object.keys(e).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} environment entries`),
   params: z.record(z.string().max(200), ParamValue).default({}),
@@ -98,6 +104,8 @@ export const Job = z.object({
   name: z.string(),
   command: Command,
   cwd: z.string().nullable(),
+  /** Optional on the wire for coordinators from before it existed. */
+  cwd_machine: z.string().nullable().optional(),
   env: z.record(z.string(), z.string()),
   params: z.record(z.string(), ParamValue),
   priority: z.number().int(),

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { submitSpec } from '../../../src/cli/commands/submit';
 import { sweepRequest } from '../../../src/cli/commands/sweep';
 import { CliError } from '../../../src/cli/exitCodes';
-import { integerArg, jobFieldsFromFlags, parseEnvPairs, positiveNumberArg, priorityArg } from '../../../src/cli/jobFlags';
+import { integerArg, jobFieldsFromFlags, parseEnvPairs, positiveNumberArg, priorityArg, submittedFrom } from '../../../src/cli/jobFlags';
+import { localMachine } from '../../../src/cli/localMachine';
 import { JobSubmit, SweepRequest } from '../../../src/shared';
 
 const context = { cwd: '/home/me/project', env: { HF_HOME: '/cache/hf' } };
@@ -87,10 +88,23 @@ describe('numeric flag parsers', () => {
   });
 });
 
+describe('submittedFrom', () => {
+  it('records the directory the job was submitted from and the machine it is on', () => {
+    expect(submittedFrom({}, context, () => 'laptop/abc')).toEqual({ cwd: '/home/me/project', cwd_machine: 'laptop/abc' });
+    expect(submitSpec(['true'], {}, context)).toMatchObject({ cwd: '/home/me/project', cwd_machine: localMachine() });
+  });
+
+  it('leaves --cwd to name a directory on whichever machine runs the job', () => {
+    expect(submittedFrom({ cwd: 'data/run' }, context)).toEqual({});
+    expect(submitSpec(['true'], { cwd: 'data/run' }, context)).toMatchObject({ cwd: '/home/me/project/data/run' });
+    expect(submitSpec(['true'], { cwd: 'data/run' }, context).cwd_machine).toBeUndefined();
+  });
+});
+
 describe('submitSpec', () => {
   it('sends argv as an array, one element per argument, untouched', () => {
     const spec = submitSpec(['python', 'train.py', '--msg', 'a b; rm -rf /'], { gpus: 1 }, context);
-    expect(spec).toEqual({ command: ['python', 'train.py', '--msg', 'a b; rm -rf /'], requirements: { gpus: 1 } });
+    expect(spec).toEqual({ command: ['python', 'train.py', '--msg', 'a b; rm -rf /'], requirements: { gpus: 1 }, cwd: '/home/me/project', cwd_machine: localMachine() });
   });
 
   it('joins the words into one shell string with --shell', () => {
@@ -102,6 +116,8 @@ describe('sweepRequest', () => {
   it('builds a grid request from the template, params and shared flags', () => {
     const request = sweepRequest(`python train.py --lr {lr} --note 'seed {seed}'`, { param: ['lr=1e-3,3e-4', 'seed=1..2'], gpus: 1 }, context);
     expect(request).toEqual({
+      cwd: '/home/me/project',
+      cwd_machine: localMachine(),
       requirements: { gpus: 1 },
       template: ['python', 'train.py', '--lr', '{lr}', '--note', 'seed {seed}'],
       params: { lr: ['1e-3', '3e-4'], seed: [1, 2] },

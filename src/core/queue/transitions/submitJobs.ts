@@ -118,8 +118,8 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     items.forEach((item, i) => item.spec.ref !== undefined && byRef.set(item.spec.ref, i));
     const now = ctx.now();
     const insertJob = ctx.sql(`INSERT INTO jobs (project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
-      max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at, cwd_machine)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const shapeOf = shapeIds(ctx);
     const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
     const markDependedOn = ctx.sql('UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0');
@@ -143,7 +143,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
         projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
         JSON.stringify(spec.params), spec.priority, requirements, shapeOf(requirements), JSON.stringify(depIds),
         spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
-        state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null,
+        state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null, spec.cwd_machine,
       );
       const id = Number(info.lastInsertRowid);
       ids[i] = id;

@@ -7,12 +7,16 @@ import { waitFor } from '../../../support/waitFor';
 import { JobRun } from '../../../../src/agent/jobs/jobRun';
 import { spawnPipedJob } from '../../../../src/agent/jobs/spawnPipedJob';
 import type { OutboxItem } from '../../../../src/agent/spool/outboxItem';
+import type { SpawnJob } from '../../../../src/agent/jobs/jobProcess';
+import type { Placement } from '../../../../src/agent/jobs/workingDirectory';
 import type { ClaimedJob } from '../../../../src/shared';
 import { makeClaimed } from './claimedJob';
 
-function runJob(claimed: ClaimedJob, killGraceMs = 10_000): { run: JobRun; items: OutboxItem[] } {
+const placement: Placement = { machine: 'this-host/1234', workerName: 'gpu-7', scratchRoot: join(mkdtempSync(join(tmpdir(), 'gantry-state-')), 'scratch') };
+
+function runJob(claimed: ClaimedJob, killGraceMs = 10_000, spawnJob: SpawnJob = spawnPipedJob): { run: JobRun; items: OutboxItem[] } {
   const items: OutboxItem[] = [];
-  const run = new JobRun(claimed, { spawnJob: spawnPipedJob, outbox: { push: (item) => items.push(item) }, apiUrl: 'http://127.0.0.1:1', killGraceMs });
+  const run = new JobRun(claimed, { spawnJob, outbox: { push: (item) => items.push(item) }, apiUrl: 'http://127.0.0.1:1', killGraceMs, placement });
   run.start();
   return { run, items };
 }
@@ -101,6 +105,28 @@ describe('JobRun', () => {
     expect(logOf(items).toString().split('|')).toEqual([
       'two words; $(no)', cwd, '42', '2', 'http://127.0.0.1:1', 'job-token', '1,3', '0.001', '64', '{"lr":0.001,"batch-size":64}', 'mine', '',
     ]);
+  });
+
+  it('runs in the directory it was submitted from when submitted on this machine', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gantry-cwd-'));
+    const { run, items } = runJob(makeClaimed({ command: ['pwd'], cwd, cwd_machine: placement.machine }));
+    expect(await run.finished).toMatchObject({ outcome: 'succeeded' });
+    expect(logOf(items).toString()).toBe(`${cwd}\n`);
+  });
+
+  it('runs in a scratch directory of its own under the state dir when submitted from another machine', async () => {
+    const { run, items } = runJob(makeClaimed({ id: 77, command: ['pwd'], cwd: '/home/someone/on/a/laptop', cwd_machine: 'laptop/abcd' }, 2));
+    expect(await run.finished).toMatchObject({ outcome: 'succeeded' });
+    expect(logOf(items).toString()).toBe(`${join(placement.scratchRoot, 'j77-a2')}\n`);
+  });
+
+  it('fails the attempt before spawning when its cwd does not exist here, saying so', async () => {
+    let spawned = 0;
+    const counting: SpawnJob = (spec) => (spawned++, spawnPipedJob(spec));
+    const { run, items } = runJob(makeClaimed({ command: ['true'], cwd: '/nonexistent/project', cwd_machine: null }), 10_000, counting);
+    expect(await run.finished).toEqual({ outcome: 'failed', exit_code: null, error: 'cwd /nonexistent/project does not exist on worker gpu-7' });
+    expect(spawned).toBe(0);
+    expect(items).toMatchObject([{ kind: 'finish', outcome: 'failed' }]);
   });
 
   it('kills the whole process group on timeout, a child sleep included', async () => {

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { machineName } from '../shared';
+
+/** This machine's name as workers compare it (src/shared/machine.ts); the agent reads the same two sources. */
+export function localMachine(): string {
+  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    try {
+      return machineName(hostname(), readFileSync(file, 'utf8'));
+    } catch {
+      // Not on this system (macOS, Windows, minimal containers): try the next, then the hostname alone.
+    }
+  }
+  return machineName(hostname(), null);
+}
