@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GantryClient } from '../../../src/shared';
 import { startTestCoordinator, type TestCoordinator } from '../cli/harness';
-import { waitFor } from '../../support/cluster';
+import { waitFor } from '../../support/waitFor';
 
 /** A job that writes both streams, switching several times, as a training script with warnings does. */
 const SCRIPT = `echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo out2; sleep 0.2; printf 'err2\\n' >&2; sleep 0.2; echo out3`;

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startTestCoordinator, stdoutText, type TestCoordinator } from '../cli/harness';
-import { waitFor } from '../../support/cluster';
+import { waitFor } from '../../support/waitFor';
 
 describe('where a job submitted with the CLI runs', () => {
   let t: TestCoordinator;
