@@ -5,6 +5,7 @@ import { printJson, printLine, type CliContext } from '../context';
 import { submitCreatingProject } from '../ensureProject';
 import { usageError } from '../exitCodes';
 import { formatCommand } from '../../shared';
+import { formatIdRanges } from '../format/idRanges';
 import { addJobFlags, collect, jobFieldsFromFlags, submittedFrom, type JobFlags } from '../jobFlags';
 import { parseParams } from '../sweep/parseParam';
 import { tokenizeTemplate } from '../sweep/tokenizeTemplate';
@@ -55,6 +56,6 @@ export function registerSweep(program: Command, context: CliContext): void {
       for (const argv of result.preview) printLine(context.stdout, `  ${formatCommand(argv)}`);
       return;
     }
-    printLine(context.stdout, `queued ${result.count} job${result.count === 1 ? '' : 's'}: ${result.jobs.map((job) => job.id).join(' ')}`);
+    printLine(context.stdout, `queued ${result.count} job${result.count === 1 ? '' : 's'}: ${formatIdRanges(result.jobs.map((job) => job.id))}`);
   });
 }

@@ -1,5 +1,4 @@
-import type { Job, JobState } from '../../shared';
-import { formatDuration } from '../../shared';
+import { formatDuration, type Job, type JobState } from '../../shared';
 import { isFinal } from './waitForJobs';
 
 export function countStates(jobs: readonly Job[]): Partial<Record<JobState, number>> {
@@ -8,7 +7,7 @@ export function countStates(jobs: readonly Job[]): Partial<Record<JobState, numb
   return counts;
 }
 
-/** One line: `[#########-----------] 9/20 final · 3 running · 8 queued · 1 failed · 1m04s`. */
+/** One line: `[#########-----------] 9/20 ended · 3 running · 8 queued · 8 succeeded · 1 failed · 1m04s`. */
 export function renderProgressBar(jobs: readonly Job[], elapsedMs: number, width = 24): string {
   const done = jobs.filter(isFinal).length;
   const filled = jobs.length === 0 ? width : Math.round((done / jobs.length) * width);
@@ -16,12 +15,12 @@ export function renderProgressBar(jobs: readonly Job[], elapsedMs: number, width
   const parts = (['running', 'queued', 'waiting', 'succeeded', 'failed', 'cancelled', 'blocked'] as const)
     .filter((state) => counts[state])
     .map((state) => `${counts[state]} ${state}`);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${jobs.length} done · ${parts.join(' · ')} · ${formatDuration(elapsedMs)}`;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${jobs.length} ended · ${parts.join(' · ')} · ${formatDuration(elapsedMs)}`;
 }
 
 /**
  * Shows progress on stderr: a bar redrawn in place on a terminal; otherwise one plain line per job
- * as it reaches a final state, which reads well in CI logs and files.
+ * as it reaches a final state, numbered in the order they are reported, which reads well in CI logs.
  */
 export class WaitProgress {
   private readonly reported = new Set<number>();
@@ -39,13 +38,19 @@ export class WaitProgress {
       this.drawn = true;
       return;
     }
-    const done = jobs.filter(isFinal).length;
     for (const job of jobs) {
       if (!isFinal(job) || this.reported.has(job.id)) continue;
       this.reported.add(job.id);
       const exit = job.exit_code === null ? '' : ` (exit ${job.exit_code})`;
-      this.stream.write(`job ${job.id} ${job.state}${exit} [${done}/${jobs.length}]\n`);
+      // The count is of jobs reported so far, so lines read 1/20, 2/20, … even when several end in one poll.
+      this.stream.write(`job ${job.id} ${job.state}${exit} [${this.reported.size}/${jobs.length}]\n`);
     }
+  }
+
+  /** A line printed above the bar (or among the plain lines) without breaking either. */
+  note(text: string): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    this.stream.write(`${text}\n`);
   }
 
   finish(): void {

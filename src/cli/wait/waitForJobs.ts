@@ -7,6 +7,8 @@ export interface WaitOptions {
   now?: () => number;
   /** Called after each poll with every job's latest state, in the order of `ids`. */
   onUpdate?: (jobs: Job[]) => void;
+  /** Awaited once, after the first poll, before any progress is shown. */
+  onFirstPoll?: (jobs: Job[]) => Promise<void>;
 }
 
 export interface WaitResult {
@@ -28,6 +30,7 @@ export async function waitForJobs(client: GantryClient, ids: number[], options: 
   const pollMs = options.pollMs ?? 1_000;
   const deadline = options.timeoutMs === undefined ? Infinity : now() + options.timeoutMs;
   const latest = new Map<number, Job>();
+  let first = true;
   for (;;) {
     const open = ids.filter((id) => !latest.has(id) || !isFinal(latest.get(id) as Job));
     for (let i = 0; i < open.length; i += PER_REQUEST) {
@@ -38,6 +41,8 @@ export async function waitForJobs(client: GantryClient, ids: number[], options: 
       if (missing !== undefined) throw new ApiError('not_found', `job ${missing} does not exist`, 404, 'id');
     }
     const jobs = ids.map((id) => latest.get(id) as Job);
+    if (first) await options.onFirstPoll?.(jobs);
+    first = false;
     options.onUpdate?.(jobs);
     if (jobs.every(isFinal)) return { jobs, timedOut: false };
     const left = deadline - now();

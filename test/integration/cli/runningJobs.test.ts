@@ -98,6 +98,17 @@ describe('with a worker running jobs', () => {
     expect(wait.stderr).toMatch(new RegExp(`timed out; still open: ${id}`));
   });
 
+  it('says up front which jobs can never run on any worker seen, then keeps waiting', async () => {
+    const sweep = stdoutText(await t.gantry(['sweep', '--gpus', '64', 'train {i}', '--param', 'i=1..3']));
+    const [first, last] = /queued 3 jobs: (\d+)-(\d+)/.exec(sweep)?.slice(1).map(Number) ?? [];
+    expect(last - first).toBe(2);
+    const wait = await t.gantry(['wait', '--timeout', '0.5', String(first), String(first + 1), String(last)]);
+    expect(wait.code).toBe(124);
+    expect(wait.stderr).toContain(`jobs ${first}-${last} can never run on any worker seen: `);
+    expect(wait.stderr).toContain(`(gantry why ${first})`);
+    expect(wait.stderr).toContain(`timed out; still open: ${first}-${last}`);
+  });
+
   it('lists the worker and drains it', async () => {
     const workers = JSON.parse((await t.gantry(['workers', '--json'])).stdout.toString()) as Array<{ id: string; state: string }>;
     expect(workers).toHaveLength(1);

@@ -5,7 +5,8 @@ import { renderTable } from '../../../src/cli/format/table';
 import { displayWidth, escapeControl } from '../../../src/cli/format/terminalText';
 import { printJson, printLine, type CliContext, type OutputStream } from '../../../src/cli/context';
 import { formatAge } from '../../../src/cli/format/time';
-import { renderProgressBar } from '../../../src/cli/wait/progress';
+import { WaitProgress, renderProgressBar } from '../../../src/cli/wait/progress';
+import { formatIdRanges } from '../../../src/cli/format/idRanges';
 import { Job, type Explanation } from '../../../src/shared';
 
 const NOW = 1_700_000_000_000;
@@ -214,7 +215,7 @@ describe('attempts in show and ls', () => {
 describe('renderProgressBar', () => {
   it('fills the bar by the share of final jobs and counts each state', () => {
     const jobs = [makeJob({ state: 'succeeded' }), makeJob({ state: 'failed' }), makeJob({ state: 'running' }), makeJob({ state: 'queued' })];
-    expect(renderProgressBar(jobs, 65_000, 8)).toBe('[####----] 2/4 done · 1 running · 1 queued · 1 succeeded · 1 failed · 1m05s');
+    expect(renderProgressBar(jobs, 65_000, 8)).toBe('[####----] 2/4 ended · 1 running · 1 queued · 1 succeeded · 1 failed · 1m05s');
   });
 });
 
@@ -227,5 +228,34 @@ describe('latestPerName', () => {
       { attempt: 1, step: 2, name: 'loss', value: 0.4 },
     ];
     expect(latestPerName(rows)).toEqual([rows[2], rows[1]]);
+  });
+});
+
+describe('formatIdRanges', () => {
+  it.each([
+    [[], ''],
+    [[7], '7'],
+    [[2, 3, 4, 5], '2-5'],
+    [[3, 5, 6, 7, 12], '3 5-7 12'],
+    [Array.from({ length: 10_000 }, (_, i) => i + 2), '2-10001'],
+  ])('folds %j into %s', (ids, text) => {
+    expect(formatIdRanges(ids)).toBe(text);
+  });
+
+  it('counts what is past the part limit instead of printing it', () => {
+    const everyOther = Array.from({ length: 100 }, (_, i) => i * 2);
+    expect(formatIdRanges(everyOther, 3)).toBe('0 2 4 and 97 more');
+  });
+});
+
+describe('WaitProgress without a terminal', () => {
+  it('numbers jobs in the order they are reported, even when several end in one poll', () => {
+    const lines: string[] = [];
+    const progress = new WaitProgress({ write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream, NOW, () => NOW);
+    const jobs = [makeJob({ id: 1, state: 'running' }), makeJob({ id: 2, state: 'queued' }), makeJob({ id: 3, state: 'queued' })];
+    progress.update(jobs);
+    progress.update([makeJob({ id: 1, state: 'succeeded', exit_code: 0 }), makeJob({ id: 2, state: 'failed', exit_code: 1 }), jobs[2]]);
+    progress.update([makeJob({ id: 1, state: 'succeeded', exit_code: 0 }), makeJob({ id: 2, state: 'failed', exit_code: 1 }), makeJob({ id: 3, state: 'cancelled' })]);
+    expect(lines.join('')).toBe('job 1 succeeded (exit 0) [1/3]\njob 2 failed (exit 1) [2/3]\njob 3 cancelled [3/3]\n');
   });
 });

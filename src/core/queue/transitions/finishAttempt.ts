@@ -32,7 +32,7 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
       return getJob(ctx, jobId);
     }
     const now = ctx.now();
-    const error = report.error ?? (report.outcome === 'succeeded' ? null : report.outcome === 'timed_out' ? `timed out after ${job.timeout_s}s` : `exited with code ${report.exit_code}`);
+    const error = report.error ?? attemptError(job, report);
     ctx.sql('UPDATE attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?')
       .run(now, report.outcome, report.exit_code, error, jobId, report.attempt);
     if (job.state !== 'running' || job.attempt !== report.attempt) {
@@ -60,6 +60,21 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
     }
     return jobFromRow(ctx, row);
   });
+}
+
+/** Why an attempt ended, in words, when the agent sent none: a cancel names who cancelled, never "exited with code null". */
+function attemptError(job: JobRow, report: FinishRequest): string | null {
+  switch (report.outcome) {
+    case 'succeeded':
+      return null;
+    case 'timed_out':
+      return `timed out after ${job.timeout_s}s`;
+    case 'cancelled':
+      // The job's own error holds the cancel's reason ("cancelled by user") when someone cancelled it here.
+      return job.state === 'cancelled' && job.error ? job.error : 'cancelled by the worker';
+    default:
+      return report.exit_code === null ? 'ended without an exit code (killed by a signal)' : `exited with code ${report.exit_code}`;
+  }
 }
 
 export function finishAttempts(ctx: CoreContext, input: unknown): FinishOutcome[] {
