@@ -79,6 +79,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console against a real gan
     await page.getByTestId('job-detail').waitFor();
     await expect.poll(() => page.locator('[data-testid="log-terminal"] .xterm-rows').textContent(), { timeout: 20_000 }).toContain('step 3');
     expect(await page.locator('[data-testid="log-terminal"] .xterm-rows').textContent()).toContain('training lr=');
+    await page.getByTestId('metrics-tab').click();
     await page.locator('[data-testid="chart-loss"] .recharts-line').first().waitFor({ timeout: 20_000 });
     await shot(page, 'job-detail', 1900);
   });

@@ -3,7 +3,7 @@ import { buildSubmission, EMPTY_FORM, FormError, previewSubmission } from '../..
 
 describe('buildSubmission', () => {
   it('turns a single command into argv with the typed resources', () => {
-    const submission = buildSubmission({ ...EMPTY_FORM, command: 'python train.py --lr 1e-3', gpus: '2', memoryGb: '1.5', tags: 'a100, big', dependsOn: '#4, 5', timeoutS: '60' });
+    const submission = buildSubmission({ ...EMPTY_FORM, command: 'python train.py --lr 1e-3', gpus: '2', memoryMb: '1536', tags: 'a100, big', dependsOn: '#4, 5', timeoutS: '60' });
     expect(submission.kind).toBe('single');
     expect(submission.body).toMatchObject({
       command: ['python', 'train.py', '--lr', '1e-3'],
@@ -11,6 +11,10 @@ describe('buildSubmission', () => {
       depends_on: [4, 5],
       timeout_s: 60,
     });
+  });
+  it('asks memory and GPU memory in MB, the unit of the CLI (--mem, --gpu-mem) and the API', () => {
+    const submission = buildSubmission({ ...EMPTY_FORM, command: 'x', gpus: '1', gpuMemoryMb: '8000', memoryMb: '16000' });
+    expect(submission.body).toMatchObject({ requirements: { gpu_memory_mb: 8000, memory_mb: 16000 } });
   });
   it('keeps a shell command as one string for sh -c', () => {
     expect(buildSubmission({ ...EMPTY_FORM, command: 'ls | wc -l', shell: true }).body).toMatchObject({ command: { shell: 'ls | wc -l' } });

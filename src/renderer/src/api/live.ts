@@ -19,7 +19,7 @@ function flush(): void {
   flushTimer = null;
   const events = buffer;
   buffer = [];
-  useConnection.getState().setLastEventId(events[events.length - 1].id);
+  useConnection.getState().receivedEvents(events.length, events[events.length - 1].id);
   useJobs.getState().applyEvents(events);
   useWorkers.getState().applyEvents(events);
   useTelemetry.getState().applyEvents(events);

@@ -140,9 +140,15 @@ export function JobsTable({ focused, setFocused }: Props) {
                 <span className="cell" title={job.name}>
                   {job.name}
                 </span>
-                <span className="cell mono" title={commandText(job.command)}>
-                  {pending ? <ExplainLine explanation={explanations[job.id]} /> : commandText(job.command)}
-                </span>
+                {pending ? (
+                  <span className="cell why-cell" title={explanations[job.id]?.summary}>
+                    <ExplainLine explanation={explanations[job.id]} />
+                  </span>
+                ) : (
+                  <span className="cell mono" title={commandText(job.command)}>
+                    {commandText(job.command)}
+                  </span>
+                )}
                 <span className="cell num">{job.priority}</span>
                 <span className="cell num">{jobRuntime(job, now)}</span>
                 <span className="cell subtle small">{job.worker_id ? (workerNames.get(job.worker_id) ?? job.worker_id) : formatAgo(job.created_at)}</span>

@@ -16,8 +16,10 @@ export interface SubmitForm {
   env: string;
   cpus: string;
   gpus: string;
-  memoryGb: string;
-  gpuMemoryGb: string;
+  /** MB, as the CLI's --mem and the API's memory_mb. */
+  memoryMb: string;
+  /** MB per GPU, as the CLI's --gpu-mem and the API's gpu_memory_mb. */
+  gpuMemoryMb: string;
   gpuModels: string;
   tags: string;
   priority: string;
@@ -38,8 +40,8 @@ export const EMPTY_FORM: SubmitForm = {
   env: '',
   cpus: '1',
   gpus: '0',
-  memoryGb: '',
-  gpuMemoryGb: '',
+  memoryMb: '',
+  gpuMemoryMb: '',
   gpuModels: '',
   tags: '',
   priority: '0',
@@ -94,8 +96,8 @@ function argv(form: SubmitForm): string[] {
 
 /** The request body the form describes; throws FormError naming the field to fix. */
 export function buildSubmission(form: SubmitForm): Submission {
-  const gpuMemoryGb = number(form.gpuMemoryGb, 'requirements.gpu_memory_mb', null);
-  const memoryGb = number(form.memoryGb, 'requirements.memory_mb', 0) ?? 0;
+  const gpuMemoryMb = number(form.gpuMemoryMb, 'requirements.gpu_memory_mb', null);
+  const memoryMb = number(form.memoryMb, 'requirements.memory_mb', 0) ?? 0;
   const common = {
     project: form.project.trim() || 'default',
     name: form.name.trim() || undefined,
@@ -105,8 +107,8 @@ export function buildSubmission(form: SubmitForm): Submission {
     requirements: {
       cpus: number(form.cpus, 'requirements.cpus', 1) ?? 1,
       gpus: number(form.gpus, 'requirements.gpus', 0) ?? 0,
-      memory_mb: Math.round(memoryGb * 1024),
-      gpu_memory_mb: gpuMemoryGb === null ? null : Math.round(gpuMemoryGb * 1024),
+      memory_mb: memoryMb,
+      gpu_memory_mb: gpuMemoryMb,
       gpu_models: list(form.gpuModels),
       tags: list(form.tags),
     },

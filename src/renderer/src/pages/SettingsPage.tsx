@@ -135,6 +135,7 @@ export function SettingsPage() {
   const embedded = useConnection((s) => s.embedded);
   const status = useConnection((s) => s.status);
   const lastEventId = useConnection((s) => s.lastEventId);
+  const eventsReceived = useConnection((s) => s.eventsReceived);
   const [info, setInfo] = useState<ServerInfo | null>(null);
   const [theme, setTheme] = useState<Theme>(storedTheme());
   useEffect(() => {
@@ -164,7 +165,10 @@ export function SettingsPage() {
           <dd>{info?.version ?? '…'}</dd>
           <dt>Live connection</dt>
           <dd>
-            {status} · {lastEventId ? `last event #${lastEventId}` : 'no events since this page opened'}
+            {status} ·{' '}
+            <span data-testid="events-received">
+              {eventsReceived ? `${eventsReceived.toLocaleString()} event${eventsReceived === 1 ? '' : 's'} since this page opened, the last #${lastEventId}` : 'no events since this page opened'}
+            </span>
           </dd>
           <dt>Data directory</dt>
           <dd className="mono" data-testid="data-dir">

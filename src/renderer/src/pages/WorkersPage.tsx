@@ -10,6 +10,7 @@ import { GpuCharts } from '../components/GpuCharts';
 import { GpuGrid } from '../components/GpuGrid';
 import { EmptyState } from '../components/EmptyState';
 import { formatAgo, formatMb, jobRuntime } from '../logic/format';
+import { useNow } from '../components/useNow';
 
 const WORKER_COLORS: Record<Worker['state'], string> = { online: 'var(--ok)', draining: 'var(--warn)', offline: 'var(--muted)' };
 
@@ -37,6 +38,8 @@ function useRunningJobs(workerId: string): Job[] {
 
 function WorkerCard({ worker }: { worker: Worker }) {
   const running = useRunningJobs(worker.id);
+  // Running times and "seen … ago" grow on screen; tick each second while there is something to count.
+  const now = useNow(1000);
   const setState = async (state: 'online' | 'draining') => {
     try {
       await useWorkers.getState().setState(worker.id, state);
@@ -63,7 +66,7 @@ function WorkerCard({ worker }: { worker: Worker }) {
           {worker.state}
         </span>
         <span className="subtle small">
-          {worker.hostname} {worker.version && `· agent ${worker.version}`} · seen {formatAgo(worker.last_seen_at)}
+          {worker.hostname} {worker.version && `· agent ${worker.version}`} · seen {formatAgo(worker.last_seen_at, now)}
         </span>
         {worker.tags.map((t) => (
           <span key={t} className="tag">
@@ -95,7 +98,7 @@ function WorkerCard({ worker }: { worker: Worker }) {
                 <Link to={`/jobs/${job.id}`}>
                   #{job.id} {job.name}
                 </Link>{' '}
-                <span className="subtle small">{jobRuntime(job)}</span>
+                <span className="subtle small" data-testid="running-time">{jobRuntime(job, now)}</span>
               </span>
             ))
           )}

@@ -1,0 +1,92 @@
+import { useMemo, useState } from 'react';
+import { GantryError } from '../../../../shared';
+import { api, describeError } from '../../api/client';
+import { navigate } from '../../router';
+import { useJobs } from '../../stores/jobs';
+import { toastError, toastSuccess } from '../../stores/toasts';
+import { buildSubmission, EMPTY_FORM, FormError, previewSubmission, type SubmitForm } from '../../logic/submitForm';
+import { placeholders } from '../../logic/params';
+
+export type Preview = { ok: true; count: number; commands: string[][] } | { ok: false; message: string; field?: string };
+
+function computePreview(form: SubmitForm): Preview {
+  try {
+    const preview = previewSubmission(buildSubmission(form));
+    return { ok: true, ...preview };
+  } catch (error) {
+    if (error instanceof FormError || error instanceof GantryError) return { ok: false, message: error.message, field: error.field };
+    return { ok: false, message: describeError(error).message };
+  }
+}
+
+/** Whether an API or form field name points at this input (`requirements.gpus` matches `requirements`). */
+export const hits = (field: string | undefined, name: string) => !!field && (field === name || field.startsWith(`${name}.`));
+
+export interface SubmitFormState {
+  form: SubmitForm;
+  set<K extends keyof SubmitForm>(key: K, value: SubmitForm[K]): void;
+  setMode(mode: SubmitForm['mode']): void;
+  setCommand(command: string): void;
+  reset(): void;
+  preview: Preview;
+  /** The field to mark: from the last refusal, else from the live preview. */
+  field: string | undefined;
+  submitting: boolean;
+  submit(): Promise<void>;
+}
+
+/** The Submit page's state: the form as typed, its live preview, and submitting it. */
+export function useSubmitForm(): SubmitFormState {
+  const [form, setForm] = useState<SubmitForm>(EMPTY_FORM);
+  const [badField, setBadField] = useState<string | undefined>();
+  const [submitting, setSubmitting] = useState(false);
+  const set = <K extends keyof SubmitForm>(key: K, value: SubmitForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const preview = useMemo(() => computePreview(form), [form]);
+  const field = badField ?? (preview.ok || !form.command.trim() ? undefined : preview.field);
+
+  const setMode = (mode: SubmitForm['mode']) => setForm((f) => ({ ...f, mode, shell: mode === 'sweep' ? false : f.shell }));
+
+  const setCommand = (command: string) => {
+    setForm((f) => {
+      if (f.mode !== 'sweep') return { ...f, command };
+      // Offer a row for each new {placeholder}, so typing the template sets up the grid.
+      const known = new Set(f.params.map((p) => p.name.trim()));
+      const added = placeholders(command).filter((n) => !known.has(n));
+      const kept = f.params.filter((p) => p.name.trim() || p.values.trim());
+      return { ...f, command, params: added.length ? [...kept, ...added.map((name) => ({ name, values: '' }))] : f.params };
+    });
+  };
+
+  const submit = async () => {
+    setBadField(undefined);
+    let submission;
+    try {
+      submission = buildSubmission(form);
+    } catch (error) {
+      if (error instanceof FormError) setBadField(error.field);
+      toastError(error);
+      return;
+    }
+    setSubmitting(true);
+    try {
+      if (submission.kind === 'single') {
+        const job = await api().call('submitJob', { body: submission.body });
+        toastSuccess(`Submitted job #${job.id}`);
+        navigate(`/jobs/${job.id}`);
+      } else {
+        const result = await api().call('sweep', { body: submission.body });
+        toastSuccess(`Submitted ${result.count} jobs`);
+        // Show the new jobs at once rather than an empty list until their events arrive.
+        void useJobs.getState().reload();
+        navigate('/jobs');
+      }
+    } catch (error) {
+      setBadField(describeError(error).field);
+      toastError(error, 'Submit refused');
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return { form, set, setMode, setCommand, reset: () => setForm(EMPTY_FORM), preview, field, submitting, submit };
+}
