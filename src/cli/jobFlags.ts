@@ -14,6 +14,8 @@ export interface JobFlags {
   cpus?: number;
   mem?: number;
   tag?: string[];
+  /** Place on the workers of this SSH host (`gantry hosts`): the tag `host:NAME`. */
+  host?: string;
   after?: number[];
   retries?: number;
   retryDelay?: number;
@@ -60,6 +62,7 @@ export function addJobFlags(command: Command): Command {
     .option('--cpus <n>', 'CPUs per job (fractions allowed)', positiveNumberArg)
     .option('--mem <mb>', 'memory in MB', integerArg(0))
     .option('--tag <tag>', 'run only on workers with this tag (repeatable)', collect(keep))
+    .option('--host <name>', 'run on the workers of this SSH host (see `gantry hosts`)')
     .option('--after <id>', 'start after job ID succeeded (repeatable)', collect(integerArg(1)))
     .option('--retries <n>', 'retries after a failure (attempts = retries + 1)', integerArg(0))
     .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))
@@ -76,7 +79,8 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.gpuMem !== undefined) requirements.gpu_memory_mb = flags.gpuMem;
   if (flags.cpus !== undefined) requirements.cpus = flags.cpus;
   if (flags.mem !== undefined) requirements.memory_mb = flags.mem;
-  if (flags.tag?.length) requirements.tags = flags.tag;
+  const tags = [...(flags.tag ?? []), ...(flags.host ? [`host:${flags.host}`] : [])];
+  if (tags.length) requirements.tags = tags;
 
   const fields: JobFields = {};
   if (flags.project !== undefined) fields.project = flags.project;

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCancel } from './commands/cancel';
 import { registerClear } from './commands/clear';
+import { registerHosts } from './commands/hosts';
 import { registerLogs } from './commands/logs';
 import { registerLs } from './commands/ls';
 import { registerMetrics } from './commands/metrics';
@@ -53,6 +54,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerPriority,
     registerClear,
     registerWorkers,
+    registerHosts,
     registerTokens,
     registerStats,
     registerMaintenance,

@@ -31,6 +31,7 @@ import type {
   MetricRow,
 } from '../shared';
 import type { Operations, OperationsOptions } from './operations/api';
+import type { HostInventory } from './hosts/hostInventory';
 
 export interface CoordinatorOptions extends OperationsOptions {
   /** Folder holding gantry.db and the log files; created when missing. */
@@ -137,6 +138,9 @@ export interface Coordinator {
   verifyToken(secret: string): TokenRecord | null;
   listTokens(): TokenRecord[];
   revokeToken(id: number): TokenRecord;
+
+  /** Hosts reached over SSH and their trusted host keys; src/provision drives them. */
+  readonly hosts: HostInventory;
 
   eventsSince(afterId: number, limit?: number): QueueEvent[];
   lastEventId(): number;

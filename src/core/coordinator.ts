@@ -21,6 +21,7 @@ import { appendLog, logPath, readLog } from './logs/logFiles';
 import { listMetrics, recordMetrics } from './telemetry/metrics';
 import { gpuHistory, latestGpuSamples, recordGpuSamples } from './telemetry/gpuHistory';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens/tokenStore';
+import { createHostInventory } from './hosts/hostInventory';
 import type { JobRow } from './store/rows';
 import { createOperations } from './operations/createOperations';
 import type { QueueEvent } from '../shared';
@@ -106,6 +107,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     verifyToken: (secret) => verifyToken(ctx, secret),
     listTokens: () => listTokens(ctx),
     revokeToken: (id) => revokeToken(ctx, id),
+
+    hosts: createHostInventory(ctx),
 
     eventsSince: (afterId, limit = 1000) =>
       (ctx.sql('SELECT id, at, type, job_id, worker_id, data FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Array<QueueEvent & { data: string }>).map(

@@ -3,3 +3,4 @@ export type * from './api';
 export type * from './operations/api';
 export type { SecretStore } from './secrets/secretStore';
 export { createFileSecretStore, createSealedSecretStore, secretsFilePath } from './secrets/fileSecretStore';
+export type { HostInventory, HostRecord, HostUpdate, TrustedKey } from './hosts/hostInventory';

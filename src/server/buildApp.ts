@@ -13,11 +13,21 @@ import { openApiDocument } from './openapi/openApiDocument';
 import type { AppOptions } from './options';
 import { hasRenderer, isRendererPath, serveRenderer } from './renderer/serveRenderer';
 import { allRouteHandlers, registerRoutes } from './routes';
-import { secretsFilePath } from '../core';
+import { createFileSecretStore, secretsFilePath } from '../core';
+import { createHostService } from '../provision';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** Client WebSocket messages are small commands; anything bigger is refused by ws itself. */
 const MAX_CLIENT_MESSAGE = 64 * 1024;
+
+/** This server on the loopback interface, for SSH tunnels that end here. */
+function loopbackUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('the server is not listening yet');
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
 
 /** The fastify app with every route, the WebSocket hub and the error shape; not listening (tests inject). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -48,6 +58,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
+  const hosts = createHostService({
+    coordinator,
+    secrets: options.secretStore ?? createFileSecretStore(secretsFilePath(coordinator.dataDir)),
+    localUrl: () => loopbackUrl(app),
+    ...options.hosts,
+  });
+  // Tunnels end at our port, known once listening; agents behind them come back by themselves.
+  app.addHook('onListen', (done) => {
+    hosts.resume();
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    hosts.close();
+    done();
+  });
+
   const renderer = hasRenderer(options.webRoot) ? options.webRoot : undefined;
   registerErrorHandling(app, renderer ? isRendererPath : undefined);
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
@@ -55,7 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
-    { coordinator, hub, metrics, jobTokens, closing: closing.signal },
+    { coordinator, hub, metrics, jobTokens, hosts, closing: closing.signal },
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
     { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },

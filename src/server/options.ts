@@ -1,6 +1,7 @@
 import type { LoggerOptions } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { Coordinator } from '../core';
+import type { Coordinator, SecretStore } from '../core';
+import type { HostServiceOptions } from '../provision';
 import type { AuthFailureLimits } from './auth/authFailureLimiter';
 
 export interface AppOptions {
@@ -20,6 +21,10 @@ export interface AppOptions {
   authFailureLimits?: AuthFailureLimits;
   /** `GET /metrics` without a token, for callers on loopback only (`gantry serve --metrics-open`). */
   metricsOpen?: boolean;
+  /** Keeps SSH key passphrases; default: the headless 0600 file in the data dir. */
+  secretStore?: SecretStore;
+  /** SSH hosts (agent bundle, known_hosts, node cache…); defaults suit `gantry serve` from a checkout. */
+  hosts?: Partial<Omit<HostServiceOptions, 'coordinator' | 'secrets' | 'localUrl'>>;
   now?: () => number;
   /**
    * Check every JSON response against its route's response schema and answer 500 naming any

@@ -34,6 +34,7 @@ import { QueueEvent } from './schemas/events';
 import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
+import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostTrust } from './schemas/hosts';
 
 /**
  * The REST route table: the one source for the server's routes, the typed client,
@@ -67,6 +68,8 @@ const WorkerParams = z.strictObject({ id: z.string().min(1).max(200) });
 const AttemptParams = z.strictObject({ id: PathId, attempt: PathId });
 const NameParams = z.strictObject({ name: z.string().min(1).max(200) });
 const Ok = z.object({ ok: z.literal(true) });
+const HostParams = z.strictObject({ name: HostName });
+export const RemovedHost = z.object({ removed: z.literal(true), cleaned: z.boolean(), warning: z.string().nullable() });
 
 /** Template sweep: `{name}` placeholders in an argv template, expanded as grid (product) or zip. */
 export const SweepRequest = JobSubmit.omit({ command: true, params: true, ref: true }).extend({
@@ -155,6 +158,16 @@ export const ROUTES = {
   getMaintenance: { method: 'GET', path: '/api/v1/maintenance/tasks/:id', summary: "A maintenance task's status and result", scopes: ALL, params: IdParams, response: MaintenanceTask },
 
   prometheusMetrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics in the text exposition format (admin or metrics tokens; no token from loopback with --metrics-open)', scopes: ['metrics'], response: z.string(), raw: true },
+  listHosts: { method: 'GET', path: '/api/v1/hosts', summary: 'List SSH hosts with their state, probe and worker', scopes: ALL, response: z.array(Host) },
+  addHost: { method: 'POST', path: '/api/v1/hosts', summary: 'Add a host, or update the one with that name in place; checks its key, probes it and starts its agent', scopes: ['admin'], body: HostAdd, response: Host },
+  getHost: { method: 'GET', path: '/api/v1/hosts/:name', summary: 'Get one host', scopes: ALL, params: HostParams, response: Host },
+  trustHost: { method: 'POST', path: '/api/v1/hosts/:name/trust', summary: 'Trust the host key it presents (by SHA256 fingerprint), then bring it up', scopes: ['admin'], params: HostParams, body: HostTrust, response: Host },
+  hostUp: { method: 'POST', path: '/api/v1/hosts/:name/up', summary: "Probe the host, install the coordinator's agent and start it", scopes: ['admin'], params: HostParams, response: Host },
+  hostDown: { method: 'POST', path: '/api/v1/hosts/:name/down', summary: "Stop the host's agent: drain first, or now (running jobs are handed back)", scopes: ['admin'], params: HostParams, body: HostDown, response: Host },
+  hostRestart: { method: 'POST', path: '/api/v1/hosts/:name/restart', summary: "Restart the host's agent", scopes: ['admin'], params: HostParams, response: Host },
+  hostUpgrade: { method: 'POST', path: '/api/v1/hosts/:name/upgrade', summary: "Install the coordinator's agent version on the host and restart it", scopes: ['admin'], params: HostParams, response: Host },
+  removeHost: { method: 'DELETE', path: '/api/v1/hosts/:name', summary: "Stop the host's agent, remove its ~/.gantry and forget it", scopes: ['admin'], params: HostParams, response: RemovedHost },
+  hostLogs: { method: 'GET', path: '/api/v1/hosts/:name/logs', summary: "The end of the host agent's own log", scopes: ['admin'], params: HostParams, query: HostLogQuery, response: HostLog },
 
   events: { method: 'GET', path: '/api/v1/events', summary: 'Events after an id (the WebSocket pushes the same)', scopes: ALL, query: EventsQuery, response: z.array(QueueEvent) },
 } as const satisfies Record<string, RouteDef>;

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningServer } from '../../server';
 import { removeServerInfo, writeServerInfo, type ServerInfo } from '../connection';
+import { PACKAGE_ROOT } from '../packageRoot';
 
 export interface GantryOptions {
   dataDir: string;
@@ -67,6 +68,8 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       version: options.version,
       logger: { level: options.logLevel },
       metricsOpen: options.metricsOpen,
+      // The agent `gantry hosts up` installs: what `npm run build:agent` made in this package.
+      hosts: { agentBundle: process.env.GANTRY_AGENT_BUNDLE ?? join(PACKAGE_ROOT, 'out', 'agent', 'gantry-agent.js') },
     });
     const localUrl = WILDCARD_HOSTS.has(options.host) ? `http://127.0.0.1:${server.port}` : server.url;
     const info: ServerInfo = { url: localUrl, pid: process.pid };

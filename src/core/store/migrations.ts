@@ -299,4 +299,41 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE jobs ADD COLUMN cwd_machine TEXT;
   `,
+  // Hosts reached over SSH (src/provision) and the host keys the user trusted for them.
+  `
+  CREATE TABLE hosts (
+    name TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    user TEXT NOT NULL,
+    -- a path on the coordinator's machine: private keys never leave it, and passphrases live in the secret store
+    identity_file TEXT,
+    jump TEXT NOT NULL DEFAULT '[]',
+    labels TEXT NOT NULL DEFAULT '[]',
+    max_jobs INTEGER,
+    gpus TEXT,
+    desired TEXT NOT NULL DEFAULT 'up' CHECK (desired IN ('up', 'down')),
+    state TEXT NOT NULL,
+    error TEXT,
+    presented_key TEXT,
+    probe TEXT,
+    agent_version TEXT,
+    agent_path TEXT,
+    reach TEXT CHECK (reach IN ('direct', 'tunnel')),
+    tunnel_port INTEGER,
+    token_id INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
+  -- Gantry's own known_hosts, keyed like OpenSSH's: one trusted key per endpoint and key type.
+  CREATE TABLE host_keys (
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    key_type TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    trusted_at INTEGER NOT NULL,
+    PRIMARY KEY (host, port, key_type)
+  ) WITHOUT ROWID;
+  `,
 ];

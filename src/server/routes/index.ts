@@ -2,6 +2,7 @@ import type { RouteName } from '../../shared';
 import { eventHandlers } from './events';
 import { gpuHandlers } from './gpus';
 import { healthHandlers, type SecretsInfo } from './health';
+import { hostHandlers } from './hosts';
 import { jobHandlers } from './jobs';
 import { logHandlers } from './logs';
 import { metricHandlers } from './metrics';
@@ -28,6 +29,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...workerHandlers,
     ...gpuHandlers,
     ...tokenHandlers,
+    ...hostHandlers,
     ...eventHandlers,
     ...prometheusHandlers,
     ...statsHandlers,

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Coordinator } from '../../core';
+import type { HostService } from '../../provision';
 import type { RouteName, ROUTES } from '../../shared';
 import type { JobTokens } from '../auth/jobTokens';
 import type { Principal } from '../auth/principal';
@@ -14,6 +15,8 @@ export interface ServerDeps {
   hub: LiveHub;
   metrics: PrometheusMetrics;
   jobTokens: JobTokens;
+  /** SSH hosts: inventory, bootstrap, tunnels. */
+  hosts: HostService;
   /** Aborted when the server starts closing, so long-polls return at once. */
   closing: AbortSignal;
 }

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** Host names become worker names, tags (`host:NAME`) and remote unit names, so they stay plain. */
+export const HostName = z.string().regex(HOST_NAME, 'a host name is 1-63 letters, digits, . _ - and starts with a letter or digit');
+
+/** One SSH hop: `USER@HOST[:PORT]`. */
+export const SshEndpoint = z.strictObject({
+  user: z.string().min(1).max(64).regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, 'a user name is letters, digits, . _ -'),
+  host: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:_-]+$/, 'a host is a name or an address'),
+  port: z.number().int().min(1).max(65535).default(22),
+});
+export type SshEndpoint = z.infer<typeof SshEndpoint>;
+
+/** Adding a host that exists updates it in place. */
+export const HostAdd = z.strictObject({
+  name: HostName,
+  ssh: SshEndpoint,
+  /** A private key file on the coordinator's machine; without it, the ssh-agent (`SSH_AUTH_SOCK`) or ~/.ssh/id_*. */
+  identity_file: z.string().min(1).max(4096).nullable().default(null),
+  /** The key's passphrase: kept in the secret store, never in the database, logs or events. */
+  passphrase: z.string().max(1024).optional(),
+  /** ProxyJump hops, first to last; each hop's key is checked like the host's. */
+  jump: z.array(SshEndpoint).max(8).default([]),
+  /** Given to the host's workers as tags, next to `host:NAME`. */
+  labels: z.array(z.string().min(1).max(100).regex(/^[^\s,]+$/, 'a label has no spaces or commas')).max(32).default([]),
+  max_jobs: z.number().int().min(1).max(10_000).nullable().default(null),
+  /** GPU indexes the agent may use; null: all. */
+  gpus: z.array(z.number().int().min(0).max(1024)).max(1024).nullable().default(null),
+});
+export type HostAdd = z.input<typeof HostAdd>;
+
+export const HostState = z.enum([
+  /** The host presented a key nobody trusted yet: `hosts trust`. */
+  'unknown-key',
+  /** The host's key differs from the trusted one: blocked until the user trusts the new one. */
+  'key-changed',
+  'auth-failed',
+  'unreachable',
+  /** Reached and probed; no agent running. */
+  'ready',
+  'bootstrapping',
+  /** The agent was started; its worker has not registered yet. */
+  'starting',
+  'online',
+  'draining',
+  /** The agent was started but its worker is offline (the host or its tunnel is down). */
+  'offline',
+  'error',
+]);
+export type HostState = z.infer<typeof HostState>;
+
+/** What a probe found on the host. */
+export const HostProbe = z.object({
+  os: z.string(),
+  arch: z.string(),
+  cpus: z.number().int().nullable(),
+  memory_mb: z.number().int().nullable(),
+  gpus: z.array(z.object({ index: z.number().int(), model: z.string(), memory_total_mb: z.number().nullable() })),
+  /** `v20.11.0`, or null when there is no node on PATH. */
+  node_version: z.string().nullable(),
+  /** Free space in the home directory. */
+  disk_free_mb: z.number().int().nullable(),
+  home: z.string(),
+  /** Whether `systemd-run --user` works there (else setsid/nohup). */
+  systemd_user: z.boolean(),
+});
+export type HostProbe = z.infer<typeof HostProbe>;
+
+/** A key the host (or one of its jump hops) presented that is not trusted. */
+export const PresentedKey = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  key_type: z.string(),
+  fingerprint: z.string(),
+  /** Set when a different key was trusted for this endpoint before: the key changed. */
+  trusted_fingerprint: z.string().nullable(),
+});
+export type PresentedKey = z.infer<typeof PresentedKey>;
+
+export const Host = z.object({
+  name: z.string(),
+  ssh: SshEndpoint,
+  identity_file: z.string().nullable(),
+  /** Whether a passphrase is kept in the secret store (never the passphrase). */
+  has_passphrase: z.boolean(),
+  jump: z.array(SshEndpoint),
+  labels: z.array(z.string()),
+  max_jobs: z.number().int().nullable(),
+  gpus: z.array(z.number().int()).nullable(),
+  state: HostState,
+  /** What went wrong last, in words. */
+  error: z.string().nullable(),
+  /** The key waiting to be trusted (unknown-key, key-changed). */
+  presented_key: PresentedKey.nullable(),
+  probe: HostProbe.nullable(),
+  agent_version: z.string().nullable(),
+  /** `direct`: the agent reaches the coordinator itself; `tunnel`: through an SSH remote forward. */
+  reach: z.enum(['direct', 'tunnel']).nullable(),
+  worker_id: z.string().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type Host = z.infer<typeof Host>;
+
+export const HostTrust = z.strictObject({
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 base64 characters'),
+});
+
+export const HostDown = z.strictObject({
+  /** true: stop now (running jobs are handed back); false: drain, then stop. */
+  now: z.boolean().default(false),
+});
+
+export const HostLogQuery = z.strictObject({ lines: z.coerce.number().int().min(1).max(100_000).default(200) });
+export const HostLog = z.object({ text: z.string() });

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCoordinator, createFileSecretStore, type Coordinator, type SecretStore } from '../../../../src/core';
+import { createHostService, type HostService, type HostServiceOptions } from '../../../../src/provision';
+import { startServer, type RunningServer } from '../../../../src/server';
+import type { TestSshd } from './sshd';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const AGENT_BUNDLE = join(ROOT, 'out', 'agent', 'gantry-agent.js');
+
+/** Builds the agent bundle once if this checkout has none (CI builds it before the tests). */
+export function ensureAgentBundle(): string {
+  if (!existsSync(AGENT_BUNDLE)) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-agent.mjs')], { cwd: ROOT });
+  return AGENT_BUNDLE;
+}
+
+export interface ProvisionHarness {
+  coordinator: Coordinator;
+  server: RunningServer;
+  hosts: HostService;
+  secrets: SecretStore;
+  knownHosts: string;
+  dataDir: string;
+  /** The `hosts add` body for a test sshd. */
+  hostSpec(name: string, sshd: TestSshd, extra?: Record<string, unknown>): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/** A real coordinator and server on loopback with a host service using throwaway known_hosts and secrets. */
+export async function startProvisionHarness(options: Partial<HostServiceOptions> = {}): Promise<ProvisionHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gantry-provision-'));
+  const coordinator = createCoordinator({ dataDir, sweepIntervalMs: 500, workerTimeoutMs: 5_000 });
+  const server = await startServer({ coordinator, logger: false });
+  const secrets = createFileSecretStore(join(dataDir, 'secrets.json'));
+  const knownHosts = join(dataDir, 'known_hosts');
+  const hosts = createHostService({
+    coordinator,
+    secrets,
+    localUrl: () => server.url,
+    agentBundle: ensureAgentBundle(),
+    knownHostsFiles: [knownHosts],
+    agentSocket: null,
+    nodeCacheDir: null,
+    keepaliveIntervalMs: 1_000,
+    tunnelBackoffMs: { initial: 200, max: 2_000 },
+    ...options,
+  });
+  return {
+    coordinator,
+    server,
+    hosts,
+    secrets,
+    knownHosts,
+    dataDir,
+    hostSpec: (name, sshd, extra = {}) => ({ name, ssh: { user: sshd.user, host: sshd.host, port: sshd.port }, identity_file: sshd.identityFile, ...extra }),
+    async close() {
+      hosts.close();
+      await server.close();
+      coordinator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Stops the agent a test started on its sshd, by the pid it recorded (it runs detached, so ending SSH does not end it). */
+export function killAgentUnder(home: string): void {
+  const pidFile = join(home, '.gantry', 'run', 'agent.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  try {
+    if (pid > 0) process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
