@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Explanation, Job, JobCounts, SweepResponse } from '../../../src/shared';
+import type { Explanation, Job, JobCounts } from '../../../src/shared';
 import { createTestServer, type TestServer } from './testServer';
 
 let server: TestServer;
@@ -11,7 +11,7 @@ describe('retry delays, lost attempts and unrunnable counts over HTTP', () => {
     const body = { template: ['train', '--seed', '{seed}'], params: { seed: [1, 2] }, max_attempts: 3, retry_delay_s: 40, retry_backoff: true, max_lost_attempts: 5 };
     const response = await server.call('POST', '/api/v1/jobs/sweep', server.tokens.admin, body);
     expect(response.statusCode).toBe(200);
-    for (const job of response.json<SweepResponse>().jobs) {
+    for (const job of response.json<{ jobs: Job[] }>().jobs) {
       expect(job).toMatchObject({ retry_delay_s: 40, retry_backoff: true, max_lost_attempts: 5, counted_attempts: 0, lost_attempts: 0, retry_at: null });
     }
   });
