@@ -1,24 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGantryServe, type RunningGantry } from './support/gantryServe';
+import { freePort } from '../support/cluster';
+import { stopChild } from '../support/stopChild';
+import { waitFor } from '../support/waitFor';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const DEADLINE_MS = 45_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface PromResult {
   metric: Record<string, string>;
@@ -27,21 +18,13 @@ interface PromResult {
 
 /** Asks Prometheus a PromQL query until `accept` likes the answer or the deadline passes. */
 async function queryUntil(promUrl: string, query: string, accept: (results: PromResult[]) => boolean): Promise<PromResult[]> {
-  const deadline = Date.now() + DEADLINE_MS;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
-      const body = (await response.json()) as { status: string; data?: { result: PromResult[] } };
-      last = body;
-      if (body.status === 'success' && body.data && accept(body.data.result)) return body.data.result;
-    } catch (error) {
-      last = error;
-    }
-    // Prometheus scrapes every second; poll a little faster than that.
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no acceptable answer to ${query} within ${DEADLINE_MS} ms; last: ${JSON.stringify(last)}`);
+  // Prometheus scrapes every second; waitFor polls faster than that and names the last answer when it gives up.
+  return waitFor(async () => {
+    const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+    const body = (await response.json()) as { status: string; data?: { result: PromResult[] } };
+    if (body.status === 'success' && body.data && accept(body.data.result)) return body.data.result;
+    throw new Error(`last answer: ${JSON.stringify(body)}`);
+  }, `an acceptable answer to ${query}`, DEADLINE_MS);
 }
 
 // CI installs Debian's prometheus (.ci/run); elsewhere this says why it does not run.
@@ -91,11 +74,7 @@ describe.skipIf(!existsSync(PROMETHEUS))('a real Prometheus scraping gantry serv
   });
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus.once('exit', resolve));
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
+    if (prometheus) await stopChild(prometheus);
     await gantry?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

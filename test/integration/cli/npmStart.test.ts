@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stopChild } from '../../support/stopChild';
 import { waitFor } from '../../support/waitFor';
 import { REPO_ROOT } from './harness';
 
@@ -36,7 +37,6 @@ describe('npm start', () => {
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
       stdio: ['ignore', 'ignore', 'ignore'],
     });
-    const npmExited = new Promise<void>((resolve) => npm.on('exit', () => resolve()));
     const info = await waitFor(async () => {
       try {
         return JSON.parse(await readFile(join(dataDir as string, 'server.json'), 'utf8')) as { pid: number };
@@ -47,8 +47,7 @@ describe('npm start', () => {
     serverPid = info.pid;
     expect(alive(serverPid)).toBe(true);
 
-    npm.kill('SIGTERM');
-    await npmExited;
+    await stopChild(npm);
     await waitFor(() => !alive(info.pid), 'the server to stop with npm');
   });
 });
