@@ -18,6 +18,10 @@ export interface TestSshd {
   dir: string;
   /** Replaces the server's host key and restarts it on the same port (a "changed key"). */
   rotateHostKey(): Promise<void>;
+  /** Cuts every SSH session of a namespaced, bridged server, as a dropped network link would. */
+  dropConnections(): Promise<void>;
+  /** How many SSH connections a bridged server has accepted so far. */
+  readonly accepted: number;
   stop(): Promise<void>;
 }
 
@@ -28,6 +32,10 @@ export interface SshdOptions {
   netns?: string;
   /** Inside a namespace: listen on this port of the namespace's own loopback instead of being bridged. */
   listenInside?: number;
+  /** Another client's public key file that may log in too (a jump host's user reaching this target). */
+  alsoAuthorize?: string;
+  /** PATH of sessions (a host without node: a folder without it). */
+  path?: string;
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -37,7 +45,7 @@ function keygen(file: string, passphrase = ''): void {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-a', '2', '-N', passphrase, '-C', 'gantry-test', '-f', file]);
 }
 
-function sshdConfig(dir: string, home: string, port: number | null): string {
+function sshdConfig(dir: string, home: string, port: number | null, path?: string): string {
   return [
     ...(port === null ? [] : [`Port ${port}`, 'ListenAddress 127.0.0.1']),
     `HostKey ${join(dir, 'host_ed25519')}`,
@@ -53,7 +61,7 @@ function sshdConfig(dir: string, home: string, port: number | null): string {
     'LogLevel ERROR',
     'MaxStartups 100',
     // Every session (exec and sftp) starts in the test's own home, so tests never share ~/.gantry.
-    `SetEnv HOME=${home}`,
+    `SetEnv HOME=${home}${path ? ` PATH=${path}` : ''}`,
     `Subsystem sftp internal-sftp -d ${home}`,
     '',
   ].join('\n');
@@ -115,9 +123,11 @@ function stopChild(child: ChildProcess): Promise<void> {
  * namespace: the laptop reaches the host, but the host's processes see only the namespace's own
  * loopback, like a GPU box that cannot reach back to the laptop.
  */
-async function bridgeIntoNetns(netns: string, configFile: string): Promise<{ server: Server; port: number; children: Set<ChildProcess> }> {
+async function bridgeIntoNetns(netns: string, configFile: string): Promise<{ server: Server; port: number; children: Set<ChildProcess>; accepted: () => number }> {
   const children = new Set<ChildProcess>();
+  let accepted = 0;
   const server = createServer((socket) => {
+    accepted++;
     const child = spawn('ip', ['netns', 'exec', netns, SSHD, '-i', '-e', '-f', configFile], { stdio: ['pipe', 'pipe', 'ignore'] });
     children.add(child);
     child.on('exit', () => {
@@ -136,7 +146,7 @@ async function bridgeIntoNetns(netns: string, configFile: string): Promise<{ ser
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
   });
-  return { server, port, children };
+  return { server, port, children, accepted: () => accepted };
 }
 
 /** Starts a real sshd for the current user; `stop()` ends it and removes its files. */
@@ -148,7 +158,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   keygen(join(dir, 'host_ed25519'));
   const identityFile = join(dir, 'client_ed25519');
   keygen(identityFile, options.passphrase ?? '');
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${identityFile}.pub`));
+  writeFileSync(join(dir, 'authorized_keys'), [readFileSync(`${identityFile}.pub`, 'utf8'), options.alsoAuthorize ? readFileSync(options.alsoAuthorize, 'utf8') : ''].join(''));
   const user = execFileSync('id', ['-un']).toString().trim();
   const configFile = join(dir, 'sshd_config');
 
@@ -159,13 +169,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
 
   const launch = async (): Promise<void> => {
     if (options.netns && options.listenInside === undefined) {
-      writeFileSync(configFile, sshdConfig(dir, home, null));
+      writeFileSync(configFile, sshdConfig(dir, home, null, options.path));
       bridge ??= await bridgeIntoNetns(options.netns, configFile);
       port = bridge.port;
       return;
     }
     port = port || options.listenInside || (await freePort());
-    writeFileSync(configFile, sshdConfig(dir, home, port));
+    writeFileSync(configFile, sshdConfig(dir, home, port, options.path));
     const argv = [SSHD, '-D', '-e', '-f', configFile];
     child = options.netns ? spawn('ip', ['netns', 'exec', options.netns, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -192,6 +202,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       rmSync(join(dir, 'host_ed25519.pub'));
       keygen(join(dir, 'host_ed25519'));
       await launch();
+    },
+    get accepted() {
+      return bridge?.accepted() ?? 0;
+    },
+    async dropConnections() {
+      if (!bridge) throw new Error('dropConnections needs a bridged (namespaced) sshd');
+      await Promise.all([...bridge.children].map(stopChild));
     },
     async stop() {
       if (child) await stopChild(child);
