@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
 import { registerStats } from './commands/stats';
 import { registerMaintenance } from './commands/maintenance';
+import { registerNotify } from './commands/notify';
 import { registerSubmit } from './commands/submit';
 import { registerSweep } from './commands/sweep';
 import { registerTokens } from './commands/tokens';
@@ -58,6 +59,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerTokens,
     registerStats,
     registerMaintenance,
+    registerNotify,
   ]) {
     register(program, context);
   }

@@ -47,11 +47,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const authenticate = createAuthenticate(coordinator, jobTokens, new AuthFailureLimiter(options.authFailureLimits, now));
   const hub = new LiveHub(coordinator, now);
   const metrics = createPrometheusMetrics(coordinator);
+  const stopDeliveries = coordinator.operations.notifications.startDelivery(options.notifications ?? {});
   const closing = new AbortController();
   app.addHook('preClose', (done) => {
     closing.abort();
     hub.close();
     metrics.close();
+    stopDeliveries();
     done();
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -25,6 +25,8 @@ export interface AppOptions {
   secretStore?: SecretStore;
   /** SSH hosts (agent bundle, known_hosts, node cache…); defaults suit `gantry serve` from a checkout. */
   hosts?: Partial<Omit<HostServiceOptions, 'coordinator' | 'secrets' | 'localUrl'>>;
+  /** Webhook deliveries: the fetch they use and the first retry delay (doubling); tests shorten it. */
+  notifications?: { fetch?: typeof fetch; retryBaseMs?: number };
   now?: () => number;
   /**
    * Check every JSON response against its route's response schema and answer 500 naming any

@@ -9,6 +9,7 @@ export * from './schemas/hosts';
 export * from './schemas/telemetry';
 export * from './schemas/stats';
 export * from './schemas/maintenance';
+export * from './schemas/notifications';
 export * from './schemas/ws';
 export * from './routes';
 export * from './client';

@@ -33,6 +33,7 @@ import { GpuHistoryPoint, GpuNow, MetricRow } from './schemas/telemetry';
 import { QueueEvent } from './schemas/events';
 import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
+import { NotifyDelivery, NotifyLogQuery, NotifyRule, NotifyRuleCreate } from './schemas/notifications';
 import { CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostTrust } from './schemas/hosts';
 
@@ -156,6 +157,11 @@ export const ROUTES = {
   startMaintenance: { method: 'POST', path: '/api/v1/maintenance/tasks', summary: 'Start a maintenance task: prune (older_than_days, dry_run), orphans (dry_run), health (thresholds) or stats', scopes: ['admin'], body: MaintenanceRequest, response: MaintenanceTask },
   listMaintenance: { method: 'GET', path: '/api/v1/maintenance/tasks', summary: 'Maintenance tasks, newest first: when each ran and what it did', scopes: ALL, response: z.array(MaintenanceTask) },
   getMaintenance: { method: 'GET', path: '/api/v1/maintenance/tasks/:id', summary: "A maintenance task's status and result", scopes: ALL, params: IdParams, response: MaintenanceTask },
+
+  addNotifyRule: { method: 'POST', path: '/api/v1/notifications/rules', summary: 'Add a notification rule: on an event (failure, sweep-done, worker-offline, idle-gpu, unrunnable), post to a webhook as json, slack or telegram', scopes: ['admin'], body: NotifyRuleCreate, response: NotifyRule },
+  listNotifyRules: { method: 'GET', path: '/api/v1/notifications/rules', summary: 'Notification rules (webhook URLs shown without secrets)', scopes: ['admin'], response: z.array(NotifyRule) },
+  removeNotifyRule: { method: 'DELETE', path: '/api/v1/notifications/rules/:id', summary: 'Remove a notification rule and its deliveries', scopes: ['admin'], params: IdParams, response: Ok },
+  notifyLog: { method: 'GET', path: '/api/v1/notifications/deliveries', summary: 'The delivery log, newest first: state, attempts and last error of each webhook call', scopes: ['admin'], query: NotifyLogQuery, response: z.array(NotifyDelivery) },
 
   prometheusMetrics: { method: 'GET', path: '/metrics', summary: 'Prometheus metrics in the text exposition format (admin or metrics tokens; no token from loopback with --metrics-open)', scopes: ['metrics'], response: z.string(), raw: true },
   listHosts: { method: 'GET', path: '/api/v1/hosts', summary: 'List SSH hosts with their state, probe and worker', scopes: ALL, response: z.array(Host) },

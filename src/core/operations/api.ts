@@ -1,4 +1,5 @@
 import type { IdleGpu, MaintenanceRequest, MaintenanceTask, StatsGrouping, StatsReport } from '../../shared';
+import type { Notifications } from '../notifications/notifier';
 import type { FleetGauges } from '../telemetry/fleetGauges';
 
 /**
@@ -18,6 +19,8 @@ export interface Operations {
   maintenanceTask(id: number): MaintenanceTask;
   /** Newest first. */
   maintenanceTasks(): MaintenanceTask[];
+  /** Webhook rules, the delivery log, and the delivery loop (the server starts it). */
+  readonly notifications: Notifications;
   /** Called by the coordinator's sweep: runs what is due. */
   tick(): void;
 }
@@ -29,3 +32,4 @@ export interface OperationsOptions {
 }
 
 export type { FleetGauges, GpuGauge } from '../telemetry/fleetGauges';
+export type { Notifications } from '../notifications/notifier';

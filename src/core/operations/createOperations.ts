@@ -2,6 +2,7 @@ import type { CoreContext } from '../context';
 import { DEFAULT_IDLE_RULE, detectIdleGpus, listIdleGpus, type IdleRule } from '../accounting/idleGpus';
 import { statsReport } from '../accounting/statsReport';
 import { failAbandonedTasks, getMaintenanceTask, listMaintenanceTasks, startMaintenanceTask } from '../maintenance/tasks/maintenanceTasks';
+import { createNotifier } from '../notifications/notifier';
 import { readFleetGauges } from '../telemetry/fleetGauges';
 import type { Operations, OperationsOptions } from './api';
 
@@ -14,6 +15,7 @@ export function createOperations(ctx: CoreContext, options: OperationsOptions = 
     windowMs: (options.idleGpuMinutes ?? DEFAULT_IDLE_RULE.windowMs / 60_000) * 60_000,
   };
   failAbandonedTasks(ctx);
+  const notifier = createNotifier(ctx);
   let lastIdleCheck = Number.NEGATIVE_INFINITY;
   const detect = (): number => {
     lastIdleCheck = ctx.now();
@@ -27,8 +29,10 @@ export function createOperations(ctx: CoreContext, options: OperationsOptions = 
     startMaintenance: (request) => startMaintenanceTask(ctx, request),
     maintenanceTask: (id) => getMaintenanceTask(ctx, id),
     maintenanceTasks: () => listMaintenanceTasks(ctx),
+    notifications: notifier,
     tick: () => {
       if (ctx.now() - lastIdleCheck >= IDLE_CHECK_MS) detect();
+      notifier.tick();
     },
   };
 }

@@ -336,4 +336,31 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (host, port, key_type)
   ) WITHOUT ROWID;
   `,
+  // Notification rules (webhooks) and their delivery log.
+  `
+  CREATE TABLE notify_rules (
+    id INTEGER PRIMARY KEY,
+    event TEXT NOT NULL CHECK (event IN ('failure', 'sweep-done', 'worker-offline', 'idle-gpu', 'unrunnable')),
+    project TEXT,
+    webhook TEXT NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('json', 'slack', 'telegram')),
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE notify_deliveries (
+    id INTEGER PRIMARY KEY,
+    rule_id INTEGER NOT NULL REFERENCES notify_rules(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    data TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    -- when a pending delivery is tried next; NULL once delivered or given up
+    next_at INTEGER,
+    delivered_at INTEGER
+  );
+  CREATE INDEX notify_deliveries_due ON notify_deliveries (next_at) WHERE state = 'pending';
+  `,
 ];

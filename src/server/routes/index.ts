@@ -10,6 +10,7 @@ import { projectHandlers } from './projects';
 import { prometheusHandlers } from './prometheus';
 import { statsHandlers } from './stats';
 import { maintenanceHandlers } from './maintenance';
+import { notificationHandlers } from './notifications';
 import type { RouteHandler } from './routeHandler';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
@@ -34,6 +35,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...prometheusHandlers,
     ...statsHandlers,
     ...maintenanceHandlers,
+    ...notificationHandlers,
   };
 }
 

@@ -8,6 +8,7 @@ import { toastError, toastSuccess } from '../stores/toasts';
 import { applyTheme, storedTheme, type Theme } from '../logic/theme';
 import { formatAgo, formatTime } from '../logic/format';
 import { MaintenancePanel } from '../components/MaintenancePanel';
+import { NotificationsPanel } from '../components/NotificationsPanel';
 
 type ServerInfo = CallOutput<'serverInfo'>;
 
@@ -206,6 +207,7 @@ export function SettingsPage() {
       </div>
       <Tokens />
       <MaintenancePanel />
+      <NotificationsPanel />
       <div className="card">
         <h2>Keyboard</h2>
         <dl className="kv">
