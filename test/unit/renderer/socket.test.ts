@@ -102,6 +102,19 @@ describe('GantrySocket', () => {
     expect(ended).toBe(11);
   });
 
+  it("hands a followed log's stderr ranges to the follower with the offset its bytes start at", () => {
+    const { socket, sockets } = setup();
+    sockets[0].open();
+    const received: Array<[string, number, Array<[number, number]>]> = [];
+    socket.followLog(5, 1, 0, { onData: (bytes, at, stderr) => received.push([Buffer.from(bytes).toString(), at, stderr]), onEnd: () => undefined });
+    sockets[0].receive({ type: 'log', job_id: 5, attempt: 1, offset: 0, data_b64: b64('out\nerr\n'), stderr: [[4, 8]] });
+    sockets[0].receive({ type: 'log', job_id: 5, attempt: 1, offset: 8, data_b64: b64('out\n') });
+    expect(received).toEqual([
+      ['out\nerr\n', 0, [[4, 8]]],
+      ['out\n', 8, []],
+    ]);
+  });
+
   it('builds the WebSocket address from the coordinator URL and token', () => {
     expect(socketUrl('https://h:1', 'a b')).toBe('wss://h:1/api/v1/ws?token=a+b');
     expect(socketUrl('http://127.0.0.1:7878', null)).toBe('ws://127.0.0.1:7878/api/v1/ws');
