@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../support/cluster';
+import { childExit } from '../../support/stopChild';
 
 export interface AgentProcess {
   proc: ChildProcess;
@@ -18,7 +19,7 @@ export function spawnAgent(args: string[], env: Record<string, string | undefine
   });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const exited = childExit(proc).then(({ code }) => code);
   return { proc, stderr: () => stderr, exited };
 }
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../../src/core';
 import type { MaintenanceRequest, MaintenanceTask } from '../../../src/shared';
 import { addWorker, openHarness, type Harness } from '../../support/coordinator';
+import { waitFor } from '../../support/waitFor';
 
 const DAY = 86_400_000;
 
@@ -17,13 +18,10 @@ afterEach(() => h.cleanup());
 async function runTask(c: Coordinator, request: MaintenanceRequest): Promise<MaintenanceTask> {
   const started = c.operations.startMaintenance(request);
   expect(started.state).toBe('running');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
+  return waitFor(() => {
     const task = c.operations.maintenanceTask(started.id);
-    if (task.state !== 'running') return task;
-    if (Date.now() > deadline) throw new Error(`task ${started.id} still running`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+    return task.state !== 'running' && task;
+  }, `task ${started.id} to finish`, 10_000);
 }
 
 /** A job that ran on a worker, wrote a log line and ended as `outcome`. */

@@ -3,6 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../support/cluster';
+import { stopChild } from '../../../support/stopChild';
+import { waitFor } from '../../../support/waitFor';
 
 /** A throwaway OpenSSH server for one test: its own config, host key, authorized key and home dir. */
 export interface TestSshd {
@@ -67,55 +70,37 @@ function sshdConfig(dir: string, home: string, port: number | null, path?: strin
   ].join('\n');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
     });
+    socket.once('error', () => resolve(false));
   });
+}
+
+/** Throws (and so names itself when the wait times out) once sshd has exited. */
+function assertRunning(child: ChildProcess, stderr: () => string): void {
+  if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${stderr()}`);
 }
 
 /** Waits until something accepts TCP connections on the port, or the deadline passes. */
 async function waitForPort(port: number, child: ChildProcess, stderr: () => string, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${stderr()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`sshd did not listen on ${port}: ${stderr()}`);
+  await waitFor(async () => {
+    assertRunning(child, stderr);
+    return accepts(port);
+  }, `sshd to listen on ${port}`, deadlineMs);
 }
 
 /** Waits until a process inside a namespace accepts connections on its loopback port. */
 async function waitForPortInNetns(netns: string, port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${stderr()}`);
-    const out = execFileSync('ip', ['netns', 'exec', netns, 'ss', '-ltnH', `sport = :${port}`]).toString();
-    if (out.trim()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`sshd in ${netns} did not listen on ${port}: ${stderr()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await waitFor(() => {
+    assertRunning(child, stderr);
+    return execFileSync('ip', ['netns', 'exec', netns, 'ss', '-ltnH', `sport = :${port}`]).toString().trim() !== '';
+  }, `sshd in ${netns} to listen on ${port}`, 10_000);
 }
 
 /**
@@ -213,7 +198,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     async stop() {
       if (child) await stopChild(child);
       if (bridge) {
-        await Promise.all([...bridge.children].map(stopChild));
+        await Promise.all([...bridge.children].map((c) => stopChild(c)));
         await new Promise((resolve) => bridge!.server.close(resolve));
       }
       rmSync(dir, { recursive: true, force: true });
