@@ -193,7 +193,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     },
     async dropConnections() {
       if (!bridge) throw new Error('dropConnections needs a bridged (namespaced) sshd');
-      await Promise.all([...bridge.children].map(stopChild));
+      await Promise.all([...bridge.children].map((c) => stopChild(c)));
     },
     async stop() {
       if (child) await stopChild(child);
