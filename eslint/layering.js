@@ -57,7 +57,8 @@ function checkRelative(ctx, node, specifier) {
 }
 
 function checkPackage(ctx, node, specifier) {
-  if (isBuiltin(specifier)) {
+  // `node:` names a built-in even where this Node lacks it (node:sqlite, node:test on older versions).
+  if (specifier.startsWith('node:') || isBuiltin(specifier)) {
     if (!ctx.layer.builtins) ctx.report(node, `src/${ctx.layerName} runs without Node: '${specifier}' is a Node built-in module`);
     return;
   }
