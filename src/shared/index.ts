@@ -22,3 +22,4 @@ export * from './format/duration';
 export * from './format/attempts';
 export * from './machine';
 export * from './sshTarget';
+export * from './loopback';

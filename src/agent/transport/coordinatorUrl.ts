@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '../../shared';
 
 /** The agent refuses to start with this configuration; main prints the message and exits with usage status. */
 export class AgentConfigError extends Error {
@@ -6,13 +6,6 @@ export class AgentConfigError extends Error {
     super(message);
     this.name = 'AgentConfigError';
   }
-}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1' || host.startsWith('::ffff:127.');
 }
 
 /**
@@ -29,7 +22,7 @@ export function checkCoordinatorUrl(raw: string, allowInsecureHttp: boolean): UR
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol !== 'http:') throw new AgentConfigError(`--url must start with https:// or http://, not ${url.protocol}//`);
-  if (isLoopback(url.hostname) || allowInsecureHttp) return url;
+  if (isLoopbackHost(url.hostname) || allowInsecureHttp) return url;
   throw new AgentConfigError(
     `refusing to send the worker token in clear to ${url.host}: http:// is only trusted for this host (127.0.0.1, ::1, localhost). ` +
       'Use https:// (with --ca-file for a private CA), reach the coordinator through an SSH tunnel (ssh -R), ' +

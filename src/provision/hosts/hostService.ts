@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Coordinator, HostRecord, SecretStore } from '../../core';
-import { ConflictError, HostAdd, HostTrust, parseOrThrow, type Host } from '../../shared';
+import { carriesTokenSafely, ConflictError, HostAdd, HostTrust, parseOrThrow, type Host } from '../../shared';
 import { removeGantryDir, stopRemoteAgent, tailAgentLog } from '../bootstrap/agentControl';
 import { defaultAgentBundlePath, loadAgentBundle } from '../bootstrap/agentBundle';
 import { hostReachesCoordinator } from '../bootstrap/checkReach';
@@ -214,7 +214,8 @@ class SshHostService implements HostService {
     const direct = this.options.advertiseUrl?.() ?? process.env.GANTRY_ADVERTISE_URL ?? this.options.localUrl();
     this.tunnels.get(record.name)?.stop();
     this.tunnels.delete(record.name);
-    if (await hostReachesCoordinator(link.client, installed.node, direct)) return { url: direct, reach: 'direct', tunnelPort: null };
+    // The agent sends its token over plain http:// only to its own host, so such an address elsewhere goes through the tunnel.
+    if (carriesTokenSafely(direct) && (await hostReachesCoordinator(link.client, installed.node, direct))) return { url: direct, reach: 'direct', tunnelPort: null };
     const port = await this.openTunnel(record, record.tunnel_port ?? 0);
     return { url: `http://127.0.0.1:${port}`, reach: 'tunnel', tunnelPort: port };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError, checkCoordinatorUrl } from '../../../../src/agent/transport/coordinatorUrl';
+import { carriesTokenSafely } from '../../../../src/shared';
 
 describe('checkCoordinatorUrl', () => {
   it.each([
@@ -22,5 +23,19 @@ describe('checkCoordinatorUrl', () => {
   it('refuses what is not an http(s) URL, naming the option', () => {
     expect(() => checkCoordinatorUrl('gpu-box:7878', false)).toThrow(/--url/);
     expect(() => checkCoordinatorUrl('ftp://gpu-box', true)).toThrow(/https:\/\/ or http:\/\//);
+  });
+});
+
+describe('carriesTokenSafely (provision tunnels any other address)', () => {
+  it.each([
+    ['https://gantry.example:7878', true],
+    ['http://127.0.0.1:7878', true],
+    ['http://[::1]:7878', true],
+    ['http://localhost:7878', true],
+    ['http://10.0.0.5:7878', false],
+    ['http://laptop.lan:7878', false],
+    ['not a url', false],
+  ])('%s → %s', (url, safe) => {
+    expect(carriesTokenSafely(url)).toBe(safe);
   });
 });
