@@ -83,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
-    { coordinator, hub, metrics, jobTokens, hosts, closing: closing.signal },
+    { coordinator, hub, metrics, jobTokens, hosts, closing: closing.signal, localWorker: options.localWorker ?? null },
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
     { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Coordinator, SecretStore } from '../core';
 import type { HostServiceOptions } from '../provision';
 import type { AuthFailureLimits } from './auth/authFailureLimiter';
+import type { LocalWorkerControl } from './localWorker';
 
 export interface AppOptions {
   coordinator: Coordinator;
@@ -27,6 +28,8 @@ export interface AppOptions {
   hosts?: Partial<Omit<HostServiceOptions, 'coordinator' | 'secrets' | 'localUrl'>>;
   /** Webhook deliveries: the fetch they use and the first retry delay (doubling); tests shorten it. */
   notifications?: { fetch?: typeof fetch; retryBaseMs?: number };
+  /** The host's own worker, so `POST /workers/:id/start` can start it again after a stop. */
+  localWorker?: LocalWorkerControl;
   now?: () => number;
   /**
    * Check every JSON response against its route's response schema and answer 500 naming any

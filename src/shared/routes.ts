@@ -103,6 +103,8 @@ export const ServerInfo = z.object({
   data_dir: z.string(),
   /** How secrets (SSH passphrases, pasted tokens) are kept at rest here. */
   secrets: z.object({ path: z.string(), protection: z.enum(['os-encryption', 'file-mode-only']) }),
+  /** This coordinator's own worker, which `POST /workers/:id/start` can start again; null when it has none. */
+  local_worker_id: z.string().nullable(),
 });
 
 const ALL: TokenScope[] = ['admin', 'read'];
@@ -142,6 +144,7 @@ export const ROUTES = {
   heartbeat: { method: 'POST', path: '/api/v1/workers/:id/heartbeat', summary: 'Heartbeat with free resources and GPU samples (agents)', scopes: ['worker'], params: WorkerParams, body: Heartbeat, response: HeartbeatReply },
   claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], params: WorkerParams, body: ClaimRequest, response: z.object({ jobs: z.array(ClaimedJob) }) },
   setWorkerState: { method: 'PATCH', path: '/api/v1/workers/:id', summary: 'Drain or resume a worker', scopes: ['admin'], params: WorkerParams, body: z.strictObject({ state: z.enum(['online', 'draining']) }), response: Worker },
+  startWorker: { method: 'POST', path: '/api/v1/workers/:id/start', summary: "Start this coordinator's own (local) worker again after a stop, without restarting the coordinator", scopes: ['admin'], params: WorkerParams, response: Worker },
   stopWorker: { method: 'POST', path: '/api/v1/workers/:id/stop', summary: "Ask a worker's agent to stop: it hands its running jobs back to the queue and exits", scopes: ['admin'], params: WorkerParams, response: Worker },
   deregisterWorker: { method: 'DELETE', path: '/api/v1/workers/:id', summary: 'A worker says goodbye; its running attempts are lost', scopes: ['admin', 'worker'], params: WorkerParams, response: Ok },
   gpuHistory: { method: 'GET', path: '/api/v1/workers/:id/gpus', summary: "A worker's GPU history (downsampled)", scopes: ALL, params: WorkerParams, query: GpuQuery, response: z.array(GpuHistoryPoint) },

@@ -132,4 +132,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('console defects of issue 13.19
     expect(await counter.textContent()).not.toBe(before);
     await page.screenshot({ path: join(SHOTS, 'console-settings-events.png') });
   });
+
+  it('starts the stopped local worker again from its card (13.12)', async () => {
+    const [local] = await client.call('listWorkers');
+    await client.call('stopWorker', { params: { id: local.id } });
+    await expect.poll(async () => (await client.call('getWorker', { params: { id: local.id } })).state, { timeout: 20_000 }).toBe('offline');
+    await page.goto(`${gantry.url}/workers`);
+    const card = page.locator(`[data-worker-id="${local.id}"]`);
+    await card.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(async () => (await client.call('getWorker', { params: { id: local.id } })).state, { timeout: 20_000 }).toBe('online');
+    await expect.poll(() => card.locator('.badge').first().textContent()).toBe('online');
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunningServer } from '../../server';
 import { removeServerInfo, writeServerInfo, type ServerInfo } from '../connection';
 import { PACKAGE_ROOT } from '../packageRoot';
+import { LocalWorker } from './localWorker';
 
 export interface GantryOptions {
   dataDir: string;
@@ -60,7 +61,18 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
   let server: RunningServer | undefined;
   try {
     const { token, created } = await ensureAdminToken(coordinator, options.dataDir);
+    const spoolDir = options.localWorker ? join(options.dataDir, 'spool') : null;
+    // The agent needs the server's URL, so it is launched once the server listens, and again on `workers start`.
+    let localUrl = '';
+    const localWorker = spoolDir
+      ? new LocalWorker(async () => {
+          const { startAgent, stderrLogger } = await import('../../agent');
+          const quiet = options.logLevel !== 'info' && options.logLevel !== 'debug';
+          return startAgent({ url: localUrl, token, name: options.workerName, spoolDir, logger: stderrLogger({ quiet }) });
+        })
+      : undefined;
     server = await startServer({
+      localWorker,
       coordinator,
       host: options.host,
       port: options.port,
@@ -71,16 +83,11 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       // The agent `gantry hosts up` installs: what `npm run build:agent` made in this package.
       hosts: { agentBundle: process.env.GANTRY_AGENT_BUNDLE ?? join(PACKAGE_ROOT, 'out', 'agent', 'gantry-agent.js') },
     });
-    const localUrl = WILDCARD_HOSTS.has(options.host) ? `http://127.0.0.1:${server.port}` : server.url;
+    localUrl = WILDCARD_HOSTS.has(options.host) ? `http://127.0.0.1:${server.port}` : server.url;
     const info: ServerInfo = { url: localUrl, pid: process.pid };
     await writeServerInfo(options.dataDir, info);
 
-    let agent: { stop(options: { graceful: boolean }): Promise<void> | void } | null = null;
-    const spoolDir = options.localWorker ? join(options.dataDir, 'spool') : null;
-    if (spoolDir) {
-      const { startAgent, stderrLogger } = await import('../../agent');
-      agent = await startAgent({ url: localUrl, token, name: options.workerName, spoolDir, logger: stderrLogger({ quiet: options.logLevel !== 'info' && options.logLevel !== 'debug' }) });
-    }
+    await localWorker?.start();
 
     const running = server;
     return {
@@ -93,7 +100,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       spoolDir,
       secretsPath: secretsFilePath(options.dataDir),
       async stop({ graceful }) {
-        await agent?.stop({ graceful });
+        await localWorker?.stop({ graceful });
         await removeServerInfo(options.dataDir, info);
         await running.close();
         coordinator.close();

@@ -9,7 +9,8 @@ import type { Principal } from '../auth/principal';
 import type { LiveHub } from '../live/liveHub';
 import type { PrometheusMetrics } from '../metrics/prometheusMetrics';
 
-/** What every handler may use besides its request. */
+/** What every handler may use besides its request. */import type { LocalWorkerControl } from '../localWorker';
+
 export interface ServerDeps {
   coordinator: Coordinator;
   hub: LiveHub;
@@ -19,6 +20,8 @@ export interface ServerDeps {
   hosts: HostService;
   /** Aborted when the server starts closing, so long-polls return at once. */
   closing: AbortSignal;
+  /** The host's own worker, when it has one it can start again. */
+  localWorker: LocalWorkerControl | null;
 }
 
 type Route<N extends RouteName> = (typeof ROUTES)[N];

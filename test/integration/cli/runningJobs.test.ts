@@ -119,6 +119,24 @@ describe('with a worker running jobs', () => {
     expect(t.coordinator.getWorker(workers[0].id).state).toBe('online');
   });
 
+  it('drains and resumes a worker named by its name', async () => {
+    const drain = await t.gantry(['workers', 'drain', 'test-worker-1']);
+    expect(drain.code, drain.stderr).toBe(0);
+    expect(stdoutText(drain)).toMatch(/^worker test-worker-1 \(.+\): draining\n$/);
+    expect(t.coordinator.listWorkers()[0].state).toBe('draining');
+    expect((await t.gantry(['workers', 'resume', 'test-worker-1'])).code).toBe(0);
+    expect(t.coordinator.listWorkers()[0].state).toBe('online');
+    const unknown = await t.gantry(['workers', 'drain', 'nobody']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no worker has the id or name "nobody"; workers: test-worker-1');
+  });
+
+  it('refuses to start a worker that is not the coordinator\u2019s own', async () => {
+    const start = await t.gantry(['workers', 'start', 'test-worker-1']);
+    expect(start.code).toBe(3);
+    expect(start.stderr).toContain("is not this coordinator's local worker");
+  });
+
   it('creates, lists and revokes a read token', async () => {
     const created = JSON.parse((await t.gantry(['tokens', 'create', '--json', '--scope', 'read', '--name', 'ci'])).stdout.toString()) as {
       token: string;

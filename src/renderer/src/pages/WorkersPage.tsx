@@ -36,7 +36,16 @@ function useRunningJobs(workerId: string): Job[] {
   return jobs;
 }
 
-function WorkerCard({ worker }: { worker: Worker }) {
+/** This coordinator's own worker, which can be started again from here; null with a read-only token or none. */
+function useLocalWorkerId(): string | null {
+  const [id, setId] = useState<string | null>(null);
+  useEffect(() => {
+    api().call('serverInfo').then((info) => setId(info.local_worker_id), () => setId(null));
+  }, []);
+  return id;
+}
+
+function WorkerCard({ worker, isLocal }: { worker: Worker; isLocal: boolean }) {
   const running = useRunningJobs(worker.id);
   // Running times and "seen … ago" grow on screen; tick each second while there is something to count.
   const now = useNow(1000);
@@ -48,8 +57,18 @@ function WorkerCard({ worker }: { worker: Worker }) {
       toastError(error, `${worker.name}`);
     }
   };
+  const start = async () => {
+    try {
+      await api().call('startWorker', { params: { id: worker.id } });
+      toastSuccess(`${worker.name} started again`);
+      void useWorkers.getState().reload();
+    } catch (error) {
+      toastError(error, `${worker.name}`);
+    }
+  };
   const stop = async () => {
-    if (!window.confirm(`Stop ${worker.name}? Its agent hands its running jobs back to the queue and exits; start it again on its host.`)) return;
+    const again = isLocal ? 'start it again here' : 'start it again on its host';
+    if (!window.confirm(`Stop ${worker.name}? Its agent hands its running jobs back to the queue and exits; ${again}.`)) return;
     try {
       await useWorkers.getState().stop(worker.id);
       toastSuccess(`${worker.name} stops at its next heartbeat; its running jobs go back to the queue`);
@@ -78,6 +97,7 @@ function WorkerCard({ worker }: { worker: Worker }) {
         {worker.state === 'draining' && <button onClick={() => setState('online')}>Resume</button>}
         {worker.state !== 'offline' &&
           (worker.stop_requested ? <span className="subtle small">stopping…</span> : <button onClick={stop}>Stop</button>)}
+        {worker.state === 'offline' && isLocal && <button onClick={start}>Start</button>}
       </div>
       <dl className="kv">
         <dt>CPUs</dt>
@@ -119,7 +139,9 @@ export function WorkersPage() {
   const loaded = useWorkers((s) => s.loaded);
   const error = useWorkers((s) => s.error);
   const [showOffline, setShowOffline] = useState(false);
-  const shown = workers.filter((w) => showOffline || w.state !== 'offline');
+  const localWorkerId = useLocalWorkerId();
+  // The local worker stays on the page when stopped: this is where it is started again.
+  const shown = workers.filter((w) => showOffline || w.state !== 'offline' || w.id === localWorkerId);
   const offline = workers.length - workers.filter((w) => w.state !== 'offline').length;
   return (
     <div className="page">
@@ -138,7 +160,7 @@ export function WorkersPage() {
           <p>Jobs wait in the queue until a worker that fits them connects.</p>
         </EmptyState>
       ) : (
-        shown.map((worker) => <WorkerCard key={worker.id} worker={worker} />)
+        shown.map((worker) => <WorkerCard key={worker.id} worker={worker} isLocal={worker.id === localWorkerId} />)
       )}
     </div>
   );

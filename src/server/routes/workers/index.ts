@@ -1,7 +1,8 @@
+import { ConflictError } from '../../../shared';
 import type { RouteHandlers } from '../routeHandler';
 import { claimWithLongPoll } from './claimWithLongPoll';
 
-type WorkerRoute = 'registerWorker' | 'listWorkers' | 'getWorker' | 'heartbeat' | 'claim' | 'setWorkerState' | 'stopWorker' | 'deregisterWorker' | 'gpuHistory';
+type WorkerRoute = 'registerWorker' | 'listWorkers' | 'getWorker' | 'heartbeat' | 'claim' | 'setWorkerState' | 'startWorker' | 'stopWorker' | 'deregisterWorker' | 'gpuHistory';
 
 export const workerHandlers: RouteHandlers<WorkerRoute> = {
   registerWorker: ({ body }, { coordinator }) => coordinator.registerWorker(body),
@@ -21,6 +22,15 @@ export const workerHandlers: RouteHandlers<WorkerRoute> = {
     return { jobs: claimed.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) })) };
   },
   setWorkerState: ({ params, body }, { coordinator }) => coordinator.setWorkerState(params.id, body.state),
+  startWorker: async ({ params }, { coordinator, localWorker }) => {
+    const worker = coordinator.getWorker(params.id);
+    if (!localWorker || localWorker.workerId() !== worker.id) {
+      throw new ConflictError(`worker ${worker.name} is not this coordinator's local worker; start its agent on its host (${worker.hostname})`, 'id');
+    }
+    if (localWorker.running()) throw new ConflictError(`worker ${worker.name} is already running`, 'id');
+    await localWorker.start();
+    return coordinator.getWorker(params.id);
+  },
   stopWorker: ({ params }, { coordinator }) => coordinator.requestWorkerStop(params.id),
   deregisterWorker: ({ params }, { coordinator }) => {
     coordinator.deregisterWorker(params.id);
