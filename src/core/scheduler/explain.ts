@@ -113,6 +113,31 @@ function fitReasons(ctx: CoreContext, job: JobRow, req: Requirements, fitting: W
   ];
 }
 
+/**
+ * When no online worker could run the job: the advice that would make one, naming the workers that
+ * could run it but are draining (resume them) or stopped (start them), or null when none could.
+ */
+function idleWorkerReason(ctx: CoreContext, req: Requirements): Reason | null {
+  const rows = ctx.sql("SELECT * FROM workers WHERE state != 'online' OR stop_requested = 1 ORDER BY last_seen_at DESC").all() as WorkerRow[];
+  const able = rows.filter((row) => {
+    const spec = toWorkerSpec(row);
+    return hasTags({ tags: new Set(spec.tags) }, req) && couldEverFit(spec, req);
+  });
+  const names = (list: WorkerRow[]) => [...new Set(list.map((w) => w.name))];
+  const draining = names(able.filter((w) => w.state === 'draining' && w.stop_requested === 0));
+  if (draining.length > 0) {
+    return { code: 'no_online_workers', message: `the worker(s) that could run it are draining (${draining.join(', ')}): resume one with \`gantry workers resume ${draining[0]}\`` };
+  }
+  const stopped = names(able);
+  if (stopped.length > 0) {
+    return {
+      code: 'no_online_workers',
+      message: `the worker(s) that could run it are stopped or offline (${stopped.join(', ')}): start its agent again (\`gantry workers start ${stopped[0]}\` for this coordinator's own local worker)`,
+    };
+  }
+  return null;
+}
+
 function queuedReasons(ctx: CoreContext, job: JobRow): Reason[] {
   const delayed = retryDelayReason(ctx, job);
   if (delayed) return [delayed];
@@ -120,6 +145,9 @@ function queuedReasons(ctx: CoreContext, job: JobRow): Reason[] {
   const workers = (ctx.sql("SELECT * FROM workers WHERE state = 'online'").all() as WorkerRow[]).map(toWorkerSpec);
   const tagged = workers.filter((w) => hasTags({ tags: new Set(w.tags) }, req));
   const fitting = tagged.filter((w) => couldEverFit(w, req));
+  // No online worker could ever run it, but a draining or stopped one could: say how to bring that one back.
+  const idle = fitting.every((w) => w.stopRequested) ? idleWorkerReason(ctx, req) : null;
+  if (idle) return [idle];
   if (workers.length === 0) return [{ code: 'no_online_workers', message: 'no worker is online: start `gantry serve` with its local worker, or an agent on a host' }];
   if (tagged.length === 0) return [{ code: 'no_worker_with_tags', tags: req.tags, message: `no online worker has the tags ${req.tags.join(', ')}` }];
   if (fitting.length === 0) {
@@ -127,6 +155,22 @@ function queuedReasons(ctx: CoreContext, job: JobRow): Reason[] {
     return reason ? [reason] : [];
   }
   return fitReasons(ctx, job, req, fitting);
+}
+
+/** For a job that is not waiting to run: how it ended (and what to do), or where it runs. */
+function notPendingMessage(ctx: CoreContext, job: JobRow): string {
+  switch (job.state) {
+    case 'failed':
+      return `the job failed: ${job.error ?? 'its last attempt failed'}; see \`gantry logs ${job.id}\`, then \`gantry retry ${job.id}\``;
+    case 'cancelled':
+      return `the job was ${job.error && job.error.startsWith('cancelled') ? job.error : 'cancelled'}; \`gantry retry ${job.id}\` queues it again`;
+    case 'running': {
+      const worker = job.worker_id === null ? null : (ctx.sql('SELECT name FROM workers WHERE id = ?').get(job.worker_id) as { name: string } | undefined);
+      return `the job is running${worker ? ` on ${worker.name}` : ''}`;
+    }
+    default:
+      return `the job is ${job.state}`;
+  }
 }
 
 export function explainJob(ctx: CoreContext, jobId: number): Explanation {
@@ -145,7 +189,7 @@ export function explainJob(ctx: CoreContext, jobId: number): Explanation {
     reasons.push(...queuedReasons(ctx, requireJobRow(ctx, jobId)));
     if (ahead > 0) reasons.push({ code: 'jobs_ahead', count: ahead, message: `${ahead} queued job(s) ahead of it by priority and age` });
   } else {
-    reasons.push({ code: 'not_pending', state: job.state, message: `the job is ${job.state}` });
+    reasons.push({ code: 'not_pending', state: job.state, message: notPendingMessage(ctx, job) });
   }
   return { job_id: jobId, state: job.state, summary: reasons.map((r) => r.message).join('; '), reasons };
 }
