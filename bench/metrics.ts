@@ -14,12 +14,16 @@ const WORKERS = 8;
 const GPUS_PER_WORKER = 8;
 const SCRAPES = 200;
 
+/** The bench's clock: heartbeats are replayed 3 s apart, ending at the real now, as a live fleet writes them. */
+const clock = { at: Date.now() };
+
 function addGpuWorkers(coordinator: ReturnType<typeof createCoordinator>): void {
   for (let w = 0; w < WORKERS; w++) {
+    clock.at = Date.now() - 300 * 3_000;
     const gpus = Array.from({ length: GPUS_PER_WORKER }, (_, index) => ({ index, model: 'NVIDIA H100 80GB HBM3', memory_total_mb: 81_559 }));
     const id = coordinator.registerWorker({ name: `gpu-${w}`, cpus: 96, memory_mb: 1_000_000, gpus }).id;
     // A quarter of an hour of heartbeats every 3 s, as the raw window keeps them.
-    for (let beat = 0; beat < 300; beat++) {
+    for (let beat = 0; beat < 300; beat++, clock.at += 3_000) {
       coordinator.heartbeat(id, {
         gpu_samples: gpus.map((g) => ({ index: g.index, utilization_pct: (beat * 7 + g.index) % 100, memory_used_mb: 40_000, memory_total_mb: 81_559, temperature_c: 60, power_w: 450 })),
       });
@@ -30,12 +34,13 @@ function addGpuWorkers(coordinator: ReturnType<typeof createCoordinator>): void 
 export async function runMetricsBench(log: FigureLog, jobs: number): Promise<void> {
   const dir = makeTempDir('metrics');
   const size = jobs * 10;
-  const coordinator = createCoordinator({ dataDir: dir.path, sweepIntervalMs: null });
+  const coordinator = createCoordinator({ dataDir: dir.path, sweepIntervalMs: null, now: () => clock.at });
   try {
     for (const name of benchProjects()) coordinator.createProject({ name });
     submitInChunks((specs) => coordinator.submitBatch(specs), size, sweepJob);
     for (const job of coordinator.listJobs({ state: 'queued', limit: 1_000 }).jobs) coordinator.cancel(job.id, 'bench');
     addGpuWorkers(coordinator);
+    clock.at = Date.now();
     log.record('metrics.jobs', size, 'jobs');
     log.record('metrics.gpus', WORKERS * GPUS_PER_WORKER, 'gpus');
 

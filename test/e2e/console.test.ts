@@ -139,6 +139,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console against a real gan
     await shot(page, 'settings');
   });
 
+  it('charts statistics, and runs maintenance and shows notification rules from the settings', async () => {
+    await page.goto(`${gantry.url}/statistics`);
+    await page.getByTestId('stats-totals').waitFor();
+    await page.locator('[data-testid="chart-Jobs per hour"] .recharts-line').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('chart-gpu-hours').waitFor();
+    expect(await page.getByTestId('idle-now').textContent()).toContain('GPUs idle now');
+    await shot(page, 'statistics');
+
+    await client.call('addNotifyRule', { body: { on: 'failure', webhook: 'http://127.0.0.1:9/e2e-hook' } });
+    await page.goto(`${gantry.url}/settings`);
+    await page.getByRole('button', { name: 'Data dir statistics' }).click();
+    await expect.poll(() => page.getByTestId('maintenance-stats').textContent(), { timeout: 30_000 }).toMatch(/\d+ job\(s\); database/);
+    await expect.poll(() => page.getByTestId('notify-rules').textContent()).toContain('http://127.0.0.1:9/e2e-hook');
+    await shot(page, 'settings-maintenance');
+  });
+
   it('follows the dark colour scheme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${gantry.url}/jobs`);

@@ -1,6 +1,8 @@
 /**
  * Notifications: rules, the event subscription that turns queue events into deliveries, the
  * unrunnable-jobs check (from the sweep's upkeep), and the delivery loop the server starts.
+ * Sweeps are tracked from their job.submitted events while some rule exists, so a sweep-done rule
+ * sees sweeps submitted after it was added (or after any other rule was).
  */
 import type { NotifyDelivery, NotifyRule } from '../../shared';
 import type { CoreContext } from '../context';
@@ -33,10 +35,21 @@ export function createNotifier(ctx: CoreContext): Notifier {
   let lastUnrunnableCheck = Number.NEGATIVE_INFINITY;
   let notifiedShapes = new Set<number>();
 
-  ctx.subscribe((event) => {
-    const messages = messagesFor(ctx, event, sweeps);
-    if (messages.length > 0 && rules.length > 0 && enqueueDeliveries(ctx, rules, messages) > 0) wake?.();
-  });
+  // Subscribed only while a rule exists: with no listener the core skips building event objects,
+  // which the claim path's throughput relies on.
+  let unsubscribe: (() => void) | null = null;
+  const listen = (): void => {
+    if (rules.length > 0 && !unsubscribe) {
+      unsubscribe = ctx.subscribe((event) => {
+        const messages = messagesFor(ctx, event, sweeps);
+        if (messages.length > 0 && enqueueDeliveries(ctx, rules, messages) > 0) wake?.();
+      });
+    } else if (rules.length === 0 && unsubscribe) {
+      unsubscribe();
+      unsubscribe = null;
+    }
+  };
+  listen();
 
   const checkUnrunnable = (): void => {
     lastUnrunnableCheck = ctx.now();
@@ -50,12 +63,14 @@ export function createNotifier(ctx: CoreContext): Notifier {
     addRule: (input) => {
       const rule = addRule(ctx, input);
       rules = storedRules(ctx);
+      listen();
       return rule;
     },
     listRules: () => listRules(ctx),
     removeRule: (id) => {
       removeRule(ctx, id);
       rules = storedRules(ctx);
+      listen();
     },
     deliveries: (limit = 100) => listDeliveries(ctx, limit),
     tick: () => {
