@@ -18,8 +18,9 @@ const HEARTBEAT_MS = 3_000;
  * measure waiting, not the claim.
  */
 export async function startClaimProbe(url: string, workerToken: string): Promise<ClaimProbe> {
-  const client = new GantryClient({ baseUrl: url, token: workerToken });
-  const worker = await client.call('registerWorker', { body: { name: 'bench-claim-probe', cpus: 1, memory_mb: 1024 } });
+  const enrolment = new GantryClient({ baseUrl: url, token: workerToken });
+  const worker = await enrolment.call('registerWorker', { body: { name: 'bench-claim-probe', cpus: 1, memory_mb: 1024 } });
+  const client = new GantryClient({ baseUrl: url, token: worker.credential });
   const latenciesMs: number[] = [];
   let jobsTaken = 0;
   let running = true;

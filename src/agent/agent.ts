@@ -23,6 +23,7 @@ import { secureStateDir } from './state/secureStateDir';
 import { CoordinatorLink } from './transport/coordinatorLink';
 import { checkCoordinatorUrl } from './transport/coordinatorUrl';
 import { AGENT_VERSION } from './version';
+import { WorkerCredential } from './workerCredential';
 
 export interface AgentOptions {
   url: string;
@@ -122,7 +123,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const state = new AgentState();
   const stopController = new AbortController();
-  const link = new CoordinatorLink({ url: options.url, token: options.token, stopSignal: stopController.signal, ca: options.ca });
+  // The enrolment token registers; every later call carries the worker credential registering returned.
+  const credential = new WorkerCredential(options.spoolDir, options.url, options.token);
+  const link = new CoordinatorLink({ url: options.url, token: () => credential.token, stopSignal: stopController.signal, ca: options.ca });
   const host = await detectResources(nvidiaSmi, logger);
   const capacity = new Capacity(options.maxJobs ?? Math.max(1, host.cpus));
   const deliverer = openDelivery(link, options, logger);
@@ -137,7 +140,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   });
   const telemetry = new GpuTelemetry(nvidiaSmi, () => runs.processes(), logger);
 
-  const session = new WorkerSession({ link, registration: registration(options, host, runs), state, logger, retry: options.retry });
+  const session = new WorkerSession({ link, credential, registration: registration(options, host, runs), state, logger, retry: options.retry });
   const worker = await session.register();
   logger.info('registered', { worker_id: worker.id, cpus: worker.cpus, memory_mb: worker.memory_mb, gpus: host.gpus.length });
 

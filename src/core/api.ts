@@ -29,9 +29,16 @@ import type {
   GpuHistoryPoint,
   GpuNow,
   MetricRow,
+  AuthLogEntry,
 } from '../shared';
 import type { Operations, OperationsOptions } from './operations/api';
 import type { HostInventory } from './hosts/hostInventory';
+import type { AuthEvent } from './tokens/authLog';
+import type { ChangeOrigin } from './tokens/tokenStore';
+import type { Registrant } from './workers/registerWorker';
+import type { AttemptHolder, CredentialHolder } from './workers/workerCredentials';
+
+export type { AuthEvent, ChangeOrigin, Registrant, AttemptHolder, CredentialHolder };
 
 export interface CoordinatorOptions extends OperationsOptions {
   /** Folder holding gantry.db and the log files; created when missing. */
@@ -100,7 +107,16 @@ export interface Coordinator {
   dependents(id: number): Job[];
   listAttempts(jobId: number): Attempt[];
 
-  registerWorker(info: WorkerRegister): Worker;
+  /**
+   * Enrols a worker (a new credential is returned) or, for the holder of a worker credential,
+   * registers it again under its id (credential null: it keeps the one it has). A name held by
+   * another live worker is refused with a conflict.
+   */
+  registerWorker(info: WorkerRegister, registrant?: Registrant): Worker & { credential: string | null };
+  /** The worker a `gwrk_` credential acts for; null when unknown or its enrolling token was revoked. */
+  workerByCredential(secret: string): CredentialHolder | null;
+  /** Who runs or ran an attempt; null when the job has no such attempt. */
+  attemptHolder(jobId: number, attempt: number): AttemptHolder | null;
   heartbeat(workerId: string, beat?: Heartbeat): HeartbeatReply;
   claim(workerId: string, options?: ClaimOptions): ClaimedJob[];
   finish(jobId: number, request: FinishRequest): Job;
@@ -133,11 +149,14 @@ export interface Coordinator {
   gpuHistory(workerId: string, sinceMs?: number): GpuHistoryPoint[];
   latestGpuSamples(): GpuNow[];
 
-  createToken(input: TokenCreate): CreatedToken;
+  createToken(input: TokenCreate, origin?: ChangeOrigin): CreatedToken;
   /** Returns the record for a valid, unrevoked token; null otherwise. */
   verifyToken(secret: string): TokenRecord | null;
   listTokens(): TokenRecord[];
-  revokeToken(id: number): TokenRecord;
+  revokeToken(id: number, origin?: ChangeOrigin): TokenRecord;
+  /** Stores an authentication failure (token changes are stored by createToken and revokeToken). */
+  recordAuthEvent(event: AuthEvent): void;
+  authLog(afterId?: number, limit?: number): AuthLogEntry[];
 
   /** Hosts reached over SSH and their trusted host keys; src/provision drives them. */
   readonly hosts: HostInventory;

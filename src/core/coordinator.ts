@@ -22,6 +22,8 @@ import { listMetrics, recordMetrics } from './telemetry/metrics';
 import { gpuHistory, latestGpuSamples, recordGpuSamples } from './telemetry/gpuHistory';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens/tokenStore';
 import { createHostInventory } from './hosts/hostInventory';
+import { listAuthLog, recordAuthEvent } from './tokens/authLog';
+import { attemptHolder, workerByCredential } from './workers/workerCredentials';
 import type { JobRow } from './store/rows';
 import { createOperations } from './operations/createOperations';
 import type { QueueEvent } from '../shared';
@@ -79,7 +81,9 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       return (ctx.sql('SELECT * FROM attempts WHERE job_id = ? ORDER BY attempt').all(jobId) as AttemptRow[]).map(toAttempt);
     },
 
-    registerWorker: (info) => registerWorker(ctx, info),
+    registerWorker: (info, registrant) => registerWorker(ctx, info, registrant),
+    workerByCredential: (secret) => workerByCredential(ctx, secret),
+    attemptHolder: (jobId, attempt) => attemptHolder(ctx, jobId, attempt),
     heartbeat: (workerId, beat) => heartbeat(ctx, workerId, beat ?? {}),
     claim: (workerId, claimOptions = {}) => claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free),
     finish: (jobId, request) => finishAttempt(ctx, jobId, request),
@@ -103,10 +107,12 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     gpuHistory: (workerId, sinceMs) => gpuHistory(ctx, workerId, sinceMs),
     latestGpuSamples: () => latestGpuSamples(ctx),
 
-    createToken: (input) => createToken(ctx, input),
+    createToken: (input, origin) => createToken(ctx, input, origin),
     verifyToken: (secret) => verifyToken(ctx, secret),
     listTokens: () => listTokens(ctx),
-    revokeToken: (id) => revokeToken(ctx, id),
+    revokeToken: (id, origin) => revokeToken(ctx, id, origin),
+    recordAuthEvent: (event) => recordAuthEvent(ctx, event),
+    authLog: (afterId = 0, limit = 1000) => listAuthLog(ctx, afterId, limit),
 
     hosts: createHostInventory(ctx),
 

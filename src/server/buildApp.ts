@@ -44,7 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const secret = options.jobTokenSecret ?? loadJobTokenSecret(coordinator.dataDir);
   const jobTokens = createJobTokens(typeof secret === 'string' ? Buffer.from(secret) : secret);
-  const authenticate = createAuthenticate(coordinator, jobTokens, new AuthFailureLimiter(options.authFailureLimits, now));
+  const authenticate = createAuthenticate(coordinator, jobTokens, new AuthFailureLimiter(options.authFailureLimits, now), { now, jobTokenReadGraceMs: options.jobTokenReadGraceMs });
   const hub = new LiveHub(coordinator, now);
   const metrics = createPrometheusMetrics(coordinator);
   const stopDeliveries = coordinator.operations.notifications.startDelivery(options.notifications ?? {});

@@ -30,6 +30,8 @@ export interface AppOptions {
   notifications?: { fetch?: typeof fetch; retryBaseMs?: number };
   /** The host's own worker, so `POST /workers/:id/start` can start it again after a stop. */
   localWorker?: LocalWorkerControl;
+  /** How long a job token may still read its job after its attempt ended; default 5 minutes. */
+  jobTokenReadGraceMs?: number;
   now?: () => number;
   /**
    * Check every JSON response against its route's response schema and answer 500 naming any

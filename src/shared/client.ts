@@ -27,7 +27,8 @@ export class ApiError extends GantryError {
 
 export interface ClientOptions {
   baseUrl: string;
-  token?: string;
+  /** A secret, or a function read at each request (an agent swaps its enrolment token for its worker credential). */
+  token?: string | (() => string | undefined);
   fetch?: typeof fetch;
   /** Per-request timeout; long-poll callers pass a larger one. */
   timeoutMs?: number;
@@ -64,7 +65,8 @@ export class GantryClient {
   }
 
   get token(): string | undefined {
-    return this.options.token;
+    const { token } = this.options;
+    return typeof token === 'function' ? token() : token;
   }
 
   url(name: RouteName, input: { params?: unknown; query?: unknown } = {}): string {
@@ -75,7 +77,8 @@ export class GantryClient {
   async request(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}, timeoutMs?: number): Promise<Response> {
     const def: RouteDef = ROUTES[name];
     const headers: Record<string, string> = {};
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const token = this.token;
+    if (token) headers.authorization = `Bearer ${token}`;
     if (input.body !== undefined) headers['content-type'] = 'application/json';
     const signal = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const response = await this.fetchImpl(this.url(name, input), {

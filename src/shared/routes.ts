@@ -25,6 +25,7 @@ import {
   LogChunk,
   LogStreamName,
   MetricPoint,
+  RegisteredWorker,
   Worker,
   WorkerRegister,
 } from './schemas/workers';
@@ -34,7 +35,7 @@ import { QueueEvent } from './schemas/events';
 import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { NotifyDelivery, NotifyLogQuery, NotifyRule, NotifyRuleCreate } from './schemas/notifications';
-import { CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
+import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostTrust } from './schemas/hosts';
 
 /**
@@ -54,7 +55,23 @@ export interface RouteDef {
   response: z.ZodType;
   /** Set for routes that return raw bytes instead of JSON. */
   raw?: boolean;
+  /** Largest request body in bytes, checked before it is read; default DEFAULT_BODY_LIMIT. */
+  bodyLimit?: number;
+  /** A worker enrolment token (scope worker without a worker credential) is accepted here; nowhere else. */
+  enrol?: boolean;
+  /**
+   * What a worker credential must hold to call this route: the worker `:id`, the job `:id`'s
+   * attempt named in the body, or each attempt of the body's `results`. Other callers are not affected.
+   */
+  holds?: 'worker' | 'attempt' | 'results';
 }
+
+/** Bodies of routes that do not say otherwise: enough for any one job spec. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Whole submissions (batches, sweeps) may carry many jobs. */
+const SUBMISSION_BODY_LIMIT = 10 * 1024 * 1024;
+/** The agent cuts logs into chunks of at most 64 KiB; base64 and JSON add about a third. */
+export const LOG_CHUNK_BODY_LIMIT = 192 * 1024;
 
 /**
  * A numeric id in a path: decimal digits only. A plain coercion would read `0x10` as job 16 and
@@ -118,8 +135,8 @@ export const ROUTES = {
   clearProject: { method: 'POST', path: '/api/v1/projects/:name/clear', summary: "Remove a project's waiting, queued and blocked jobs", scopes: ['admin'], params: NameParams, response: z.object({ removed: z.number().int() }) },
 
   submitJob: { method: 'POST', path: '/api/v1/jobs', summary: 'Submit one job', scopes: ['admin'], body: JobSubmit, response: Job },
-  submitBatch: { method: 'POST', path: '/api/v1/jobs/batch', summary: 'Submit jobs in one transaction', scopes: ['admin'], body: BatchRequest, response: z.object({ jobs: z.array(Job) }) },
-  sweep: { method: 'POST', path: '/api/v1/jobs/sweep', summary: 'Expand a template over parameters and submit the jobs', scopes: ['admin'], body: SweepRequest, response: SweepResponse },
+  submitBatch: { method: 'POST', path: '/api/v1/jobs/batch', summary: 'Submit jobs in one transaction', scopes: ['admin'], bodyLimit: SUBMISSION_BODY_LIMIT, body: BatchRequest, response: z.object({ jobs: z.array(Job) }) },
+  sweep: { method: 'POST', path: '/api/v1/jobs/sweep', summary: 'Expand a template over parameters and submit the jobs', scopes: ['admin'], bodyLimit: SUBMISSION_BODY_LIMIT, body: SweepRequest, response: SweepResponse },
   listJobs: { method: 'GET', path: '/api/v1/jobs', summary: 'List jobs with filters and keyset pagination', scopes: ALL, query: JobListQuery, response: JobPage },
   countJobs: { method: 'GET', path: '/api/v1/jobs/counts', summary: 'Count jobs per state', scopes: ALL, query: JobListQuery.pick({ project: true, tag: true, text: true, worker_id: true }), response: JobCounts },
   getJob: { method: 'GET', path: '/api/v1/jobs/:id', summary: 'Get one job', scopes: ['admin', 'read', 'job'], params: IdParams, response: Job },
@@ -132,21 +149,21 @@ export const ROUTES = {
   listAttempts: { method: 'GET', path: '/api/v1/jobs/:id/attempts', summary: "A job's attempts", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(Attempt) },
   readLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log', summary: 'Read a range of an attempt log (raw bytes; X-Log-Size, X-Next-Offset, X-Log-Complete headers); ?stream=stdout|stderr for one stream alone', scopes: ['admin', 'read', 'job'], params: AttemptParams, query: LogQuery, response: z.string(), raw: true },
   downloadLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log/download', summary: 'Download a whole attempt log as a file', scopes: ['admin', 'read', 'job'], params: AttemptParams, response: z.string(), raw: true },
-  appendLog: { method: 'POST', path: '/api/v1/jobs/:id/logs', summary: 'Append a log chunk (agents)', scopes: ['worker'], params: IdParams, body: LogChunk, response: z.object({ accepted: z.boolean(), next_seq: z.number().int() }) },
-  finishJobs: { method: 'POST', path: '/api/v1/jobs/finish', summary: 'Report how several attempts ended in one transaction (agents; each item idempotent)', scopes: ['worker'], body: FinishBatch, response: z.object({ results: z.array(FinishOutcome) }) },
-  finishJob: { method: 'POST', path: '/api/v1/jobs/:id/finish', summary: 'Report how an attempt ended (agents; idempotent)', scopes: ['worker'], params: IdParams, body: FinishRequest, response: Job },
-  recordMetrics: { method: 'POST', path: '/api/v1/jobs/:id/metrics', summary: 'Record metric points', scopes: ['worker', 'job'], params: IdParams, body: MetricsRequest, response: z.object({ recorded: z.number().int() }) },
+  appendLog: { method: 'POST', path: '/api/v1/jobs/:id/logs', summary: 'Append a log chunk (agents)', scopes: ['worker'], holds: 'attempt', bodyLimit: LOG_CHUNK_BODY_LIMIT, params: IdParams, body: LogChunk, response: z.object({ accepted: z.boolean(), next_seq: z.number().int() }) },
+  finishJobs: { method: 'POST', path: '/api/v1/jobs/finish', summary: 'Report how several attempts ended in one transaction (agents; each item idempotent)', scopes: ['worker'], holds: 'results', bodyLimit: 512 * 1024, body: FinishBatch, response: z.object({ results: z.array(FinishOutcome) }) },
+  finishJob: { method: 'POST', path: '/api/v1/jobs/:id/finish', summary: 'Report how an attempt ended (agents; idempotent)', scopes: ['worker'], holds: 'attempt', bodyLimit: 32 * 1024, params: IdParams, body: FinishRequest, response: Job },
+  recordMetrics: { method: 'POST', path: '/api/v1/jobs/:id/metrics', summary: 'Record metric points', scopes: ['worker', 'job'], holds: 'attempt', bodyLimit: 1024 * 1024, params: IdParams, body: MetricsRequest, response: z.object({ recorded: z.number().int() }) },
   listMetrics: { method: 'GET', path: '/api/v1/jobs/:id/metrics', summary: "A job's metric points", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(MetricRow) },
 
-  registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker (agents)', scopes: ['worker'], body: WorkerRegister, response: Worker },
+  registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker with an enrolment token, or again with its credential; returns the worker credential', scopes: ['worker'], enrol: true, bodyLimit: 256 * 1024, body: WorkerRegister, response: RegisteredWorker },
   listWorkers: { method: 'GET', path: '/api/v1/workers', summary: 'List workers', scopes: ALL, response: z.array(Worker) },
   getWorker: { method: 'GET', path: '/api/v1/workers/:id', summary: 'Get one worker', scopes: ALL, params: WorkerParams, response: Worker },
-  heartbeat: { method: 'POST', path: '/api/v1/workers/:id/heartbeat', summary: 'Heartbeat with free resources and GPU samples (agents)', scopes: ['worker'], params: WorkerParams, body: Heartbeat, response: HeartbeatReply },
-  claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], params: WorkerParams, body: ClaimRequest, response: z.object({ jobs: z.array(ClaimedJob) }) },
+  heartbeat: { method: 'POST', path: '/api/v1/workers/:id/heartbeat', summary: 'Heartbeat with free resources and GPU samples (agents)', scopes: ['worker'], holds: 'worker', bodyLimit: 256 * 1024, params: WorkerParams, body: Heartbeat, response: HeartbeatReply },
+  claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], holds: 'worker', bodyLimit: 64 * 1024, params: WorkerParams, body: ClaimRequest, response: z.object({ jobs: z.array(ClaimedJob) }) },
   setWorkerState: { method: 'PATCH', path: '/api/v1/workers/:id', summary: 'Drain or resume a worker', scopes: ['admin'], params: WorkerParams, body: z.strictObject({ state: z.enum(['online', 'draining']) }), response: Worker },
   startWorker: { method: 'POST', path: '/api/v1/workers/:id/start', summary: "Start this coordinator's own (local) worker again after a stop, without restarting the coordinator", scopes: ['admin'], params: WorkerParams, response: Worker },
   stopWorker: { method: 'POST', path: '/api/v1/workers/:id/stop', summary: "Ask a worker's agent to stop: it hands its running jobs back to the queue and exits", scopes: ['admin'], params: WorkerParams, response: Worker },
-  deregisterWorker: { method: 'DELETE', path: '/api/v1/workers/:id', summary: 'A worker says goodbye; its running attempts are lost', scopes: ['admin', 'worker'], params: WorkerParams, response: Ok },
+  deregisterWorker: { method: 'DELETE', path: '/api/v1/workers/:id', summary: 'A worker says goodbye; its running attempts are lost', scopes: ['admin', 'worker'], holds: 'worker', params: WorkerParams, response: Ok },
   gpuHistory: { method: 'GET', path: '/api/v1/workers/:id/gpus', summary: "A worker's GPU history (downsampled)", scopes: ALL, params: WorkerParams, query: GpuQuery, response: z.array(GpuHistoryPoint) },
   gpus: { method: 'GET', path: '/api/v1/gpus', summary: 'Latest sample of every GPU with the jobs on it', scopes: ALL, response: z.array(GpuNow) },
 
@@ -177,6 +194,7 @@ export const ROUTES = {
   hostUpgrade: { method: 'POST', path: '/api/v1/hosts/:name/upgrade', summary: "Install the coordinator's agent version on the host and restart it", scopes: ['admin'], params: HostParams, response: Host },
   removeHost: { method: 'DELETE', path: '/api/v1/hosts/:name', summary: "Stop the host's agent, remove its ~/.gantry and forget it", scopes: ['admin'], params: HostParams, response: RemovedHost },
   hostLogs: { method: 'GET', path: '/api/v1/hosts/:name/logs', summary: "The end of the host agent's own log", scopes: ['admin'], params: HostParams, query: HostLogQuery, response: HostLog },
+  authLog: { method: 'GET', path: '/api/v1/auth-log', summary: 'Authentication failures and token changes after an id', scopes: ['admin'], query: AuthLogQuery, response: z.array(AuthLogEntry) },
 
   events: { method: 'GET', path: '/api/v1/events', summary: 'Events after an id (the WebSocket pushes the same)', scopes: ALL, query: EventsQuery, response: z.array(QueueEvent) },
 } as const satisfies Record<string, RouteDef>;

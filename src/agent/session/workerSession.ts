@@ -3,6 +3,7 @@ import { isTransient } from '../deliverToCoordinator';
 import type { AgentLogger } from '../logger';
 import { backoffDelay, type BackoffOptions } from '../spool/backoff';
 import type { CoordinatorLink } from '../transport/coordinatorLink';
+import type { WorkerCredential } from '../workerCredential';
 import type { AgentState } from './agentState';
 
 /** A 404 for this worker: the coordinator forgot it (deregistered, pruned, a fresh database). */
@@ -10,6 +11,8 @@ export const forgotten = (error: unknown): boolean => error instanceof ApiError 
 
 export interface WorkerSessionOptions {
   link: CoordinatorLink;
+  /** Saves the credential registering returns; dropped (to enrol afresh) when the coordinator no longer knows it. */
+  credential: WorkerCredential;
   /** What to register with; called per attempt, so a re-registration lists the attempts running then. */
   registration: () => WorkerRegister;
   state: AgentState;
@@ -34,9 +37,12 @@ export class WorkerSession {
     const { link, state, logger } = this.options;
     for (let failures = 1; ; failures++) {
       try {
-        this.worker = await link.checked('registerWorker', { body: this.options.registration() });
-        return this.worker;
+        const registered = await link.checked('registerWorker', { body: this.options.registration() });
+        this.options.credential.save(registered.credential);
+        this.worker = registered;
+        return registered;
       } catch (error) {
+        if (this.options.credential.refusedBy(error)) continue;
         if (!isTransient(error) || state.stopping) throw error;
         const delay = backoffDelay(failures, this.options.retry);
         logger.warn('registration failed; will retry', { delay_ms: Math.round(delay), error: String(error) });

@@ -19,7 +19,8 @@ export class CoordinatorReplyError extends Error {
 
 export interface CoordinatorLinkOptions extends HttpFetchOptions {
   url: string;
-  token: string;
+  /** Read at each request: the enrolment token until registering returns the worker credential. */
+  token: string | (() => string);
   /** Aborts a pending long-poll when the agent stops, so the claim does not hold the stop up. */
   stopSignal: AbortSignal;
 }

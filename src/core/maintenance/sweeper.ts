@@ -13,6 +13,7 @@ import { expireLeases } from '../queue/transitions/expireLeases';
 import { extendLeasesForPause } from '../queue/transitions/extendLeases';
 import { releaseDueRetries } from '../queue/transitions/releaseDueRetries';
 import { pruneEvents } from '../store/pruneEvents';
+import { pruneAuthLog } from '../tokens/authLog';
 import { markWorkerOffline } from '../workers/registerWorker';
 
 export interface Sweeper {
@@ -34,6 +35,7 @@ export function sweepOnce(ctx: CoreContext): number {
     const lost = expireLeases(ctx);
     markSilentWorkersOffline(ctx);
     pruneEvents(ctx);
+    pruneAuthLog(ctx);
     return lost;
   });
 }

@@ -363,4 +363,31 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX notify_deliveries_due ON notify_deliveries (next_at) WHERE state = 'pending';
   `,
+  // Issue 12 (trust model): worker credentials, the auth log, job ids that are never reused.
+  `
+  -- sha256 of the worker's credential (gwrk_…); the token that enrolled it, so revoking that token cuts the worker off
+  ALTER TABLE workers ADD COLUMN credential_hash TEXT;
+  ALTER TABLE workers ADD COLUMN enrolled_by INTEGER;
+  CREATE UNIQUE INDEX workers_credential ON workers (credential_hash) WHERE credential_hash IS NOT NULL;
+
+  CREATE TABLE auth_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('failure', 'token_created', 'token_revoked')),
+    address TEXT NOT NULL,
+    token_name TEXT NOT NULL,
+    route TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX auth_log_at ON auth_log (at);
+
+  -- A job id once handed out is never handed out again (a reused id would revive the old job's tokens):
+  -- deleting the newest job records its id, and new jobs are numbered past it.
+  INSERT OR IGNORE INTO meta (key, value) VALUES ('job_id_high_water', (SELECT COALESCE(MAX(id), 0) FROM jobs));
+  CREATE TRIGGER jobs_keep_id_high_water AFTER DELETE ON jobs
+  WHEN OLD.id > CAST((SELECT value FROM meta WHERE key = 'job_id_high_water') AS INTEGER)
+  BEGIN
+    UPDATE meta SET value = OLD.id WHERE key = 'job_id_high_water';
+  END;
+  `,
 ];

@@ -5,6 +5,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { NotFoundError, TokenCreate, ValidationError, parseOrThrow, type CreatedToken, type TokenRecord } from '../../shared';
 import type { CoreContext } from '../context';
+import { recordAuthEvent } from './authLog';
+
+/** Where a token change came from, for the auth log. */
+export interface ChangeOrigin {
+  address: string;
+  route: string;
+}
+
+const IN_PROCESS: ChangeOrigin = { address: '', route: 'in-process' };
 
 const COLUMNS = 'id, name, scope, job_id, prefix, created_at, last_used_at, revoked_at';
 
@@ -12,7 +21,7 @@ export function hashToken(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-export function createToken(ctx: CoreContext, input: unknown): CreatedToken {
+export function createToken(ctx: CoreContext, input: unknown, origin: ChangeOrigin = IN_PROCESS): CreatedToken {
   const spec = parseOrThrow(TokenCreate, input);
   if (spec.scope === 'job' && spec.job_id === null) throw new ValidationError('job_id: a job token needs the job it belongs to', 'job_id');
   if (spec.scope !== 'job' && spec.job_id !== null) throw new ValidationError('job_id: only job tokens name a job', 'job_id');
@@ -22,6 +31,7 @@ export function createToken(ctx: CoreContext, input: unknown): CreatedToken {
     if (spec.job_id !== null && !ctx.sql('SELECT 1 FROM jobs WHERE id = ?').get(spec.job_id)) throw new NotFoundError(`job ${spec.job_id} does not exist`, 'job_id');
     const info = ctx.sql('INSERT INTO tokens (name, scope, job_id, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(spec.name, spec.scope, spec.job_id, hashToken(token), prefix, ctx.now());
+    recordAuthEvent(ctx, { kind: 'token_created', ...origin, token_name: spec.name, reason: `${spec.scope} token created` });
     return Number(info.lastInsertRowid);
   });
   return { token, record: ctx.sql(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRecord };
@@ -44,9 +54,14 @@ export function listTokens(ctx: CoreContext): TokenRecord[] {
   return ctx.sql(`SELECT ${COLUMNS} FROM tokens ORDER BY id`).all() as TokenRecord[];
 }
 
-export function revokeToken(ctx: CoreContext, id: number): TokenRecord {
-  const existing = ctx.sql(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRecord | undefined;
-  if (!existing) throw new NotFoundError(`token ${id} does not exist`, 'id');
-  if (existing.revoked_at === null) ctx.sql('UPDATE tokens SET revoked_at = ? WHERE id = ?').run(ctx.now(), id);
-  return ctx.sql(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRecord;
+export function revokeToken(ctx: CoreContext, id: number, origin: ChangeOrigin = IN_PROCESS): TokenRecord {
+  return ctx.tx(() => {
+    const existing = ctx.sql(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRecord | undefined;
+    if (!existing) throw new NotFoundError(`token ${id} does not exist`, 'id');
+    if (existing.revoked_at === null) {
+      ctx.sql('UPDATE tokens SET revoked_at = ? WHERE id = ?').run(ctx.now(), id);
+      recordAuthEvent(ctx, { kind: 'token_revoked', ...origin, token_name: existing.name, reason: `${existing.scope} token revoked` });
+    }
+    return ctx.sql(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRecord;
+  });
 }

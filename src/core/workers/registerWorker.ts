@@ -1,36 +1,75 @@
 /**
  * registerWorker / heartbeat / setWorkerState / deregisterWorker — a worker's life.
- * Registration is keyed by name: an agent that restarts under the same name gets its id back,
- * and attempts it no longer holds are marked lost (and requeued) at once instead of waiting for the lease.
+ * Registration with an enrolment token issues a worker credential bound to the worker id; an agent
+ * that restarts presents that credential, keeps its id, and attempts it no longer holds are marked
+ * lost (and requeued) at once instead of waiting for the lease. A name held by another live worker
+ * is refused, never taken over; the name of an offline worker is reused with a fresh credential.
  * Events: worker.registered, worker.state, plus those of loseAttempt.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, Heartbeat, WorkerRegister, parseOrThrow, type HeartbeatReply, type Worker } from '../../shared';
+import { ConflictError, GantryError, Heartbeat, WorkerRegister, parseOrThrow, type HeartbeatReply, type Worker } from '../../shared';
 import type { CoreContext } from '../context';
 import { loseAttempt } from '../queue/transitions/loseAttempt';
 import { recordGpuSamples } from '../telemetry/gpuHistory';
+import { hashToken } from '../tokens/tokenStore';
+import { newWorkerCredential, workerByCredential } from './workerCredentials';
 import { requireWorkerRow, toWorker, type WorkerRow } from './workerRows';
 
-export function registerWorker(ctx: CoreContext, input: unknown): Worker {
+/** Who is registering: the holder of a worker credential, or a caller enrolling with a token (its id, when stored). */
+export type Registrant = { credential: string } | { enrolledBy: number | null };
+
+interface Identity {
+  id: string;
+  /** Set when a new credential is issued; null when the caller keeps the one it presented. */
+  credential: string | null;
+  /** Attempts the caller may say it still holds: only the credential's holder holds any. */
+  mayHold: boolean;
+  /** The token id a new credential is bound to. */
+  enrolledBy: number | null;
+}
+
+function liveHolderOf(ctx: CoreContext, name: string, except: string | null): WorkerRow | undefined {
+  return ctx.sql("SELECT * FROM workers WHERE name = ? AND state <> 'offline' AND id IS NOT ? LIMIT 1").get(name, except) as WorkerRow | undefined;
+}
+
+function resolveIdentity(ctx: CoreContext, name: string, registrant: Registrant): Identity {
+  if ('credential' in registrant) {
+    const holder = workerByCredential(ctx, registrant.credential);
+    if (!holder) throw new GantryError('unauthorized', 'unknown or revoked worker credential');
+    const live = liveHolderOf(ctx, name, holder.worker_id);
+    if (live) throw new ConflictError(`worker name "${name}" is held by live worker ${live.id}`, 'name');
+    return { id: holder.worker_id, credential: null, mayHold: true, enrolledBy: null };
+  }
+  const live = liveHolderOf(ctx, name, null);
+  if (live) throw new ConflictError(`worker name "${name}" is held by live worker ${live.id}; register with its credential, or wait until it is offline`, 'name');
+  const offline = ctx.sql('SELECT id FROM workers WHERE name = ? ORDER BY registered_at DESC LIMIT 1').get(name) as { id: string } | undefined;
+  return { id: offline?.id ?? randomUUID(), credential: newWorkerCredential(), mayHold: false, enrolledBy: registrant.enrolledBy };
+}
+
+export function registerWorker(ctx: CoreContext, input: unknown, registrant: Registrant = { enrolledBy: null }): Worker & { credential: string | null } {
   const info = parseOrThrow(WorkerRegister, input);
   return ctx.tx(() => {
     const now = ctx.now();
-    const existing = ctx.sql('SELECT * FROM workers WHERE name = ? ORDER BY registered_at DESC LIMIT 1').get(info.name) as WorkerRow | undefined;
-    const id = existing?.id ?? randomUUID();
+    const identity = resolveIdentity(ctx, info.name, registrant);
+    const id = identity.id;
+    const existing = ctx.sql('SELECT state FROM workers WHERE id = ?').get(id) as { state: string } | undefined;
     const gpuFree = Object.fromEntries(info.gpus.filter((g) => g.memory_free_mb !== null).map((g) => [g.index, g.memory_free_mb]));
     const state = existing?.state === 'draining' ? 'draining' : 'online';
     ctx.sql(`INSERT INTO workers (id, name, hostname, cpus, memory_mb, gpus, tags, version, state, gpu_free, registered_at, last_seen_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, cpus = excluded.cpus, memory_mb = excluded.memory_mb, gpus = excluded.gpus,
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, hostname = excluded.hostname, cpus = excluded.cpus, memory_mb = excluded.memory_mb, gpus = excluded.gpus,
         tags = excluded.tags, version = excluded.version, state = excluded.state, gpu_free = excluded.gpu_free, last_seen_at = excluded.last_seen_at,
         stop_requested = 0`)
       .run(id, info.name, info.hostname, info.cpus, info.memory_mb, JSON.stringify(info.gpus), JSON.stringify(info.tags), info.version, state, JSON.stringify(gpuFree), now, now);
-    const held = new Set(info.running.map((r) => `${r.job_id}/${r.attempt}`));
+    if (identity.credential !== null) {
+      ctx.sql('UPDATE workers SET credential_hash = ?, enrolled_by = ? WHERE id = ?').run(hashToken(identity.credential), identity.enrolledBy, id);
+    }
+    const held = new Set(identity.mayHold ? info.running.map((r) => `${r.job_id}/${r.attempt}`) : []);
     const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(id) as Array<{ job_id: number; attempt: number }>;
     for (const a of open) if (!held.has(`${a.job_id}/${a.attempt}`)) loseAttempt(ctx, a.job_id, a.attempt, 'the worker restarted without it');
     ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, id);
     ctx.emit('worker.registered', null, id, { name: info.name });
-    return toWorker(ctx, requireWorkerRow(ctx, id));
+    return { ...toWorker(ctx, requireWorkerRow(ctx, id)), credential: identity.credential };
   });
 }
 

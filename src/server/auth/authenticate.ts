@@ -1,19 +1,22 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Coordinator } from '../../core';
-import { GantryError, NotFoundError } from '../../shared';
+import { GantryError } from '../../shared';
 import type { AuthFailureLimiter } from './authFailureLimiter';
 import type { JobTokens } from './jobTokens';
-import type { Principal } from './principal';
+import { jobTokenPrincipal, storedTokenPrincipal, workerPrincipal, type Principal } from './principal';
 
 export interface Credentials {
   /** The secret as presented; absent when the request carried none. */
   token: string | undefined;
   address: string;
-  /** What was asked for, for the failure log line (never the token). */
+  /** What was asked for, for the auth log (never the token). */
   target: string;
 }
 
 export type Authenticate = (credentials: Credentials, log: FastifyBaseLogger) => Principal;
+
+/** How long a job token may still read its job after its attempt ended (the agent's last log reads, a job's cleanup). */
+export const JOB_TOKEN_READ_GRACE_MS = 5 * 60_000;
 
 /** `Authorization: Bearer <token>`; anything else counts as no token. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -21,37 +24,56 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+export interface AuthenticateOptions {
+  now: () => number;
+  jobTokenReadGraceMs?: number;
+}
+
 /**
- * Resolves a token to a principal or throws 401/429. Job tokens are checked by
- * signature first and then against the job's current attempt, so a token from an
- * earlier attempt stops working after a retry; other tokens go to the coordinator.
+ * Resolves a token to a principal or throws 401/429. Job tokens are checked by signature, then
+ * against their attempt: valid while it runs and is the job's current one, read-only for a short
+ * grace after it ends. Worker credentials and stored tokens go to the coordinator. A valid token
+ * is never refused here: the failure limiter only slows further failures from an address, so a
+ * page spraying bad tokens cannot lock out the console, the CLI or the local worker.
  */
-export function createAuthenticate(coordinator: Coordinator, jobTokens: JobTokens, limiter: AuthFailureLimiter): Authenticate {
+export function createAuthenticate(coordinator: Coordinator, jobTokens: JobTokens, limiter: AuthFailureLimiter, options: AuthenticateOptions): Authenticate {
+  const grace = options.jobTokenReadGraceMs ?? JOB_TOKEN_READ_GRACE_MS;
+
   function jobPrincipal(token: string): Principal | null {
     const claim = jobTokens.read(token);
     if (!claim) return null;
-    try {
-      return coordinator.getJob(claim.jobId).attempt === claim.attempt ? { scope: 'job', job_id: claim.jobId } : null;
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
+    const holder = coordinator.attemptHolder(claim.jobId, claim.attempt);
+    if (!holder?.current) return null;
+    if (holder.finished_at === null) return jobTokenPrincipal(claim.jobId, claim.attempt, false);
+    return options.now() - holder.finished_at <= grace ? jobTokenPrincipal(claim.jobId, claim.attempt, true) : null;
+  }
+
+  function credentialPrincipal(token: string): Principal | null {
+    const holder = coordinator.workerByCredential(token);
+    return holder ? workerPrincipal(holder.worker_id, holder.name) : null;
   }
 
   function storedPrincipal(token: string): Principal | null {
     const record = coordinator.verifyToken(token);
-    return record ? { scope: record.scope, job_id: record.job_id } : null;
+    return record ? storedTokenPrincipal(record) : null;
+  }
+
+  function resolve(token: string): Principal | null {
+    if (token.startsWith('gjob_')) return jobPrincipal(token);
+    if (token.startsWith('gwrk_')) return credentialPrincipal(token);
+    return storedPrincipal(token);
   }
 
   return ({ token, address, target }, log) => {
-    if (limiter.isBlocked(address)) {
-      throw new GantryError('rate_limited', 'too many failed authentications; try again later');
-    }
-    if (token === undefined) throw new GantryError('unauthorized', 'a bearer token is required');
-    const principal = jobPrincipal(token) ?? storedPrincipal(token);
+    const principal = token === undefined ? null : resolve(token);
     if (principal) return principal;
+    if (limiter.isBlocked(address)) {
+      throw new GantryError('rate_limited', 'too many failed authentications from this address; try again later');
+    }
+    const reason = token === undefined ? 'no token' : token.startsWith('gjob_') ? 'job token invalid or its attempt has ended' : 'invalid or revoked token';
     limiter.recordFailure(address);
-    log.warn({ address, target }, 'authentication failed');
-    throw new GantryError('unauthorized', 'invalid or revoked token');
+    coordinator.recordAuthEvent({ kind: 'failure', address, token_name: 'unknown', route: target, reason });
+    log.warn({ address, target, reason }, 'authentication failed');
+    throw new GantryError('unauthorized', token === undefined ? 'a bearer token is required' : reason);
   };
 }

@@ -12,6 +12,11 @@ export function sendFrameworkError(error: FastifyError, _request: FastifyRequest
 export function registerErrorHandling(app: FastifyInstance, fallback?: (url: string) => boolean): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorReply(error);
+    // A body that outgrew the limit while streaming (no content-length): name the route's limit.
+    if ((error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      body.error.message = `${request.method} ${request.routeOptions.url ?? request.url} takes bodies of at most ${request.routeOptions.bodyLimit} bytes`;
+      body.error.field = 'body';
+    }
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(status).type('application/json').send(body);
   });

@@ -23,7 +23,7 @@ export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authentic
         { token: socketToken(request.query, request.headers.authorization), address: request.ip, target: `GET ${LIVE_SOCKET_PATH}` },
         request.log,
       );
-      checkScope(['read'], principal);
+      checkScope({ scopes: ['read'] }, principal);
     },
     handler: (socket, request) => hub.attach(socket, request.log),
   });

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseOrThrow, ROUTES, type RouteDef, type RouteName } from '../../shared';
+import { DEFAULT_BODY_LIMIT, GantryError, parseOrThrow, ROUTES, type RouteDef, type RouteName } from '../../shared';
 import type { Authenticate } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
-import { checkJobAccess, checkScope } from '../auth/authorize';
+import { checkJobAccess, checkScope, checkWorkerAccess } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import type { AllRouteHandlers } from './index';
 import type { RouteInput, ServerDeps } from './routeHandler';
@@ -14,6 +14,14 @@ import { responseMismatch } from './responseShape';
  */
 type LooseHandler = (input: RouteInput<RouteName>, deps: ServerDeps) => unknown;
 
+/** Refuses a body the route's limit cannot take from its declared length, before a byte of it is read. */
+function checkDeclaredLength(route: RouteDef, limit: number, header: string | undefined): void {
+  const length = Number(header);
+  if (header !== undefined && Number.isFinite(length) && length > limit) {
+    throw new GantryError('payload_too_large', `${route.method} ${route.path} takes bodies of at most ${limit} bytes; this one is ${length}`, 'body');
+  }
+}
+
 /** Whether a route may be called without a token on this request (`--metrics-open` from loopback). */
 export type OpenAccess = (name: RouteName, request: FastifyRequest) => boolean;
 
@@ -22,7 +30,7 @@ export interface RegisterRoutesOptions {
   checkResponses?: boolean;
 }
 
-/** Registers every route of the table: auth before the body is read, zod on params/query/body, then the handler. */
+/** Registers every route of the table: auth and the body limit before the body is read, zod on params/query/body, then the handler. */
 export function registerRoutes(
   app: FastifyInstance,
   handlers: AllRouteHandlers,
@@ -37,26 +45,34 @@ export function registerRoutes(
     const route: RouteDef = ROUTES[name];
     const handler = handlers[name] as LooseHandler;
     const needsToken = route.scopes.length > 0;
+    const bodyLimit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
     app.route({
       method: route.method,
       url: route.path,
-      // onRequest runs before the body is parsed, so a caller without a valid token cannot make us read 10 MiB.
+      bodyLimit,
+      // onRequest runs before the body is parsed, so a caller without a valid token, or with a body
+      // over the route's limit, cannot make us read it.
       onRequest: async (request) => {
-        if (!needsToken || openAccess(name, request)) return;
-        const principal = authenticate(
-          { token: bearerToken(request.headers.authorization), address: request.ip, target: `${route.method} ${route.path}` },
-          request.log,
-        );
-        checkScope(route.scopes, principal);
-        principals.set(request, principal);
+        if (needsToken && !openAccess(name, request)) {
+          const principal = authenticate(
+            { token: bearerToken(request.headers.authorization), address: request.ip, target: `${route.method} ${route.path}` },
+            request.log,
+          );
+          checkScope(route, principal);
+          principals.set(request, principal);
+        }
+        checkDeclaredLength(route, bodyLimit, request.headers['content-length']);
       },
       handler: async (request, reply) => {
         const params = route.params ? parseOrThrow(route.params, request.params) : undefined;
         const query = route.query ? parseOrThrow(route.query, request.query ?? {}) : undefined;
         const body = route.body ? parseOrThrow(route.body, request.body) : undefined;
         const principal = principals.get(request) ?? null;
-        if (principal) checkJobAccess(route, principal, params);
+        if (principal) {
+          checkJobAccess(route, principal, params, body);
+          checkWorkerAccess(route, principal, params, body, deps.coordinator);
+        }
         const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
         const result = await handler(input, deps);
         const mismatch = options.checkResponses ? responseMismatch(name, route, result) : null;

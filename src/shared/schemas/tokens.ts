@@ -25,3 +25,27 @@ export type TokenRecord = z.infer<typeof TokenRecord>;
 /** Returned once at creation: the secret is not stored, only its hash. */
 export const CreatedToken = z.object({ token: z.string(), record: TokenRecord });
 export type CreatedToken = z.infer<typeof CreatedToken>;
+
+/** Why an entry is in the auth log. */
+export const AuthLogKind = z.enum(['failure', 'token_created', 'token_revoked']);
+export type AuthLogKind = z.infer<typeof AuthLogKind>;
+
+/** One stored authentication failure or token change; never the secret itself. */
+export const AuthLogEntry = z.object({
+  id: z.number().int(),
+  at: z.number(),
+  kind: AuthLogKind,
+  /** Client address; empty for changes made in-process (the desktop app, `gantry serve`). */
+  address: z.string(),
+  /** The token's name, or "unknown" when the secret matched none. */
+  token_name: z.string(),
+  /** `METHOD /path` as routed, or the CLI/core action. */
+  route: z.string(),
+  reason: z.string(),
+});
+export type AuthLogEntry = z.infer<typeof AuthLogEntry>;
+
+export const AuthLogQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});

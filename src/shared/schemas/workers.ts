@@ -113,6 +113,13 @@ export const Worker = z.object({
 });
 export type Worker = z.infer<typeof Worker>;
 
+/** What registering returns: the worker and the credential that acts for it, and only it, from now on. */
+export const RegisteredWorker = Worker.extend({
+  /** `gwrk_…`: shown to the agent only; the coordinator keeps its hash. Re-registering with it keeps the worker id. */
+  credential: z.string(),
+});
+export type RegisteredWorker = z.infer<typeof RegisteredWorker>;
+
 export const FinishRequest = z.strictObject({
   attempt: z.number().int().min(1),
   outcome: z.enum(['succeeded', 'failed', 'cancelled', 'timed_out']),
@@ -146,7 +153,7 @@ export const LogChunk = z.strictObject({
   /** Agents from before streams were kept send none: their output counts as stdout. */
   stream: LogStreamName.default('stdout'),
   /** base64 so bytes (ANSI, \r, invalid UTF-8) survive JSON unchanged. */
-  data_b64: z.string().max(8 * 1024 * 1024),
+  data_b64: z.string().max(128 * 1024),
 });
 export type LogChunk = z.input<typeof LogChunk>;
 

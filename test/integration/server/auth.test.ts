@@ -62,15 +62,16 @@ describe('authentication and scopes', () => {
 });
 
 describe('failed authentication limit', () => {
-  it('answers 429 to an address after too many failures, even with a good token', async () => {
+  it('answers further failures from an address with 429 but never blocks a valid token from it', async () => {
     const server = await createTestServer({ authFailureLimits: { maxFailures: 3, windowMs: 60_000, blockMs: 60_000 } });
     try {
       for (let i = 0; i < 3; i++) expect((await server.call('GET', '/api/v1/jobs', 'wrong')).statusCode).toBe(401);
-      const blocked = await server.call('GET', '/api/v1/jobs', server.tokens.admin);
-      expect(blocked.statusCode).toBe(429);
-      expect(blocked.json().error.code).toBe('rate_limited');
-      const elsewhere = await server.app.inject({ method: 'GET', url: '/api/v1/jobs', remoteAddress: '10.9.9.9', headers: { authorization: `Bearer ${server.tokens.admin}` } });
-      expect(elsewhere.statusCode).toBe(200);
+      const refused = await server.call('GET', '/api/v1/jobs', 'wrong');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('rate_limited');
+      expect((await server.call('GET', '/api/v1/jobs', server.tokens.admin)).statusCode).toBe(200);
+      const worker = await server.enrol('still-beating');
+      expect((await server.call('POST', `/api/v1/workers/${worker.id}/heartbeat`, worker.credential, {})).statusCode).toBe(200);
     } finally {
       await server.close();
     }

@@ -117,12 +117,13 @@ describe('the live WebSocket', () => {
 
   it('pushes GPU samples from a heartbeat as gpu messages', async () => {
     const worker = server.coordinator.registerWorker({ name: 'gpu-box', cpus: 4, memory_mb: 1000, gpus: [{ index: 0, model: 'H100', memory_total_mb: 80_000 }] });
+    const credential = worker.credential as string;
     const client = await LiveTestClient.open(`${base}?token=${server.tokens.read}`);
     client.send({ type: 'subscribe', after: 0 });
     client.send({ type: 'ping' });
     await client.next('pong');
     const sample = { index: 0, utilization_pct: 97, memory_used_mb: 1000, memory_total_mb: 80_000, temperature_c: 60, power_w: 300 };
-    await server.call('POST', `/api/v1/workers/${worker.id}/heartbeat`, server.tokens.worker, { gpu_samples: [sample] });
+    await server.call('POST', `/api/v1/workers/${worker.id}/heartbeat`, credential, { gpu_samples: [sample] });
     const gpu = await client.next('gpu');
     expect(gpu).toMatchObject({ worker_id: worker.id, samples: [{ index: 0, utilization_pct: 97 }] });
     client.close();
@@ -130,6 +131,7 @@ describe('the live WebSocket', () => {
 
   it('follows a log: existing bytes, then appended bytes, byte-identical, then log_end', async () => {
     const worker = server.coordinator.registerWorker({ name: 'logger', cpus: 64, memory_mb: 100_000 });
+    const credential = worker.credential as string;
     const job = server.coordinator.submit({ command: ['run'], priority: 1000 });
     const [claimed] = server.coordinator.claim(worker.id, { max: 1 });
     expect(claimed.job.id).toBe(job.id);
@@ -143,12 +145,12 @@ describe('the live WebSocket', () => {
     expect(first.offset).toBe(0);
     expect(Buffer.from(first.data_b64, 'base64').equals(before)).toBe(true);
 
-    await server.call('POST', `/api/v1/jobs/${job.id}/logs`, server.tokens.worker, { attempt: claimed.attempt, seq: 1, data_b64: after.toString('base64') });
+    await server.call('POST', `/api/v1/jobs/${job.id}/logs`, credential, { attempt: claimed.attempt, seq: 1, data_b64: after.toString('base64') });
     const second = await client.next('log');
     expect(second.offset).toBe(before.length);
     expect(Buffer.from(second.data_b64, 'base64').equals(after)).toBe(true);
 
-    await server.call('POST', `/api/v1/jobs/${job.id}/finish`, server.tokens.worker, { attempt: claimed.attempt, outcome: 'succeeded', exit_code: 0 });
+    await server.call('POST', `/api/v1/jobs/${job.id}/finish`, credential, { attempt: claimed.attempt, outcome: 'succeeded', exit_code: 0 });
     const end = await client.next('log_end');
     expect(end).toMatchObject({ job_id: job.id, attempt: claimed.attempt, size: before.length + after.length });
     client.close();

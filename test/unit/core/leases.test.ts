@@ -58,11 +58,12 @@ describe('leases', () => {
   });
 
   it('loses at once the attempts a restarted agent no longer holds, and keeps those it does', () => {
-    const w = addWorker(h.c, { name: 'gpu-box', cpus: 8 });
+    const first = h.c.registerWorker({ name: 'gpu-box', cpus: 8, memory_mb: 32_000 });
+    const w = first.id;
     const a = h.c.submit({ command: ['a'], max_attempts: 2 });
     const b = h.c.submit({ command: ['b'], max_attempts: 2 });
     h.c.claim(w, { max: 2 });
-    const again = h.c.registerWorker({ name: 'gpu-box', cpus: 8, memory_mb: 32_000, running: [{ job_id: b.id, attempt: 1 }] });
+    const again = h.c.registerWorker({ name: 'gpu-box', cpus: 8, memory_mb: 32_000, running: [{ job_id: b.id, attempt: 1 }] }, { credential: first.credential as string });
     expect(again.id).toBe(w);
     expect(h.c.getJob(a.id).state).toBe('queued');
     expect(h.c.getJob(b.id).state).toBe('running');

@@ -117,9 +117,11 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     const byRef = new Map<string, number>();
     items.forEach((item, i) => item.spec.ref !== undefined && byRef.set(item.spec.ref, i));
     const now = ctx.now();
-    const insertJob = ctx.sql(`INSERT INTO jobs (project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
+    // The id is numbered past removed jobs too (the high-water mark), so an old job token never opens a new job.
+    const insertJob = ctx.sql(`INSERT INTO jobs (id, project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
       max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at, cwd_machine)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES ((SELECT MAX(COALESCE(MAX(id), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'job_id_high_water'), 0)) + 1 FROM jobs),
+      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const shapeOf = shapeIds(ctx);
     const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
     const markDependedOn = ctx.sql('UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0');

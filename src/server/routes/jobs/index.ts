@@ -1,4 +1,7 @@
-import { JobSubmit, parseOrThrow } from '../../../shared';
+import { JobSubmit, parseOrThrow, type FinishBatch, type FinishOutcome } from '../../../shared';
+import type { Coordinator } from '../../../core';
+import { holdsAttempt } from '../../auth/authorize';
+import type { Principal } from '../../auth/principal';
 import type { RouteHandlers } from '../routeHandler';
 
 type JobRoute =
@@ -26,5 +29,22 @@ export const jobHandlers: RouteHandlers<JobRoute> = {
   },
   listAttempts: ({ params }, { coordinator }) => coordinator.listAttempts(params.id),
   finishJob: ({ params, body }, { coordinator }) => coordinator.finish(params.id, body),
-  finishJobs: ({ body }, { coordinator }) => ({ results: coordinator.finishMany(body) }),
+  finishJobs: ({ body, principal }, { coordinator }) => ({ results: finishHeldAttempts(coordinator, principal, body) }),
 };
+
+type FinishItem = FinishBatch['results'][number];
+
+/** A worker credential finishes only attempts its worker holds; a foreign item is refused on its own, in place. */
+function finishHeldAttempts(coordinator: Coordinator, principal: Principal | null, batch: { results: FinishItem[] }): FinishOutcome[] {
+  const workerId = principal?.worker_id ?? null;
+  if (workerId === null) return coordinator.finishMany(batch);
+  const foreign = batch.results.map((item) => holdsAttempt(coordinator, workerId, item.job_id, item.attempt) === false);
+  const allowed = batch.results.filter((_, index) => !foreign[index]);
+  const applied = allowed.length > 0 ? coordinator.finishMany({ results: allowed }) : [];
+  let next = 0;
+  return batch.results.map((item, index) =>
+    foreign[index]
+      ? { job_id: item.job_id, error: { code: 'forbidden', message: `attempt ${item.attempt} of job ${item.job_id} is not held by worker ${workerId}` } }
+      : applied[next++],
+  );
+}

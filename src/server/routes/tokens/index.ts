@@ -1,7 +1,8 @@
 import type { RouteHandlers } from '../routeHandler';
 
-export const tokenHandlers: RouteHandlers<'listTokens' | 'createToken' | 'revokeToken'> = {
+export const tokenHandlers: RouteHandlers<'listTokens' | 'createToken' | 'revokeToken' | 'authLog'> = {
   listTokens: (_, { coordinator }) => coordinator.listTokens(),
-  createToken: ({ body }, { coordinator }) => coordinator.createToken(body),
-  revokeToken: ({ params }, { coordinator }) => coordinator.revokeToken(params.id),
+  createToken: ({ body, request }, { coordinator }) => coordinator.createToken(body, { address: request.ip, route: 'POST /api/v1/tokens' }),
+  revokeToken: ({ params, request }, { coordinator }) => coordinator.revokeToken(params.id, { address: request.ip, route: 'DELETE /api/v1/tokens/:id' }),
+  authLog: ({ query }, { coordinator }) => coordinator.authLog(query.after, query.limit),
 };

@@ -1,11 +1,18 @@
 import { ConflictError } from '../../../shared';
+import { bearerToken } from '../../auth/authenticate';
 import type { RouteHandlers } from '../routeHandler';
 import { claimWithLongPoll } from './claimWithLongPoll';
 
 type WorkerRoute = 'registerWorker' | 'listWorkers' | 'getWorker' | 'heartbeat' | 'claim' | 'setWorkerState' | 'startWorker' | 'stopWorker' | 'deregisterWorker' | 'gpuHistory';
 
 export const workerHandlers: RouteHandlers<WorkerRoute> = {
-  registerWorker: ({ body }, { coordinator }) => coordinator.registerWorker(body),
+  registerWorker: ({ body, principal, request }, { coordinator }) => {
+    // The holder of a worker credential registers again under its id and keeps the credential;
+    // any other caller enrols, and the credential issued is bound to the token it enrolled with.
+    const presented = principal?.worker_id ? bearerToken(request.headers.authorization) : undefined;
+    const registered = coordinator.registerWorker(body, presented ? { credential: presented } : { enrolledBy: principal?.token_id ?? null });
+    return { ...registered, credential: registered.credential ?? (presented as string) };
+  },
   listWorkers: (_, { coordinator }) => coordinator.listWorkers(),
   getWorker: ({ params }, { coordinator }) => coordinator.getWorker(params.id),
   heartbeat: ({ params, body }, { coordinator, hub }) => {
