@@ -56,6 +56,7 @@ async function boot(): Promise<void> {
     webRoot: fileURLToPath(new URL('../renderer', import.meta.url)),
     spawnJob: localSpawnJob(nodePty.pty),
     workerName: `${hostname()} (this computer)`,
+    devServerOrigin: app.isPackaged || !process.env.ELECTRON_RENDERER_URL ? undefined : new URL(process.env.ELECTRON_RENDERER_URL).origin,
     secrets: chooseSecretStore({ dir: layout.secrets, platform: process.platform, encryptor: safeStorage }),
   });
   const { coordinator, localWorker } = services;

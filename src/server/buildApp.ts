@@ -1,6 +1,7 @@
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuthFailureLimiter } from './auth/authFailureLimiter';
+import { registerBrowserGuard } from './browser/browserGuard';
 import { createAuthenticate } from './auth/authenticate';
 import { createJobTokens, loadJobTokenSecret } from './auth/jobTokens';
 import { registerErrorHandling, sendFrameworkError } from './errors/registerErrorHandling';
@@ -78,8 +79,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const renderer = hasRenderer(options.webRoot) ? options.webRoot : undefined;
   registerErrorHandling(app, renderer ? isRendererPath : undefined);
+  const browserChecks = registerBrowserGuard(app, { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
-  registerLiveSocket(app, hub, authenticate);
+  registerLiveSocket(app, hub, authenticate, browserChecks);
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),

@@ -30,6 +30,10 @@ export interface AppOptions {
   notifications?: { fetch?: typeof fetch; retryBaseMs?: number };
   /** The host's own worker, so `POST /workers/:id/start` can start it again after a stop. */
   localWorker?: LocalWorkerControl;
+  /** Host names besides loopback and IP literals that requests may be addressed to (DNS-rebinding defence). */
+  allowedHosts?: string[];
+  /** Origins besides the server's own allowed to change state and open the WebSocket. */
+  allowedOrigins?: string[];
   /** How long a job token may still read its job after its attempt ended; default 5 minutes. */
   jobTokenReadGraceMs?: number;
   now?: () => number;

@@ -15,10 +15,15 @@ interface ServeFlags {
   localWorker: boolean;
   webRoot?: string;
   metricsOpen?: boolean;
+  allowedHost: string[];
 }
 
 export const DEFAULT_PORT = 7878;
 const BUILT_WEB_ROOT = join(PACKAGE_ROOT, 'out', 'web');
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function portArg(text: string): number {
   const port = integerArg(0)(text);
@@ -73,6 +78,7 @@ export function registerServe(program: Command, context: CliContext, version: st
     .option('--no-local-worker', 'do not run jobs on this machine')
     .option('--web-root <dir>', 'built web console to serve (default: out/web when it exists)')
     .option('--metrics-open', 'serve GET /metrics without a token to callers on loopback (a local Prometheus); others still need an admin or metrics token')
+    .option('--allowed-host <name>', 'a host name browsers may reach this server by, besides localhost and IP addresses (repeatable; DNS-rebinding defence)', collect, [])
     .action(async (flags: ServeFlags) => {
       const dataDir = flags.dataDir ?? defaultDataDir(context.env, context.homeDir);
       const webRoot = flags.webRoot ?? (existsSync(BUILT_WEB_ROOT) ? BUILT_WEB_ROOT : undefined);
@@ -84,6 +90,7 @@ export function registerServe(program: Command, context: CliContext, version: st
           port: flags.port,
           localWorker: flags.localWorker,
           webRoot,
+          allowedHosts: flags.allowedHost,
           workerName: 'local',
           logLevel: context.env.GANTRY_LOG_LEVEL ?? 'warn',
           version,

@@ -11,6 +11,8 @@ export interface GantryOptions {
   port: number;
   localWorker: boolean;
   webRoot?: string;
+  /** Host names browsers may use besides localhost and IP addresses (`--allowed-host`). */
+  allowedHosts?: string[];
   workerName: string;
   /** Server log level; warnings only by default so the banner stays readable. */
   logLevel: string;
@@ -77,6 +79,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       host: options.host,
       port: options.port,
       webRoot: options.webRoot,
+      allowedHosts: options.allowedHosts,
       version: options.version,
       logger: { level: options.logLevel },
       metricsOpen: options.metricsOpen,

@@ -34,6 +34,8 @@ export interface StartServicesOptions {
   webRoot: string;
   spawnJob: SpawnJob;
   workerName: string;
+  /** electron-vite's dev server origin in `npm run dev`: its pages talk to the API too. */
+  devServerOrigin?: string;
   /** How the app keeps secrets, for the Settings page (the OS keychain when it really encrypts). */
   secrets: { path: string; protection: 'os-encryption' | 'file-mode-only' };
 }
@@ -44,8 +46,15 @@ export async function startGantryServices(options: StartServicesOptions): Promis
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const { token } = ensureAdminToken(coordinator, layout.db);
-    server = await startServer({ coordinator, host: options.host, port: options.port, webRoot: options.webRoot, secrets: options.secrets });
-    // In-process and on loopback: the admin token serves as the worker's, saving a token row per launch.
+    server = await startServer({
+      coordinator,
+      host: options.host,
+      port: options.port,
+      webRoot: options.webRoot,
+      secrets: options.secrets,
+      allowedOrigins: options.devServerOrigin ? [options.devServerOrigin] : [],
+    });
+    // In-process and on loopback: the admin token enrols the local worker, which then uses its own worker credential.
     const agent = await startAgent({ url: server.url, token, name: options.workerName, spoolDir: layout.spool, spawnJob: options.spawnJob });
     const localWorker = wrapAgent(coordinator, agent);
     const running = server;

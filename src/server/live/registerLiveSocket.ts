@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Authenticate } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
 import { checkScope } from '../auth/authorize';
+import type { BrowserChecks } from '../browser/browserGuard';
 import type { LiveHub } from './liveHub';
 
 export const LIVE_SOCKET_PATH = '/api/v1/ws';
@@ -13,12 +14,15 @@ function socketToken(query: unknown, authorization: string | undefined): string 
 }
 
 /** The one WebSocket: read or admin tokens only; the upgrade is refused with 401/403 before it happens. */
-export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authenticate: Authenticate): void {
+export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authenticate: Authenticate, browser: BrowserChecks): void {
   app.route({
     method: 'GET',
     url: LIVE_SOCKET_PATH,
     websocket: true,
     onRequest: async (request) => {
+      // Browsers let any page open a WebSocket anywhere; only the console's own origin may.
+      browser.host(request);
+      browser.origin(request);
       const principal = authenticate(
         { token: socketToken(request.query, request.headers.authorization), address: request.ip, target: `GET ${LIVE_SOCKET_PATH}` },
         request.log,

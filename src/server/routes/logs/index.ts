@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { ValidationError } from '../../../shared';
+import { requireCurrentAttempt } from '../currentAttempt';
 import type { RouteHandlers } from '../routeHandler';
-
-/** Strict base64: Node's decoder silently skips bad characters, which would corrupt logs without a trace. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+import { isStrictBase64 } from './strictBase64';
 
 export const logHandlers: RouteHandlers<'readLog' | 'downloadLog' | 'appendLog'> = {
   readLog: ({ params, query, reply }, { coordinator }) => {
@@ -25,7 +24,8 @@ export const logHandlers: RouteHandlers<'readLog' | 'downloadLog' | 'appendLog'>
     return size === 0 ? Buffer.alloc(0) : createReadStream(coordinator.logPath(params.id, params.attempt), { start: 0, end: size - 1 });
   },
   appendLog: ({ params, body }, { coordinator, hub }) => {
-    if (!BASE64.test(body.data_b64)) throw new ValidationError('data_b64 is not valid base64', 'data_b64');
+    if (!isStrictBase64(body.data_b64)) throw new ValidationError('data_b64 is not valid base64', 'data_b64');
+    requireCurrentAttempt(coordinator, params.id, body.attempt, 'logs');
     const result = coordinator.appendLog(params.id, body.attempt, body.seq, Buffer.from(body.data_b64, 'base64'), body.stream);
     if (result.accepted) hub.logAppended(params.id, body.attempt);
     return result;
