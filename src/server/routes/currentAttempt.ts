@@ -1,4 +1,4 @@
-import type { Coordinator } from '../../core/api';
+import type { Coordinator } from '../../core';
 import { ConflictError, NotFoundError } from '../../shared';
 
 /**
