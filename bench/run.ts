@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|metrics|cli] [--jobs N]`: runs one benchmark, printing one JSON line
+ * `npm run bench -- [queue|peers|e2e|metrics|cli|abuse] [--jobs N]`: runs one benchmark, printing one JSON line
  * per figure as it is measured and, at the end, all figures again as one JSON list.
  * --jobs scales every size from its default of 100,000 for quick runs.
  */
@@ -11,6 +11,7 @@ import { runQueueBench } from './queue';
 import { runE2eBench } from './e2e';
 import { runMetricsBench } from './metrics';
 import { runCliBench } from './cli';
+import { runAbuseBench } from './abuse';
 
 const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>> = {
   queue: runQueueBench,
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>
   e2e: runE2eBench,
   metrics: runMetricsBench,
   cli: runCliBench,
+  abuse: runAbuseBench,
 };
 
 const args = parseBenchArgs(process.argv.slice(2));

@@ -52,8 +52,19 @@ export function openHarness(options: Partial<CoordinatorOptions> = {}): Harness 
   return h;
 }
 
+const credentials = new Map<string, string>();
+
 export function addWorker(c: Coordinator, overrides: Partial<WorkerRegister> = {}): string {
-  return c.registerWorker({ name: `w-${Math.random().toString(36).slice(2, 8)}`, cpus: 8, memory_mb: 32_000, ...overrides }).id;
+  const worker = c.registerWorker({ name: `w-${Math.random().toString(36).slice(2, 8)}`, cpus: 8, memory_mb: 32_000, ...overrides });
+  if (worker.credential !== null) credentials.set(worker.id, worker.credential);
+  return worker.id;
+}
+
+/** The worker credential addWorker got, for tests that register the same agent again. */
+export function credentialOf(workerId: string): { credential: string } {
+  const credential = credentials.get(workerId);
+  if (credential === undefined) throw new Error(`no credential kept for worker ${workerId}`);
+  return { credential };
 }
 
 /** Puts a new job into any state by driving it through the real transitions. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addWorker, makeJob, openHarness, type Harness } from '../../support/coordinator';
+import { addWorker, credentialOf, makeJob, openHarness, type Harness } from '../../support/coordinator';
 
 let h: Harness;
 beforeEach(() => (h = openHarness({ leaseTtlMs: 30_000, restartGraceMs: 60_000, workerTimeoutMs: 45_000 })));
@@ -97,7 +97,7 @@ describe('lost attempts', () => {
     const w = addWorker(h.c, { name: 'box' });
     const job = h.c.submit({ command: ['train'] });
     h.c.claim(w);
-    h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 32_000 });
+    h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 32_000 }, credentialOf(w));
     h.c.claim(w);
     h.clock.advance(30_001);
     h.c.sweep();
@@ -118,7 +118,7 @@ describe('lost attempts', () => {
     h.c.claim(w);
     h.c.finish(job.id, { attempt: 1, outcome: 'failed', exit_code: 1 });
     h.c.claim(w);
-    h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 32_000 });
+    h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 32_000 }, credentialOf(w));
     expect(h.c.getJob(job.id)).toMatchObject({ state: 'queued', attempt: 2, counted_attempts: 1, lost_attempts: 1 });
     h.c.claim(w);
     expect(h.c.finish(job.id, { attempt: 3, outcome: 'failed', exit_code: 1 })).toMatchObject({ state: 'failed', counted_attempts: 2, lost_attempts: 1 });
