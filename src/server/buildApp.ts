@@ -2,7 +2,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuthFailureLimiter } from './auth/authFailureLimiter';
 import { registerBrowserGuard } from './browser/browserGuard';
-import { createAuthenticate } from './auth/authenticate';
+import { createAuthenticate, createTokenResolver } from './auth/authenticate';
 import { createJobTokens, loadJobTokenSecret } from './auth/jobTokens';
 import { registerErrorHandling, sendFrameworkError } from './errors/registerErrorHandling';
 import { LiveHub } from './live/liveHub';
@@ -16,6 +16,7 @@ import { hasRenderer, isRendererPath, serveRenderer } from './renderer/serveRend
 import { allRouteHandlers, registerRoutes } from './routes';
 import { createFileSecretStore, secretsFilePath } from '../core';
 import { createHostService } from '../provision';
+import { ParkedClaims } from './routes/workers/parkedClaims';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** Client WebSocket messages are small commands; anything bigger is refused by ws itself. */
@@ -45,7 +46,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const secret = options.jobTokenSecret ?? loadJobTokenSecret(coordinator.dataDir);
   const jobTokens = createJobTokens(typeof secret === 'string' ? Buffer.from(secret) : secret);
-  const authenticate = createAuthenticate(coordinator, jobTokens, new AuthFailureLimiter(options.authFailureLimits, now), { now, jobTokenReadGraceMs: options.jobTokenReadGraceMs });
+  const resolveToken = createTokenResolver(coordinator, jobTokens, { now, jobTokenReadGraceMs: options.jobTokenReadGraceMs });
+  const authenticate = createAuthenticate(coordinator, resolveToken, new AuthFailureLimiter(options.authFailureLimits, now));
   const hub = new LiveHub(coordinator, now);
   const metrics = createPrometheusMetrics(coordinator);
   const stopDeliveries = coordinator.operations.notifications.startDelivery(options.notifications ?? {});
@@ -81,11 +83,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app, renderer ? isRendererPath : undefined);
   const browserChecks = registerBrowserGuard(app, { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
-  registerLiveSocket(app, hub, authenticate, browserChecks);
+  registerLiveSocket(app, hub, authenticate, browserChecks, resolveToken);
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
-    { coordinator, hub, metrics, jobTokens, hosts, closing: closing.signal, localWorker: options.localWorker ?? null },
+    { coordinator, hub, metrics, jobTokens, hosts, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims() },
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
     { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },

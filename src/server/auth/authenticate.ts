@@ -14,6 +14,8 @@ export interface Credentials {
 }
 
 export type Authenticate = (credentials: Credentials, log: FastifyBaseLogger) => Principal;
+/** The principal a token stands for right now, or null; records nothing (the live hub re-checks open sockets with it). */
+export type ResolveToken = (token: string) => Principal | null;
 
 /** How long a job token may still read its job after its attempt ended (the agent's last log reads, a job's cleanup). */
 export const JOB_TOKEN_READ_GRACE_MS = 5 * 60_000;
@@ -36,7 +38,7 @@ export interface AuthenticateOptions {
  * is never refused here: the failure limiter only slows further failures from an address, so a
  * page spraying bad tokens cannot lock out the console, the CLI or the local worker.
  */
-export function createAuthenticate(coordinator: Coordinator, jobTokens: JobTokens, limiter: AuthFailureLimiter, options: AuthenticateOptions): Authenticate {
+export function createTokenResolver(coordinator: Coordinator, jobTokens: JobTokens, options: AuthenticateOptions): ResolveToken {
   const grace = options.jobTokenReadGraceMs ?? JOB_TOKEN_READ_GRACE_MS;
 
   function jobPrincipal(token: string): Principal | null {
@@ -58,12 +60,14 @@ export function createAuthenticate(coordinator: Coordinator, jobTokens: JobToken
     return record ? storedTokenPrincipal(record) : null;
   }
 
-  function resolve(token: string): Principal | null {
+  return (token) => {
     if (token.startsWith('gjob_')) return jobPrincipal(token);
     if (token.startsWith('gwrk_')) return credentialPrincipal(token);
     return storedPrincipal(token);
-  }
+  };
+}
 
+export function createAuthenticate(coordinator: Coordinator, resolve: ResolveToken, limiter: AuthFailureLimiter): Authenticate {
   return ({ token, address, target }, log) => {
     const principal = token === undefined ? null : resolve(token);
     if (principal) return principal;

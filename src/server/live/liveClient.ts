@@ -23,17 +23,31 @@ interface Follow {
 
 const followKey = (jobId: number, attempt: number) => `${jobId}:${attempt}`;
 
+/** Logs one socket may follow at once; a console follows one or two. */
+export const MAX_FOLLOWS = 64;
+/** `subscribe` messages one socket may send per minute: each may replay thousands of events. */
+export const MAX_SUBSCRIBES_PER_MINUTE = 20;
+
 /** One WebSocket connection: its event subscription and the logs it follows. */
 export class LiveClient {
   /** Id of the last event sent; null until the client subscribes. */
   private lastEventId: number | null = null;
   private readonly follows = new Map<string, Follow>();
+  private subscribeTimes: number[] = [];
+  private detached = false;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly coordinator: Coordinator,
     private readonly log: FastifyBaseLogger,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The socket closed: stop every follow, so no log is read for nobody. */
+  detach(): void {
+    this.detached = true;
+    this.follows.clear();
+  }
 
   handleMessage(data: RawData): void {
     let parsed: unknown;
@@ -52,8 +66,12 @@ export class LiveClient {
       const message = result.data;
       switch (message.type) {
         case 'subscribe':
+          if (!this.allowSubscribe()) return;
           return this.subscribe(message.after);
         case 'follow_log':
+          if (!this.follows.has(followKey(message.job_id, message.attempt)) && this.follows.size >= MAX_FOLLOWS) {
+            return this.sendError('rate_limited', `this socket already follows ${MAX_FOLLOWS} logs, the most one socket may; unfollow one first`);
+          }
           this.follows.set(followKey(message.job_id, message.attempt), { jobId: message.job_id, attempt: message.attempt, offset: message.offset });
           return this.pumpLog(followKey(message.job_id, message.attempt));
         case 'unfollow_log':
@@ -110,11 +128,27 @@ export class LiveClient {
     this.lastEventId = last;
   }
 
+  private allowSubscribe(): boolean {
+    const now = this.now();
+    this.subscribeTimes = this.subscribeTimes.filter((at) => at > now - 60_000);
+    if (this.subscribeTimes.length >= MAX_SUBSCRIBES_PER_MINUTE) {
+      this.sendError('rate_limited', `at most ${MAX_SUBSCRIBES_PER_MINUTE} subscribe messages per minute on one socket; keep the subscription you have`);
+      return false;
+    }
+    this.subscribeTimes.push(now);
+    return true;
+  }
+
   private pumpLog(key: string): void {
     const follow = this.follows.get(key);
     if (!follow) return;
     try {
       for (;;) {
+        // A socket that closed, or was closed for being slow, reads no more of the log.
+        if (this.detached || this.socket.readyState !== this.socket.OPEN) {
+          this.follows.delete(key);
+          return;
+        }
         const read = this.coordinator.readLog(follow.jobId, follow.attempt, follow.offset, LOG_CHUNK);
         if (read.data.length > 0) {
           this.send({ type: 'log', job_id: follow.jobId, attempt: follow.attempt, offset: follow.offset, data_b64: read.data.toString('base64'), stderr: read.stderr });

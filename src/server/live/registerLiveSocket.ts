@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Authenticate } from '../auth/authenticate';
+import type { Authenticate, ResolveToken } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
 import { checkScope } from '../auth/authorize';
 import type { BrowserChecks } from '../browser/browserGuard';
@@ -14,7 +14,7 @@ function socketToken(query: unknown, authorization: string | undefined): string 
 }
 
 /** The one WebSocket: read or admin tokens only; the upgrade is refused with 401/403 before it happens. */
-export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authenticate: Authenticate, browser: BrowserChecks): void {
+export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authenticate: Authenticate, browser: BrowserChecks, resolveToken: ResolveToken): void {
   app.route({
     method: 'GET',
     url: LIVE_SOCKET_PATH,
@@ -23,12 +23,20 @@ export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authentic
       // Browsers let any page open a WebSocket anywhere; only the console's own origin may.
       browser.host(request);
       browser.origin(request);
+      const token = socketToken(request.query, request.headers.authorization);
       const principal = authenticate(
-        { token: socketToken(request.query, request.headers.authorization), address: request.ip, target: `GET ${LIVE_SOCKET_PATH}` },
+        { token, address: request.ip, target: `GET ${LIVE_SOCKET_PATH}` },
         request.log,
       );
       checkScope({ scopes: ['read'] }, principal);
     },
-    handler: (socket, request) => hub.attach(socket, request.log),
+    // The token is checked again while the socket is open, so revoking it closes the socket.
+    handler: (socket, request) => {
+      const token = socketToken(request.query, request.headers.authorization) ?? '';
+      hub.attach(socket, request.log, () => {
+        const principal = resolveToken(token);
+        return principal !== null && (principal.scope === 'admin' || principal.scope === 'read');
+      });
+    },
   });
 }

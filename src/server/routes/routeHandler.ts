@@ -7,6 +7,7 @@ import type { RouteName, ROUTES } from '../../shared';
 import type { JobTokens } from '../auth/jobTokens';
 import type { Principal } from '../auth/principal';
 import type { LiveHub } from '../live/liveHub';
+import type { ParkedClaims } from './workers/parkedClaims';
 import type { PrometheusMetrics } from '../metrics/prometheusMetrics';
 
 /** What every handler may use besides its request. */import type { LocalWorkerControl } from '../localWorker';
@@ -22,6 +23,8 @@ export interface ServerDeps {
   closing: AbortSignal;
   /** The host's own worker, when it has one it can start again. */
   localWorker: LocalWorkerControl | null;
+  /** Claim long-polls waiting per worker, bounded. */
+  parkedClaims: ParkedClaims;
 }
 
 type Route<N extends RouteName> = (typeof ROUTES)[N];

@@ -20,12 +20,18 @@ export const workerHandlers: RouteHandlers<WorkerRoute> = {
     if (body.gpu_samples.length > 0) hub.publishGpu(params.id, body.gpu_samples);
     return reply;
   },
-  claim: async ({ params, body, reply }, { coordinator, jobTokens, closing }) => {
+  claim: async ({ params, body, reply }, { coordinator, jobTokens, closing, parkedClaims }) => {
     // Stop waiting when the agent hangs up or the server closes, whichever comes first.
     const hangup = new AbortController();
     reply.raw.once('close', () => hangup.abort());
     const signal = AbortSignal.any([closing, hangup.signal]);
-    const claimed = await claimWithLongPoll(coordinator, params.id, { max: body.max, free: body.free }, body.wait_ms, signal);
+    const leave = body.wait_ms > 0 ? parkedClaims.enter(params.id) : () => undefined;
+    let claimed;
+    try {
+      claimed = await claimWithLongPoll(coordinator, params.id, { max: body.max, free: body.free }, body.wait_ms, signal);
+    } finally {
+      leave();
+    }
     return { jobs: claimed.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) })) };
   },
   setWorkerState: ({ params, body }, { coordinator }) => coordinator.setWorkerState(params.id, body.state),
