@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuthLog } from './commands/authLog';
 import { registerCancel } from './commands/cancel';
 import { registerClear } from './commands/clear';
 import { registerHosts } from './commands/hosts';
@@ -57,6 +58,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerWorkers,
     registerHosts,
     registerTokens,
+    registerAuthLog,
     registerStats,
     registerMaintenance,
     registerNotify,

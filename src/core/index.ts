@@ -1,4 +1,5 @@
 export { createCoordinator, DEFAULTS } from './coordinator';
+export { secureDataDir, tightenModes } from './store/secureDataDir';
 export type * from './api';
 export type * from './operations/api';
 export type { SecretStore } from './secrets/secretStore';

@@ -42,8 +42,9 @@ function openRoute(route: string | null): void {
 
 async function boot(): Promise<void> {
   const layout = dataDirLayout(app.getPath('userData'));
-  ensureDataDirLayout(layout);
+  const loosened = ensureDataDirLayout(layout);
   const log = createMainLog(layout.logs);
+  if (loosened.length > 0) log(`${loosened.length} path(s) under ${layout.root} were readable by other users; made owner-only (0700/0600)`, loosened.slice(0, 10));
   const settings = readSettings(layout.settingsFile);
   const port = await choosePort({ host: settings.host, configured: settings.port });
   const nodePty = await loadNodePty();

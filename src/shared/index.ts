@@ -14,6 +14,7 @@ export * from './schemas/ws';
 export * from './routes';
 export * from './client';
 export * from './sweep';
+export * from './secretEnv';
 export * from './ipcChannels';
 export * from './ipc';
 export * from './sweepParams';

@@ -32,10 +32,15 @@ function portArg(text: string): number {
 }
 
 function describe(running: RunningGantry, dataDir: string): string[] {
-  const consoleUrl = `${running.localUrl}/?token=${encodeURIComponent(running.token)}`;
-  const lines = [`Gantry is running at ${running.url}`, `  console:  ${consoleUrl}`];
-  if (running.tokenCreated) lines.push(`  token:    ${running.token}`, `            (admin token, shown once; saved to ${running.tokenPath})`);
-  else lines.push(`  token:    in ${running.tokenPath}`);
+  const lines = [`Gantry is running at ${running.url}`];
+  // The token is printed (and put in the console address) only when it was just created, as the
+  // banner says; afterwards it stays in the data dir, out of terminal scrollback and browser history.
+  if (running.tokenCreated) {
+    lines.push(`  console:  ${running.localUrl}/?token=${encodeURIComponent(running.token)}`);
+    lines.push(`  token:    ${running.token}`, `            (admin token, shown once; saved to ${running.tokenPath})`);
+  } else {
+    lines.push(`  console:  ${running.localUrl}/   (sign in with the admin token)`, `  token:    in ${running.tokenPath}`);
+  }
   lines.push(`  worker:   ${running.spoolDir ? `local, spool in ${running.spoolDir}` : 'none (--no-local-worker)'}`);
   lines.push(`  data:     ${dataDir}`);
   lines.push(`  secrets:  ${running.secretsPath} (plain text, protected only by file mode 0600; the desktop app encrypts them with the OS keychain)`);
@@ -101,6 +106,9 @@ export function registerServe(program: Command, context: CliContext, version: st
           throw new CliError(EXIT.usage, `${flags.host}:${flags.port} is in use (another gantry serve?); choose another with --port`);
         }
         throw error;
+      }
+      if (running.tightened.length > 0) {
+        printLine(context.stderr, `warning: ${running.tightened.length} path(s) in ${dataDir} were readable by other users; made owner-only (0700/0600), e.g. ${running.tightened[0]}`);
       }
       // Handlers first: a script may send the signal the moment it reads the banner.
       const stopped = stopOnSignal(running, context);

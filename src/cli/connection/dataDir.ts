@@ -18,7 +18,7 @@ export interface ServerInfo {
 }
 
 export async function writeServerInfo(dataDir: string, info: ServerInfo): Promise<void> {
-  await writeFile(join(dataDir, SERVER_FILE), `${JSON.stringify(info)}\n`, { mode: 0o644 });
+  await writeFile(join(dataDir, SERVER_FILE), `${JSON.stringify(info)}\n`, { mode: 0o600 });
 }
 
 /** Removes server.json only if it still names this server: a second `serve` on the same dir may have replaced it. */

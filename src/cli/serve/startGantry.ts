@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningServer } from '../../server';
 import { removeServerInfo, writeServerInfo, type ServerInfo } from '../connection';
@@ -28,6 +27,8 @@ export interface RunningGantry {
   port: number;
   token: string;
   tokenCreated: boolean;
+  /** Paths in the data dir that were readable by others and have been made owner-only. */
+  tightened: string[];
   tokenPath: string;
   spoolDir: string | null;
   /** Where secrets (SSH passphrases, pasted tokens) are kept: plain text, mode 0600. */
@@ -56,9 +57,9 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
  * The heavy modules load here, not at the top, so `gantry ls` never pays for SQLite and fastify.
  */
 export async function startGantry(options: GantryOptions): Promise<RunningGantry> {
-  // 0700: the data dir holds the admin token and every job's logs.
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const [{ createCoordinator, secretsFilePath }, { startServer, ensureAdminToken }] = await Promise.all([import('../../core'), import('../../server')]);
+  const [{ createCoordinator, secretsFilePath, secureDataDir }, { startServer, ensureAdminToken }] = await Promise.all([import('../../core'), import('../../server')]);
+  // 0700 and 0600 within: the data dir holds the admin token, every job's env and logs.
+  const tightened = secureDataDir(options.dataDir);
   const coordinator = createCoordinator({ dataDir: options.dataDir, leaseTtlMs: leaseTtlFromEnv(process.env) });
   let server: RunningServer | undefined;
   try {
@@ -99,6 +100,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       port: server.port,
       token,
       tokenCreated: created,
+      tightened,
       tokenPath: join(options.dataDir, 'admin-token'),
       spoolDir,
       secretsPath: secretsFilePath(options.dataDir),

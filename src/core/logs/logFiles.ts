@@ -39,7 +39,7 @@ export function appendLog(ctx: CoreContext, jobId: number, attempt: number, seq:
     if (data.length > 0) {
       mkdirSync(logDir(ctx.dataDir, jobId), { recursive: true });
       // Not O_APPEND: Linux ignores the position of a write to a file opened for appending.
-      const fd = openSync(logPath(ctx.dataDir, jobId, attempt), constants.O_WRONLY | constants.O_CREAT, 0o644);
+      const fd = openSync(logPath(ctx.dataDir, jobId, attempt), constants.O_WRONLY | constants.O_CREAT, 0o600);
       try {
         writeSync(fd, data, 0, data.length, state.log_bytes);
       } finally {

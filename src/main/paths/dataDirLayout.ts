@@ -1,4 +1,5 @@
-import { mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { secureDataDir, tightenModes } from '../../core';
 import { join } from 'node:path';
 
 /**
@@ -31,9 +32,19 @@ export function dataDirLayout(root: string): DataDirLayout {
   };
 }
 
-export function ensureDataDirLayout(layout: DataDirLayout): void {
-  for (const dir of [layout.root, layout.db, layout.logs, layout.spool]) mkdirSync(dir, { recursive: true });
-  mkdirSync(layout.secrets, { recursive: true, mode: 0o700 });
+/**
+ * Creates the folders owner-only and makes what exists owner-only too (folders 0700, files 0600):
+ * they hold job env, logs, spooled results and secrets. The root is tightened but not walked, since
+ * Chromium keeps its caches there. Returns the paths that were looser, for a warning.
+ */
+export function ensureDataDirLayout(layout: DataDirLayout): string[] {
+  for (const dir of [layout.root, layout.logs, layout.spool, layout.secrets]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const loosened = secureDataDir(layout.db);
+  for (const dir of [layout.logs, layout.spool, layout.secrets, layout.settingsFile]) loosened.push(...tightenModes(dir));
   // mkdir's mode is masked by the umask and ignored when the folder already exists.
-  chmodSync(layout.secrets, 0o700);
+  if ((statSync(layout.root).mode & 0o777) !== 0o700) {
+    chmodSync(layout.root, 0o700);
+    loosened.push(layout.root);
+  }
+  return loosened;
 }

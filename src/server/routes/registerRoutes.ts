@@ -3,6 +3,7 @@ import { DEFAULT_BODY_LIMIT, GantryError, parseOrThrow, ROUTES, type RouteDef, t
 import type { Authenticate } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
 import { checkJobAccess, checkScope, checkWorkerAccess } from '../auth/authorize';
+import { redactForReader } from '../auth/redactForReader';
 import type { Principal } from '../auth/principal';
 import type { AllRouteHandlers } from './index';
 import type { RouteInput, ServerDeps } from './routeHandler';
@@ -74,7 +75,8 @@ export function registerRoutes(
           checkWorkerAccess(route, principal, params, body, deps.coordinator);
         }
         const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
-        const result = await handler(input, deps);
+        const answer = await handler(input, deps);
+        const result = principal?.scope === 'read' ? redactForReader(name, answer) : answer;
         const mismatch = options.checkResponses ? responseMismatch(name, route, result) : null;
         if (mismatch === null) return result;
         request.log.error({ mismatch }, 'response does not match its schema');

@@ -1,0 +1,15 @@
+/**
+ * Env names whose values are secrets by convention: their values are shown redacted to read
+ * tokens (dashboards, scripts) and the console never prints env values at all.
+ */
+export const SECRET_ENV_NAME = /TOKEN|SECRET|PASSW(OR)?D|KEY|CREDENTIAL|AUTH/i;
+export const REDACTED = '<redacted>';
+
+export function isSecretEnvName(name: string): boolean {
+  return SECRET_ENV_NAME.test(name);
+}
+
+/** The env with every secret value replaced by REDACTED. */
+export function redactEnv(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, isSecretEnvName(name) ? REDACTED : value]));
+}
