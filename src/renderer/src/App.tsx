@@ -11,6 +11,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { JobsPage } from './pages/JobsPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { WorkersPage } from './pages/WorkersPage';
+import { HostsPage } from './pages/HostsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { StatisticsPage } from './pages/StatisticsPage';
 import { EmptyState } from './components/EmptyState';
@@ -25,6 +26,7 @@ const NAV: Array<{ to: string; label: string; key: string; page: Route['page'][]
   { to: '/jobs', label: 'Jobs', key: 'g j', page: ['jobs', 'job'] },
   { to: '/submit', label: 'Submit', key: 'g s', page: ['submit'] },
   { to: '/workers', label: 'Workers & GPUs', key: 'g w', page: ['workers'] },
+  { to: '/hosts', label: 'Hosts', key: '', page: ['hosts'] },
   { to: '/statistics', label: 'Statistics', key: '', page: ['statistics'] },
   { to: '/terminal', label: 'Terminal', key: 'g t', page: ['terminal'] },
   { to: '/settings', label: 'Settings', key: 'g ,', page: ['settings'] },
@@ -78,6 +80,8 @@ function Page({ route }: { route: Route }) {
       return <SubmitPage />;
     case 'workers':
       return <WorkersPage />;
+    case 'hosts':
+      return <HostsPage />;
     case 'settings':
       return <SettingsPage />;
     case 'statistics':

@@ -5,6 +5,7 @@ export type Route =
   | { page: 'job'; id: number }
   | { page: 'submit' }
   | { page: 'workers' }
+  | { page: 'hosts' }
   | { page: 'settings' }
   | { page: 'statistics' }
   | { page: 'terminal' }
@@ -18,6 +19,7 @@ export function matchRoute(pathname: string): Route {
   if (job) return { page: 'job', id: Number(job[1]) };
   if (path === '/submit') return { page: 'submit' };
   if (path === '/workers') return { page: 'workers' };
+  if (path === '/hosts') return { page: 'hosts' };
   if (path === '/settings') return { page: 'settings' };
   if (path === '/statistics') return { page: 'statistics' };
   if (path === '/terminal') return { page: 'terminal' };

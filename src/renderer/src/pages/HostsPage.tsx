@@ -1,0 +1,122 @@
+import { useCallback, useEffect, useState } from 'react';
+import { formatSshTarget, type Host, type HostAdd } from '../../../shared';
+import { api, describeError } from '../api/client';
+import { EmptyState } from '../components/EmptyState';
+import { AddHostForm } from './hosts/AddHostForm';
+import { FingerprintDialog } from './hosts/FingerprintDialog';
+
+/** Long: a bootstrap uploads the agent and may wait on a slow host. */
+const HOST_CALL_MS = 300_000;
+const NEEDS_KEY = new Set<Host['state']>(['unknown-key', 'key-changed']);
+
+type Action = 'hostUp' | 'hostRestart' | 'hostUpgrade';
+
+export function HostsPage() {
+  const [hosts, setHosts] = useState<Host[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setHosts(await api().call('listHosts'));
+    } catch (err) {
+      setError(describeError(err).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    // Hosts change state on their own (agents registering, tunnels dropping); a slow poll is enough here.
+    const timer = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const run = async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await work();
+    } catch (err) {
+      setError(describeError(err).message);
+      return undefined;
+    } finally {
+      setBusy(false);
+      void refresh();
+    }
+  };
+
+  const add = async (body: HostAdd) => {
+    const host = await run(() => api().call('addHost', { body }, HOST_CALL_MS));
+    if (host && NEEDS_KEY.has(host.state)) setAsking(host.name);
+  };
+  const trust = async (host: Host) => {
+    const next = await run(() => api().call('trustHost', { params: { name: host.name }, body: { fingerprint: host.presented_key!.fingerprint } }, HOST_CALL_MS));
+    // A jump chain presents one unknown key per hop: keep asking until none is left.
+    setAsking(next && NEEDS_KEY.has(next.state) ? next.name : null);
+  };
+  const act = (name: string, action: Action) => run(() => api().call(action, { params: { name } }, HOST_CALL_MS));
+  const down = (name: string) => run(() => api().call('hostDown', { params: { name }, body: { now: false } }, HOST_CALL_MS));
+  const remove = (name: string) => window.confirm(`Remove ${name}? Its agent stops and ~/.gantry is deleted there.`) && run(() => api().call('removeHost', { params: { name } }, HOST_CALL_MS));
+
+  const asked = hosts.find((h) => h.name === asking);
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Hosts</h1>
+      </div>
+      <AddHostForm busy={busy} onAdd={add} />
+      {error && (
+        <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
+          {error}
+        </div>
+      )}
+      {hosts.length === 0 ? (
+        <EmptyState title="No hosts yet">
+          <p>Add a machine you can SSH into: Gantry checks its key, installs its agent and starts it.</p>
+        </EmptyState>
+      ) : (
+        <table className="plain card" data-testid="hosts-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>State</th>
+              <th>SSH</th>
+              <th>Reach</th>
+              <th>GPUs</th>
+              <th>Agent</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {hosts.map((host) => (
+              <tr key={host.name} data-host={host.name}>
+                <td>{host.name}</td>
+                <td data-testid="host-state" title={host.error ?? ''}>
+                  {host.state}
+                </td>
+                <td>
+                  <code>{formatSshTarget(host.ssh)}</code>
+                  {host.jump.length > 0 && <span className="subtle"> via {host.jump.map(formatSshTarget).join(', ')}</span>}
+                </td>
+                <td>{host.reach ?? '–'}</td>
+                <td>{host.probe ? host.probe.gpus.length : '–'}</td>
+                <td className="subtle">{host.agent_version ?? '–'}</td>
+                <td className="toolbar">
+                  {NEEDS_KEY.has(host.state) && <button onClick={() => setAsking(host.name)}>Check key…</button>}
+                  <button disabled={busy} onClick={() => void act(host.name, 'hostUp')}>Up</button>
+                  <button disabled={busy} onClick={() => void down(host.name)}>Down</button>
+                  <button disabled={busy} onClick={() => void act(host.name, 'hostUpgrade')}>Upgrade</button>
+                  <button disabled={busy} className="ghost" onClick={() => void remove(host.name)}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {asked && <FingerprintDialog host={asked} busy={busy} onTrust={() => void trust(asked)} onClose={() => setAsking(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { killAgentUnder } from '../integration/provision/support/provisionHarness';
+import { startSshd, type TestSshd } from '../integration/provision/support/sshd';
+import { hasChromium, launchChromium, screenshotDir } from './support/browser';
+import { buildWeb } from './support/buildWeb';
+import { startGantryServe, type RunningGantry } from './support/gantryServe';
+
+// Skipped only off CI: CI installs Chromium, so there a missing browser must fail, not pass quietly.
+describe.skipIf(!hasChromium && !process.env.CI)('the Hosts page against a real gantry serve and sshd', () => {
+  let gantry: RunningGantry;
+  let sshd: TestSshd;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    buildWeb();
+    [gantry, sshd] = await Promise.all([startGantryServe({ localWorker: false, env: { SSH_AUTH_SOCK: '' } }), startSshd()]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (sshd) killAgentUnder(sshd.home);
+    await browser?.close();
+    await gantry?.stop();
+    await sshd?.stop();
+  });
+
+  it('adds a host through the fingerprint dialog and shows it online', async () => {
+    await page.goto(gantry.consoleUrl);
+    await page.getByRole('link', { name: 'Hosts' }).click();
+    await page.getByRole('heading', { name: 'Hosts', exact: true }).waitFor();
+    await page.getByLabel('Host name').fill('lab');
+    await page.getByLabel('SSH target').fill(`${sshd.user}@${sshd.host}:${sshd.port}`);
+    await page.getByLabel('Key file').fill(sshd.identityFile);
+    await page.getByTestId('add-host').click();
+
+    const dialog = page.getByTestId('fingerprint-dialog');
+    await dialog.waitFor();
+    const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(sshd.dir, 'host_ed25519.pub')]).toString().split(' ')[1];
+    expect(await page.getByTestId('presented-fingerprint').textContent()).toBe(expected);
+    await page.screenshot({ path: join(screenshotDir(), 'console-hosts-fingerprint.png') });
+
+    await page.getByTestId('trust-key').click();
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    await page.locator('[data-host="lab"] [data-testid="host-state"]', { hasText: 'online' }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(screenshotDir(), 'console-hosts.png') });
+  });
+});
