@@ -220,7 +220,7 @@ class SshHostService implements HostService {
     return { url: `http://127.0.0.1:${port}`, reach: 'tunnel', tunnelPort: port };
   }
 
-  private async openTunnel(record: HostRecord, remotePort: number): Promise<number> {
+  private newKeeper(record: HostRecord, remotePort: number): TunnelKeeper {
     const keeper = new TunnelKeeper({
       open: () => this.connector.open(this.inventory.get(record.name)),
       localPort: () => Number(new URL(this.options.localUrl()).port),
@@ -230,6 +230,11 @@ class SshHostService implements HostService {
       onChange: (up, reason) => this.recordTunnel(record.name, up, reason),
     });
     this.tunnels.set(record.name, keeper);
+    return keeper;
+  }
+
+  private async openTunnel(record: HostRecord, remotePort: number): Promise<number> {
+    const keeper = this.newKeeper(record, remotePort);
     try {
       return await keeper.start();
     } catch (error) {
@@ -344,9 +349,8 @@ class SshHostService implements HostService {
     for (const record of this.inventory.list()) {
       if (record.reach !== 'tunnel' || record.desired !== 'up' || record.tunnel_port === null || this.tunnels.has(record.name)) continue;
       if (!['starting', 'online', 'offline', 'draining'].includes(record.state)) continue;
-      this.openTunnel(record, record.tunnel_port).catch((error: Error) => {
-        this.inventory.update(record.name, { error: `tunnel: ${error.message}` });
-      });
+      // The agent was told this port: ask for the same one, retrying with backoff until the host is back.
+      this.newKeeper(record, record.tunnel_port).keepTrying();
     }
   }
 

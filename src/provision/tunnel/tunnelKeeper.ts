@@ -43,6 +43,14 @@ export class TunnelKeeper {
     return this.port;
   }
 
+  /** Keeps trying from the start (a coordinator restarting while the host is away); never throws. */
+  keepTrying(): void {
+    this.connect().catch((error: Error) => {
+      this.options.onChange?.(false, error.message);
+      this.schedule();
+    });
+  }
+
   private async connect(): Promise<void> {
     const link = await this.options.open();
     try {
@@ -69,11 +77,7 @@ export class TunnelKeeper {
     this.failures++;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.stopped) return;
-      this.connect().catch((error: Error) => {
-        this.options.onChange?.(false, error.message);
-        this.schedule();
-      });
+      if (!this.stopped) this.keepTrying();
     }, delay);
     this.timer.unref();
   }

@@ -57,4 +57,14 @@ describe('a host that cannot reach the coordinator', () => {
     expect(h.coordinator.readLog(job.id, 1).data.toString()).toBe('started\nfinished\n');
     expect(h.hosts.get('island').error).toBeNull();
   });
+
+  it('re-opens the tunnel on the same port when the coordinator restarts', async () => {
+    const hosts = h.restartHostService();
+    const before = sshd.accepted;
+    hosts.resume();
+    await waitFor(() => sshd.accepted > before, 'the resumed tunnel connection');
+    const job = h.coordinator.submit({ name: 'after-restart', command: ['echo', 'still here'], requirements: { tags: ['host:island'] } });
+    await waitFor(() => h.coordinator.getJob(job.id).state === 'succeeded', 'a job through the resumed tunnel');
+    expect(h.coordinator.readLog(job.id, 1).data.toString()).toBe('still here\n');
+  });
 });

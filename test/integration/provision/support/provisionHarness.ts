@@ -24,6 +24,8 @@ export interface ProvisionHarness {
   secrets: SecretStore;
   knownHosts: string;
   dataDir: string;
+  /** Replaces the host service with a fresh one on the same coordinator, as a coordinator restart does. */
+  restartHostService(): HostService;
   /** The `hosts add` body for a test sshd. */
   hostSpec(name: string, sshd: TestSshd, extra?: Record<string, unknown>): Record<string, unknown>;
   close(): Promise<void>;
@@ -36,7 +38,7 @@ export async function startProvisionHarness(options: Partial<HostServiceOptions>
   const server = await startServer({ coordinator, logger: false });
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'));
   const knownHosts = join(dataDir, 'known_hosts');
-  const hosts = createHostService({
+  const makeHosts = (): HostService => createHostService({
     coordinator,
     secrets,
     localUrl: () => server.url,
@@ -48,21 +50,27 @@ export async function startProvisionHarness(options: Partial<HostServiceOptions>
     tunnelBackoffMs: { initial: 200, max: 2_000 },
     ...options,
   });
-  return {
+  const harness: ProvisionHarness = {
     coordinator,
     server,
-    hosts,
+    hosts: makeHosts(),
     secrets,
     knownHosts,
     dataDir,
+    restartHostService() {
+      harness.hosts.close();
+      harness.hosts = makeHosts();
+      return harness.hosts;
+    },
     hostSpec: (name, sshd, extra = {}) => ({ name, ssh: { user: sshd.user, host: sshd.host, port: sshd.port }, identity_file: sshd.identityFile, ...extra }),
     async close() {
-      hosts.close();
+      harness.hosts.close();
       await server.close();
       coordinator.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 /** Stops the agent a test started on its sshd, by the pid it recorded (it runs detached, so ending SSH does not end it). */
