@@ -103,6 +103,8 @@ export interface Coordinator {
   /** Removes the project's waiting, queued and blocked jobs; returns how many. */
   clearPending(project: string): number;
   setPriority(id: number, priority: number): Job;
+  /** Tells a running job's worker to checkpoint and stop it (signal, grace, SIGTERM, SIGKILL); it re-queues without spending an attempt. */
+  preempt(id: number): Job;
   explain(id: number): Explanation;
   dependents(id: number): Job[];
   listAttempts(jobId: number): Attempt[];

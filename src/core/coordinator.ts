@@ -8,6 +8,7 @@ import { finishAttempt, finishAttempts } from './queue/transitions/finishAttempt
 import { cancelJob } from './queue/transitions/cancelJob';
 import { retryJob } from './queue/transitions/retryJob';
 import { changePriority } from './queue/transitions/changePriority';
+import { preemptJob } from './queue/transitions/preemptJobs';
 import { clearPending, removeJob } from './queue/transitions/removeJobs';
 import { graceOnOpen } from './queue/transitions/extendLeases';
 import { startSweeper } from './maintenance/sweeper';
@@ -71,6 +72,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     remove: (id) => removeJob(ctx, id),
     clearPending: (project) => clearPending(ctx, project),
     setPriority: (id, priority) => changePriority(ctx, id, priority),
+    preempt: (id) => preemptJob(ctx, id),
     explain: (id) => explainJob(ctx, id),
     dependents: (id) => {
       requireJobRow(ctx, id);

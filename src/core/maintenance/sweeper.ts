@@ -1,6 +1,7 @@
 /**
  * The sweep: the coordinator's periodic upkeep, in named steps run in one transaction:
- * release retry delays that ran out, expire leases, mark silent workers offline, prune old events.
+ * release retry delays that ran out, expire leases, mark silent workers offline, preempt for
+ * waiting jobs (issue 21), prune old events.
  *
  * Pause detection: before each sweep the sweeper compares the time since its previous tick with the
  * interval it asked for. A tick that comes much later means this process did not run in between
@@ -11,6 +12,7 @@
 import type { CoreContext } from '../context';
 import { expireLeases } from '../queue/transitions/expireLeases';
 import { extendLeasesForPause } from '../queue/transitions/extendLeases';
+import { preemptForWaitingJobs } from '../queue/transitions/preemptJobs';
 import { releaseDueRetries } from '../queue/transitions/releaseDueRetries';
 import { pruneEvents } from '../store/pruneEvents';
 import { pruneAuthLog } from '../tokens/authLog';
@@ -34,6 +36,7 @@ export function sweepOnce(ctx: CoreContext): number {
     releaseDueRetries(ctx);
     const lost = expireLeases(ctx);
     markSilentWorkersOffline(ctx);
+    preemptForWaitingJobs(ctx);
     pruneEvents(ctx);
     pruneAuthLog(ctx);
     return lost;

@@ -390,4 +390,19 @@ export const MIGRATIONS: string[] = [
     UPDATE meta SET value = OLD.id WHERE key = 'job_id_high_water';
   END;
   `,
+  // Preemption (issue 21): preemptible jobs with their checkpoint signal, grace and minimum runtime;
+  // preempted attempts re-queue without spending max_attempts (preempted_attempts, like lost_attempts,
+  // is subtracted from the counted attempts but never fails the job). An attempt asked to stop for a
+  // waiting job keeps that job's id, and the victims' worker is reserved for it until it is claimed.
+  `
+  ALTER TABLE jobs ADD COLUMN preemptible INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN checkpoint_signal TEXT NOT NULL DEFAULT 'SIGUSR1';
+  ALTER TABLE jobs ADD COLUMN grace_s INTEGER NOT NULL DEFAULT 120 CHECK (grace_s >= 0);
+  ALTER TABLE jobs ADD COLUMN min_runtime_s INTEGER NOT NULL DEFAULT 600 CHECK (min_runtime_s >= 0);
+  ALTER TABLE jobs ADD COLUMN preempted_attempts INTEGER NOT NULL DEFAULT 0;
+  -- set while the worker is told to checkpoint and stop the attempt; preempted_by is NULL when an admin asked by hand
+  ALTER TABLE attempts ADD COLUMN preempt_requested_at INTEGER;
+  ALTER TABLE attempts ADD COLUMN preempted_by INTEGER;
+  ALTER TABLE workers ADD COLUMN reserved_for INTEGER;
+  `,
 ];

@@ -1,4 +1,4 @@
-import type { Attempt, Job, JobState, Requirements, Command, ParamValue } from '../../shared';
+import type { Attempt, CheckpointSignal, Job, JobState, Requirements, Command, ParamValue } from '../../shared';
 
 /** A jobs row as stored; JSON columns are text. */
 export interface JobRow {
@@ -24,6 +24,11 @@ export interface JobRow {
   attempt: number;
   retry_base: number;
   lost_attempts: number;
+  preempted_attempts: number;
+  preemptible: number;
+  checkpoint_signal: CheckpointSignal;
+  grace_s: number;
+  min_runtime_s: number;
   has_dependents: number;
   worker_id: string | null;
   exit_code: number | null;
@@ -34,9 +39,9 @@ export interface JobRow {
   finished_at: number | null;
 }
 
-/** Attempts since the last retry that spent the max_attempts budget (lost and handed-back ones do not). */
-export function countedAttempts(row: Pick<JobRow, 'attempt' | 'retry_base' | 'lost_attempts'>): number {
-  return row.attempt - row.retry_base - row.lost_attempts;
+/** Attempts since the last retry that spent the max_attempts budget (lost, handed-back and preempted ones do not). */
+export function countedAttempts(row: Pick<JobRow, 'attempt' | 'retry_base' | 'lost_attempts' | 'preempted_attempts'>): number {
+  return row.attempt - row.retry_base - row.lost_attempts - row.preempted_attempts;
 }
 
 export function toJob(row: JobRow, project: string): Job {
@@ -57,6 +62,11 @@ export function toJob(row: JobRow, project: string): Job {
     timeout_s: row.timeout_s,
     retry_delay_s: row.retry_delay_s,
     retry_backoff: row.retry_backoff === 1,
+    preemptible: row.preemptible === 1,
+    checkpoint_signal: row.checkpoint_signal,
+    grace_s: row.grace_s,
+    min_runtime_s: row.min_runtime_s,
+    preempted_attempts: row.preempted_attempts,
     state: row.state,
     attempt: row.attempt,
     counted_attempts: countedAttempts(row),
@@ -87,6 +97,8 @@ export interface AttemptRow {
   log_seq: number;
   log_bytes: number;
   gpu_memory_used_mb: number | null;
+  preempt_requested_at: number | null;
+  preempted_by: number | null;
 }
 
 export function toAttempt(row: AttemptRow): Attempt {
@@ -105,5 +117,7 @@ export function toAttempt(row: AttemptRow): Attempt {
     memory_mb: row.memory_mb,
     log_bytes: row.log_bytes,
     gpu_memory_used_mb: row.gpu_memory_used_mb,
+    preempt_requested_at: row.preempt_requested_at,
+    preempted_by: row.preempted_by,
   };
 }

@@ -96,7 +96,10 @@ export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): H
     const cancel = ctx.sql(`SELECT a.job_id, a.attempt FROM attempts a JOIN jobs j ON j.id = a.job_id
       WHERE a.worker_id = ? AND a.finished_at IS NULL AND NOT (j.state = 'running' AND j.attempt = a.attempt AND j.worker_id = a.worker_id)`)
       .all(workerId) as Array<{ job_id: number; attempt: number }>;
-    return { cancel, lease_ttl_s: ctx.settings.leaseTtlMs / 1000, state, stop: row.stop_requested === 1 };
+    const preempt = ctx.sql(`SELECT a.job_id, a.attempt, j.checkpoint_signal AS signal, j.grace_s, a.preempted_by AS by FROM attempts a JOIN jobs j ON j.id = a.job_id
+      WHERE a.worker_id = ? AND a.finished_at IS NULL AND a.preempt_requested_at IS NOT NULL AND j.state = 'running' AND j.attempt = a.attempt`)
+      .all(workerId) as HeartbeatReply['preempt'];
+    return { cancel, lease_ttl_s: ctx.settings.leaseTtlMs / 1000, state, stop: row.stop_requested === 1, preempt };
   });
 }
 

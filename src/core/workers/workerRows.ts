@@ -14,6 +14,8 @@ export interface WorkerRow {
   state: WorkerState;
   gpu_free: string;
   stop_requested: number;
+  /** The queued job preemption freed this worker for (issue 21), until it is claimed. */
+  reserved_for: number | null;
   registered_at: number;
   last_seen_at: number;
 }

@@ -13,6 +13,10 @@ export const EventType = z.enum([
   'job.retried',
   'job.removed',
   'job.priority',
+  /** A running attempt was told to checkpoint and stop (data.by: the waiting job, or null by hand). */
+  'job.preempt_requested',
+  /** A preempted attempt ended and its job re-queued without spending an attempt. */
+  'job.preempted',
   'worker.registered',
   'worker.state',
   'attempt.lost',

@@ -67,6 +67,10 @@ const EnvName = z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'en
 export const DependencyRef = z.union([z.number().int().positive(), z.strictObject({ ref: z.string().min(1).max(200) })]);
 export type DependencyRef = z.infer<typeof DependencyRef>;
 
+/** Signals a job may ask to be warned with before it is preempted. */
+export const CheckpointSignal = z.enum(['SIGUSR1', 'SIGUSR2', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']);
+export type CheckpointSignal = z.infer<typeof CheckpointSignal>;
+
 export const JobSubmit = z.strictObject({
   project: z.string().min(1).max(200).default('default'),
   /** Client-side key so other jobs of the same batch can depend on this one. */
@@ -94,6 +98,13 @@ export const JobSubmit = z.strictObject({
   retry_delay_s: z.number().int().min(0).max(LIMITS.retryDelayS).default(0),
   /** Doubles the delay after each counted failure (retry_delay_s, 2×, 4×…, capped at LIMITS.retryDelayS). */
   retry_backoff: z.boolean().default(false),
+  /** May be stopped (checkpoint signal, grace, SIGTERM, SIGKILL) for a queued job of strictly higher priority; it re-queues without spending an attempt. */
+  preemptible: z.boolean().default(false),
+  checkpoint_signal: CheckpointSignal.default('SIGUSR1'),
+  /** Seconds between the checkpoint signal and SIGTERM. */
+  grace_s: z.number().int().min(0).max(LIMITS.timeoutS).default(120),
+  /** Seconds an attempt runs before it may be preempted, so nothing thrashes. */
+  min_runtime_s: z.number().int().min(0).max(LIMITS.timeoutS).default(600),
 });
 export type JobSubmit = z.infer<typeof JobSubmit>;
 export type JobSubmitInput = z.input<typeof JobSubmit>;
@@ -116,6 +127,13 @@ export const Job = z.object({
   timeout_s: z.number().int().nullable(),
   retry_delay_s: z.number().int(),
   retry_backoff: z.boolean(),
+  /** Optional on the wire for coordinators from before preemption. */
+  preemptible: z.boolean().optional(),
+  checkpoint_signal: CheckpointSignal.optional(),
+  grace_s: z.number().int().optional(),
+  min_runtime_s: z.number().int().optional(),
+  /** Attempts since the last retry stopped for a higher-priority job; they spend nothing. */
+  preempted_attempts: z.number().int().optional(),
   state: JobState,
   /** Number of the latest attempt ever started (every run counts, lost or not). */
   attempt: z.number().int(),
@@ -149,6 +167,10 @@ export const Attempt = z.object({
   memory_mb: z.number(),
   log_bytes: z.number().int(),
   gpu_memory_used_mb: z.number().nullable(),
+  /** When the worker was told to checkpoint and stop this attempt (preemption), else null. */
+  preempt_requested_at: z.number().nullable().optional(),
+  /** The waiting job this attempt was preempted for; null when an admin preempted it by hand. */
+  preempted_by: z.number().int().nullable().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 

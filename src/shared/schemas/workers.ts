@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WorkerState } from '../states';
-import { Job } from './jobs';
+import { CheckpointSignal, Job } from './jobs';
 
 /** One GPU as a worker reports it (from nvidia-smi). */
 export const GpuDevice = z.strictObject({
@@ -72,6 +72,8 @@ export const HeartbeatReply = z.object({
   /** An admin asked this agent to stop: it stops claiming, hands its jobs back and exits. */
   stop: z.boolean(),
   state: WorkerState,
+  /** Attempts to checkpoint and stop for a higher-priority job: the signal, then SIGTERM after grace_s, then SIGKILL. Repeated each beat until the attempt ends. */
+  preempt: z.array(z.object({ job_id: z.number().int(), attempt: z.number().int(), signal: CheckpointSignal, grace_s: z.number().int(), by: z.number().int().nullable() })).default([]),
 });
 export type HeartbeatReply = z.infer<typeof HeartbeatReply>;
 
@@ -125,6 +127,8 @@ export const FinishRequest = z.strictObject({
   outcome: z.enum(['succeeded', 'failed', 'cancelled', 'timed_out']),
   exit_code: z.number().int().nullable().default(null),
   error: z.string().max(10_000).nullable().default(null),
+  /** The agent stopped this attempt because the coordinator preempted it: it re-queues, whatever the exit. */
+  preempted: z.boolean().default(false),
 });
 export type FinishRequest = z.input<typeof FinishRequest>;
 

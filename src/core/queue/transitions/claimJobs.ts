@@ -6,10 +6,13 @@
  * Which jobs: planClaim (scheduler/planClaim.ts): backfill past jobs that do not fit, however many,
  * at a cost of one index probe per requirement shape; a job that has waited `reserveAfterMs` and
  * could fit this worker reserves it. Retry delays that have run out are released first.
+ * A worker reserved for a job by preemption (workers.reserved_for) hands out that job alone, once its
+ * victims have freed the room, and nothing while it waits; the reservation ends when the job is claimed.
  * Out: ClaimedJob[] (token left empty; the server fills it). Events: job.claimed per job, with how long it was queued.
  */
-import { ConflictError, type ClaimedJob, type FreeResources } from '../../../shared';
+import { ConflictError, type ClaimedJob, type FreeResources, type Requirements } from '../../../shared';
 import type { CoreContext } from '../../context';
+import { allocate, type Allocation, type WorkerCapacity } from '../../scheduler/capacity';
 import { planClaim } from '../../scheduler/planClaim';
 import type { JobRow } from '../../store/rows';
 import { jobFromRow } from '../jobRows';
@@ -18,12 +21,14 @@ import { releaseDueRetries } from './releaseDueRetries';
 
 export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?: FreeResources): ClaimedJob[] {
   return ctx.tx(() => {
-    const worker = toWorkerSpec(requireWorkerRow(ctx, workerId));
+    const row = requireWorkerRow(ctx, workerId);
+    const worker = toWorkerSpec(row);
     if (worker.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; register again`, 'id');
     if (worker.state === 'draining' || worker.stopRequested) return [];
     releaseDueRetries(ctx);
     const now = ctx.now();
-    const { chosen } = planClaim(ctx, worker, workerCapacity(ctx, worker, free), max);
+    const capacity = workerCapacity(ctx, worker, free);
+    const { chosen } = row.reserved_for === null ? planClaim(ctx, worker, capacity, max) : claimReserved(ctx, workerId, row.reserved_for, capacity);
     const lease = now + ctx.settings.leaseTtlMs;
     const claimed: ClaimedJob[] = [];
     for (const { id, alloc } of chosen) {
@@ -43,4 +48,17 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
     }
     return claimed;
   });
+}
+
+/** The job preemption freed this worker for, when it fits; the reservation ends once it leaves the queue. */
+function claimReserved(ctx: CoreContext, workerId: string, jobId: number, capacity: WorkerCapacity): { chosen: Array<{ id: number; alloc: Allocation }> } {
+  const job = ctx.sql("SELECT requirements FROM jobs WHERE id = ? AND state = 'queued' AND retry_at IS NULL").get(jobId) as { requirements: string } | undefined;
+  if (!job) {
+    ctx.sql('UPDATE workers SET reserved_for = NULL WHERE id = ?').run(workerId);
+    return { chosen: [] };
+  }
+  const alloc = allocate(capacity, JSON.parse(job.requirements) as Requirements);
+  if (!alloc) return { chosen: [] };
+  ctx.sql('UPDATE workers SET reserved_for = NULL WHERE id = ?').run(workerId);
+  return { chosen: [{ id: jobId, alloc }] };
 }

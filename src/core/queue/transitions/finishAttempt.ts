@@ -3,6 +3,7 @@
  * Guards: the attempt exists and is the job's current one. Idempotent: repeating the report of a
  * finished attempt returns the job unchanged. A stale attempt (lost and requeued, or superseded)
  * gets a ConflictError (HTTP 409) so the agent drops it.
+ * A preempted attempt (see wasPreempted) re-queues free through endPreemptedAttempt.
  * Out: succeeded → succeeded and release dependents; failed/timed_out → queued while counted attempts
  * remain (claimable after the retry delay, `retry_at`), else failed and block dependents; cancelled → cancelled. A job cancelled while running
  * only has its attempt closed.
@@ -18,17 +19,22 @@ import { releaseDependents } from './releaseDependents';
 import { retryDelayMs } from '../retryDelay';
 import { countedAttempts, type JobRow } from '../../store/rows';
 import { getJob, jobFromRow, requireJobRow } from '../jobRows';
+import { endPreemptedAttempt } from './preemptJobs';
 
 export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): Job {
   const report = parseOrThrow(FinishRequest, input);
   return ctx.tx(() => {
     const job = requireJobRow(ctx, jobId);
-    const attempt = ctx.sql('SELECT outcome, finished_at, worker_id FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
-      | { outcome: string | null; finished_at: number | null; worker_id: string }
+    const attempt = ctx.sql('SELECT outcome, finished_at, worker_id, preempt_requested_at, preempted_by FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
+      | { outcome: string | null; finished_at: number | null; worker_id: string; preempt_requested_at: number | null; preempted_by: number | null }
       | undefined;
     if (!attempt) throw new NotFoundError(`job ${jobId} has no attempt ${report.attempt}`, 'attempt');
     if (attempt.finished_at !== null) {
       if (attempt.outcome === 'lost') throw new ConflictError(`attempt ${report.attempt} of job ${jobId} was lost (its lease expired) and is stale`, 'attempt');
+      return getJob(ctx, jobId);
+    }
+    if (wasPreempted(job, attempt, report)) {
+      endPreemptedAttempt(ctx, jobId, report.attempt, attempt.worker_id, attempt.preempted_by, report.exit_code);
       return getJob(ctx, jobId);
     }
     const now = ctx.now();
@@ -60,6 +66,17 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
     }
     return jobFromRow(ctx, row);
   });
+}
+
+/**
+ * A preempted attempt re-queues whatever its exit: a job that checkpoints on the signal and exits 0
+ * has not finished. Only a success the agent did not cause (it ended before the signal) stands, and a
+ * cancel wins over a preemption.
+ */
+function wasPreempted(job: JobRow, attempt: { preempt_requested_at: number | null }, report: FinishRequest): boolean {
+  if (attempt.preempt_requested_at === null || job.state !== 'running' || job.attempt !== report.attempt) return false;
+  if (report.outcome === 'cancelled') return false;
+  return report.preempted === true || report.outcome !== 'succeeded';
 }
 
 /** Why an attempt ended, in words, when the agent sent none: a cancel names who cancelled, never "exited with code null". */

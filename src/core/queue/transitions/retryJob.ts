@@ -26,7 +26,7 @@ export function retryJob(ctx: CoreContext, jobId: number): Job {
       throw new ConflictError(`job ${jobId} depends on job ${culprit?.id}, which is ${culprit?.state}; retry that job first`, 'depends_on');
     }
     const now = ctx.now();
-    ctx.sql('UPDATE jobs SET state = ?, retry_base = attempt, lost_attempts = 0, retry_at = NULL, worker_id = NULL, exit_code = NULL, error = NULL, finished_at = NULL, queued_at = ? WHERE id = ?')
+    ctx.sql('UPDATE jobs SET state = ?, retry_base = attempt, lost_attempts = 0, preempted_attempts = 0, retry_at = NULL, worker_id = NULL, exit_code = NULL, error = NULL, finished_at = NULL, queued_at = ? WHERE id = ?')
       .run(state, state === 'queued' ? now : null, jobId);
     ctx.emit('job.retried', jobId, null, { from: job.state, state });
     unblockDependents(ctx, jobId);

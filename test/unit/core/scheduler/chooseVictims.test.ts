@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { Requirements, type GpuDevice } from '../../../../src/shared';
+import { chooseVictims, type PreemptionWorker, type RunningAttempt } from '../../../../src/core/scheduler/chooseVictims';
+
+const NOW = 10_000_000;
+const MIN = 60_000;
+
+function gpus(n: number): GpuDevice[] {
+  return Array.from({ length: n }, (_, index) => ({ index, uuid: null, model: 'H100', memory_total_mb: 80_000, memory_free_mb: null }));
+}
+
+/** A running attempt holding whole GPUs `on`, started `minutesAgo`. */
+function run(jobId: number, on: number[], priority: number, minutesAgo: number, extra: Partial<RunningAttempt> = {}): RunningAttempt {
+  return {
+    jobId,
+    attempt: 1,
+    priority,
+    preemptible: true,
+    startedAt: NOW - minutesAgo * MIN,
+    minRuntimeS: 600,
+    preempting: false,
+    alloc: { cpus: 1, memory_mb: 1000, gpus: on.map((index) => ({ index, memory_mb: null })) },
+    ...extra,
+  };
+}
+
+function worker(id: string, gpuCount: number, running: RunningAttempt[]): PreemptionWorker {
+  return { id, cpus: 16, memory_mb: 64_000, gpus: gpus(gpuCount), tags: [], gpuFree: {}, running };
+}
+
+const wants = (gpuCount: number, priority = 10) => ({ id: 99, priority, requirements: Requirements.parse({ gpus: gpuCount }) });
+
+interface Case {
+  name: string;
+  job: ReturnType<typeof wants>;
+  workers: PreemptionWorker[];
+  expected: { worker: string; victims: number[] } | null;
+}
+
+const cases: Case[] = [
+  {
+    name: 'takes the victim that loses the least run time',
+    job: wants(1),
+    workers: [worker('a', 2, [run(1, [0], 0, 60), run(2, [1], 0, 20)])],
+    expected: { worker: 'a', victims: [2] },
+  },
+  {
+    name: 'between equal run times takes the lowest priority',
+    job: wants(1),
+    workers: [worker('a', 2, [run(1, [0], 5, 30), run(2, [1], 1, 30)])],
+    expected: { worker: 'a', victims: [2] },
+  },
+  {
+    name: 'between equal run times and priorities takes the newest job',
+    job: wants(1),
+    workers: [worker('a', 2, [run(1, [0], 0, 30), run(2, [1], 0, 30)])],
+    expected: { worker: 'a', victims: [2] },
+  },
+  {
+    name: 'never preempts a job of equal priority',
+    job: wants(1, 0),
+    workers: [worker('a', 1, [run(1, [0], 0, 30)])],
+    expected: null,
+  },
+  {
+    name: 'never preempts a job that is not preemptible',
+    job: wants(1),
+    workers: [worker('a', 1, [run(1, [0], 0, 30, { preemptible: false })])],
+    expected: null,
+  },
+  {
+    name: 'respects the minimum runtime',
+    job: wants(1),
+    workers: [worker('a', 1, [run(1, [0], 0, 9)])],
+    expected: null,
+  },
+  {
+    name: 'preempts nothing when stopping every candidate on one worker still leaves too little room',
+    job: wants(2),
+    workers: [worker('a', 2, [run(1, [0], 0, 30), run(2, [1], 50, 30)]), worker('b', 2, [run(3, [0], 0, 30), run(4, [1], 0, 30, { preemptible: false })])],
+    expected: null,
+  },
+  {
+    name: 'keeps all victims on one worker, never adding up room across workers',
+    job: wants(2),
+    workers: [worker('a', 1, [run(1, [0], 0, 30)]), worker('b', 1, [run(2, [0], 0, 30)])],
+    expected: null,
+  },
+  {
+    name: 'takes as many victims on one worker as the job needs',
+    job: wants(2),
+    workers: [worker('a', 3, [run(1, [0], 0, 30), run(2, [1], 0, 40), run(3, [2], 0, 50)])],
+    expected: { worker: 'a', victims: [1, 2] },
+  },
+  {
+    name: 'picks the worker whose victims lose the least run time',
+    job: wants(1),
+    workers: [worker('a', 1, [run(1, [0], 0, 90)]), worker('b', 1, [run(2, [0], 0, 15)])],
+    expected: { worker: 'b', victims: [2] },
+  },
+  {
+    name: 'spares a cheap victim that a larger one made unnecessary',
+    job: wants(2),
+    workers: [worker('a', 3, [run(1, [0], 0, 15), run(2, [1, 2], 0, 30)])],
+    expected: { worker: 'a', victims: [2] },
+  },
+  {
+    name: 'does not preempt twice: an attempt already stopping is no victim and its room counts',
+    job: wants(2),
+    workers: [worker('a', 2, [run(1, [0], 0, 30, { preempting: true }), run(2, [1], 0, 30)])],
+    expected: { worker: 'a', victims: [2] },
+  },
+];
+
+describe('chooseVictims', () => {
+  it.each(cases)('$name', ({ job, workers, expected }) => {
+    const plan = chooseVictims(job, workers, NOW);
+    if (expected === null) expect(plan).toBeNull();
+    else expect({ worker: plan?.workerId, victims: plan?.victims.map((v) => v.jobId).sort() }).toEqual(expected);
+  });
+});
