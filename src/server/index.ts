@@ -3,4 +3,4 @@ export { startServer } from './startServer';
 export { ensureAdminToken } from './adminToken';
 export { LIVE_SOCKET_PATH } from './live/registerLiveSocket';
 export type { AppOptions, ServerOptions, RunningServer } from './options';
-export type { LocalWorkerControl } from './localWorker';
+export { RestartableWorker, type AgentHandle, type LocalWorkerControl } from './localWorker';

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { RunningServer } from '../../server';
 import { removeServerInfo, writeServerInfo, type ServerInfo } from '../connection';
 import { PACKAGE_ROOT } from '../packageRoot';
-import { LocalWorker } from './localWorker';
 
 export interface GantryOptions {
   dataDir: string;
@@ -57,7 +56,7 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
  * The heavy modules load here, not at the top, so `gantry ls` never pays for SQLite and fastify.
  */
 export async function startGantry(options: GantryOptions): Promise<RunningGantry> {
-  const [{ createCoordinator, secretsFilePath, secureDataDir }, { startServer, ensureAdminToken }] = await Promise.all([import('../../core'), import('../../server')]);
+  const [{ createCoordinator, secretsFilePath, secureDataDir }, { startServer, ensureAdminToken, RestartableWorker }] = await Promise.all([import('../../core'), import('../../server')]);
   // 0700 and 0600 within: the data dir holds the admin token, every job's env and logs.
   const tightened = secureDataDir(options.dataDir);
   const coordinator = createCoordinator({ dataDir: options.dataDir, leaseTtlMs: leaseTtlFromEnv(process.env) });
@@ -68,7 +67,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
     // The agent needs the server's URL, so it is launched once the server listens, and again on `workers start`.
     let localUrl = '';
     const localWorker = spoolDir
-      ? new LocalWorker(async () => {
+      ? new RestartableWorker(async () => {
           const { startAgent, stderrLogger } = await import('../../agent');
           const quiet = options.logLevel !== 'info' && options.logLevel !== 'debug';
           return startAgent({ url: localUrl, token, name: options.workerName, spoolDir, logger: stderrLogger({ quiet }) });

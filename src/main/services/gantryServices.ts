@@ -1,7 +1,7 @@
 import { createCoordinator } from '../../core';
 import type { Coordinator } from '../../core';
-import { ensureAdminToken, startServer } from '../../server';
-import { startAgent, type Agent, type SpawnJob } from '../../agent';
+import { ensureAdminToken, RestartableWorker, startServer } from '../../server';
+import { startAgent, type SpawnJob } from '../../agent';
 import type { DataDirLayout } from '../paths/dataDirLayout';
 import type { ShutdownStep } from '../lifecycle/shutdown';
 
@@ -46,6 +46,10 @@ export async function startGantryServices(options: StartServicesOptions): Promis
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const { token } = ensureAdminToken(coordinator, layout.db);
+    // The agent needs the server's URL; an admin may stop it and start it again through the API.
+    let url = '';
+    // In-process and on loopback: the admin token enrols the local worker, which then uses its own worker credential.
+    const worker = new RestartableWorker(() => startAgent({ url, token, name: options.workerName, spoolDir: layout.spool, spawnJob: options.spawnJob }));
     server = await startServer({
       coordinator,
       host: options.host,
@@ -53,10 +57,11 @@ export async function startGantryServices(options: StartServicesOptions): Promis
       webRoot: options.webRoot,
       secrets: options.secrets,
       allowedOrigins: options.devServerOrigin ? [options.devServerOrigin] : [],
+      localWorker: worker,
     });
-    // In-process and on loopback: the admin token enrols the local worker, which then uses its own worker credential.
-    const agent = await startAgent({ url: server.url, token, name: options.workerName, spoolDir: layout.spool, spawnJob: options.spawnJob });
-    const localWorker = wrapAgent(coordinator, agent);
+    url = server.url;
+    await worker.start();
+    const localWorker = wrapWorker(coordinator, worker);
     const running = server;
     return {
       coordinator,
@@ -76,20 +81,21 @@ export async function startGantryServices(options: StartServicesOptions): Promis
   }
 }
 
-function wrapAgent(coordinator: Coordinator, agent: Agent): LocalWorker {
+function wrapWorker(coordinator: Coordinator, worker: RestartableWorker): LocalWorker {
   let paused = false;
   return {
     get workerId() {
-      return agent.workerId;
+      return worker.workerId();
     },
     get paused() {
       return paused;
     },
     setPaused(next) {
       // Draining lets running jobs finish and stops new claims; that is what "pause" means to a user.
-      coordinator.setWorkerState(agent.workerId, next ? 'draining' : 'online');
+      const id = worker.workerId();
+      if (id !== null) coordinator.setWorkerState(id, next ? 'draining' : 'online');
       paused = next;
     },
-    stop: () => agent.stop({ graceful: true }),
+    stop: () => worker.stop({ graceful: true }),
   };
 }
