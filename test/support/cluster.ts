@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GantryClient } from '../../src/shared';
 import { stopChild } from './stopChild';
 
-export const ROOT = join(__dirname, '../..');
+// import.meta.url, not __dirname: benchmarks load this module as ESM under tsx, where __dirname does not exist.
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
