@@ -135,6 +135,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     apiUrl: options.url,
     killGraceMs,
     inheritEnv: options.inheritEnv ?? false,
+    checkpointRoot: join(options.spoolDir, 'checkpoints'),
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => state.wakeup.notify(),
   });

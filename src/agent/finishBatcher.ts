@@ -1,4 +1,4 @@
-import { ApiError, type ErrorCode, type GantryClient } from '../shared';
+import { ApiError, type ErrorCode, type FinishRequest, type GantryClient } from '../shared';
 import type { OutboxItem } from './spool/outboxItem';
 
 type FinishItem = Extract<OutboxItem, { kind: 'finish' }>;
@@ -12,6 +12,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = { not_found: 404, conflict: 4
  * Each caller still learns its own item's fate: a refused item rejects with the error it would
  * have got alone, a failed request rejects them all (and the spool retries them).
  */
+/** `preempted` only when set, so a coordinator from before preemption (strict bodies) still takes the rest. */
+function finishBody(item: FinishItem): FinishRequest {
+  const body: FinishRequest = { attempt: item.attempt, outcome: item.outcome, exit_code: item.exit_code, error: item.error };
+  if (item.preempted) body.preempted = true;
+  return body;
+}
+
 export function createFinishBatcher(client: GantryClient): (item: FinishItem) => Promise<void> {
   let pending: Array<{ item: FinishItem; resolve: () => void; reject: (error: unknown) => void }> = [];
 
@@ -20,12 +27,12 @@ export function createFinishBatcher(client: GantryClient): (item: FinishItem) =>
     pending = [];
     if (batch.length === 1) {
       const [{ item, resolve, reject }] = batch;
-      const body = { attempt: item.attempt, outcome: item.outcome, exit_code: item.exit_code, error: item.error };
+      const body = finishBody(item);
       return client.call('finishJob', { params: { id: item.job_id }, body }).then(() => resolve(), reject);
     }
     try {
       const { results } = await client.call('finishJobs', {
-        body: { results: batch.map(({ item }) => ({ job_id: item.job_id, attempt: item.attempt, outcome: item.outcome, exit_code: item.exit_code, error: item.error })) },
+        body: { results: batch.map(({ item }) => ({ job_id: item.job_id, ...finishBody(item) })) },
       });
       batch.forEach(({ resolve, reject }, i) => {
         const refused = results[i]?.error;

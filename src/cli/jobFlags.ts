@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { LIMITS, type JobSubmitInput, type RequirementsInput } from '../shared';
+import { CheckpointSignal, LIMITS, type JobSubmitInput, type RequirementsInput } from '../shared';
 import { usageError } from './exitCodes';
 import { localMachine } from './localMachine';
 
@@ -23,6 +23,10 @@ export interface JobFlags {
   timeout?: number;
   env?: string[];
   cwd?: string;
+  preemptible?: boolean;
+  checkpointSignal?: string;
+  grace?: number;
+  minRuntime?: number;
 }
 
 export type JobFields = Omit<JobSubmitInput, 'command'>;
@@ -51,6 +55,13 @@ export function collect<T>(parse: (text: string) => T): (text: string, previous:
 
 const keep = (text: string): string => text;
 
+/** USR1 and SIGUSR1 alike, refused unless the server would take it. */
+function checkpointSignalArg(text: string): string {
+  const name = text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : `SIG${text.toUpperCase()}`;
+  if (!CheckpointSignal.safeParse(name).success) throw new InvalidArgumentError(`expected one of ${CheckpointSignal.options.join(', ')}`);
+  return name;
+}
+
 /** Adds the flags of JobFlags to a command. */
 export function addJobFlags(command: Command): Command {
   return command
@@ -68,6 +79,10 @@ export function addJobFlags(command: Command): Command {
     .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))
     .option('--retry-backoff', 'double the retry delay after each failure')
     .option('--timeout <s>', 'kill an attempt after S seconds', integerArg(1))
+    .option('--preemptible', 'may be checkpointed and stopped for a higher-priority job; it re-queues without spending an attempt')
+    .option('--checkpoint-signal <sig>', `signal sent first when preempted (${CheckpointSignal.options.join(', ')}; default SIGUSR1)`, checkpointSignalArg)
+    .option('--grace <s>', 'seconds between the checkpoint signal and SIGTERM (default 120)', integerArg(0))
+    .option('--min-runtime <s>', 'seconds a run lasts before it may be preempted (default 600)', integerArg(0))
     .option('--env <K=V>', 'environment variable; K alone copies K from your environment (repeatable)', collect(keep))
     .option('--cwd <dir>', 'working directory on the worker, on any machine (relative paths resolve against yours). Default: this directory on a worker on this machine, a scratch directory on a worker elsewhere');
 }
@@ -92,6 +107,10 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.retryDelay !== undefined) fields.retry_delay_s = flags.retryDelay;
   if (flags.retryBackoff) fields.retry_backoff = true;
   if (flags.timeout !== undefined) fields.timeout_s = flags.timeout;
+  if (flags.preemptible) fields.preemptible = true;
+  if (flags.checkpointSignal !== undefined) fields.checkpoint_signal = flags.checkpointSignal as CheckpointSignal;
+  if (flags.grace !== undefined) fields.grace_s = flags.grace;
+  if (flags.minRuntime !== undefined) fields.min_runtime_s = flags.minRuntime;
   if (flags.env?.length) fields.env = parseEnvPairs(flags.env, context.env);
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
   return fields;

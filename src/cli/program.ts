@@ -8,6 +8,7 @@ import { registerLs } from './commands/ls';
 import { registerMetrics } from './commands/metrics';
 import { registerPriority } from './commands/priority';
 import { registerRetry } from './commands/retry';
+import { registerPreempt } from './commands/preempt';
 import { registerRm } from './commands/rm';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
@@ -52,6 +53,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerWait,
     registerCancel,
     registerRetry,
+    registerPreempt,
     registerRm,
     registerPriority,
     registerClear,

@@ -143,6 +143,7 @@ export const ROUTES = {
   explainJob: { method: 'GET', path: '/api/v1/jobs/:id/explain', summary: 'Why a job is not running', scopes: ALL, params: IdParams, response: Explanation },
   jobDependents: { method: 'GET', path: '/api/v1/jobs/:id/dependents', summary: 'Jobs that depend on this one', scopes: ALL, params: IdParams, response: z.array(Job) },
   cancelJob: { method: 'POST', path: '/api/v1/jobs/:id/cancel', summary: 'Cancel a job', scopes: ['admin'], params: IdParams, response: Job },
+  preemptJob: { method: 'POST', path: '/api/v1/jobs/:id/preempt', summary: 'Checkpoint and stop a running job (signal, grace, SIGTERM, SIGKILL); it re-queues without spending an attempt', scopes: ['admin'], params: IdParams, response: Job },
   retryJob: { method: 'POST', path: '/api/v1/jobs/:id/retry', summary: 'Retry a failed, cancelled or blocked job', scopes: ['admin'], params: IdParams, response: Job },
   setPriority: { method: 'PATCH', path: '/api/v1/jobs/:id', summary: "Change a job's priority", scopes: ['admin'], params: IdParams, body: z.strictObject({ priority: Priority }), response: Job },
   removeJob: { method: 'DELETE', path: '/api/v1/jobs/:id', summary: 'Remove a job that is not running', scopes: ['admin'], params: IdParams, response: Ok },

@@ -29,6 +29,8 @@ export interface JobEnvironmentOptions {
   base?: NodeJS.ProcessEnv;
   /** Pass every variable of the agent's (but Gantry's own), not only the allow-list. */
   inherit?: boolean;
+  /** The job's checkpoint directory on this worker, kept across attempts (GANTRY_CHECKPOINT_DIR). */
+  checkpointDir?: string;
 }
 
 /** The environment a job sees: part of the agent's, the job's own, then what Gantry promises (DESIGN.md, "Jobs see"). */
@@ -49,6 +51,9 @@ export function jobEnvironment(claimed: ClaimedJob, apiUrl: string, options: Job
     // Always set, even empty: an empty value hides every GPU from a job that asked for none.
     CUDA_VISIBLE_DEVICES: claimed.cuda_visible_devices,
   });
+  if (options.checkpointDir) env.GANTRY_CHECKPOINT_DIR = options.checkpointDir;
+  // An attempt after a preemption resumes from what the job saved in its checkpoint directory.
+  if ((claimed.job.preempted_attempts ?? 0) > 0) env.GANTRY_RESUME = '1';
   return env;
 }
 

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClaimedJob, FinishRequest, MetricPoint } from '../../shared';
 import type { Outbox } from '../spool/outboxItem';
 import { jobArgv, jobEnvironment } from './jobEnvironment';
@@ -7,7 +9,7 @@ import { LogChunker, type LogChunkerOptions } from './logChunker';
 import { MetricLineReader } from './metricLines';
 
 /** Why the agent ends an attempt before its process does. */
-export type StopReason = 'cancelled' | 'timed_out' | 'agent_stopping';
+export type StopReason = 'cancelled' | 'timed_out' | 'agent_stopping' | 'preempted';
 
 export interface JobRunOptions {
   spawnJob: SpawnJob;
@@ -23,12 +25,15 @@ export interface JobRunOptions {
   baseEnv?: NodeJS.ProcessEnv;
   /** Pass the agent's whole environment (but Gantry's own variables), not only the allow-list. */
   inheritEnv?: boolean;
+  /** Per-job checkpoint directories live here (GANTRY_CHECKPOINT_DIR), kept across attempts. */
+  checkpointRoot?: string;
 }
 
 export interface AttemptResult {
   outcome: FinishRequest['outcome'];
   exit_code: number | null;
   error: string | null;
+  preempted?: boolean;
 }
 
 /** The job cannot run on this worker as given (its cwd is missing); the attempt fails without spawning. */
@@ -43,6 +48,8 @@ function resultOf(exit: JobExit, reason: StopReason | undefined, timeoutS: numbe
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
   if (reason === 'cancelled') return { outcome: 'cancelled', exit_code: exit.code, error: null };
   if (reason === 'timed_out') return { outcome: 'timed_out', exit_code: exit.code, error: `timed out after ${timeoutS} s (${how})` };
+  // The coordinator re-queues a preempted attempt whatever the exit; a clean exit is a checkpoint kept.
+  if (reason === 'preempted') return { outcome: exit.code === 0 ? 'succeeded' : 'failed', exit_code: exit.code, error: `preempted (${how})`, preempted: true };
   if (reason === 'agent_stopping') return { outcome: 'failed', exit_code: exit.code, error: `the worker agent stopped (${how})` };
   if (exit.code === 0) return { outcome: 'succeeded', exit_code: 0, error: null };
   return { outcome: 'failed', exit_code: exit.code, error: how };
@@ -99,7 +106,7 @@ export class JobRun {
       child = this.options.spawnJob({
         argv: jobArgv(job.command),
         cwd: where.cwd,
-        env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv }),
+        env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv, checkpointDir: this.checkpointDir() }),
       });
     } catch (error) {
       // Some spawners (node-pty) throw where child_process reports asynchronously; both end the attempt the same way.
@@ -122,9 +129,31 @@ export class JobRun {
     this.killTimer = setTimeout(() => this.process?.kill('SIGKILL'), this.options.killGraceMs);
   }
 
+  /**
+   * Preemption: the job's checkpoint signal to its process group, SIGTERM after `graceS` if it is
+   * still running, SIGKILL after the agent's kill grace. Heartbeats repeat the request; the first counts.
+   */
+  preempt(signal: NodeJS.Signals, graceS: number): void {
+    if (this.stopReason) return;
+    this.stopReason = 'preempted';
+    this.process?.kill(signal);
+    this.killTimer = setTimeout(() => {
+      this.process?.kill('SIGTERM');
+      this.killTimer = setTimeout(() => this.process?.kill('SIGKILL'), this.options.killGraceMs);
+    }, graceS * 1000);
+  }
+
   /** SIGKILL now, without reporting why: the agent is going down hard. */
   kill(): void {
     this.process?.kill('SIGKILL');
+  }
+
+  /** This job's checkpoint directory, made 0700 on first use; undefined when the agent keeps none. */
+  private checkpointDir(): string | undefined {
+    if (!this.options.checkpointRoot) return undefined;
+    const dir = join(this.options.checkpointRoot, String(this.jobId));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
   }
 
   private flushMetrics(): void {

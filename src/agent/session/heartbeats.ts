@@ -83,6 +83,7 @@ export class Heartbeats {
     // The coordinator answers again: what waits in the spool need not wait out its backoff.
     if (deliverer.pending > 0) deliverer.nudge();
     for (const { job_id, attempt } of reply.cancel) runs.get(job_id, attempt)?.stop('cancelled');
+    for (const p of reply.preempt) runs.get(p.job_id, p.attempt)?.preempt(p.signal, p.grace_s);
     if (reply.stop && !state.stopping) {
       logger.info('an admin asked this worker to stop; handing its jobs back');
       this.options.onStopRequested();

@@ -21,6 +21,8 @@ export interface RunningJobsOptions {
   killGraceMs: number;
   inheritEnv: boolean;
   placement: Placement;
+  /** Where per-job checkpoint directories live (GANTRY_CHECKPOINT_DIR). */
+  checkpointRoot: string;
   logger: AgentLogger;
   /** A slot is free again: the claim loop may claim. */
   onSlotFree: () => void;
@@ -54,7 +56,7 @@ export class RunningJobs {
     const { capacity, deliverer, groups, logger } = this.options;
     const { id: jobId } = claimed.job;
     const key = attemptKey(jobId, claimed.attempt);
-    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement });
+    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot });
     capacity.hold(key, claimed);
     this.runs.set(key, run);
     logger.info('job started', { job_id: jobId, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices });

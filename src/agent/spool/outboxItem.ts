@@ -4,7 +4,7 @@ import type { FinishRequest, MetricPoint } from '../../shared';
 export type OutboxItem =
   | { kind: 'log'; job_id: number; attempt: number; seq: number; stream: 'stdout' | 'stderr'; data_b64: string }
   | { kind: 'metrics'; job_id: number; attempt: number; points: MetricPoint[] }
-  | { kind: 'finish'; job_id: number; attempt: number; outcome: FinishRequest['outcome']; exit_code: number | null; error: string | null };
+  | { kind: 'finish'; job_id: number; attempt: number; outcome: FinishRequest['outcome']; exit_code: number | null; error: string | null; preempted?: boolean };
 
 /** Where a running attempt puts what it has to send. */
 export interface Outbox {

@@ -173,6 +173,16 @@ function notPendingMessage(ctx: CoreContext, job: JobRow): string {
   }
 }
 
+/** "will preempt #12, #15 on gpu-box (grace 120 s)" while the victims chosen for this job checkpoint and stop. */
+function preemptionReason(ctx: CoreContext, jobId: number): Reason | null {
+  const victims = ctx.sql(`SELECT a.job_id, w.name, j.grace_s FROM attempts a JOIN workers w ON w.id = a.worker_id JOIN jobs j ON j.id = a.job_id
+    WHERE a.preempted_by = ? AND a.finished_at IS NULL ORDER BY a.job_id`).all(jobId) as Array<{ job_id: number; name: string; grace_s: number }>;
+  if (victims.length === 0) return null;
+  const grace = Math.max(...victims.map((v) => v.grace_s));
+  const worker = victims[0].name;
+  return { code: 'will_preempt', worker, victims: victims.map((v) => v.job_id), grace_s: grace, message: `will preempt ${victims.map((v) => `#${v.job_id}`).join(', ')} on ${worker} (grace ${grace} s)` };
+}
+
 export function explainJob(ctx: CoreContext, jobId: number): Explanation {
   const job = requireJobRow(ctx, jobId);
   const reasons: Reason[] = [];
@@ -186,7 +196,8 @@ export function explainJob(ctx: CoreContext, jobId: number): Explanation {
     // A retry delay that ran out is released first, as the next claim would.
     if (job.retry_at !== null && job.retry_at <= ctx.now()) releaseDueRetries(ctx);
     const ahead = (ctx.sql("SELECT COUNT(*) AS n FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))").get(job.priority, job.priority, jobId) as { n: number }).n;
-    reasons.push(...queuedReasons(ctx, requireJobRow(ctx, jobId)));
+    const preempting = preemptionReason(ctx, jobId);
+    reasons.push(...(preempting ? [preempting] : queuedReasons(ctx, requireJobRow(ctx, jobId))));
     if (ahead > 0) reasons.push({ code: 'jobs_ahead', count: ahead, message: `${ahead} queued job(s) ahead of it by priority and age` });
   } else {
     reasons.push({ code: 'not_pending', state: job.state, message: notPendingMessage(ctx, job) });

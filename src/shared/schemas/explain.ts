@@ -31,6 +31,8 @@ export const Reason = z.discriminatedUnion('code', [
   /** Queued again after a failure, and not claimable before `retry_at`. */
   z.object({ code: z.literal('retry_delay'), message: z.string(), retry_at: z.number(), seconds: z.number() }),
   z.object({ code: z.literal('ready'), message: z.string(), workers: z.array(z.string()) }),
+  /** Preemption (issue 21) is stopping these lower-priority jobs on one worker to make room for this one. */
+  z.object({ code: z.literal('will_preempt'), message: z.string(), worker: z.string(), victims: z.array(z.number().int()), grace_s: z.number() }),
 ]);
 export type Reason = z.infer<typeof Reason>;
 

@@ -148,3 +148,11 @@ describe('priorityArg', () => {
     expect(() => priorityArg(text)).toThrow('expected a whole number from -1000000 to 1000000');
   });
 });
+
+describe('preemption flags', () => {
+  it('maps --preemptible, --checkpoint-signal, --grace and --min-runtime to their fields, which the server schema takes', () => {
+    const fields = jobFieldsFromFlags({ preemptible: true, checkpointSignal: 'SIGUSR2', grace: 30, minRuntime: 0 }, context);
+    expect(fields).toEqual({ preemptible: true, checkpoint_signal: 'SIGUSR2', grace_s: 30, min_runtime_s: 0 });
+    expect(JobSubmit.parse({ command: ['train'], ...fields })).toMatchObject(fields);
+  });
+});

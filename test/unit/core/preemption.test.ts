@@ -28,6 +28,7 @@ describe('preemption', () => {
     const filler = h.c.submit({ command: ['small'], priority: 5, requirements: { gpus: 0, cpus: 1 } });
     h.c.sweep();
     expect(h.c.heartbeat(w, {}).preempt).toEqual([{ job_id: victim.id, attempt: 1, signal: 'SIGUSR1', grace_s: 5, by: urgent.id }]);
+    expect(h.c.explain(urgent.id).summary).toContain(`will preempt #${victim.id} on gpu-box (grace 5 s)`);
     // The freed room is reserved: nothing else is handed out while the victim checkpoints.
     expect(h.c.claim(w, { max: 4 })).toEqual([]);
     h.c.finish(victim.id, { attempt: 1, outcome: 'succeeded', exit_code: 0, preempted: true });

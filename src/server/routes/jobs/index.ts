@@ -6,7 +6,7 @@ import type { RouteHandlers } from '../routeHandler';
 
 type JobRoute =
   | 'submitJob' | 'submitBatch' | 'listJobs' | 'countJobs' | 'getJob' | 'explainJob' | 'jobDependents'
-  | 'cancelJob' | 'retryJob' | 'setPriority' | 'removeJob' | 'listAttempts' | 'finishJob' | 'finishJobs';
+  | 'cancelJob' | 'preemptJob' | 'retryJob' | 'setPriority' | 'removeJob' | 'listAttempts' | 'finishJob' | 'finishJobs';
 
 export const jobHandlers: RouteHandlers<JobRoute> = {
   submitJob: ({ body }, { coordinator }) => coordinator.submit(body),
@@ -21,6 +21,7 @@ export const jobHandlers: RouteHandlers<JobRoute> = {
   explainJob: ({ params }, { coordinator }) => coordinator.explain(params.id),
   jobDependents: ({ params }, { coordinator }) => coordinator.dependents(params.id),
   cancelJob: ({ params }, { coordinator }) => coordinator.cancel(params.id),
+  preemptJob: ({ params }, { coordinator }) => coordinator.preempt(params.id),
   retryJob: ({ params }, { coordinator }) => coordinator.retry(params.id),
   setPriority: ({ params, body }, { coordinator }) => coordinator.setPriority(params.id, body.priority),
   removeJob: ({ params }, { coordinator }) => {
