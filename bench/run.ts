@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|metrics|cli|abuse|ssh] [--jobs N]`: runs one benchmark, printing one JSON line
+ * `npm run bench -- [queue|peers|e2e|metrics|cli|abuse|ssh|preempt] [--jobs N]`: runs one benchmark, printing one JSON line
  * per figure as it is measured and, at the end, all figures again as one JSON list.
  * --jobs scales every size from its default of 100,000 for quick runs.
  */
@@ -13,6 +13,7 @@ import { runMetricsBench } from './metrics';
 import { runCliBench } from './cli';
 import { runAbuseBench } from './abuse';
 import { runSshBench } from './ssh';
+import { runPreemptBench } from './preempt';
 
 const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>> = {
   queue: runQueueBench,
@@ -22,6 +23,7 @@ const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>
   cli: runCliBench,
   abuse: runAbuseBench,
   ssh: (log) => runSshBench(log),
+  preempt: (log) => runPreemptBench(log),
 };
 
 const args = parseBenchArgs(process.argv.slice(2));
