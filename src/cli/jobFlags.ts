@@ -22,6 +22,7 @@ export interface JobFlags {
   retryBackoff?: boolean;
   timeout?: number;
   env?: string[];
+  secretEnv?: string[];
   cwd?: string;
   preemptible?: boolean;
   checkpointSignal?: string;
@@ -84,6 +85,7 @@ export function addJobFlags(command: Command): Command {
     .option('--grace <s>', 'seconds between the checkpoint signal and SIGTERM (default 120)', integerArg(0))
     .option('--min-runtime <s>', 'seconds a run lasts before it may be preempted (default 600)', integerArg(0))
     .option('--env <K=V>', 'environment variable; K alone copies K from your environment (repeatable)', collect(keep))
+    .option('--secret-env <NAME>', 'an env name whose value is secret: shown redacted to read tokens (repeatable)', collect(keep))
     .option('--cwd <dir>', 'working directory on the worker, on any machine (relative paths resolve against yours). Default: this directory on a worker on this machine, a scratch directory on a worker elsewhere');
 }
 
@@ -112,6 +114,7 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.grace !== undefined) fields.grace_s = flags.grace;
   if (flags.minRuntime !== undefined) fields.min_runtime_s = flags.minRuntime;
   if (flags.env?.length) fields.env = parseEnvPairs(flags.env, context.env);
+  if (flags.secretEnv?.length) fields.secret_env = flags.secretEnv;
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
   return fields;
 }

@@ -9,7 +9,8 @@ export function isSecretEnvName(name: string): boolean {
   return SECRET_ENV_NAME.test(name);
 }
 
-/** The env with every secret value replaced by REDACTED. */
-export function redactEnv(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, isSecretEnvName(name) ? REDACTED : value]));
+/** The env with every secret value replaced by REDACTED: names matching SECRET_ENV_NAME and those the job declared secret. */
+export function redactEnv(env: Record<string, string>, declared: readonly string[] = []): Record<string, string> {
+  const secret = (name: string): boolean => isSecretEnvName(name) || declared.includes(name);
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, secret(name) ? REDACTED : value]));
 }

@@ -405,4 +405,8 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE attempts ADD COLUMN preempted_by INTEGER;
   ALTER TABLE workers ADD COLUMN reserved_for INTEGER;
   `,
+  // Env names a job declares secret (issue 12): their values are redacted for read tokens like the names SECRET_ENV_NAME matches.
+  `
+  ALTER TABLE jobs ADD COLUMN secret_env TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -9,6 +9,7 @@ export interface JobRow {
   cwd: string | null;
   cwd_machine: string | null;
   env: string;
+  secret_env: string;
   params: string;
   priority: number;
   requirements: string;
@@ -53,6 +54,7 @@ export function toJob(row: JobRow, project: string): Job {
     cwd: row.cwd,
     cwd_machine: row.cwd_machine,
     env: JSON.parse(row.env) as Record<string, string>,
+    secret_env: JSON.parse(row.secret_env) as string[],
     params: JSON.parse(row.params) as Record<string, ParamValue>,
     priority: row.priority,
     requirements: JSON.parse(row.requirements) as Requirements,

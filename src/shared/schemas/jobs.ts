@@ -86,6 +86,8 @@ export const JobSubmit = z.strictObject({
   cwd_machine: ExecText(600).nullable().default(null),
   env: z.record(EnvName, ExecText(LIMITS.argLength)).default({})
     .refine((e) => Object.keys(e).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} environment entries`),
+  /** Env names whose values are secret although their names do not say so (see SECRET_ENV_NAME): shown redacted to read tokens. */
+  secret_env: z.array(EnvName).max(LIMITS.envEntries).default([]),
   params: z.record(z.string().max(200), ParamValue).default({}),
   priority: Priority.default(0),
   requirements: Requirements.default(Requirements.parse({})),
@@ -118,6 +120,8 @@ export const Job = z.object({
   /** Optional on the wire for coordinators from before it existed. */
   cwd_machine: z.string().nullable().optional(),
   env: z.record(z.string(), z.string()),
+  /** Optional on the wire for coordinators from before it existed. */
+  secret_env: z.array(z.string()).optional(),
   params: z.record(z.string(), ParamValue),
   priority: z.number().int(),
   requirements: Requirements,

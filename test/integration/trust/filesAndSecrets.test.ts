@@ -65,6 +65,20 @@ describe('secret env values', () => {
     expect(page.jobs.find((j) => j.id === job.id)?.env).toEqual(expected);
   });
 
+  it('are redacted for read tokens when the job declares them in secret_env, whatever their names', async () => {
+    const declared = server.coordinator.submit({ command: ['train'], env: { WANDB_API: 'w-live', LR: '3e-4' }, secret_env: ['WANDB_API'] });
+    const seen = (await server.call('GET', `/api/v1/jobs/${declared.id}`, server.tokens.read)).json() as Job;
+    expect(seen.env).toEqual({ WANDB_API: REDACTED, LR: '3e-4' });
+    expect(seen.secret_env).toEqual(['WANDB_API']);
+    expect((await server.call('GET', `/api/v1/jobs/${declared.id}`, server.tokens.admin)).json().env.WANDB_API).toBe('w-live');
+  });
+
+  it('refuses a secret_env entry that is not a variable name, naming the field', async () => {
+    const res = await server.call('POST', '/api/v1/jobs', server.tokens.admin, { command: ['train'], secret_env: ['bad name'] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe('secret_env.0');
+  });
+
   it('are shown to the admin', async () => {
     expect((await server.call('GET', `/api/v1/jobs/${job.id}`, server.tokens.admin)).json().env.HF_TOKEN).toBe('hf_live');
   });

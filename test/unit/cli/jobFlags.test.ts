@@ -31,6 +31,7 @@ describe('jobFieldsFromFlags', () => {
         retryBackoff: true,
         timeout: 3600,
         env: ['SEED=1', 'HF_HOME'],
+        secretEnv: ['HF_HOME'],
         cwd: 'runs/../src',
       },
       context,
@@ -46,6 +47,7 @@ describe('jobFieldsFromFlags', () => {
       retry_backoff: true,
       timeout_s: 3600,
       env: { SEED: '1', HF_HOME: '/cache/hf' },
+      secret_env: ['HF_HOME'],
       cwd: '/home/me/project/src',
     });
     expect(JobSubmit.safeParse({ ...fields, command: ['true'] }).success).toBe(true);
