@@ -2,24 +2,11 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isDead } from '../../support/isDead';
 import { stopChild } from '../../support/stopChild';
 import { waitFor } from '../../support/waitFor';
 import { startCoordinatorServer, type CoordinatorServer } from '../../support/coordinatorServer';
 import { baseEnv, spawnAgent, type AgentProcess } from './agentProcess';
-
-/** Gone, or a zombie nobody has reaped yet: either way it runs no more. */
-function isDead(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
-  } catch {
-    return true;
-  }
-}
 
 describe.runIf(process.platform === 'linux')('orphaned jobs of an agent that died', () => {
   let server: CoordinatorServer;
@@ -38,19 +25,24 @@ describe.runIf(process.platform === 'linux')('orphaned jobs of an agent that die
     return agent;
   };
 
-  it('are killed by the next agent on the same state dir, which says so in its log', async () => {
-    server = await startCoordinatorServer();
-    const spoolDir = mkdtempSync(join(tmpdir(), 'gantry-orphans-'));
+  /** An agent on spoolDir starts a job that leaves a background sleep, then dies by SIGKILL: the sleep is its orphan. */
+  const orphanASleep = async (spoolDir: string) => {
     const first = start(spoolDir);
     const job = server.coordinator.submit({ command: { shell: 'sleep 300 & echo $!; wait' } });
     const sleepPid = await waitFor(() => Number(server.coordinator.readLog(job.id, 1).data.toString().trim()), 'the job to print its child pid');
     strays.push(sleepPid);
     expect(readdirSync(join(spoolDir, 'groups'))).toEqual([`j${job.id}-a1.json`]);
-
     await stopChild(first.proc, { signal: 'SIGKILL' });
-    expect(isDead(sleepPid)).toBe(false);
     // The attempt is the coordinator's to settle; cancelling keeps the next agent from being handed the job again.
     server.coordinator.cancel(job.id);
+    return { job, sleepPid };
+  };
+
+  it('are killed by the next agent on the same state dir, which says so in its log', async () => {
+    server = await startCoordinatorServer();
+    const spoolDir = mkdtempSync(join(tmpdir(), 'gantry-orphans-'));
+    const { job, sleepPid } = await orphanASleep(spoolDir);
+    expect(isDead(sleepPid)).toBe(false);
 
     const second = start(spoolDir);
     await waitFor(() => isDead(sleepPid), `the orphaned sleep to be killed (agent log: ${second.stderr()})`);
@@ -62,12 +54,7 @@ describe.runIf(process.platform === 'linux')('orphaned jobs of an agent that die
   it('leave a process group alone when its number now belongs to processes of another attempt', async () => {
     server = await startCoordinatorServer();
     const spoolDir = mkdtempSync(join(tmpdir(), 'gantry-orphans-'));
-    const first = start(spoolDir);
-    const job = server.coordinator.submit({ command: { shell: 'sleep 300 & echo $!; wait' } });
-    const sleepPid = await waitFor(() => Number(server.coordinator.readLog(job.id, 1).data.toString().trim()), 'the job to print its child pid');
-    strays.push(sleepPid);
-    await stopChild(first.proc, { signal: 'SIGKILL' });
-    server.coordinator.cancel(job.id);
+    const { job, sleepPid } = await orphanASleep(spoolDir);
     // Pretend the record is of another attempt: the processes in that group do not carry its job id.
     const record = join(spoolDir, 'groups', `j${job.id}-a1.json`);
     const parsed = JSON.parse(readFileSync(record, 'utf8')) as { job_id: number };

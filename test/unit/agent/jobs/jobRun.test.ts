@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isDead } from '../../../support/isDead';
 import { waitFor } from '../../../support/waitFor';
 import { JobRun } from '../../../../src/agent/jobs/jobRun';
 import { spawnPipedJob } from '../../../../src/agent/jobs/spawnPipedJob';
@@ -23,20 +23,6 @@ function runJob(claimed: ClaimedJob, killGraceMs = 10_000, spawnJob: SpawnJob = 
 
 const logOf = (items: OutboxItem[], stream?: 'stdout' | 'stderr'): Buffer =>
   Buffer.concat(items.flatMap((i) => (i.kind === 'log' && (!stream || i.stream === stream) ? [Buffer.from(i.data_b64, 'base64')] : [])));
-
-/** Gone, or a zombie nobody has reaped yet: either way it runs no more. */
-function isDead(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
-  } catch {
-    return true;
-  }
-}
 
 describe('JobRun', () => {
   it('delivers ANSI colours, \\r progress bars and invalid UTF-8 byte-identically in consecutive chunks', async () => {
