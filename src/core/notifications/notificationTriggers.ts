@@ -39,7 +39,7 @@ function sweepMessage(event: QueueEvent, sweeps: SweepTracker): NotificationMess
 export function messagesFor(ctx: CoreContext, event: QueueEvent, sweeps: SweepTracker): NotificationMessage[] {
   switch (event.type) {
     case 'job.submitted':
-      if (event.job_id !== null && typeof event.data.project === 'string') sweeps.submitted(event.job_id, event.data.project, event.at);
+      if (event.job_id !== null && typeof event.data.project === 'string') sweeps.submitted(event.job_id, event.data.project, typeof event.data.created_at === 'number' ? event.data.created_at : event.at);
       return [];
     case 'job.retried':
       if (event.job_id !== null) sweeps.retried(event.job_id);

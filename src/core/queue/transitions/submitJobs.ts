@@ -157,7 +157,8 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
         markDependedOn.run(dep);
       }
       for (const tag of spec.requirements.tags) insertTag.run(tag, id);
-      ctx.emit('job.submitted', id, null, { state, project: spec.project });
+      // created_at, not the event's own time: a batch's events can straddle a millisecond, its jobs share one created_at.
+      ctx.emit('job.submitted', id, null, { state, project: spec.project, created_at: now });
     }
     return ids.map((id) => getJob(ctx, id));
   });
