@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAuthLog } from './commands/authLog';
 import { registerCancel } from './commands/cancel';
 import { registerClear } from './commands/clear';
+import { registerExport } from './commands/export';
 import { registerHosts } from './commands/hosts';
 import { registerLogs } from './commands/logs';
 import { registerLs } from './commands/ls';
@@ -64,6 +65,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerStats,
     registerMaintenance,
     registerNotify,
+    registerExport,
   ]) {
     register(program, context);
   }

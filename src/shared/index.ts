@@ -24,3 +24,5 @@ export * from './format/attempts';
 export * from './machine';
 export * from './sshTarget';
 export * from './loopback';
+export * from './paramEnv';
+export * from './export/index';

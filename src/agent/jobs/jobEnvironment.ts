@@ -1,9 +1,6 @@
-import type { ClaimedJob } from '../../shared';
+import { paramEnvName, type ClaimedJob } from '../../shared';
 
-/** `learning-rate` → `GANTRY_PARAM_LEARNING_RATE`: environment names allow letters, digits and _ only. */
-export function paramEnvName(name: string): string {
-  return `GANTRY_PARAM_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
-}
+export { paramEnvName };
 
 /**
  * The agent's variables a job inherits by default: what a program needs to find itself, its

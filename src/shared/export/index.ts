@@ -1,0 +1,5 @@
+export * from './jobModel';
+export * from './shellScript';
+export * from './sbatch';
+export * from './kubernetes';
+export * from './runai';
