@@ -10,14 +10,15 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 // The layers of DESIGN.md: a file's layer is its folder under src/. `mayImport` lists the other
 // layers it may enter, always through their index.ts; `builtins` says whether Node's built-in
 // modules (fs, buffer, timers, node:fs/promises, …) exist where the layer runs.
-//   shared ← core ← provision ← server ← cli / main;  agent ← shared;  renderer, preload ← shared
+//   shared ← core ← provision ← server ← cli / main;  agent ← shared;  mcp ← shared (server, cli);  renderer, preload ← shared
 const layers = {
   shared: { mayImport: [], builtins: false }, // runs everywhere: Node, the browser, the sandboxed preload
   core: { mayImport: ['shared'], builtins: true },
   provision: { mayImport: ['shared', 'core'], builtins: true },
   agent: { mayImport: ['shared'], builtins: true }, // bundled alone onto hosts: shared only
-  server: { mayImport: ['shared', 'core', 'provision'], builtins: true },
-  cli: { mayImport: ['shared', 'core', 'provision', 'server', 'agent'], builtins: true },
+  mcp: { mayImport: ['shared'], builtins: true }, // the MCP server: a client of the REST API, like the CLI
+  server: { mayImport: ['shared', 'core', 'provision', 'mcp'], builtins: true },
+  cli: { mayImport: ['shared', 'core', 'provision', 'server', 'agent', 'mcp'], builtins: true },
   main: { mayImport: ['shared', 'core', 'provision', 'server', 'agent'], builtins: true },
   preload: { mayImport: ['shared'], builtins: false }, // sandboxed: electron's contextBridge/ipcRenderer only
   renderer: { mayImport: ['shared'], builtins: false }, // the browser: talks to the coordinator over HTTP
@@ -27,6 +28,7 @@ const layers = {
 const modules = {
   'better-sqlite3': ['src/core/store'],
   ssh2: ['src/provision'],
+  '@modelcontextprotocol/*': ['src/mcp'],
   fastify: ['src/server'],
   '@fastify/*': ['src/server'],
   'fastify-plugin': ['src/server'],

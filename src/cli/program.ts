@@ -15,6 +15,7 @@ import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
 import { registerStats } from './commands/stats';
 import { registerMaintenance } from './commands/maintenance';
+import { registerMcp } from './commands/mcp';
 import { registerNotify } from './commands/notify';
 import { registerSubmit } from './commands/submit';
 import { registerSweep } from './commands/sweep';
@@ -43,6 +44,7 @@ export function createProgram(context: CliContext, version: string): Command {
     })
     .addHelpText('after', `\n${CONNECTION_HELP}\n\n${EXIT_CODES_HELP}\n`);
   registerServe(program, context, version);
+  registerMcp(program, context, version);
   for (const register of [
     registerSubmit,
     registerSweep,

@@ -9,6 +9,7 @@ import { LiveHub } from './live/liveHub';
 import { isLoopbackAddress } from './metrics/loopback';
 import { createPrometheusMetrics } from './metrics/prometheusMetrics';
 import { registerLiveSocket } from './live/registerLiveSocket';
+import { registerMcpEndpoint } from './mcp/registerMcpEndpoint';
 import { serializeRequest } from './logging/redactedRequest';
 import { openApiDocument } from './openapi/openApiDocument';
 import type { AppOptions } from './options';
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const browserChecks = registerBrowserGuard(app, { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   registerLiveSocket(app, hub, authenticate, browserChecks, resolveToken);
+  registerMcpEndpoint(app, authenticate, browserChecks, version);
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),

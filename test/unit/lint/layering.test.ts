@@ -23,6 +23,8 @@ const violations: Array<{ name: string; filePath: string; code: string; message:
   { name: 'electron in core', filePath: 'src/core/fixture.ts', code: "import { app } from 'electron';\nexport const a = app;\n", message: /'electron' may be imported only in src\/main, src\/preload/ },
   { name: 'node-pty in the agent', filePath: 'src/agent/fixture.ts', code: "export const load = () => import('node-pty');\n", message: /'node-pty' may be imported only in src\/main/ },
   { name: 'a fastify plugin in core', filePath: 'src/core/fixture.ts', code: "import websocket from '@fastify/websocket';\nexport const w = websocket;\n", message: /'@fastify\/websocket' may be imported only in src\/server/ },
+  { name: 'the MCP server importing core', filePath: 'src/mcp/fixture.ts', code: "import { createCoordinator } from '../core';\nexport const c = createCoordinator;\n", message: /src\/mcp may not import src\/core/ },
+  { name: 'the MCP SDK outside src/mcp', filePath: 'src/server/fixture.ts', code: "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nexport const m = McpServer;\n", message: /'@modelcontextprotocol\/sdk' may be imported only in src\/mcp/ },
   { name: 'a folder under src that is no layer', filePath: 'src/gadgets/fixture.ts', code: 'export const x = 1;\n', message: /src\/gadgets is not a layer/ },
 ];
 

@@ -1,0 +1,54 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCoordinator, stdoutText, type TestCoordinator } from '../cli/harness';
+import { callTool, httpClient, textOf } from './mcpClient';
+
+let t: TestCoordinator;
+let readToken: string;
+const clients: Client[] = [];
+beforeAll(async () => {
+  t = await startTestCoordinator();
+  readToken = t.coordinator.createToken({ name: 'mcp-read', scope: 'read' }).token;
+});
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await t?.close();
+});
+
+async function connected(token: string | undefined): Promise<Client> {
+  const client = await httpClient(t.server.url, token);
+  clients.push(client);
+  return client;
+}
+
+describe("the coordinator's /mcp endpoint (streamable HTTP)", () => {
+  it('serves the tools to an admin token: submit, then read the job back', async () => {
+    const admin = await connected(t.token);
+    expect((await admin.listTools()).tools).toHaveLength(9);
+    const submitted = await callTool(admin, 'submit_job', { command: ['python', 'train.py'], requirements: { tags: ['nowhere'] } });
+    const { job } = submitted.structuredContent as { job: { id: number } };
+    expect(t.coordinator.getJob(job.id).state).toBe('queued');
+    const why = await callTool(admin, 'why_not_running', { id: job.id });
+    expect(textOf(why)).toContain(`#${job.id} queued`);
+  });
+
+  it('lets a read token read but not cancel, with the API error', async () => {
+    const job = t.coordinator.submit({ command: ['sleep', '1'], requirements: { tags: ['nowhere'] } });
+    const reader = await connected(readToken);
+    expect(textOf(await callTool(reader, 'list_jobs', { state: 'queued' }))).toContain(`#${job.id} queued`);
+    const refused = await callTool(reader, 'cancel_job', { id: job.id });
+    expect(refused.structuredContent).toMatchObject({ error: { code: 'forbidden', status: 403 } });
+    expect(t.coordinator.getJob(job.id).state).toBe('queued');
+  });
+
+  it('refuses a request without a valid token before any MCP exchange', async () => {
+    await expect(connected(undefined)).rejects.toThrow(/unauthorized/);
+    await expect(connected('not-a-token')).rejects.toThrow(/unauthorized/);
+  });
+
+  it('gantry mcp --http prints the client config for this endpoint', async () => {
+    const result = await t.gantry(['mcp', '--http']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(stdoutText(result))).toEqual({ mcpServers: { gantry: { type: 'http', url: `${t.server.url}/mcp`, headers: { Authorization: 'Bearer <token>' } } } });
+  });
+});
