@@ -1,5 +1,4 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { stringify } from 'yaml';
 import {
   formatKubernetesJob,
   formatRunaiSubmit,
@@ -61,13 +60,15 @@ function needImage(flags: ExportFlags): string {
   return flags.image;
 }
 
-function render(model: JobModel, url: string | null, flags: ExportFlags): string {
+async function render(model: JobModel, url: string | null, flags: ExportFlags): Promise<string> {
   switch (flags.format) {
-    case 'k8s':
+    case 'k8s': {
+      const { stringify } = await import('yaml');
       return stringify(
         formatKubernetesJob(model, { image: needImage(flags), namespace: flags.namespace, parallelism: flags.parallelism, secretName: flags.secretName, gantryUrl: url ?? undefined }),
         { lineWidth: 0 },
       );
+    }
     case 'runai':
       return formatRunaiSubmit(model, { image: needImage(flags), project: flags.runaiProject });
     case 'slurm':
@@ -121,7 +122,7 @@ export function registerExport(program: Command, context: CliContext): void {
   addConnectionFlags(command);
   command.action(async (args: string[], flags: ExportFlags) => {
     const { model, url } = await exportModel(args, flags, context);
-    const text = render(model, url, flags);
+    const text = await render(model, url, flags);
     // A pipe gets the exact bytes (a script, a manifest); a terminal gets control characters shown escaped.
     if (context.stdout.isTTY) printLine(context.stdout, text.replace(/\n$/, ''));
     else context.stdout.write(text);

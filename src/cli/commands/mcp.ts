@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { serveMcpOverStdio } from '../../mcp';
 import { addConnectionFlags, connect, type ConnectionFlags } from '../connection';
 import { printJson, type CliContext } from '../context';
 
@@ -32,6 +31,8 @@ export function registerMcp(program: Command, context: CliContext, version: stri
       await client.call('listWorkers');
       return printJson(context, httpClientConfig(connection.url, '<token>'));
     }
+    // Loaded only here: the SDK is large, and every other command starts without it.
+    const { serveMcpOverStdio } = await import('../../mcp');
     await serveMcpOverStdio(client, version);
   });
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { handleMcpHttpRequest } from '../../mcp';
 import { GantryClient } from '../../shared';
 import { bearerToken, type Authenticate } from '../auth/authenticate';
 import { checkScope } from '../auth/authorize';
@@ -28,6 +27,8 @@ export function registerMcpEndpoint(app: FastifyInstance, authenticate: Authenti
       const client = new GantryClient({ baseUrl: 'http://gantry.invalid', token: bearerToken(request.headers.authorization), fetch: fetchInProcess });
       // The transport writes the reply itself (JSON, or 405 for the SSE stream a stateless server has none of).
       reply.hijack();
+      // Loaded on the first MCP request, so a coordinator nobody asks for MCP starts without the SDK.
+      const { handleMcpHttpRequest } = await import('../../mcp');
       await handleMcpHttpRequest(client, version, request.raw, reply.raw, request.body);
     },
   });
