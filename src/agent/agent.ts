@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { WorkerRegister } from '../shared';
+import type { GpuDevice, WorkerRegister } from '../shared';
 import { Capacity } from './capacity';
 import { deliverToCoordinator, judgeDeliveryFailure } from './deliverToCoordinator';
 import { createFinishBatcher } from './finishBatcher';
@@ -55,6 +55,8 @@ export interface AgentOptions {
   retry?: BackoffOptions;
   logger?: AgentLogger;
   spawnJob?: SpawnJob;
+  /** GPUs this worker offers instead of those nvidia-smi finds here: a bridge to a cluster offers the cluster's. */
+  gpus?: GpuDevice[];
 }
 
 export interface Agent {
@@ -74,7 +76,7 @@ function registration(options: AgentOptions, host: HostResources, runs: RunningJ
     hostname: host.hostname,
     cpus: options.cpus ?? host.cpus,
     memory_mb: options.memoryMb ?? host.memoryMb,
-    gpus: host.gpus,
+    gpus: options.gpus ?? host.gpus,
     tags: options.tags ?? [],
     version: AGENT_VERSION,
     running: runs.held(),

@@ -3,3 +3,5 @@ export type { JobProcess, JobProcessSpec, JobExit, LogStream, SpawnJob } from '.
 export { spawnPipedJob } from './jobs/spawnPipedJob';
 export { JobProcessEvents, killGroup } from './jobs/jobProcessEvents';
 export { stderrLogger, type AgentLogger } from './logger';
+export { kubernetesSpawnJob, attemptJobName, type KubernetesSpawnOptions } from './kubernetes/kubernetesJobProcess';
+export { runKubectl, type KubectlTarget } from './kubernetes/kubectl';

@@ -16,6 +16,9 @@ export interface JobFlags {
   tag?: string[];
   /** Place on the workers of this SSH host (`gantry hosts`): the tag `host:NAME`. */
   host?: string;
+  /** Run on this Kubernetes cluster (`gantry k8s`), with direct: its bridge worker's tag `k8s:NAME`. */
+  k8s?: string;
+  direct?: boolean;
   after?: number[];
   retries?: number;
   retryDelay?: number;
@@ -75,6 +78,8 @@ export function addJobFlags(command: Command): Command {
     .option('--mem <mb>', 'memory in MB', integerArg(0))
     .option('--tag <tag>', 'run only on workers with this tag (repeatable)', collect(keep))
     .option('--host <name>', 'run on the workers of this SSH host (see `gantry hosts`)')
+    .option('--k8s <name>', 'run on this Kubernetes cluster (see `gantry k8s`); needs --direct')
+    .option('--direct', 'with --k8s: run the job as its own Kubernetes Job')
     .option('--after <id>', 'start after job ID succeeded (repeatable)', collect(integerArg(1)))
     .option('--retries <n>', 'retries after a failure (attempts = retries + 1)', integerArg(0))
     .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))
@@ -96,7 +101,7 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.gpuMem !== undefined) requirements.gpu_memory_mb = flags.gpuMem;
   if (flags.cpus !== undefined) requirements.cpus = flags.cpus;
   if (flags.mem !== undefined) requirements.memory_mb = flags.mem;
-  const tags = [...(flags.tag ?? []), ...(flags.host ? [`host:${flags.host}`] : [])];
+  const tags = [...(flags.tag ?? []), ...(flags.host ? [`host:${flags.host}`] : []), ...kubernetesTags(flags)];
   if (tags.length) requirements.tags = tags;
 
   const fields: JobFields = {};
@@ -117,6 +122,17 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.secretEnv?.length) fields.secret_env = flags.secretEnv;
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
   return fields;
+}
+
+/**
+ * `--k8s NAME --direct`: the job becomes a Kubernetes Job of its own through that cluster's bridge
+ * worker. Pilot agents on Kubernetes (the mode without --direct) do not exist yet, so it is refused.
+ */
+function kubernetesTags(flags: Pick<JobFlags, 'k8s' | 'direct'>): string[] {
+  if (flags.direct && flags.k8s === undefined) throw usageError('--direct: give the cluster with --k8s NAME');
+  if (flags.k8s === undefined) return [];
+  if (!flags.direct) throw usageError(`--k8s ${flags.k8s}: add --direct (each job runs as its own Kubernetes Job; pilot agents on Kubernetes are not available)`);
+  return [`k8s:${flags.k8s}`];
 }
 
 /**

@@ -4,6 +4,7 @@ import { registerCancel } from './commands/cancel';
 import { registerClear } from './commands/clear';
 import { registerExport } from './commands/export';
 import { registerHosts } from './commands/hosts';
+import { registerK8s } from './commands/k8s';
 import { registerLogs } from './commands/logs';
 import { registerLs } from './commands/ls';
 import { registerMetrics } from './commands/metrics';
@@ -68,6 +69,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerMaintenance,
     registerNotify,
     registerExport,
+    registerK8s,
   ]) {
     register(program, context);
   }

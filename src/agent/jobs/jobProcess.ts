@@ -3,12 +3,17 @@
  * (node-pty) in the Electron local worker. Implementations run the job as the leader of its own
  * process group so that kill() reaches every process the job started.
  */
+import type { Job } from '../../shared';
+
 export type LogStream = 'stdout' | 'stderr';
 
 export interface JobProcessSpec {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
+  /** The job and attempt being run, for spawners that hand it to another scheduler (a Kubernetes Job) rather than exec it. */
+  job?: Job;
+  attempt?: number;
 }
 
 export interface JobExit {

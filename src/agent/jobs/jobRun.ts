@@ -107,6 +107,8 @@ export class JobRun {
         argv: jobArgv(job.command),
         cwd: where.cwd,
         env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv, checkpointDir: this.checkpointDir() }),
+        job,
+        attempt: this.claimed.attempt,
       });
     } catch (error) {
       // Some spawners (node-pty) throw where child_process reports asynchronously; both end the attempt the same way.
