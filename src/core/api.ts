@@ -37,6 +37,8 @@ import type { AuthEvent } from './tokens/authLog';
 import type { ChangeOrigin } from './tokens/tokenStore';
 import type { Registrant } from './workers/registerWorker';
 import type { AttemptHolder, CredentialHolder } from './workers/workerCredentials';
+import type { MetricQueries } from './metrics/api';
+import type { Sweeps } from './sweeps/sweeps';
 
 export type { AuthEvent, ChangeOrigin, Registrant, AttemptHolder, CredentialHolder };
 
@@ -146,6 +148,10 @@ export interface Coordinator {
 
   recordMetrics(jobId: number, attempt: number, points: MetricPoint[]): number;
   listMetrics(jobId: number): MetricRow[];
+  /** Latest, per-epoch and downsampled metric history of a job, and one metric across a sweep (src/core/metrics). */
+  readonly metricQueries: MetricQueries;
+  /** Sweeps: the jobs each sweep request expanded to (src/core/sweeps). */
+  readonly sweeps: Sweeps;
 
   recordGpuSamples(workerId: string, samples: GpuSample[]): void;
   gpuHistory(workerId: string, sinceMs?: number): GpuHistoryPoint[];

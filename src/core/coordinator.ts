@@ -27,6 +27,8 @@ import { listAuthLog, recordAuthEvent } from './tokens/authLog';
 import { attemptHolder, workerByCredential } from './workers/workerCredentials';
 import type { JobRow } from './store/rows';
 import { createOperations } from './operations/createOperations';
+import { createMetricQueries } from './metrics/createMetricQueries';
+import { createSweeps } from './sweeps/sweeps';
 import type { QueueEvent } from '../shared';
 
 export const DEFAULTS = {
@@ -104,6 +106,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
     recordMetrics: (jobId, attempt, points) => recordMetrics(ctx, jobId, attempt, points),
     listMetrics: (jobId) => listMetrics(ctx, jobId),
+    metricQueries: createMetricQueries(ctx),
+    sweeps: createSweeps(ctx),
 
     recordGpuSamples: (workerId, samples) => recordGpuSamples(ctx, workerId, samples),
     gpuHistory: (workerId, sinceMs) => gpuHistory(ctx, workerId, sinceMs),

@@ -30,7 +30,8 @@ import {
   WorkerRegister,
 } from './schemas/workers';
 import { Explanation } from './schemas/explain';
-import { GpuHistoryPoint, GpuNow, MetricRow } from './schemas/telemetry';
+import { GpuHistoryPoint, GpuNow } from './schemas/telemetry';
+import { MetricsAnswer, MetricsQuery, Sweep, SweepListQuery, SweepMetrics, SweepMetricsQuery } from './schemas/metrics';
 import { QueueEvent } from './schemas/events';
 import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
@@ -55,6 +56,8 @@ export interface RouteDef {
   response: z.ZodType;
   /** Set for routes that return raw bytes instead of JSON. */
   raw?: boolean;
+  /** Set for routes that answer CSV text instead of their JSON response when asked (`format=csv` or `Accept: text/csv`). */
+  csv?: boolean;
   /** Largest request body in bytes, checked before it is read; default DEFAULT_BODY_LIMIT. */
   bodyLimit?: number;
   /** A worker enrolment token (scope worker without a worker credential) is accepted here; nowhere else. */
@@ -101,7 +104,13 @@ export const SweepRequest = JobSubmit.omit({ command: true, params: true, ref: t
   dry_run: z.boolean().default(false),
 });
 export type SweepRequest = z.input<typeof SweepRequest>;
-export const SweepResponse = z.object({ count: z.number().int(), jobs: z.array(Job), preview: z.array(z.array(z.string())) });
+export const SweepResponse = z.object({
+  count: z.number().int(),
+  jobs: z.array(Job),
+  preview: z.array(z.array(z.string())),
+  /** The sweep the jobs belong to (`GET /sweeps/:id/metrics` compares them); null for a dry run. Optional for coordinators from before sweeps were kept. */
+  sweep_id: z.number().int().nullable().optional(),
+});
 
 export const BatchRequest = z.strictObject({ jobs: z.array(z.unknown()).min(1).max(LIMITS.batchSize) });
 export const LogQuery = z.strictObject({
@@ -154,7 +163,27 @@ export const ROUTES = {
   finishJobs: { method: 'POST', path: '/api/v1/jobs/finish', summary: 'Report how several attempts ended in one transaction (agents; each item idempotent)', scopes: ['worker'], holds: 'results', bodyLimit: 512 * 1024, body: FinishBatch, response: z.object({ results: z.array(FinishOutcome) }) },
   finishJob: { method: 'POST', path: '/api/v1/jobs/:id/finish', summary: 'Report how an attempt ended (agents; idempotent)', scopes: ['worker'], holds: 'attempt', bodyLimit: 32 * 1024, params: IdParams, body: FinishRequest, response: Job },
   recordMetrics: { method: 'POST', path: '/api/v1/jobs/:id/metrics', summary: 'Record metric points', scopes: ['worker', 'job'], holds: 'attempt', bodyLimit: 1024 * 1024, params: IdParams, body: MetricsRequest, response: z.object({ recorded: z.number().int() }) },
-  listMetrics: { method: 'GET', path: '/api/v1/jobs/:id/metrics', summary: "A job's metric points", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(MetricRow) },
+  listMetrics: {
+    method: 'GET',
+    path: '/api/v1/jobs/:id/metrics',
+    summary: "A job's metric points: all, the latest per name (latest=1), per epoch (by=epoch), or downsampled for charts (points=N); CSV with format=csv or Accept: text/csv",
+    scopes: ['admin', 'read', 'job'],
+    params: IdParams,
+    query: MetricsQuery,
+    response: MetricsAnswer,
+    csv: true,
+  },
+  listSweeps: { method: 'GET', path: '/api/v1/sweeps', summary: 'Sweeps, newest first: the jobs each sweep request expanded to', scopes: ALL, query: SweepListQuery, response: z.array(Sweep) },
+  sweepMetrics: {
+    method: 'GET',
+    path: '/api/v1/sweeps/:id/metrics',
+    summary: "One metric across a sweep's jobs: each job's line (downsampled), final value and params; CSV with format=csv or Accept: text/csv",
+    scopes: ALL,
+    params: IdParams,
+    query: SweepMetricsQuery,
+    response: SweepMetrics,
+    csv: true,
+  },
 
   registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker with an enrolment token, or again with its credential; returns the worker credential', scopes: ['worker'], enrol: true, bodyLimit: 256 * 1024, body: WorkerRegister, response: RegisteredWorker },
   listWorkers: { method: 'GET', path: '/api/v1/workers', summary: 'List workers', scopes: ALL, response: z.array(Worker) },

@@ -5,7 +5,15 @@ const PREFIX = '::metric ';
 /** A line longer than this is no metric line; dropping its head keeps a runaway line from growing memory. */
 const MAX_LINE = 64 * 1024;
 
-/** Reads `::metric {"step": 10, "loss": 0.31}` into points: `step` sets the step, every other finite number is a point. */
+/** A whole number from 0 up, else null: what `step` and `epoch` must be to count. */
+function counter(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+/**
+ * Reads `::metric {"step": 10, "epoch": 2, "loss": 0.31}` into points: `step` and `epoch` place them,
+ * every other finite number is a point.
+ */
 export function parseMetricLine(line: string, at: number): MetricPoint[] {
   // A progress bar redraws with \r; only the text after the last \r is what the line finally says.
   const text = line.slice(line.lastIndexOf('\r') + 1).trim();
@@ -18,12 +26,13 @@ export function parseMetricLine(line: string, at: number): MetricPoint[] {
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return [];
   const fields = record as Record<string, unknown>;
-  const step = typeof fields.step === 'number' && Number.isInteger(fields.step) && fields.step >= 0 ? fields.step : null;
+  const step = counter(fields.step);
+  const epoch = counter(fields.epoch);
   const points: MetricPoint[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    if (name === 'step' || name.length === 0 || name.length > 200) continue;
+    if (name === 'step' || name === 'epoch' || name.length === 0 || name.length > 200) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) continue;
-    points.push({ step, name, value, at });
+    points.push({ step, epoch, name, value, at });
   }
   return points;
 }

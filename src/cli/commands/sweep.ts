@@ -56,6 +56,8 @@ export function registerSweep(program: Command, context: CliContext): void {
       for (const argv of result.preview) printLine(context.stdout, `  ${formatCommand(argv)}`);
       return;
     }
-    printLine(context.stdout, `queued ${result.count} job${result.count === 1 ? '' : 's'}: ${formatIdRanges(result.jobs.map((job) => job.id))}`);
+    // The sweep id is what `gantry metrics --sweep ID` and the console's Compare page take.
+    const sweep = result.sweep_id === null || result.sweep_id === undefined ? '' : ` (sweep ${result.sweep_id})`;
+    printLine(context.stdout, `queued ${result.count} job${result.count === 1 ? '' : 's'}: ${formatIdRanges(result.jobs.map((job) => job.id))}${sweep}`);
   });
 }

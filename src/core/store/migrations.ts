@@ -409,4 +409,67 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE jobs ADD COLUMN secret_env TEXT NOT NULL DEFAULT '[]';
   `,
+  // Metric queries and sweep comparison (issue 17): epochs on points; per-series summaries kept as
+  // points arrive, so the latest value, final values and charts of a million-point job read a few
+  // rows instead of every point; sweeps remembered so their jobs can be compared.
+  `
+  ALTER TABLE metrics ADD COLUMN epoch INTEGER;
+  CREATE INDEX metrics_job_epoch ON metrics (job_id, name, epoch) WHERE epoch IS NOT NULL;
+
+  -- One row per job, metric name and attempt: how many points, and the last one.
+  CREATE TABLE metric_series (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    points INTEGER NOT NULL,
+    last_step INTEGER,
+    last_value REAL NOT NULL,
+    last_at INTEGER NOT NULL,
+    last_epoch INTEGER,
+    PRIMARY KEY (job_id, name, attempt)
+  ) WITHOUT ROWID;
+  -- A series cut into blocks of 256 points in the order recorded; marks holds the block's first,
+  -- lowest, highest and last points as JSON [[seq, step, at, value], ×4], so a chart of any size
+  -- keeps every extreme while reading one row per 256 points.
+  CREATE TABLE metric_blocks (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    marks TEXT NOT NULL,
+    PRIMARY KEY (job_id, name, attempt, block)
+  ) WITHOUT ROWID;
+
+  INSERT INTO metric_series (job_id, name, attempt, points, last_step, last_value, last_at)
+    SELECT job_id, name, attempt, n, step, value, at
+    FROM (SELECT job_id, name, attempt, COUNT(*) AS n, step, value, at, MAX(rowid) FROM metrics GROUP BY job_id, name, attempt);
+  INSERT INTO metric_blocks (job_id, name, attempt, block, marks)
+    SELECT job_id, name, attempt, block,
+      '[' || MAX(CASE WHEN first_rank = 1 THEN mark END) || ',' || MAX(CASE WHEN low_rank = 1 THEN mark END) || ','
+        || MAX(CASE WHEN high_rank = 1 THEN mark END) || ',' || MAX(CASE WHEN last_rank = 1 THEN mark END) || ']'
+    FROM (
+      SELECT job_id, name, attempt, block, mark,
+        ROW_NUMBER() OVER (PARTITION BY job_id, name, attempt, block ORDER BY seq) AS first_rank,
+        ROW_NUMBER() OVER (PARTITION BY job_id, name, attempt, block ORDER BY value, seq) AS low_rank,
+        ROW_NUMBER() OVER (PARTITION BY job_id, name, attempt, block ORDER BY value DESC, seq) AS high_rank,
+        ROW_NUMBER() OVER (PARTITION BY job_id, name, attempt, block ORDER BY seq DESC) AS last_rank
+      FROM (
+        SELECT job_id, name, attempt, value, seq, seq / 256 AS block, json_array(seq, step, at, value) AS mark
+        FROM (SELECT job_id, name, attempt, step, at, value, ROW_NUMBER() OVER (PARTITION BY job_id, name, attempt ORDER BY rowid) - 1 AS seq FROM metrics)
+      )
+    )
+    GROUP BY job_id, name, attempt, block;
+
+  CREATE TABLE sweeps (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    template TEXT NOT NULL,
+    param_names TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('grid', 'zip')),
+    created_at INTEGER NOT NULL
+  );
+  ALTER TABLE jobs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id);
+  CREATE INDEX jobs_sweep ON jobs (sweep_id) WHERE sweep_id IS NOT NULL;
+  `,
 ];

@@ -21,6 +21,7 @@ export interface JobRow {
   retry_backoff: number;
   retry_at: number | null;
   shape_id: number | null;
+  sweep_id: number | null;
   state: JobState;
   attempt: number;
   retry_base: number;
@@ -80,6 +81,7 @@ export function toJob(row: JobRow, project: string): Job {
     created_at: row.created_at,
     started_at: row.started_at,
     finished_at: row.finished_at,
+    sweep_id: row.sweep_id ?? null,
   };
 }
 

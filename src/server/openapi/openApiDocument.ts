@@ -22,7 +22,13 @@ function parametersOf(route: RouteDef): JsonSchema[] {
 function operationOf(name: string, route: RouteDef): JsonSchema {
   const success = route.raw
     ? { description: 'raw bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }
-    : { description: 'success', content: { 'application/json': { schema: schemaOf(route.response, 'output') } } };
+    : {
+        description: 'success',
+        content: {
+          'application/json': { schema: schemaOf(route.response, 'output') },
+          ...(route.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+        },
+      };
   const operation: JsonSchema = {
     operationId: name,
     summary: route.summary,

@@ -39,8 +39,10 @@ export interface RouteInput<N extends RouteName> {
   reply: FastifyReply;
 }
 
-/** JSON routes return their response shape; raw routes return bytes (headers set on the reply). */
-export type RouteOutput<N extends RouteName> = Route<N> extends { raw: true } ? Buffer | Readable : z.input<Route<N>['response']>;
+/** JSON routes return their response shape; raw routes return bytes (headers set on the reply); csv routes may return CSV text. */
+export type RouteOutput<N extends RouteName> = Route<N> extends { raw: true }
+  ? Buffer | Readable
+  : z.input<Route<N>['response']> | (Route<N> extends { csv: true } ? string : never);
 
 export type RouteHandler<N extends RouteName> = (input: RouteInput<N>, deps: ServerDeps) => RouteOutput<N> | Promise<RouteOutput<N>>;
 

@@ -153,6 +153,8 @@ export const Job = z.object({
   created_at: z.number(),
   started_at: z.number().nullable(),
   finished_at: z.number().nullable(),
+  /** The sweep that made this job (`GET /sweeps/:id/metrics` compares its jobs); optional for coordinators from before sweeps were kept. */
+  sweep_id: z.number().int().nullable().optional(),
 });
 export type Job = z.infer<typeof Job>;
 

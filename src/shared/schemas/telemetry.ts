@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 /** One stored metric point of a job. */
-export const MetricRow = z.object({ attempt: z.number(), step: z.number().nullable(), name: z.string(), value: z.number(), at: z.number() });
+export const MetricRow = z.object({
+  attempt: z.number(),
+  step: z.number().nullable(),
+  name: z.string(),
+  value: z.number(),
+  at: z.number(),
+  /** Optional on the wire for coordinators from before epochs were recorded. */
+  epoch: z.number().nullable().optional(),
+});
 export type MetricRow = z.infer<typeof MetricRow>;
 
 /** One point of a GPU's history: a raw sample, or a one-minute average further back. */

@@ -163,6 +163,8 @@ export type LogChunk = z.input<typeof LogChunk>;
 
 export const MetricPoint = z.strictObject({
   step: z.number().int().min(0).nullable().default(null),
+  /** The training epoch the point belongs to, for per-epoch queries (`?by=epoch`). */
+  epoch: z.number().int().min(0).nullable().default(null),
   name: z.string().min(1).max(200),
   value: z.number(),
   at: z.number().optional(),

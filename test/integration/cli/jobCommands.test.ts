@@ -73,7 +73,7 @@ describe('gantry sweep', () => {
   it('pairs values with --zip and prints the count and the id range', async () => {
     const result = await t.gantry(['sweep', '--project', 'zip-it', 'run {a} {b}', '--param', 'a=1,2', '--param', 'b=x,y', '--zip']);
     expect(result.code).toBe(0);
-    expect(stdoutText(result)).toMatch(/^queued 2 jobs: \d+-\d+\n$/);
+    expect(stdoutText(result)).toMatch(/^queued 2 jobs: \d+-\d+ \(sweep \d+\)\n$/);
     const jobs = t.coordinator.listJobs({ project: 'zip-it', sort: 'id' }).jobs;
     expect(jobs.map((job) => job.command)).toEqual([
       ['run', '1', 'x'],

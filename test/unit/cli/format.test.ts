@@ -219,15 +219,22 @@ describe('renderProgressBar', () => {
   });
 });
 
-describe('latestPerName', () => {
-  it('keeps the last point of each metric in first-seen order', async () => {
-    const { latestPerName } = await import('../../../src/cli/format/metrics');
-    const rows = [
-      { attempt: 1, step: 1, name: 'loss', value: 0.9 },
-      { attempt: 1, step: 1, name: 'acc', value: 0.1 },
-      { attempt: 1, step: 2, name: 'loss', value: 0.4 },
-    ];
-    expect(latestPerName(rows)).toEqual([rows[2], rows[1]]);
+describe('formatSweepFinals', () => {
+  it('lists the jobs best first with the params that differ and the final value', async () => {
+    const { formatSweepFinals } = await import('../../../src/cli/format/metrics');
+    const sweep = { id: 3, project: 'default', name: 'train', template: ['train'], param_names: ['lr', 'seed'], mode: 'grid' as const, created_at: 0, jobs: 2 };
+    const job = (job_id: number, lr: number, value: number | null) => ({
+      job_id, name: `train lr=${lr}`, state: 'succeeded' as const, params: { lr, seed: 1 }, attempt: 1, count: 10, points: [],
+      final: value === null ? null : { value, step: 9, at: 0, x: 9 },
+    });
+    const text = formatSweepFinals({ sweep, name: 'loss', x: 'step', names: ['acc', 'loss'], varying_params: ['lr'], jobs: [job(7, 0.1, 0.5), job(8, 0.01, 0.25), job(9, 1, null)] });
+    expect(text.split('\n')).toEqual([
+      'sweep 3 (train), loss; also: acc',
+      'JOB  LR    STATE      STEP  LOSS',
+      '  8  0.01  succeeded     9  0.25',
+      '  7  0.1   succeeded     9   0.5',
+      '  9  1     succeeded     -     -',
+    ]);
   });
 });
 

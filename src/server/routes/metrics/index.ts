@@ -1,14 +1,23 @@
+import { metricEpochsCsv, metricRowsCsv, sweepMetricsCsv } from '../../../shared';
 import { requireCurrentAttempt } from '../currentAttempt';
 import type { RouteHandlers } from '../routeHandler';
+import { csvAnswer, wantsCsv } from './csvAnswer';
 
-export const metricHandlers: RouteHandlers<'recordMetrics' | 'listMetrics'> = {
+export const metricHandlers: RouteHandlers<'recordMetrics' | 'listMetrics' | 'listSweeps' | 'sweepMetrics'> = {
   recordMetrics: ({ params, body }, { coordinator }) => {
     requireCurrentAttempt(coordinator, params.id, body.attempt, 'metrics');
     return { recorded: coordinator.recordMetrics(params.id, body.attempt, body.points) };
   },
-  listMetrics: ({ params }, { coordinator }) => {
-    // An unknown job is a 404, not an empty list: a typo'd id must not read as "no metrics yet".
-    coordinator.getJob(params.id);
-    return coordinator.listMetrics(params.id);
+  listMetrics: ({ params, query, request, reply }, { coordinator }) => {
+    const answer = coordinator.metricQueries.job(params.id, query);
+    if (!wantsCsv(query.format, request)) return 'epochs' in answer ? answer.epochs : answer.points;
+    const text = 'epochs' in answer ? metricEpochsCsv(answer.epochs) : metricRowsCsv(answer.points);
+    return csvAnswer(reply, `job-${params.id}-metrics.csv`, text);
+  },
+  listSweeps: ({ query }, { coordinator }) => coordinator.sweeps.list(query),
+  sweepMetrics: ({ params, query, request, reply }, { coordinator }) => {
+    const csv = wantsCsv(query.format, request);
+    const metrics = coordinator.metricQueries.sweep(params.id, query, { allPoints: csv });
+    return csv ? csvAnswer(reply, `sweep-${params.id}-${metrics.name ?? 'metrics'}.csv`, sweepMetricsCsv(metrics)) : metrics;
   },
 };

@@ -1,0 +1,12 @@
+import type { MetricEpochRow, MetricRow, MetricsQuery, SweepMetrics, SweepMetricsQuery } from '../../shared';
+
+/** Per-epoch rows for `by=epoch`, points otherwise. */
+export type JobMetricsAnswer = { epochs: MetricEpochRow[] } | { points: MetricRow[] };
+
+/** Reading metric history: every point, the latest per name, per epoch, downsampled for charts, across a sweep. */
+export interface MetricQueries {
+  /** `GET /jobs/:id/metrics`; an unknown job is a NotFoundError, a query asking for two answers a ValidationError. */
+  job(jobId: number, query: MetricsQuery): JobMetricsAnswer;
+  /** One metric across a sweep's jobs; `points` absent: DEFAULT_SWEEP_POINTS per line, or every point with `allPoints`. */
+  sweep(sweepId: number, query: SweepMetricsQuery, options?: { allPoints?: boolean }): SweepMetrics;
+}

@@ -1,0 +1,58 @@
+import { ValidationError, type MetricEpochRow, type MetricRow, type MetricsQuery } from '../../shared';
+import type { CoreContext } from '../context';
+import { chartSeries } from './seriesPoints';
+
+interface SeriesRow {
+  name: string;
+  attempt: number;
+  points: number;
+}
+
+/** The newest point of each metric name: the last recorded by the latest attempt that reported it. */
+export function latestMetrics(ctx: CoreContext, jobId: number, name?: string): MetricRow[] {
+  return ctx
+    .sql(
+      `SELECT attempt, last_step AS step, name, last_value AS value, last_at AS at, last_epoch AS epoch FROM metric_series s
+       WHERE job_id = ? AND (? IS NULL OR name = ?) AND attempt = (SELECT MAX(attempt) FROM metric_series WHERE job_id = s.job_id AND name = s.name)
+       ORDER BY name`,
+    )
+    .all(jobId, name ?? null, name ?? null) as MetricRow[];
+}
+
+/** One row per metric name and epoch over all attempts (the epoch's last point and its aggregates); points without an epoch are left out. */
+export function metricsByEpoch(ctx: CoreContext, jobId: number, name?: string): MetricEpochRow[] {
+  const stats = ctx
+    .sql(
+      `SELECT name, epoch, COUNT(*) AS count, AVG(value) AS mean, MIN(value) AS min, MAX(value) AS max FROM metrics
+       WHERE job_id = ? AND epoch IS NOT NULL AND (? IS NULL OR name = ?) GROUP BY name, epoch ORDER BY name, epoch`,
+    )
+    .all(jobId, name ?? null, name ?? null) as Array<Pick<MetricEpochRow, 'name' | 'epoch' | 'count' | 'mean' | 'min' | 'max'>>;
+  // With one MAX() aggregate, SQLite takes the other columns from the row holding it: the epoch's last point.
+  const lasts = ctx
+    .sql(
+      `SELECT name, epoch, attempt, step, value, at, MAX(rowid) FROM metrics
+       WHERE job_id = ? AND epoch IS NOT NULL AND (? IS NULL OR name = ?) GROUP BY name, epoch`,
+    )
+    .all(jobId, name ?? null, name ?? null) as Array<Pick<MetricEpochRow, 'name' | 'epoch' | 'attempt' | 'step' | 'value' | 'at'>>;
+  const lastOf = new Map(lasts.map((row) => [`${row.epoch}\0${row.name}`, row]));
+  return stats.flatMap((row) => {
+    const last = lastOf.get(`${row.epoch}\0${row.name}`);
+    return last ? [{ ...row, attempt: last.attempt, step: last.step, value: last.value, at: last.at }] : [];
+  });
+}
+
+/** Each metric name and attempt downsampled to at most `points` points for a chart. */
+export function downsampledMetrics(ctx: CoreContext, jobId: number, query: Pick<MetricsQuery, 'name' | 'x'> & { points: number }): MetricRow[] {
+  const series = ctx
+    .sql('SELECT name, attempt, points FROM metric_series WHERE job_id = ? AND (? IS NULL OR name = ?) ORDER BY name, attempt')
+    .all(jobId, query.name ?? null, query.name ?? null) as SeriesRow[];
+  return series.flatMap(({ name, attempt, points }) =>
+    chartSeries(ctx, { jobId, name, attempt }, points, query.points, query.x).map(({ step, value, at }) => ({ attempt, step, name, value, at })),
+  );
+}
+
+/** Refuses combinations that ask for two different answers at once, naming the second. */
+export function checkMetricsQuery(query: MetricsQuery): void {
+  const modes = (['latest', 'by', 'points'] as const).filter((key) => query[key] !== undefined && query[key] !== false);
+  if (modes.length > 1) throw new ValidationError(`${modes[1]}: cannot be combined with ${modes[0]}; ask for one of latest, by=epoch or points`, modes[1]);
+}
