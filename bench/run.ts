@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|metrics|cli|abuse|ssh|preempt] [--jobs N]`: runs one benchmark, printing one JSON line
+ * `npm run bench -- [queue|peers|e2e|metrics|metrics-history|cli|abuse|ssh|preempt] [--jobs N]`: runs one benchmark, printing one JSON line
  * per figure as it is measured and, at the end, all figures again as one JSON list.
  * --jobs scales every size from its default of 100,000 for quick runs.
  */
@@ -14,6 +14,7 @@ import { runCliBench } from './cli';
 import { runAbuseBench } from './abuse';
 import { runSshBench } from './ssh';
 import { runPreemptBench } from './preempt';
+import { runMetricsHistoryBench } from './metricsHistory';
 
 const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>> = {
   queue: runQueueBench,
@@ -24,6 +25,7 @@ const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>
   abuse: runAbuseBench,
   ssh: (log) => runSshBench(log),
   preempt: (log) => runPreemptBench(log),
+  'metrics-history': (log) => runMetricsHistoryBench(log),
 };
 
 const args = parseBenchArgs(process.argv.slice(2));

@@ -14,6 +14,7 @@ import { WorkersPage } from './pages/WorkersPage';
 import { HostsPage } from './pages/HostsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { StatisticsPage } from './pages/StatisticsPage';
+import { ComparePage } from './pages/ComparePage';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBoundary } from './components/ErrorBoundary';
 
@@ -28,6 +29,7 @@ const NAV: Array<{ to: string; label: string; key: string; page: Route['page'][]
   { to: '/workers', label: 'Workers & GPUs', key: 'g w', page: ['workers'] },
   { to: '/hosts', label: 'Hosts', key: '', page: ['hosts'] },
   { to: '/statistics', label: 'Statistics', key: '', page: ['statistics'] },
+  { to: '/compare', label: 'Compare', key: '', page: ['compare'] },
   { to: '/terminal', label: 'Terminal', key: 'g t', page: ['terminal'] },
   { to: '/settings', label: 'Settings', key: 'g ,', page: ['settings'] },
 ];
@@ -88,6 +90,8 @@ function Page({ route }: { route: Route }) {
       return <StatisticsPage />;
     case 'terminal':
       return <TerminalPage />;
+    case 'compare':
+      return <ComparePage id={route.id} />;
     case 'not_found':
       return (
         <div className="page">

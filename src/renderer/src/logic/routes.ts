@@ -9,6 +9,7 @@ export type Route =
   | { page: 'settings' }
   | { page: 'statistics' }
   | { page: 'terminal' }
+  | { page: 'compare'; id: number | null }
   | { page: 'not_found'; path: string };
 
 export function matchRoute(pathname: string): Route {
@@ -23,6 +24,9 @@ export function matchRoute(pathname: string): Route {
   if (path === '/settings') return { page: 'settings' };
   if (path === '/statistics') return { page: 'statistics' };
   if (path === '/terminal') return { page: 'terminal' };
+  if (path === '/compare') return { page: 'compare', id: null };
+  const sweep = /^\/compare\/(\d+)$/.exec(path);
+  if (sweep) return { page: 'compare', id: Number(sweep[1]) };
   return { page: 'not_found', path };
 }
 

@@ -41,6 +41,11 @@ export function JobDetailPage({ id }: { id: number }) {
         </h1>
         <StateBadge state={job.state} />
         <IdleGpuBadge jobId={job.id} />
+        {job.sweep_id != null && (
+          <Link to={`/compare/${job.sweep_id}`} data-testid="compare-sweep">
+            Compare sweep #{job.sweep_id}
+          </Link>
+        )}
         <span className="spacer" />
         <JobActions key={job.priority} job={job} onChanged={reload} />
       </div>

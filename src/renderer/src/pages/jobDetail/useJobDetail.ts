@@ -5,6 +5,9 @@ import { toastError } from '../../stores/toasts';
 import type { MetricRow } from '../../logic/metrics';
 import { loadJobDetail, type JobDetail } from './loadJobDetail';
 
+/** Points per metric and attempt on the job page's charts. */
+const CHART_POINTS = 1000;
+
 export interface JobDetailState {
   detail: JobDetail | null;
   error: string | null;
@@ -31,7 +34,8 @@ export function useJobDetail(id: number): JobDetailState {
     );
   }, [id]);
   const reloadMetrics = useCallback(() => {
-    api().call('listMetrics', { params: { id } }).then(setMetrics, (e) => toastError(e, 'Metrics'));
+    // Downsampled on the server (min and max per step bucket), so a million-point history stays a light chart.
+    api().call('listMetrics', { params: { id }, query: { points: CHART_POINTS } }).then(setMetrics, (e) => toastError(e, 'Metrics'));
   }, [id]);
 
   useEffect(() => {

@@ -1,0 +1,77 @@
+/**
+ * `npm run bench -- metrics-history`: one job with 1,000,000 points of one metric (recorded in
+ * batches of 10,000, as an agent sends them), then, over HTTP on loopback the way the console asks:
+ * its chart (`?name=loss&points=1000`), its latest values (`?latest=1`), and a sweep of 20 such
+ * lines of 50,000 points each (`/sweeps/:id/metrics?name=loss`). Goal: the 1M-point chart p95 under 100 ms.
+ */
+import { createCoordinator, type Coordinator } from '../src/core';
+import { startServer } from '../src/server';
+import type { FigureLog } from './lib/figures';
+import { elapsedMs, percentile, perSecond } from './lib/stats';
+import { makeTempDir } from './lib/tempDir';
+
+const POINTS = 1_000_000;
+const BATCH = 10_000;
+const SWEEP_JOBS = 20;
+const SWEEP_POINTS = 50_000;
+const REQUESTS = 100;
+
+/** A noisy decaying loss with rare spikes, the shape a chart must not flatten. */
+const loss = (step: number): number => 2 / Math.sqrt(1 + step / 1000) + Math.sin(step * 12.9898) * 0.05 + (step % 99_991 === 0 ? 5 : 0);
+
+function recordSeries(coordinator: Coordinator, jobId: number, count: number, start: number): void {
+  for (let from = 0; from < count; from += BATCH) {
+    const points = Array.from({ length: Math.min(BATCH, count - from) }, (_, i) => ({ step: from + i, name: 'loss', value: loss(from + i), at: start + (from + i) * 10 }));
+    coordinator.recordMetrics(jobId, 1, points);
+  }
+}
+
+async function timeRequests(url: string, token: string, check: (body: unknown) => boolean): Promise<number[]> {
+  const once = async (): Promise<number> => {
+    const start = performance.now();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const body: unknown = await response.json();
+    if (response.status !== 200 || !check(body)) throw new Error(`${url}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+    return elapsedMs(start);
+  };
+  for (let i = 0; i < 5; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) samples.push(await once());
+  return samples;
+}
+
+export async function runMetricsHistoryBench(log: FigureLog): Promise<void> {
+  const dir = makeTempDir('metrics-history');
+  const coordinator = createCoordinator({ dataDir: dir.path, sweepIntervalMs: null });
+  try {
+    const job = coordinator.submit({ command: ['train'] });
+    const start = performance.now();
+    recordSeries(coordinator, job.id, POINTS, Date.now() - POINTS * 10);
+    log.record('metrics.history.points', POINTS, 'points');
+    log.record('metrics.history.record.points_per_s', perSecond(POINTS, elapsedMs(start)), 'points/s');
+
+    const sweep = coordinator.sweeps.submit(
+      { project: 'default', name: 'train', template: ['train', '--seed', '{seed}'], param_names: ['seed'], mode: 'grid' },
+      Array.from({ length: SWEEP_JOBS }, (_, seed) => ({ command: ['train', '--seed', String(seed)], params: { seed } })),
+    );
+    for (const member of sweep.jobs) recordSeries(coordinator, member.id, SWEEP_POINTS, Date.now() - SWEEP_POINTS * 10);
+
+    const token = coordinator.createToken({ name: 'bench', scope: 'read' }).token;
+    const server = await startServer({ coordinator, logger: false });
+    try {
+      const base = `${server.url}/api/v1`;
+      const chart = await timeRequests(`${base}/jobs/${job.id}/metrics?name=loss&points=1000`, token, (body) => Array.isArray(body) && body.length > 500 && body.length <= 1000);
+      log.record('metrics.history.1m.p50_ms', percentile(chart, 50), 'ms');
+      log.record('metrics.history.1m.p95_ms', percentile(chart, 95), 'ms');
+      const latest = await timeRequests(`${base}/jobs/${job.id}/metrics?latest=1`, token, (body) => Array.isArray(body) && body.length === 1);
+      log.record('metrics.history.1m.latest.p95_ms', percentile(latest, 95), 'ms');
+      const compare = await timeRequests(`${base}/sweeps/${sweep.sweep_id}/metrics?name=loss`, token, (body) => (body as { jobs?: unknown[] }).jobs?.length === SWEEP_JOBS);
+      log.record('metrics.history.sweep20x50k.p95_ms', percentile(compare, 95), 'ms');
+    } finally {
+      await server.close();
+    }
+  } finally {
+    coordinator.close();
+    dir.remove();
+  }
+}
