@@ -39,7 +39,7 @@ function SweepComparison({ id }: { id: number }) {
             <option value="time">time (s)</option>
           </select>
         </label>
-        <span className="subtle">
+        <span className="subtle compare-template" title={metrics.sweep.template.join(' ')}>
           {metrics.jobs.length} jobs · {metrics.sweep.template.join(' ')}
         </span>
         <span className="spacer" />
