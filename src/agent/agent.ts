@@ -8,6 +8,7 @@ import { GpuTelemetry } from './gpu/gpuTelemetry';
 import { localMachine } from './localMachine';
 import type { SpawnJob } from './jobs/jobProcess';
 import { spawnPipedJob } from './jobs/spawnPipedJob';
+import { watchPilotLifetime, type PilotLifetime } from './pilot/pilotLifetime';
 import { stderrLogger, type AgentLogger } from './logger';
 import { AgentState } from './session/agentState';
 import { runClaimLoop } from './session/claimLoop';
@@ -57,6 +58,8 @@ export interface AgentOptions {
   spawnJob?: SpawnJob;
   /** GPUs this worker offers instead of those nvidia-smi finds here: a bridge to a cluster offers the cluster's. */
   gpus?: GpuDevice[];
+  /** Set for a Slurm pilot: when it leaves on its own (idle, wall time). */
+  pilot?: PilotLifetime;
 }
 
 export interface Agent {
@@ -151,6 +154,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let markStopped: () => void = () => undefined;
   const stoppedSignal = new Promise<void>((resolve) => (markStopped = resolve));
   const stopOnce = (graceful: boolean): Promise<void> => (stopped ??= stop(graceful).finally(markStopped));
+  let stopWatchingLifetime: () => void = () => undefined;
 
   const stopTelemetry = host.gpus.length > 0 ? await startTelemetry(telemetry, options.telemetryMs ?? heartbeatMs, state) : () => undefined;
   const heartbeats = new Heartbeats({ link, session, telemetry, deliverer, runs, state, configuredMs: heartbeatMs, logger, onStopRequested: () => void stopOnce(true) });
@@ -158,9 +162,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // Orphans go before the first claim: their GPU memory would otherwise count against new work.
   await orphansReaped;
   const claiming = runClaimLoop({ link, session, capacity, telemetry, runs, outbox: deliverer, state, claimWaitMs: options.claimWaitMs ?? 20_000, idleMs: heartbeatMs, retry: options.retry, logger });
+  if (options.pilot) stopWatchingLifetime = watchPilotLifetime({ lifetime: options.pilot, running: () => runs.size, state, stop: () => void stopOnce(true), logger });
 
   async function stop(graceful: boolean): Promise<void> {
     state.stopping = true;
+    stopWatchingLifetime();
     stopController.abort();
     stopTelemetry();
     state.wakeup.notify();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAgent } from './agent';
 import { stderrLogger } from './logger';
+import type { PilotLifetime } from './pilot/pilotLifetime';
 import { AgentConfigError, checkCoordinatorUrl } from './transport/coordinatorUrl';
 import { AGENT_VERSION } from './version';
 
@@ -29,6 +30,12 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
                        LD_LIBRARY_PATH. Gantry's own variables (GANTRY_*, the worker token
                        among them) never reach a job; it gets its own GANTRY_TOKEN
   --nvidia-smi PATH    nvidia-smi binary (default: nvidia-smi; GANTRY_NVIDIA_SMI overrides)
+  --idle-exit SECONDS  leave (gracefully) after SECONDS with no job running: a Slurm pilot
+  --wall-end EPOCH_S   the pilot's Slurm wall time ends at this Unix time: it claims nothing
+                       from --wind-down seconds before (default 300) and hands back what still
+                       runs --hand-back seconds before (default 60), then exits
+  --wind-down SECONDS
+  --hand-back SECONDS
   --version            print the version
   -h, --help           print this help
 
@@ -38,6 +45,24 @@ SIGTERM or SIGINT stops gracefully: running jobs get SIGTERM and are reported; a
 function fail(message: string): never {
   process.stderr.write(`gantry-agent: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 0)) fail(`${flag} must be a whole number of seconds ≥ 0`);
+  return n;
+}
+
+/** A Slurm pilot's lifetime flags; undefined for an ordinary agent. */
+function pilotLifetime(values: Record<string, string | boolean | undefined>): PilotLifetime | undefined {
+  const idle = seconds('--idle-exit', values['idle-exit'] as string | undefined);
+  const wallEnd = seconds('--wall-end', values['wall-end'] as string | undefined);
+  if (idle === undefined && wallEnd === undefined) return undefined;
+  const windDown = seconds('--wind-down', values['wind-down'] as string | undefined) ?? 300;
+  const handBack = seconds('--hand-back', values['hand-back'] as string | undefined) ?? 60;
+  if (handBack > windDown) fail('--hand-back must not exceed --wind-down');
+  return { idleExitMs: idle === undefined ? undefined : idle * 1000, wallEndMs: wallEnd === undefined ? undefined : wallEnd * 1000, windDownMs: windDown * 1000, handBackMs: handBack * 1000 };
 }
 
 async function main(): Promise<void> {
@@ -56,6 +81,10 @@ async function main(): Promise<void> {
         'ca-file': { type: 'string' },
         'insecure-http': { type: 'boolean' },
         'inherit-env': { type: 'boolean' },
+        'idle-exit': { type: 'string' },
+        'wall-end': { type: 'string' },
+        'wind-down': { type: 'string' },
+        'hand-back': { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,6 +101,7 @@ async function main(): Promise<void> {
   const maxJobs = values['max-jobs'] === undefined ? undefined : Number(values['max-jobs']);
   if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) fail('--max-jobs must be a whole number ≥ 1');
 
+  const pilot = pilotLifetime(values);
   try {
     checkCoordinatorUrl(values.url, values['insecure-http'] ?? false);
   } catch (error) {
@@ -92,6 +122,7 @@ async function main(): Promise<void> {
     ca,
     insecureHttp: values['insecure-http'],
     inheritEnv: values['inherit-env'],
+    pilot,
     logger,
   });
   let signals = 0;

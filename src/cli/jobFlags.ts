@@ -19,6 +19,8 @@ export interface JobFlags {
   /** Run on this Kubernetes cluster (`gantry k8s`), with direct: its bridge worker's tag `k8s:NAME`. */
   k8s?: string;
   direct?: boolean;
+  /** Run on the pilots of this Slurm cluster (`gantry slurm`): the tag `slurm:NAME`. */
+  slurm?: string;
   after?: number[];
   retries?: number;
   retryDelay?: number;
@@ -79,7 +81,8 @@ export function addJobFlags(command: Command): Command {
     .option('--tag <tag>', 'run only on workers with this tag (repeatable)', collect(keep))
     .option('--host <name>', 'run on the workers of this SSH host (see `gantry hosts`)')
     .option('--k8s <name>', 'run on this Kubernetes cluster (see `gantry k8s`); needs --direct')
-    .option('--direct', 'with --k8s: run the job as its own Kubernetes Job')
+    .option('--direct', 'with --k8s: run the job as its own Kubernetes Job; with --slurm: as its own sbatch job')
+    .option('--slurm <name>', 'run on the pilot agents of this Slurm cluster (see `gantry slurm`)')
     .option('--after <id>', 'start after job ID succeeded (repeatable)', collect(integerArg(1)))
     .option('--retries <n>', 'retries after a failure (attempts = retries + 1)', integerArg(0))
     .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))
@@ -101,7 +104,7 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.gpuMem !== undefined) requirements.gpu_memory_mb = flags.gpuMem;
   if (flags.cpus !== undefined) requirements.cpus = flags.cpus;
   if (flags.mem !== undefined) requirements.memory_mb = flags.mem;
-  const tags = [...(flags.tag ?? []), ...(flags.host ? [`host:${flags.host}`] : []), ...kubernetesTags(flags)];
+  const tags = [...(flags.tag ?? []), ...(flags.host ? [`host:${flags.host}`] : []), ...kubernetesTags(flags), ...slurmTags(flags)];
   if (tags.length) requirements.tags = tags;
 
   const fields: JobFields = {};
@@ -128,11 +131,19 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
  * `--k8s NAME --direct`: the job becomes a Kubernetes Job of its own through that cluster's bridge
  * worker. Pilot agents on Kubernetes (the mode without --direct) do not exist yet, so it is refused.
  */
-function kubernetesTags(flags: Pick<JobFlags, 'k8s' | 'direct'>): string[] {
-  if (flags.direct && flags.k8s === undefined) throw usageError('--direct: give the cluster with --k8s NAME');
+function kubernetesTags(flags: Pick<JobFlags, 'k8s' | 'slurm' | 'direct'>): string[] {
+  if (flags.direct && flags.k8s === undefined && flags.slurm === undefined) throw usageError('--direct: give the cluster with --k8s NAME or --slurm NAME');
   if (flags.k8s === undefined) return [];
   if (!flags.direct) throw usageError(`--k8s ${flags.k8s}: add --direct (each job runs as its own Kubernetes Job; pilot agents on Kubernetes are not available)`);
   return [`k8s:${flags.k8s}`];
+}
+
+/** --slurm NAME: the tag of the cluster's pilot agents. */
+function slurmTags(flags: Pick<JobFlags, 'k8s' | 'slurm' | 'direct'>): string[] {
+  if (flags.slurm === undefined) return [];
+  if (flags.k8s !== undefined) throw usageError('--slurm and --k8s: a job runs on one cluster; give one of them');
+  if (flags.direct) throw usageError(`--slurm ${flags.slurm} --direct: per-job sbatch is not available yet; without --direct the job runs on the cluster's pilot agents`);
+  return [`slurm:${flags.slurm}`];
 }
 
 /**

@@ -14,6 +14,7 @@ import { registerPreempt } from './commands/preempt';
 import { registerRm } from './commands/rm';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
+import { registerSlurm } from './commands/slurm';
 import { registerStats } from './commands/stats';
 import { registerMaintenance } from './commands/maintenance';
 import { registerMcp } from './commands/mcp';
@@ -63,6 +64,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerClear,
     registerWorkers,
     registerHosts,
+    registerSlurm,
     registerTokens,
     registerAuthLog,
     registerStats,

@@ -33,6 +33,7 @@ import type {
 } from '../shared';
 import type { Operations, OperationsOptions } from './operations/api';
 import type { HostInventory } from './hosts/hostInventory';
+import type { SlurmInventory } from './slurm/clusterInventory';
 import type { AuthEvent } from './tokens/authLog';
 import type { ChangeOrigin } from './tokens/tokenStore';
 import type { Registrant } from './workers/registerWorker';
@@ -168,6 +169,8 @@ export interface Coordinator {
 
   /** Hosts reached over SSH and their trusted host keys; src/provision drives them. */
   readonly hosts: HostInventory;
+  /** Slurm clusters and their pilots; src/provision drives them. */
+  readonly slurm: SlurmInventory;
 
   eventsSince(afterId: number, limit?: number): QueueEvent[];
   lastEventId(): number;

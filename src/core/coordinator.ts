@@ -23,6 +23,7 @@ import { listMetrics, recordMetrics } from './telemetry/metrics';
 import { gpuHistory, latestGpuSamples, recordGpuSamples } from './telemetry/gpuHistory';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens/tokenStore';
 import { createHostInventory } from './hosts/hostInventory';
+import { createSlurmInventory } from './slurm/clusterInventory';
 import { listAuthLog, recordAuthEvent } from './tokens/authLog';
 import { attemptHolder, workerByCredential } from './workers/workerCredentials';
 import type { JobRow } from './store/rows';
@@ -121,6 +122,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     authLog: (afterId = 0, limit = 1000) => listAuthLog(ctx, afterId, limit),
 
     hosts: createHostInventory(ctx),
+    slurm: createSlurmInventory(ctx),
 
     eventsSince: (afterId, limit = 1000) =>
       (ctx.sql('SELECT id, at, type, job_id, worker_id, data FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Array<QueueEvent & { data: string }>).map(

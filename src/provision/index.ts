@@ -1,4 +1,8 @@
 export { createHostService, type HostService, type HostServiceOptions, type RemovedHost } from './hosts/hostService';
+export { createSlurmService, type SlurmService, type SlurmServiceOptions } from './slurm/slurmService';
+export { parseSqueue } from './slurm/slurmCommands';
+export { pilotScript } from './slurm/pilotScript';
+export { wantedPilots } from './slurm/pilotCount';
 export { HostKeyError, SshAuthError, PassphraseError, SshUnreachableError, RemoteCommandError } from './errors';
 export { keyNeedsPassphrase } from './ssh/sshAuth';
 export { fingerprintOf, parseKnownHosts } from './ssh/knownHosts';

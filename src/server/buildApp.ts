@@ -16,7 +16,7 @@ import type { AppOptions } from './options';
 import { hasRenderer, isRendererPath, serveRenderer } from './renderer/serveRenderer';
 import { allRouteHandlers, registerRoutes } from './routes';
 import { createFileSecretStore, secretsFilePath } from '../core';
-import { createHostService } from '../provision';
+import { createHostService, createSlurmService } from '../provision';
 import { ParkedClaims } from './routes/workers/parkedClaims';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -64,19 +64,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
-  const hosts = createHostService({
+  const provisioning = {
     coordinator,
     secrets: options.secretStore ?? createFileSecretStore(secretsFilePath(coordinator.dataDir)),
     localUrl: () => loopbackUrl(app),
     ...options.hosts,
-  });
+  };
+  const hosts = createHostService(provisioning);
+  const slurm = createSlurmService({ ...provisioning, ...options.slurm });
   // Tunnels end at our port, known once listening; agents behind them come back by themselves.
+  // Pilots are told that port too, so clusters are looked at only once it is known.
   app.addHook('onListen', (done) => {
     hosts.resume();
+    slurm.start();
     done();
   });
   app.addHook('onClose', (_instance, done) => {
     hosts.close();
+    slurm.close();
     done();
   });
 
@@ -89,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
-    { coordinator, hub, metrics, jobTokens, hosts, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims() },
+    { coordinator, hub, metrics, jobTokens, hosts, slurm, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims() },
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
     { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },

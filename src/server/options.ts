@@ -26,6 +26,8 @@ export interface AppOptions {
   secretStore?: SecretStore;
   /** SSH hosts (agent bundle, known_hosts, node cache…); defaults suit `gantry serve` from a checkout. */
   hosts?: Partial<Omit<HostServiceOptions, 'coordinator' | 'secrets' | 'localUrl'>>;
+  /** Slurm clusters: how often pilots are looked at (default 5 s). */
+  slurm?: { pollMs?: number };
   /** Webhook deliveries: the fetch they use and the first retry delay (doubling); tests shorten it. */
   notifications?: { fetch?: typeof fetch; retryBaseMs?: number };
   /** The host's own worker, so `POST /workers/:id/start` can start it again after a stop. */

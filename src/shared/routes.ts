@@ -38,6 +38,7 @@ import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { NotifyDelivery, NotifyLogQuery, NotifyRule, NotifyRuleCreate } from './schemas/notifications';
 import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostTrust } from './schemas/hosts';
+import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
 
 /**
  * The REST route table: the one source for the server's routes, the typed client,
@@ -90,6 +91,7 @@ const AttemptParams = z.strictObject({ id: PathId, attempt: PathId });
 const NameParams = z.strictObject({ name: z.string().min(1).max(200) });
 const Ok = z.object({ ok: z.literal(true) });
 const HostParams = z.strictObject({ name: HostName });
+const ClusterParams = z.strictObject({ name: ClusterName });
 export const RemovedHost = z.object({ removed: z.literal(true), cleaned: z.boolean(), warning: z.string().nullable() });
 
 /** Template sweep: `{name}` placeholders in an argv template, expanded as grid (product) or zip. */
@@ -224,6 +226,10 @@ export const ROUTES = {
   hostUpgrade: { method: 'POST', path: '/api/v1/hosts/:name/upgrade', summary: "Install the coordinator's agent version on the host and restart it", scopes: ['admin'], params: HostParams, response: Host },
   removeHost: { method: 'DELETE', path: '/api/v1/hosts/:name', summary: "Stop the host's agent, remove its ~/.gantry and forget it", scopes: ['admin'], params: HostParams, response: RemovedHost },
   hostLogs: { method: 'GET', path: '/api/v1/hosts/:name/logs', summary: "The end of the host agent's own log", scopes: ['admin'], params: HostParams, query: HostLogQuery, response: HostLog },
+  listSlurmClusters: { method: 'GET', path: '/api/v1/slurm', summary: 'List Slurm clusters with their demand and pilots (Slurm job id, state, reason, worker)', scopes: ALL, response: z.array(SlurmCluster) },
+  addSlurmCluster: { method: 'POST', path: '/api/v1/slurm', summary: 'Add a Slurm cluster (its login node a host of /hosts), or update the one with that name in place; pilots follow demand from then on', scopes: ['admin'], body: SlurmClusterAdd, response: SlurmCluster },
+  getSlurmCluster: { method: 'GET', path: '/api/v1/slurm/:name', summary: 'Get one Slurm cluster with its pilots', scopes: ALL, params: ClusterParams, response: SlurmCluster },
+  removeSlurmCluster: { method: 'DELETE', path: '/api/v1/slurm/:name', summary: "Cancel the cluster's pilots (scancel), revoke their token and forget the cluster", scopes: ['admin'], params: ClusterParams, response: RemovedCluster },
   authLog: { method: 'GET', path: '/api/v1/auth-log', summary: 'Authentication failures and token changes after an id', scopes: ['admin'], query: AuthLogQuery, response: z.array(AuthLogEntry) },
 
   events: { method: 'GET', path: '/api/v1/events', summary: 'Events after an id (the WebSocket pushes the same)', scopes: ALL, query: EventsQuery, response: z.array(QueueEvent) },

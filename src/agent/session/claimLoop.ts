@@ -37,7 +37,7 @@ export async function runClaimLoop(options: ClaimLoopOptions): Promise<void> {
   const { link, session, capacity, telemetry, runs, state, claimWaitMs, logger } = options;
   let failures = 0;
   while (!state.stopping) {
-    if (state.draining || capacity.slots === 0) {
+    if (state.draining || state.winding || capacity.slots === 0) {
       await state.wakeup.wait(options.idleMs);
       continue;
     }

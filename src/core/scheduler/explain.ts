@@ -12,6 +12,7 @@ import type { JobRow } from '../store/rows';
 import { toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
 import { allocate, couldEverFit, hasTags } from './capacity';
 import { planClaim } from './planClaim';
+import { pilotReason } from '../slurm/pilotReason';
 import { ranksBefore } from './queuedShapes';
 
 type JobRef = { id: number; name: string; state: JobState };
@@ -145,6 +146,9 @@ function queuedReasons(ctx: CoreContext, job: JobRow): Reason[] {
   const workers = (ctx.sql("SELECT * FROM workers WHERE state = 'online'").all() as WorkerRow[]).map(toWorkerSpec);
   const tagged = workers.filter((w) => hasTags({ tags: new Set(w.tags) }, req));
   const fitting = tagged.filter((w) => couldEverFit(w, req));
+  // A job for a Slurm cluster waits for a pilot, not for the pilots that already exited.
+  const pilot = tagged.length === 0 ? pilotReason(ctx, req) : null;
+  if (pilot) return [pilot];
   // No online worker could ever run it, but a draining or stopped one could: say how to bring that one back.
   const idle = fitting.every((w) => w.stopRequested) ? idleWorkerReason(ctx, req) : null;
   if (idle) return [idle];

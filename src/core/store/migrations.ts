@@ -472,4 +472,30 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE jobs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id);
   CREATE INDEX jobs_sweep ON jobs (sweep_id) WHERE sweep_id IS NOT NULL;
   `,
+  // Slurm clusters (issue 15): a login node (a host), the shape and limits of the pilot agents sbatch
+  // starts there, and each pilot array task with what squeue last said of it.
+  `
+  CREATE TABLE slurm_clusters (
+    name TEXT PRIMARY KEY,
+    login TEXT NOT NULL,
+    -- the cluster's settings as SlurmClusterAdd parsed them (JSON)
+    spec TEXT NOT NULL,
+    error TEXT,
+    -- the enrolment token the pilots register with; revoked when the cluster is removed
+    token_id INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE slurm_pilots (
+    cluster TEXT NOT NULL REFERENCES slurm_clusters(name) ON DELETE CASCADE,
+    slurm_job_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    worker_name TEXT NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (cluster, slurm_job_id)
+  );
+  CREATE INDEX slurm_pilots_worker ON slurm_pilots (worker_name);
+  `,
 ];

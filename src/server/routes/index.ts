@@ -12,6 +12,7 @@ import { statsHandlers } from './stats';
 import { maintenanceHandlers } from './maintenance';
 import { notificationHandlers } from './notifications';
 import type { RouteHandler } from './routeHandler';
+import { slurmHandlers } from './slurm';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
 import { workerHandlers } from './workers';
@@ -31,6 +32,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...gpuHandlers,
     ...tokenHandlers,
     ...hostHandlers,
+    ...slurmHandlers,
     ...eventHandlers,
     ...prometheusHandlers,
     ...statsHandlers,

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Coordinator } from '../../core';
-import type { HostService } from '../../provision';
+import type { HostService, SlurmService } from '../../provision';
 import type { RouteName, ROUTES } from '../../shared';
 import type { JobTokens } from '../auth/jobTokens';
 import type { Principal } from '../auth/principal';
@@ -19,6 +19,8 @@ export interface ServerDeps {
   jobTokens: JobTokens;
   /** SSH hosts: inventory, bootstrap, tunnels. */
   hosts: HostService;
+  /** Slurm clusters: pilots over sbatch on their login nodes. */
+  slurm: SlurmService;
   /** Aborted when the server starts closing, so long-polls return at once. */
   closing: AbortSignal;
   /** The host's own worker, when it has one it can start again. */

@@ -33,6 +33,8 @@ export const Reason = z.discriminatedUnion('code', [
   z.object({ code: z.literal('ready'), message: z.string(), workers: z.array(z.string()) }),
   /** Preemption (issue 21) is stopping these lower-priority jobs on one worker to make room for this one. */
   z.object({ code: z.literal('will_preempt'), message: z.string(), worker: z.string(), victims: z.array(z.number().int()), grace_s: z.number() }),
+  /** Slurm (issue 15): the job is for a cluster's pilots and none is online; squeue's state and reason for the nearest pilot. */
+  z.object({ code: z.literal('waiting_for_pilot'), message: z.string(), cluster: z.string(), slurm_state: z.string().nullable(), slurm_reason: z.string().nullable() }),
 ]);
 export type Reason = z.infer<typeof Reason>;
 

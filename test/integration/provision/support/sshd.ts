@@ -39,6 +39,8 @@ export interface SshdOptions {
   alsoAuthorize?: string;
   /** PATH of sessions (a host without node: a folder without it). */
   path?: string;
+  /** More environment of sessions (SLURM_CONF of a test Slurm on a login node). */
+  env?: Record<string, string>;
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -48,7 +50,7 @@ function keygen(file: string, passphrase = ''): void {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-a', '2', '-N', passphrase, '-C', 'gantry-test', '-f', file]);
 }
 
-function sshdConfig(dir: string, home: string, port: number | null, path?: string): string {
+function sshdConfig(dir: string, home: string, port: number | null, path?: string, env: Record<string, string> = {}): string {
   return [
     ...(port === null ? [] : [`Port ${port}`, 'ListenAddress 127.0.0.1']),
     `HostKey ${join(dir, 'host_ed25519')}`,
@@ -64,7 +66,7 @@ function sshdConfig(dir: string, home: string, port: number | null, path?: strin
     'LogLevel ERROR',
     'MaxStartups 100',
     // Every session (exec and sftp) starts in the test's own home, so tests never share ~/.gantry.
-    `SetEnv HOME=${home}${path ? ` PATH=${path}` : ''}`,
+    `SetEnv HOME=${home}${path ? ` PATH=${path}` : ''}${Object.entries(env).map(([k, v]) => ` ${k}=${v}`).join('')}`,
     `Subsystem sftp internal-sftp -d ${home}`,
     '',
   ].join('\n');
@@ -154,13 +156,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
 
   const launch = async (): Promise<void> => {
     if (options.netns && options.listenInside === undefined) {
-      writeFileSync(configFile, sshdConfig(dir, home, null, options.path));
+      writeFileSync(configFile, sshdConfig(dir, home, null, options.path, options.env));
       bridge ??= await bridgeIntoNetns(options.netns, configFile);
       port = bridge.port;
       return;
     }
     port = port || options.listenInside || (await freePort());
-    writeFileSync(configFile, sshdConfig(dir, home, port, options.path));
+    writeFileSync(configFile, sshdConfig(dir, home, port, options.path, options.env));
     const argv = [SSHD, '-D', '-e', '-f', configFile];
     child = options.netns ? spawn('ip', ['netns', 'exec', options.netns, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

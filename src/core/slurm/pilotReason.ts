@@ -1,0 +1,24 @@
+import type { Reason, Requirements } from '../../shared';
+import type { CoreContext } from '../context';
+
+const PILOT_TAG = /^slurm:(.+)$/;
+
+/**
+ * Why a job for a cluster's pilots waits while no pilot is online: "waiting for a pilot on cluster
+ * X (pending in Slurm: Resources)", with squeue's reason for the pilot that is furthest along.
+ * Null for jobs that name no cluster.
+ */
+export function pilotReason(ctx: CoreContext, req: Requirements): Reason | null {
+  const cluster = req.tags.map((tag) => PILOT_TAG.exec(tag)?.[1]).find((name) => name !== undefined);
+  if (cluster === undefined) return null;
+  const known = ctx.sql('SELECT 1 FROM slurm_clusters WHERE name = ?').get(cluster);
+  if (!known) return { code: 'waiting_for_pilot', cluster, slurm_state: null, slurm_reason: null, message: `no Slurm cluster is named ${cluster} (gantry slurm ls lists them)` };
+  const pilots = ctx.sql("SELECT state, reason FROM slurm_pilots WHERE cluster = ? ORDER BY state = 'RUNNING' DESC, submitted_at LIMIT 1").all(cluster) as Array<{ state: string; reason: string | null }>;
+  const pilot = pilots[0];
+  let detail: string;
+  if (!pilot) detail = 'no pilot submitted yet';
+  else if (pilot.state === 'PENDING') detail = `pending in Slurm: ${pilot.reason ?? 'None'}`;
+  else if (pilot.state === 'SUBMITTED') detail = 'submitted to Slurm';
+  else detail = `${pilot.state.toLowerCase()} in Slurm, not registered yet`;
+  return { code: 'waiting_for_pilot', cluster, slurm_state: pilot?.state ?? null, slurm_reason: pilot?.reason ?? null, message: `waiting for a pilot on cluster ${cluster} (${detail})` };
+}
