@@ -4,6 +4,7 @@ import { api, describeError } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { AddHostForm } from './hosts/AddHostForm';
 import { FingerprintDialog } from './hosts/FingerprintDialog';
+import { SlurmSection } from './hosts/SlurmSection';
 
 /** Long: a bootstrap uploads the agent and may wait on a slow host. */
 const HOST_CALL_MS = 300_000;
@@ -116,6 +117,7 @@ export function HostsPage() {
           </tbody>
         </table>
       )}
+      <SlurmSection hostNames={hosts.map((h) => h.name)} />
       {asked && <FingerprintDialog host={asked} busy={busy} onTrust={() => void trust(asked)} onClose={() => setAsking(null)} />}
     </div>
   );
