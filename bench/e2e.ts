@@ -1,10 +1,15 @@
 /**
  * `npm run bench -- e2e`: no-op jobs (`true`) through `gantry serve` and 4 agent processes on
- * loopback, 8 jobs at a time in all, against the same work done by a bare Node spawn loop and
- * by task-spooler, measured in the same run.
+ * loopback, 8 jobs at a time in all, against the same count of the same jobs run by a small fresh
+ * Node process spawning 8 at a time (the machine's floor) and by task-spooler with 8 slots,
+ * measured in the same run. Each figure is the median of `--reps` runs after a warm-up.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BenchArgs } from './lib/args';
 import type { FigureLog } from './lib/figures';
+import { processMemoryMb } from './lib/processMemory';
+import { recordSpread, repeated, spreadOf } from './lib/repeat';
 import { percentile, perSecond } from './lib/stats';
 import { makeTempDir } from './lib/tempDir';
 import { startClaimProbe } from './e2e/claimProbe';
@@ -17,57 +22,90 @@ const AGENTS = 4;
 const SLOTS_PER_AGENT = 2;
 const SLOTS = AGENTS * SLOTS_PER_AGENT;
 
-export async function runE2eBench(log: FigureLog, jobs: number): Promise<void> {
-  const baselineJobs = Math.max(100, Math.floor(jobs / 10));
+interface GantryRun {
+  jobsPerSecond: number;
+  claimMs: number[];
+  probeJobs: number;
+  submitSeconds: number;
+  agentPeakMb: number;
+  serverPeakMb: number;
+}
+
+export async function runE2eBench(log: FigureLog, { jobs, reps }: BenchArgs): Promise<void> {
+  const warmJobs = Math.max(100, Math.floor(jobs / 10));
   const dir = makeTempDir('e2e');
   try {
     log.record('e2e.slots', SLOTS, 'jobs');
-    const rawPerSecond = await measureRawSpawn(baselineJobs, SLOTS);
-    log.record('e2e.raw_spawn.jobs', baselineJobs, 'jobs');
-    log.record('e2e.raw_spawn.jobs_per_s', rawPerSecond, 'jobs/s');
+    log.record('e2e.jobs', jobs, 'jobs');
+    log.record('e2e.reps', reps, 'runs');
+    const raw = recordSpread(log, 'e2e.raw_spawn.jobs_per_s', await repeated(reps, () => measureRawSpawn(warmJobs, SLOTS), () => measureRawSpawn(jobs, SLOTS)), 'jobs/s');
 
     const tsp = findTaskSpooler();
     let tspPerSecond: number | undefined;
     if (tsp) {
-      tspPerSecond = await measureTaskSpooler(tsp, dir.path, baselineJobs, SLOTS);
-      log.record('e2e.task_spooler.jobs', baselineJobs, 'jobs');
-      log.record('e2e.task_spooler.jobs_per_s', tspPerSecond, 'jobs/s');
+      const runTsp = (count: number, rep: number | string) => measureTaskSpooler(tsp, makeRunDir(dir.path, `tsp-${rep}`), count, SLOTS);
+      tspPerSecond = recordSpread(log, 'e2e.task_spooler.jobs_per_s', await repeated(reps, () => runTsp(warmJobs, 'warm'), (rep) => runTsp(jobs, rep)), 'jobs/s');
     } else {
       log.record('e2e.task_spooler.error', 'task-spooler is not installed (apt-get install -y task-spooler)', 'text');
     }
 
-    const gantryPerSecond = await measureGantry(log, join(dir.path, 'gantry'), jobs);
-    log.ratio('e2e.vs_raw_spawn', gantryPerSecond, rawPerSecond);
-    log.ratio('e2e.vs_task_spooler', gantryPerSecond, tspPerSecond);
+    await buildAgent();
+    const runs: GantryRun[] = [];
+    for (let rep = 0; rep < reps; rep++) runs.push(await measureGantry(join(dir.path, `gantry-${rep}`), jobs, warmJobs));
+    const gantry = recordGantry(log, runs);
+    log.ratio('e2e.vs_raw_spawn', gantry, raw);
+    log.ratio('e2e.vs_task_spooler', gantry, tspPerSecond);
   } finally {
     dir.remove();
   }
 }
 
-async function measureGantry(log: FigureLog, dataDir: string, jobs: number): Promise<number> {
-  await buildAgent();
+/** A folder of its own per task-spooler run: its socket and list start empty each time. */
+function makeRunDir(root: string, name: string): string {
+  const path = join(root, name);
+  mkdirSync(path);
+  return path;
+}
+
+function recordGantry(log: FigureLog, runs: GantryRun[]): number {
+  const median = recordSpread(log, 'e2e.jobs_per_s', spreadOf(runs.map((r) => r.jobsPerSecond)), 'jobs/s');
+  recordSpread(log, 'e2e.submit.seconds', spreadOf(runs.map((r) => r.submitSeconds)), 's');
+  const latencies = runs.flatMap((r) => r.claimMs);
+  log.record('e2e.claim.samples', latencies.length, 'claims');
+  log.record('e2e.claim.p50_ms', percentile(latencies, 50), 'ms');
+  log.record('e2e.claim.p95_ms', percentile(latencies, 95), 'ms');
+  recordSpread(log, 'e2e.claim.p95_ms.per_run', spreadOf(runs.map((r) => percentile(r.claimMs, 95))), 'ms');
+  log.record('e2e.claim.probe_jobs', runs.reduce((sum, r) => sum + r.probeJobs, 0), 'jobs');
+  recordSpread(log, 'e2e.agent.rss_mb', spreadOf(runs.map((r) => r.agentPeakMb)), 'MB');
+  recordSpread(log, 'e2e.server.rss_mb', spreadOf(runs.map((r) => r.serverPeakMb)), 'MB');
+  return median;
+}
+
+/**
+ * One run on a fresh cluster: `warmJobs` jobs run to the end first (agents warmed up, connections
+ * open), then the probe starts and `jobs` more are submitted; the clock runs from their first
+ * submit to the last final. The probe's jobs skip the spawn, so they are not counted.
+ */
+async function measureGantry(dataDir: string, jobs: number, warmJobs: number): Promise<GantryRun> {
   const cluster = await startGantryCluster(dataDir, AGENTS, SLOTS_PER_AGENT);
   try {
-    log.record('e2e.agents', AGENTS, 'agents');
-    log.record('e2e.jobs', jobs, 'jobs');
+    await submitNoOpJobs(cluster.admin, warmJobs, 'warm');
+    await waitUntilFinal(cluster.admin, warmJobs);
     const probe = await startClaimProbe(cluster.url, cluster.workerToken);
     const start = performance.now();
     const submitMs = await submitNoOpJobs(cluster.admin, jobs);
-    log.record('e2e.submit.seconds', submitMs / 1000, 's');
-    const outcome = await waitUntilFinal(cluster.admin, jobs);
+    await waitUntilFinal(cluster.admin, warmJobs + jobs);
     const totalMs = performance.now() - start;
     const { latenciesMs, jobsTaken } = await probe.stop();
-    log.record('e2e.total.seconds', totalMs / 1000, 's');
-    log.record('e2e.jobs_per_s', perSecond(jobs, totalMs), 'jobs/s');
-    // The ratios use only the jobs the agents ran: the probe's jobs skipped the spawn.
-    const agentPerSecond = perSecond(jobs - jobsTaken, totalMs);
-    log.record('e2e.agent_jobs_per_s', agentPerSecond, 'jobs/s');
-    log.record('e2e.failed', outcome.failed, 'jobs');
-    log.record('e2e.claim.samples', latenciesMs.length, 'claims');
-    log.record('e2e.claim.p50_ms', percentile(latenciesMs, 50), 'ms');
-    log.record('e2e.claim.p95_ms', percentile(latenciesMs, 95), 'ms');
-    log.record('e2e.claim.probe_jobs', jobsTaken, 'jobs');
-    return agentPerSecond;
+    const peaks = cluster.agentPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
+    return {
+      jobsPerSecond: perSecond(jobs - jobsTaken, totalMs),
+      claimMs: latenciesMs,
+      probeJobs: jobsTaken,
+      submitSeconds: submitMs / 1000,
+      agentPeakMb: Math.max(...peaks),
+      serverPeakMb: processMemoryMb(cluster.serverPid)?.peak ?? Number.NaN,
+    };
   } finally {
     await cluster.stop();
   }

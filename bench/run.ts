@@ -1,14 +1,16 @@
 /**
- * `npm run bench -- [queue|peers|e2e|metrics|metrics-history|cli|abuse|ssh|preempt] [--jobs N]`: runs one benchmark, printing one JSON line
- * per figure as it is measured and, at the end, all figures again as one JSON list.
- * --jobs scales every size from its default of 100,000 for quick runs.
+ * `npm run bench -- [queue|peers|e2e|ui|metrics|metrics-history|cli|abuse|ssh|preempt] [--jobs N] [--reps N]`: runs
+ * one benchmark, printing one JSON line per figure as it is measured and, at the end, all figures again
+ * as one JSON list. --jobs scales every size from its default of 100,000 for quick runs; --reps (3)
+ * is how many timed runs each throughput figure takes the median of.
  */
-import { parseBenchArgs } from './lib/args';
+import { parseBenchArgs, type BenchArgs } from './lib/args';
 import { FigureLog } from './lib/figures';
 import { recordMachine } from './lib/machine';
 import { peerJobCount, runPeers } from './peers';
 import { runQueueBench } from './queue';
 import { runE2eBench } from './e2e';
+import { runUiBench } from './ui';
 import { runMetricsBench } from './metrics';
 import { runCliBench } from './cli';
 import { runAbuseBench } from './abuse';
@@ -16,13 +18,14 @@ import { runSshBench } from './ssh';
 import { runPreemptBench } from './preempt';
 import { runMetricsHistoryBench } from './metricsHistory';
 
-const BENCHES: Record<string, (log: FigureLog, jobs: number) => Promise<unknown>> = {
+const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unknown>> = {
   queue: runQueueBench,
-  peers: (log, jobs) => runPeers(log, peerJobCount(jobs)),
+  peers: (log, { jobs, reps }) => runPeers(log, peerJobCount(jobs), reps),
   e2e: runE2eBench,
-  metrics: runMetricsBench,
-  cli: runCliBench,
-  abuse: runAbuseBench,
+  ui: (log, { jobs }) => runUiBench(log, jobs),
+  metrics: (log, { jobs }) => runMetricsBench(log, jobs),
+  cli: (log) => runCliBench(log),
+  abuse: (log) => runAbuseBench(log),
   ssh: (log) => runSshBench(log),
   preempt: (log) => runPreemptBench(log),
   'metrics-history': (log) => runMetricsHistoryBench(log),
@@ -39,7 +42,7 @@ recordMachine(log);
 log.record('bench.name', args.name, 'text');
 const start = performance.now();
 try {
-  await bench(log, args.jobs);
+  await bench(log, args);
 } finally {
   log.record('bench.seconds', (performance.now() - start) / 1000, 's');
   log.printSummary();

@@ -14,6 +14,8 @@ export interface GantryCluster {
   admin: GantryClient;
   /** Worker scope, as the agents hold. */
   workerToken: string;
+  serverPid: number;
+  agentPids: number[];
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,8 @@ export async function startGantryCluster(dataDir: string, agents: number, slotsP
       children.push(spawn(process.execPath, args, { stdio: 'ignore' }));
     }
     await waitForAgents(admin, children.slice(1), agents);
-    return { url, admin, workerToken, stop };
+    const pids = children.map((child) => child.pid ?? 0);
+    return { url, admin, workerToken, serverPid: pids[0], agentPids: pids.slice(1), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,26 +1,29 @@
 import type { GantryClient } from '../../src/shared';
+import { SUBMIT_CHUNK } from '../queue/benchJobs';
 
-const CHUNK = 5_000;
-
-/** `jobs` × `true` through `POST /api/v1/jobs/batch` in chunks; returns the elapsed ms. */
-export async function submitNoOpJobs(admin: GantryClient, jobs: number): Promise<number> {
+/** `jobs` × `true` through `POST /api/v1/jobs/batch` in the same chunks as every other submit; returns the elapsed ms. */
+export async function submitNoOpJobs(admin: GantryClient, jobs: number, label = 'noop'): Promise<number> {
   const start = performance.now();
-  for (let from = 0; from < jobs; from += CHUNK) {
-    const batch = Array.from({ length: Math.min(CHUNK, jobs - from) }, (_, k) => ({ name: `noop-${from + k}`, command: ['true'] }));
+  for (let from = 0; from < jobs; from += SUBMIT_CHUNK) {
+    const batch = Array.from({ length: Math.min(SUBMIT_CHUNK, jobs - from) }, (_, k) => ({ name: `${label}-${from + k}`, command: ['true'] }));
     // A long timeout: a batch waits behind the agents' claims and finishes on a busy two-core machine.
     await admin.call('submitBatch', { body: { jobs: batch } }, 120_000);
   }
   return performance.now() - start;
 }
 
-/** Polls the counts until `jobs` jobs are final; throws if nothing moves for `stallMs`. */
-export async function waitUntilFinal(admin: GantryClient, jobs: number, stallMs = 60_000): Promise<{ succeeded: number; failed: number }> {
+/**
+ * Polls the counts until `jobs` jobs are final; throws if nothing moves for `stallMs`, and as soon
+ * as any job failed or was cancelled: a no-op that fails means the figure measured a broken run.
+ */
+export async function waitUntilFinal(admin: GantryClient, jobs: number, stallMs = 60_000): Promise<void> {
   let last = -1;
   let lastMove = Date.now();
   for (;;) {
     const counts = await admin.call('countJobs');
-    const final = counts.succeeded + counts.failed + counts.cancelled;
-    if (final >= jobs) return { succeeded: counts.succeeded, failed: counts.failed + counts.cancelled };
+    if (counts.failed + counts.cancelled > 0) throw new Error(`${counts.failed} jobs failed and ${counts.cancelled} were cancelled: ${JSON.stringify(counts)}`);
+    const final = counts.succeeded;
+    if (final >= jobs) return;
     if (final !== last) {
       last = final;
       lastMove = Date.now();

@@ -1,23 +1,23 @@
 import { Queue, Worker } from 'bullmq';
+import { SUBMIT_CHUNK } from '../queue/benchJobs';
 import { perSecond } from '../lib/stats';
 import type { PeerResult } from './peerResult';
 
-const ADD_CHUNK = 1_000;
-
 /**
- * BullMQ on a local redis: `jobs` jobs added with addBulk, then one Worker with `concurrency`
+ * BullMQ on a local redis: `jobs` jobs added with addBulk in Gantry's submit chunks, then one Worker with `concurrency`
  * whose processor returns at once; completed jobs per second from the worker's start until the
  * last `completed` event. Completed jobs are kept (BullMQ's default), as Gantry keeps its jobs.
  */
 export async function measureBullmq(redisPort: number, jobs: number, concurrency: number): Promise<PeerResult> {
   const connection = { host: '127.0.0.1', port: redisPort };
-  const queue = new Queue('bench', { connection });
+  // Completed and failed jobs are kept, as Gantry keeps its jobs (also BullMQ's default; said here so it stays so).
+  const queue = new Queue('bench', { connection, defaultJobOptions: { removeOnComplete: false, removeOnFail: false } });
   let worker: Worker | undefined;
   try {
     const submitStart = performance.now();
-    for (let from = 0; from < jobs; from += ADD_CHUNK) {
+    for (let from = 0; from < jobs; from += SUBMIT_CHUNK) {
       const chunk = [];
-      for (let i = from; i < Math.min(jobs, from + ADD_CHUNK); i++) chunk.push({ name: 'noop', data: { i } });
+      for (let i = from; i < Math.min(jobs, from + SUBMIT_CHUNK); i++) chunk.push({ name: 'noop', data: { i } });
       await queue.addBulk(chunk);
     }
     const submitPerSecond = perSecond(jobs, performance.now() - submitStart);

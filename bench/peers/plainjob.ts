@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { better, defineQueue, defineWorker, type Worker } from 'plainjob';
+import { SUBMIT_CHUNK } from '../queue/benchJobs';
 import { perSecond } from '../lib/stats';
 import type { PeerResult } from './peerResult';
-
-const ADD_CHUNK = 5_000;
 
 /** plainjob logs every job at debug level through console by default. */
 const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
@@ -19,9 +18,9 @@ export async function measurePlainjob(dir: string, jobs: number, concurrency: nu
   const workers: Worker[] = [];
   try {
     const submitStart = performance.now();
-    for (let from = 0; from < jobs; from += ADD_CHUNK) {
+    for (let from = 0; from < jobs; from += SUBMIT_CHUNK) {
       const chunk = [];
-      for (let i = from; i < Math.min(jobs, from + ADD_CHUNK); i++) chunk.push({ i });
+      for (let i = from; i < Math.min(jobs, from + SUBMIT_CHUNK); i++) chunk.push({ i });
       queue.addMany('noop', chunk);
     }
     const submitPerSecond = perSecond(jobs, performance.now() - submitStart);

@@ -1,9 +1,9 @@
-import { createCoordinator } from '../../src/core';
 import type { FigureLog } from '../lib/figures';
+import { recordSpread, repeated, spreadOf } from '../lib/repeat';
 import { perSecond } from '../lib/stats';
-import { makeTempDir } from '../lib/tempDir';
 import { noOpJob, submitInChunks } from './benchJobs';
-import { claimAndFinish, registerBenchWorker } from './claimAndFinish';
+import { claimAndFinish, registerBenchWorker, type ClaimMode } from './claimAndFinish';
+import { startServedCoordinator } from './servedCoordinator';
 
 export interface CoreThroughput {
   submitPerSecond: number;
@@ -12,34 +12,45 @@ export interface CoreThroughput {
   claimMax10BatchedPerSecond: number;
 }
 
-/**
- * Submits `jobs` no-op jobs into a fresh database, then one in-process worker claims and
- * finishes the first half one job per claim, the next quarter ten per claim, and the last
- * quarter ten per claim with their results sent back in one batch.
- */
-export function measureCoreThroughput(log: FigureLog, jobs: number): CoreThroughput {
-  const dir = makeTempDir('queue');
-  const coordinator = createCoordinator({ dataDir: dir.path, sweepIntervalMs: null });
-  try {
-    const submitMs = submitInChunks((specs) => coordinator.submitBatch(specs), jobs, noOpJob);
-    const submitPerSecond = perSecond(jobs, submitMs);
-    log.record('queue.submit.jobs', jobs, 'jobs');
-    log.record('queue.submit.seconds', submitMs / 1000, 's');
-    log.record('queue.submit.jobs_per_s', submitPerSecond, 'jobs/s');
+const MODES: Array<{ figure: string; mode: ClaimMode }> = [
+  { figure: 'max1', mode: { max: 1, batched: false } },
+  { figure: 'max10', mode: { max: 10, batched: false } },
+  { figure: 'max10_batched', mode: { max: 10, batched: true } },
+];
 
+/** One timed run: `jobs` no-op jobs into a fresh served coordinator, then all of them claimed and finished. */
+async function runOnce(jobs: number, mode: ClaimMode): Promise<{ submitPerSecond: number; claimPerSecond: number }> {
+  const served = await startServedCoordinator('queue');
+  try {
+    const { coordinator } = served;
+    const submitMs = submitInChunks((specs) => coordinator.submitBatch(specs), jobs, noOpJob);
     const workerId = registerBenchWorker(coordinator, 'bench-worker');
-    const half = Math.floor(jobs / 2);
-    const claimMax1PerSecond = perSecond(half, claimAndFinish(coordinator, workerId, half, 1));
-    log.record('queue.claim_finish.max1.jobs_per_s', claimMax1PerSecond, 'jobs/s');
-    const quarter = Math.floor((jobs - half) / 2);
-    const claimMax10PerSecond = perSecond(quarter, claimAndFinish(coordinator, workerId, quarter, 10));
-    log.record('queue.claim_finish.max10.jobs_per_s', claimMax10PerSecond, 'jobs/s');
-    const last = jobs - half - quarter;
-    const claimMax10BatchedPerSecond = perSecond(last, claimAndFinish(coordinator, workerId, last, 10, true));
-    log.record('queue.claim_finish.max10_batched.jobs_per_s', claimMax10BatchedPerSecond, 'jobs/s');
-    return { submitPerSecond, claimMax1PerSecond, claimMax10PerSecond, claimMax10BatchedPerSecond };
+    const claimMs = claimAndFinish(coordinator, workerId, jobs, mode);
+    return { submitPerSecond: perSecond(jobs, submitMs), claimPerSecond: perSecond(jobs, claimMs) };
   } finally {
-    coordinator.close();
-    dir.remove();
+    await served.close();
   }
+}
+
+/**
+ * For each way of claiming (one job per claim; ten per claim finished one call each; ten per claim
+ * finished in one batch): a warm-up run on a tenth of the jobs, then `reps` runs of `jobs` jobs, each
+ * on a fresh database, the same count and submit chunks the peers get. Figures are medians.
+ */
+export async function measureCoreThroughput(log: FigureLog, jobs: number, reps: number): Promise<CoreThroughput> {
+  log.record('queue.claim_finish.jobs', jobs, 'jobs');
+  log.record('queue.reps', reps, 'runs');
+  const submits: number[] = [];
+  const medians: Record<string, number> = {};
+  for (const { figure, mode } of MODES) {
+    const spread = await repeated(reps, () => runOnce(Math.max(100, Math.floor(jobs / 10)), mode), async () => {
+      const run = await runOnce(jobs, mode);
+      submits.push(run.submitPerSecond);
+      return run.claimPerSecond;
+    });
+    medians[figure] = recordSpread(log, `queue.claim_finish.${figure}.jobs_per_s`, spread, 'jobs/s');
+  }
+  // Every timed run submitted its jobs first: the submit figure is the median over all of them.
+  const submitPerSecond = recordSpread(log, 'queue.submit.jobs_per_s', spreadOf(submits), 'jobs/s');
+  return { submitPerSecond, claimMax1PerSecond: medians.max1, claimMax10PerSecond: medians.max10, claimMax10BatchedPerSecond: medians.max10_batched };
 }

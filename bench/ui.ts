@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/ui-load.ts [--jobs N]`: seeds N jobs (default 100,000) into a data dir, starts
+ * `npm run bench -- ui [--jobs N]`: seeds N jobs (default 100,000) into a data dir, starts
  * `gantry serve` on it without a worker, and opens the console's jobs page in headless Chromium.
  * Prints how long the page takes to paint and to show its first row, and frame times while the
  * table scrolls through (and keeps loading) pages of jobs. A benchmark, not a test: nothing is asserted.
@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { createCoordinator } from '../src/core';
 import type { JobSubmitInput } from '../src/shared';
-import { FigureLog } from './lib/figures';
+import type { FigureLog } from './lib/figures';
 import { percentile } from './lib/stats';
 import { makeTempDir } from './lib/tempDir';
 import { startGantryServe } from '../test/e2e/support/gantryServe';
@@ -16,11 +16,6 @@ import { buildWeb } from '../test/e2e/support/buildWeb';
 
 const SCROLL_FRAMES = 600;
 const SCROLL_PX_PER_FRAME = 120;
-
-function jobsArg(): number {
-  const at = process.argv.indexOf('--jobs');
-  return at > 0 ? Number(process.argv[at + 1]) : 100_000;
-}
 
 function seed(dataDir: string, count: number, log: FigureLog): void {
   const started = performance.now();
@@ -74,9 +69,7 @@ const SCROLL = `(async ({ frames, px }) => {
   return { intervals, rows: document.querySelector('[role=grid]').getAttribute('aria-rowcount'), scrollTop: body.scrollTop };
 })`;
 
-async function main(): Promise<void> {
-  const log = new FigureLog();
-  const count = jobsArg();
+export async function runUiBench(log: FigureLog, count: number): Promise<void> {
   const dir = makeTempDir('ui-load');
   buildWeb();
   seed(join(dir.path, 'data'), count, log);
@@ -108,12 +101,9 @@ async function main(): Promise<void> {
     log.record('ui_load.scroll.frames_over_50ms', sorted.filter((t) => t > 50).length, 'frames');
     log.record('ui_load.scroll.rows_loaded', Number(scroll.rows), 'rows');
     log.record('ui_load.scroll.distance', scroll.scrollTop, 'px');
-    log.printSummary();
   } finally {
     await browser.close();
     await gantry.stop();
     dir.remove();
   }
 }
-
-await main();
