@@ -19,7 +19,8 @@ export function registerMcp(program: Command, context: CliContext, version: stri
       'Serve MCP on stdin/stdout for a coding agent: tools submit_job, submit_sweep, list_jobs, get_job,\n' +
         'why_not_running, tail_log, get_metrics, cancel_job, list_workers; resources gantry://jobs/ID/log and\n' +
         '/metrics. Each tool calls the coordinator with the token found as for every command: give it a read\n' +
-        'token (gantry tokens create --name NAME --scope read) to let the agent watch but not submit or cancel.\n' +
+        'token (gantry tokens create --name NAME --scope read) to let the agent watch but not submit or cancel,\n' +
+        'and --project P to keep it to one project.\n' +
         'With --http, print the client config for the coordinator\'s own streamable HTTP endpoint, /mcp.',
     )
     .option('--http', "print the MCP client config for the coordinator's /mcp endpoint (streamable HTTP) instead of serving stdio");

@@ -11,6 +11,7 @@ interface CreateFlags extends JsonFlags {
   scope: string;
   name: string;
   job?: number;
+  project?: string;
 }
 
 export function registerTokens(program: Command, context: CliContext): void {
@@ -31,6 +32,7 @@ export function registerTokens(program: Command, context: CliContext): void {
     .requiredOption('--scope <scope>', `one of ${TokenScope.options.join(', ')}`)
     .requiredOption('--name <name>', 'what the token is for')
     .option('--job <id>', 'the job a job-scoped token may touch', integerArg(1))
+    .option('--project <name>', 'admin and read tokens: reach only this project (e.g. for a coding agent through gantry mcp)')
     .option('--json', 'print {token, record} as JSON');
   addConnectionFlags(create);
   create.action(async (flags: CreateFlags) => {
@@ -38,7 +40,7 @@ export function registerTokens(program: Command, context: CliContext): void {
     if (!scope.success) throw usageError(`--scope ${flags.scope}: one of ${TokenScope.options.join(', ')}`);
     if (scope.data === 'job' && flags.job === undefined) throw usageError('--scope job needs --job ID');
     const { client } = await connect(flags, context);
-    const created = await client.call('createToken', { body: { name: flags.name, scope: scope.data, job_id: flags.job ?? null } });
+    const created = await client.call('createToken', { body: { name: flags.name, scope: scope.data, job_id: flags.job ?? null, project: flags.project ?? null } });
     if (flags.json) return printJson(context, created);
     printLine(context.stdout, created.token);
     printLine(context.stderr, `token ${created.record.id} (${created.record.scope}) created; the secret above is not shown again`);

@@ -498,4 +498,8 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX slurm_pilots_worker ON slurm_pilots (worker_name);
   `,
+  // Tokens limited to one project (issue 22, for MCP clients): NULL reaches every project.
+  `
+  ALTER TABLE tokens ADD COLUMN project TEXT;
+  `,
 ];

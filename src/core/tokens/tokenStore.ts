@@ -15,7 +15,7 @@ export interface ChangeOrigin {
 
 const IN_PROCESS: ChangeOrigin = { address: '', route: 'in-process' };
 
-const COLUMNS = 'id, name, scope, job_id, prefix, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, name, scope, job_id, project, prefix, created_at, last_used_at, revoked_at';
 
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -25,13 +25,16 @@ export function createToken(ctx: CoreContext, input: unknown, origin: ChangeOrig
   const spec = parseOrThrow(TokenCreate, input);
   if (spec.scope === 'job' && spec.job_id === null) throw new ValidationError('job_id: a job token needs the job it belongs to', 'job_id');
   if (spec.scope !== 'job' && spec.job_id !== null) throw new ValidationError('job_id: only job tokens name a job', 'job_id');
+  if (spec.project !== null && spec.scope !== 'admin' && spec.scope !== 'read') throw new ValidationError('project: only admin and read tokens are limited to a project', 'project');
   const token = `gantry_${randomBytes(24).toString('base64url')}`;
   const prefix = token.slice(0, 12);
   const id = ctx.tx(() => {
     if (spec.job_id !== null && !ctx.sql('SELECT 1 FROM jobs WHERE id = ?').get(spec.job_id)) throw new NotFoundError(`job ${spec.job_id} does not exist`, 'job_id');
-    const info = ctx.sql('INSERT INTO tokens (name, scope, job_id, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(spec.name, spec.scope, spec.job_id, hashToken(token), prefix, ctx.now());
-    recordAuthEvent(ctx, { kind: 'token_created', ...origin, token_name: spec.name, reason: `${spec.scope} token created` });
+    if (spec.project !== null && !ctx.sql('SELECT 1 FROM projects WHERE name = ?').get(spec.project)) throw new NotFoundError(`project "${spec.project}" does not exist`, 'project');
+    const info = ctx.sql('INSERT INTO tokens (name, scope, job_id, project, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(spec.name, spec.scope, spec.job_id, spec.project, hashToken(token), prefix, ctx.now());
+    const limit = spec.project === null ? '' : ` for project ${spec.project}`;
+    recordAuthEvent(ctx, { kind: 'token_created', ...origin, token_name: spec.name, reason: `${spec.scope} token created${limit}` });
     return Number(info.lastInsertRowid);
   });
   return { token, record: ctx.sql(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRecord };

@@ -6,6 +6,13 @@ import { guarded, toolResult } from '../toolResult';
 /** A job id, as the route table's job schema has it. */
 export const JobIdInput = z.strictObject({ id: z.number().int().positive().describe('the job id') });
 
+/**
+ * The SDK hands a tool its input with the schema's defaults filled in; project is left open so
+ * the coordinator picks it (`default`, or the project a limited token is for).
+ */
+const SubmitJobInput = JobSubmit.extend({ project: JobSubmit.shape.project.unwrap().optional() });
+const SubmitSweepInput = SweepRequest.extend({ project: SweepRequest.shape.project.unwrap().optional() });
+
 /** Listing filters and paging as GET /api/v1/jobs takes them; `ids` is left out because its comma-list form has no JSON schema. */
 const ListJobsInput = JobListQuery.omit({ ids: true });
 
@@ -19,7 +26,7 @@ export function jobLine(job: Job): string {
 export function registerJobTools(server: McpServer, client: GantryClient): void {
   server.registerTool(
     'submit_job',
-    { title: 'Submit a job', description: 'Queue one command on Gantry. command is an argv array (exec, no shell) or {"shell": "..."} for sh -c. Returns the created job.', inputSchema: JobSubmit },
+    { title: 'Submit a job', description: 'Queue one command on Gantry. command is an argv array (exec, no shell) or {"shell": "..."} for sh -c. Returns the created job.', inputSchema: SubmitJobInput },
     (input) => guarded(async () => {
       const job = await client.call('submitJob', { body: input });
       return toolResult(`queued ${jobLine(job)}`, { job });
@@ -31,7 +38,7 @@ export function registerJobTools(server: McpServer, client: GantryClient): void 
     {
       title: 'Submit a parameter sweep',
       description: 'Queue one job per combination of parameter values: template is an argv array whose {name} placeholders are replaced by the values in params (grid: every combination, zip: i-th values together). With dry_run true, nothing is queued and the count and the first commands are returned: preview before submitting a large sweep.',
-      inputSchema: SweepRequest,
+      inputSchema: SubmitSweepInput,
     },
     (input) => guarded(async () => {
       const result = await client.call('sweep', { body: input });

@@ -15,12 +15,14 @@ export interface Principal {
   worker_id: string | null;
   /** A job token whose attempt has ended: it may still read its job for a short grace, never write. */
   read_only: boolean;
+  /** Set for admin and read tokens limited to one project: only that project's jobs are within reach. */
+  project: string | null;
 }
 
-const NONE = { token_id: null, job_id: null, attempt: null, worker_id: null, read_only: false } as const;
+const NONE = { token_id: null, job_id: null, attempt: null, worker_id: null, read_only: false, project: null } as const;
 
-export function storedTokenPrincipal(record: { id: number; name: string; scope: TokenScope; job_id: number | null }): Principal {
-  return { ...NONE, scope: record.scope, name: record.name, token_id: record.id, job_id: record.job_id };
+export function storedTokenPrincipal(record: { id: number; name: string; scope: TokenScope; job_id: number | null; project?: string | null }): Principal {
+  return { ...NONE, scope: record.scope, name: record.name, token_id: record.id, job_id: record.job_id, project: record.project ?? null };
 }
 
 export function workerPrincipal(workerId: string, name: string): Principal {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { GantryError } from '../../shared';
 import type { Authenticate, ResolveToken } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
 import { checkScope } from '../auth/authorize';
@@ -29,6 +30,8 @@ export function registerLiveSocket(app: FastifyInstance, hub: LiveHub, authentic
         request.log,
       );
       checkScope({ scopes: ['read'] }, principal);
+      // The socket streams every project's events; a token limited to one project reads through the REST routes.
+      if (principal.project !== null) throw new GantryError('forbidden', `the live socket carries every project's events; this token reaches project ${principal.project} only`);
     },
     // The token is checked again while the socket is open, so revoking it closes the socket.
     handler: (socket, request) => {

@@ -3,6 +3,7 @@ import { DEFAULT_BODY_LIMIT, GantryError, parseOrThrow, ROUTES, type RouteDef, t
 import type { Authenticate } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
 import { checkJobAccess, checkScope, checkWorkerAccess } from '../auth/authorize';
+import { checkProjectAccess } from '../auth/projectAccess';
 import { redactForReader } from '../auth/redactForReader';
 import type { Principal } from '../auth/principal';
 import type { AllRouteHandlers } from './index';
@@ -73,6 +74,7 @@ export function registerRoutes(
         if (principal) {
           checkJobAccess(route, principal, params, body);
           checkWorkerAccess(route, principal, params, body, deps.coordinator);
+          checkProjectAccess(name, route, principal, { params, query, body, rawBody: request.body }, deps.coordinator);
         }
         const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
         const answer = await handler(input, deps);

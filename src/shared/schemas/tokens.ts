@@ -6,6 +6,8 @@ export const TokenCreate = z.strictObject({
   scope: TokenScope,
   /** Required for the job scope: the one job whose metrics and artifacts the token may touch. */
   job_id: z.number().int().positive().nullable().default(null),
+  /** Admin and read tokens only: the one project whose jobs the token reaches (a coding agent's token, say). */
+  project: z.string().min(1).max(200).nullable().default(null),
 });
 export type TokenCreate = z.input<typeof TokenCreate>;
 
@@ -15,6 +17,8 @@ export const TokenRecord = z.object({
   name: z.string(),
   scope: TokenScope,
   job_id: z.number().int().nullable(),
+  /** The one project the token reaches; null for all. Optional on the wire for coordinators from before it existed. */
+  project: z.string().nullable().optional(),
   prefix: z.string(),
   created_at: z.number(),
   last_used_at: z.number().nullable(),

@@ -41,6 +41,18 @@ describe("the coordinator's /mcp endpoint (streamable HTTP)", () => {
     expect(t.coordinator.getJob(job.id).state).toBe('queued');
   });
 
+  it("with a token limited to one project, lists and submits in that project only", async () => {
+    t.coordinator.createProject({ name: 'vision' });
+    const other = t.coordinator.submit({ command: ['elsewhere'], requirements: { tags: ['nowhere'] } });
+    const agent = await connected(t.coordinator.createToken({ name: 'agent', scope: 'admin', project: 'vision' }).token);
+    const submitted = await callTool(agent, 'submit_job', { command: ['python', 'eval.py'], requirements: { tags: ['nowhere'] } });
+    const { job } = submitted.structuredContent as { job: { id: number; project: string } };
+    expect(job.project).toBe('vision');
+    const listed = (await callTool(agent, 'list_jobs', {})).structuredContent as { jobs: Array<{ id: number }> };
+    expect(listed.jobs.map((j) => j.id)).toEqual([job.id]);
+    expect((await callTool(agent, 'cancel_job', { id: other.id })).structuredContent).toMatchObject({ error: { code: 'forbidden', field: 'id' } });
+  });
+
   it('refuses a request without a valid token before any MCP exchange', async () => {
     await expect(connected(undefined)).rejects.toThrow(/unauthorized/);
     await expect(connected('not-a-token')).rejects.toThrow(/unauthorized/);
