@@ -29,6 +29,8 @@ export interface JobFlags {
   env?: string[];
   secretEnv?: string[];
   cwd?: string;
+  /** Copy this directory to the --host and run there in the copy. */
+  sync?: string;
   preemptible?: boolean;
   checkpointSignal?: string;
   grace?: number;
@@ -83,6 +85,7 @@ export function addJobFlags(command: Command): Command {
     .option('--k8s <name>', 'run on this Kubernetes cluster (see `gantry k8s`); needs --direct')
     .option('--direct', 'with --k8s: run the job as its own Kubernetes Job; with --slurm: as its own sbatch job')
     .option('--slurm <name>', 'run on the pilot agents of this Slurm cluster (see `gantry slurm`)')
+    .option('--sync <dir>', 'copy DIR to the --host first (minus .gitignore/.gantryignore matches; once per content) and run there in the copy')
     .option('--after <id>', 'start after job ID succeeded (repeatable)', collect(integerArg(1)))
     .option('--retries <n>', 'retries after a failure (attempts = retries + 1)', integerArg(0))
     .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))

@@ -1,4 +1,5 @@
-export { createHostService, type HostService, type HostServiceOptions, type RemovedHost } from './hosts/hostService';
+export { createHostService, type ExecOptions, type HostService, type HostServiceOptions, type RemovedHost } from './hosts/hostService';
+export type { ExecResult, RemoteInput } from './ssh/remoteExec';
 export { createSlurmService, type SlurmService, type SlurmServiceOptions } from './slurm/slurmService';
 export { parseSqueue } from './slurm/slurmCommands';
 export { pilotScript } from './slurm/pilotScript';

@@ -37,7 +37,7 @@ import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { NotifyDelivery, NotifyLogQuery, NotifyRule, NotifyRuleCreate } from './schemas/notifications';
 import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
-import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostTrust } from './schemas/hosts';
+import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust } from './schemas/hosts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
 
 /**
@@ -225,6 +225,7 @@ export const ROUTES = {
   hostRestart: { method: 'POST', path: '/api/v1/hosts/:name/restart', summary: "Restart the host's agent", scopes: ['admin'], params: HostParams, response: Host },
   hostUpgrade: { method: 'POST', path: '/api/v1/hosts/:name/upgrade', summary: "Install the coordinator's agent version on the host and restart it", scopes: ['admin'], params: HostParams, response: Host },
   removeHost: { method: 'DELETE', path: '/api/v1/hosts/:name', summary: "Stop the host's agent, remove its ~/.gantry and forget it", scopes: ['admin'], params: HostParams, response: RemovedHost },
+  syncHost: { method: 'POST', path: '/api/v1/hosts/:name/sync', summary: "Copy a directory of the coordinator's machine to the host (minus .gitignore/.gantryignore matches), once per content: jobs run in the copy it names", scopes: ['admin'], params: HostParams, body: HostSync, response: HostSyncResult },
   hostLogs: { method: 'GET', path: '/api/v1/hosts/:name/logs', summary: "The end of the host agent's own log", scopes: ['admin'], params: HostParams, query: HostLogQuery, response: HostLog },
   listSlurmClusters: { method: 'GET', path: '/api/v1/slurm', summary: 'List Slurm clusters with their demand and pilots (Slurm job id, state, reason, worker)', scopes: ALL, response: z.array(SlurmCluster) },
   addSlurmCluster: { method: 'POST', path: '/api/v1/slurm', summary: 'Add a Slurm cluster (its login node a host of /hosts), or update the one with that name in place; pilots follow demand from then on', scopes: ['admin'], body: SlurmClusterAdd, response: SlurmCluster },

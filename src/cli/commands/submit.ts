@@ -4,6 +4,7 @@ import { addConnectionFlags, connect, type ConnectionFlags } from '../connection
 import { printJson, printLine, type CliContext } from '../context';
 import { submitCreatingProject } from '../ensureProject';
 import { usageError } from '../exitCodes';
+import { syncedWorkDir } from '../hosts/syncWorkDir';
 import { addJobFlags, jobFieldsFromFlags, submittedFrom, type JobFlags } from '../jobFlags';
 
 interface SubmitFlags extends JobFlags, ConnectionFlags {
@@ -33,7 +34,9 @@ export function registerSubmit(program: Command, context: CliContext): void {
   command.action(async (argv: string[], flags: SubmitFlags) => {
     const spec = submitSpec(argv, flags, context);
     const { client } = await connect(flags, context);
-    const job = await submitCreatingProject(client, flags.project, context, () => client.call('submitJob', { body: spec }));
+    const synced = await syncedWorkDir(client, flags, context);
+    const body = synced ? { ...spec, ...synced } : spec;
+    const job = await submitCreatingProject(client, flags.project, context, () => client.call('submitJob', { body }));
     if (flags.json) printJson(context, job);
     else printLine(context.stdout, String(job.id));
   });

@@ -6,6 +6,7 @@ import { submitCreatingProject } from '../ensureProject';
 import { usageError } from '../exitCodes';
 import { formatCommand } from '../../shared';
 import { formatIdRanges } from '../format/idRanges';
+import { syncedWorkDir } from '../hosts/syncWorkDir';
 import { addJobFlags, collect, jobFieldsFromFlags, submittedFrom, type JobFlags } from '../jobFlags';
 import { parseParams } from '../sweep/parseParam';
 import { tokenizeTemplate } from '../sweep/tokenizeTemplate';
@@ -49,7 +50,10 @@ export function registerSweep(program: Command, context: CliContext): void {
   command.action(async (template: string, flags: SweepFlags) => {
     const request = sweepRequest(template, flags, context);
     const { client } = await connect(flags, context);
-    const result = await submitCreatingProject(client, flags.project, context, () => client.call('sweep', { body: request }));
+    // A dry run only shows the commands: nothing is copied.
+    const synced = request.dry_run ? null : await syncedWorkDir(client, flags, context);
+    const body = synced ? { ...request, ...synced } : request;
+    const result = await submitCreatingProject(client, flags.project, context, () => client.call('sweep', { body }));
     if (flags.json) return printJson(context, result);
     if (request.dry_run) {
       printLine(context.stdout, `${result.count} job${result.count === 1 ? '' : 's'} would be queued:`);

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Coordinator, HostRecord, SecretStore } from '../../core';
-import { carriesTokenSafely, ConflictError, HostAdd, HostTrust, parseOrThrow, type Host } from '../../shared';
+import { carriesTokenSafely, ConflictError, HostAdd, HostTrust, parseOrThrow, type Host, type HostSyncResult } from '../../shared';
 import { removeGantryDir, stopRemoteAgent, tailAgentLog } from '../bootstrap/agentControl';
 import { defaultAgentBundlePath, loadAgentBundle } from '../bootstrap/agentBundle';
 import { hostReachesCoordinator } from '../bootstrap/checkReach';
@@ -10,7 +10,10 @@ import { remoteLayout } from '../bootstrap/remoteLayout';
 import { HostKeyError } from '../errors';
 import { probeHost } from '../probe/probeHost';
 import type { SshLink } from '../ssh/openSsh';
+import { execRemote, type ExecResult, type RemoteInput } from '../ssh/remoteExec';
+import { commandLine } from '../ssh/shellQuote';
 import { checkPrivateKey } from '../ssh/sshAuth';
+import { syncWorkDir } from '../sync/syncWorkDir';
 import { TunnelKeeper } from '../tunnel/tunnelKeeper';
 import { HostConnector, passphraseKey } from './hostConnector';
 import { stateForError, toWireHost } from './hostStates';
@@ -41,6 +44,13 @@ export interface RemovedHost {
   warning: string | null;
 }
 
+export interface ExecOptions {
+  /** Close the command's channel after this long; default 60 s, 0: no limit. */
+  timeoutMs?: number;
+  /** What the command reads on stdin (default: nothing, end-of-file at once). */
+  stdin?: RemoteInput;
+}
+
 export interface HostService {
   list(): Host[];
   get(name: string): Host;
@@ -53,6 +63,14 @@ export interface HostService {
   upgrade(name: string): Promise<Host>;
   remove(name: string): Promise<RemovedHost>;
   logs(name: string, lines: number): Promise<string>;
+  /**
+   * Runs argv on the host over a fresh SSH connection (jump hosts, host keys and auth as for
+   * bootstrap), every word shell-quoted, and returns its exit status and output. A non-zero exit
+   * is a result, not an error; failing to connect is an error.
+   */
+  exec(name: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Copies a directory of this machine to the host once per content; jobs run in the copy it names. */
+  sync(name: string, input: unknown): Promise<HostSyncResult>;
   /** Re-opens the tunnels of hosts whose agents reach the coordinator through one (after a restart). */
   resume(): void;
   close(): void;
@@ -343,6 +361,19 @@ class SshHostService implements HostService {
     if (!record.probe) throw new ConflictError(`host ${name} has not been probed yet: it has no agent log`, 'name');
     const home = record.probe.home;
     return this.withConnection(record, (link) => tailAgentLog(link.client, remoteLayout(home), lines));
+  }
+
+  exec(name: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const line = commandLine(argv);
+    return this.withConnection(this.inventory.get(name), (link) => execRemote(link.client, line, options.timeoutMs, options.stdin));
+  }
+
+  sync(name: string, input: unknown): Promise<HostSyncResult> {
+    const record = this.inventory.get(name);
+    const home = record.probe?.home;
+    if (!home) throw new ConflictError(`host ${name} has not been probed yet: bring it up (gantry hosts up ${name}) before syncing to it`, 'name');
+    // In the host's queue: two syncs of one tree never upload it twice.
+    return this.serial(name, () => this.withConnection(record, (link) => syncWorkDir(link.client, home, input)));
   }
 
   resume(): void {

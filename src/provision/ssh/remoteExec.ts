@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Client } from 'ssh2';
 import { RemoteCommandError } from '../errors';
 
@@ -11,14 +12,26 @@ export interface ExecResult {
 /** Most a remote command's output we keep; probes and logs stay far below it. */
 const MAX_OUTPUT = 8 * 1024 * 1024;
 
+/** What a remote command reads on stdin: bytes, or a stream piped in with backpressure. */
+export type RemoteInput = string | Buffer | Readable;
+
 /**
  * Runs one command line (built with commandLine or shScript, never by hand) and collects its
- * output. A command still running after `timeoutMs` has its channel closed.
+ * output. A command still running after `timeoutMs` (0: no limit) has its channel closed. Without
+ * `stdin` the command reads end-of-file at once.
  */
-export function execRemote(client: Client, line: string, timeoutMs = 60_000): Promise<ExecResult> {
+export function execRemote(client: Client, line: string, timeoutMs = 60_000, stdin?: RemoteInput): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     client.exec(line, (error, channel) => {
       if (error) return reject(new RemoteCommandError(`cannot run a command on the host: ${error.message}`));
+      if (stdin === undefined || typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin);
+      else {
+        stdin.on('error', (streamError: Error) => {
+          channel.close();
+          reject(new RemoteCommandError(`reading what was sent to the host failed: ${streamError.message}`));
+        });
+        stdin.pipe(channel);
+      }
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let size = 0;
@@ -29,9 +42,9 @@ export function execRemote(client: Client, line: string, timeoutMs = 60_000): Pr
       };
       channel.on('data', keep(stdout));
       channel.stderr.on('data', keep(stderr));
-      const timer = setTimeout(() => channel.close(), timeoutMs);
+      const timer = timeoutMs > 0 ? setTimeout(() => channel.close(), timeoutMs) : null;
       channel.on('close', (code: number | null, signal: string | null) => {
-        clearTimeout(timer);
+        if (timer) clearTimeout(timer);
         resolve({ code: code ?? null, signal: signal ?? null, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
       });
     });
@@ -39,8 +52,8 @@ export function execRemote(client: Client, line: string, timeoutMs = 60_000): Pr
 }
 
 /** Like execRemote, but a non-zero exit is an error naming what was being done. */
-export async function runRemote(client: Client, line: string, doing: string, timeoutMs?: number): Promise<string> {
-  const result = await execRemote(client, line, timeoutMs);
+export async function runRemote(client: Client, line: string, doing: string, timeoutMs?: number, stdin?: RemoteInput): Promise<string> {
+  const result = await execRemote(client, line, timeoutMs, stdin);
   if (result.code !== 0) {
     const detail = result.stderr.trim() || result.stdout.trim() || `exit ${result.code ?? result.signal}`;
     throw new RemoteCommandError(`${doing} failed on the host: ${detail.slice(-2000)}`);

@@ -114,3 +114,23 @@ export const HostDown = z.strictObject({
 
 export const HostLogQuery = z.strictObject({ lines: z.coerce.number().int().min(1).max(100_000).default(200) });
 export const HostLog = z.object({ text: z.string() });
+
+/** A directory on the coordinator's machine to copy to a host (`gantry submit --sync DIR`). */
+export const HostSync = z.strictObject({
+  dir: z.string().min(1).max(4096).refine((dir) => dir.startsWith('/'), 'dir: give an absolute path on the coordinator\'s machine'),
+});
+export type HostSync = z.input<typeof HostSync>;
+
+export const HostSyncResult = z.object({
+  /** The content address of the tree (files, links, executable bits, minus ignored files). */
+  hash: z.string(),
+  /** The job's cwd: the copy on the host, `~/.gantry/sync/<hash>` (the agent expands `~`). */
+  cwd: z.string(),
+  /** The same copy as an absolute path on the host. */
+  path: z.string(),
+  /** false: that tree was already on the host and nothing was sent. */
+  uploaded: z.boolean(),
+  files: z.number().int(),
+  bytes: z.number().int(),
+});
+export type HostSyncResult = z.infer<typeof HostSyncResult>;

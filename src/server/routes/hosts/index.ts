@@ -1,6 +1,6 @@
 import type { RouteHandlers } from '../routeHandler';
 
-type HostRoute = 'listHosts' | 'addHost' | 'getHost' | 'trustHost' | 'hostUp' | 'hostDown' | 'hostRestart' | 'hostUpgrade' | 'removeHost' | 'hostLogs';
+type HostRoute = 'listHosts' | 'addHost' | 'getHost' | 'trustHost' | 'hostUp' | 'hostDown' | 'hostRestart' | 'hostUpgrade' | 'removeHost' | 'hostLogs' | 'syncHost';
 
 export const hostHandlers: RouteHandlers<HostRoute> = {
   listHosts: (_, { hosts }) => hosts.list(),
@@ -12,5 +12,6 @@ export const hostHandlers: RouteHandlers<HostRoute> = {
   hostRestart: ({ params }, { hosts }) => hosts.restart(params.name),
   hostUpgrade: ({ params }, { hosts }) => hosts.upgrade(params.name),
   removeHost: ({ params }, { hosts }) => hosts.remove(params.name),
+  syncHost: ({ params, body }, { hosts }) => hosts.sync(params.name, body),
   hostLogs: async ({ params, query }, { hosts }) => ({ text: await hosts.logs(params.name, query.lines) }),
 };

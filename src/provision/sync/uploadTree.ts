@@ -1,0 +1,45 @@
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { create as createTar } from 'tar';
+import type { Client } from 'ssh2';
+import { RemoteCommandError } from '../errors';
+import { runRemote } from '../ssh/remoteExec';
+import { shScript } from '../ssh/shellQuote';
+import type { LocalTree } from './localTree';
+
+/**
+ * Unpacks a tar read on stdin into a fresh directory beside $1 and renames it to $1 once complete,
+ * so a directory at $1 is always a whole tree: a cut-off upload leaves only a `.partial` behind.
+ */
+const UNPACK_SCRIPT = `
+set -e
+final=$1
+tmp="$final.partial.$$"
+mkdir -p "$(dirname "$final")"
+rm -rf "$tmp"
+mkdir "$tmp"
+if ! tar -xf - -C "$tmp" --no-same-owner; then rm -rf "$tmp"; exit 1; fi
+if [ -d "$final" ]; then rm -rf "$tmp"; echo present; else mv "$tmp" "$final"; echo uploaded; fi
+`;
+
+/** Where a tree with this hash lives under a host's ~/.gantry. */
+export function syncDir(gantryRoot: string, hash: string): string {
+  return posix.join(gantryRoot, 'sync', hash);
+}
+
+export async function remoteTreePresent(client: Client, dir: string): Promise<boolean> {
+  return (await runRemote(client, shScript('[ -d "$1" ] && echo present; exit 0', [dir]), 'looking for a synced directory')).trim() === 'present';
+}
+
+/**
+ * Streams the tree as one tar over an exec channel into `dir` on the host: one round trip and no
+ * per-file SFTP requests, so many small files cost little more than their bytes. Symlinks travel
+ * as links; modes (the executable bit) are kept, owners are the SSH user's. Paths go in as `./…`:
+ * node-tar reads a leading `@` as an archive to splice in.
+ */
+export async function uploadTree(client: Client, tree: LocalTree, dir: string): Promise<'uploaded' | 'present'> {
+  const archive = createTar({ cwd: tree.root, portable: true, noDirRecurse: true }, tree.entries.map((e) => `./${e.path}`)) as unknown as Readable;
+  const out = (await runRemote(client, shScript(UNPACK_SCRIPT, [dir]), `unpacking ${tree.root} into ${dir}`, 0, archive)).trim();
+  if (out !== 'uploaded' && out !== 'present') throw new RemoteCommandError(`unpacking ${tree.root} on the host said ${JSON.stringify(out.slice(0, 200))}`);
+  return out;
+}
