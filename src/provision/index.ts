@@ -9,3 +9,4 @@ export { keyNeedsPassphrase } from './ssh/sshAuth';
 export { fingerprintOf, parseKnownHosts } from './ssh/knownHosts';
 export { commandLine } from './ssh/shellQuote';
 export { parseProbe } from './probe/probeHost';
+export type { RemoteShell, ShellSize } from './shell/remoteShell';

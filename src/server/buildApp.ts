@@ -10,6 +10,7 @@ import { isLoopbackAddress } from './metrics/loopback';
 import { createPrometheusMetrics } from './metrics/prometheusMetrics';
 import { registerLiveSocket } from './live/registerLiveSocket';
 import { registerMcpEndpoint } from './mcp/registerMcpEndpoint';
+import { registerHostShellSocket } from './routes/hosts/hostShellSocket';
 import { serializeRequest } from './logging/redactedRequest';
 import { openApiDocument } from './openapi/openApiDocument';
 import type { AppOptions } from './options';
@@ -91,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   registerLiveSocket(app, hub, authenticate, browserChecks, resolveToken);
   registerMcpEndpoint(app, authenticate, browserChecks, version);
+  registerHostShellSocket(app, hosts, authenticate, browserChecks, resolveToken);
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),

@@ -9,6 +9,7 @@ import { usageError } from '../exitCodes';
 import { describeHost, formatHostTable } from '../format/hosts';
 import { collect, integerArg } from '../jobFlags';
 import { ask, canAsk } from '../hosts/prompt';
+import { runRemoteShell } from '../hosts/remoteShell';
 import { parseSshConfig } from '../hosts/sshConfig';
 
 /** Bootstrapping uploads a bundle and may wait on a slow host; far longer than a plain call. */
@@ -143,6 +144,13 @@ function registerLifecycle(hosts: Command, context: CliContext): void {
     if (result.warning) printLine(context.stderr, `warning: ${result.warning}`);
   });
 
+  const shell = hosts.command('shell').summary("an interactive shell on the host (through the coordinator, admin only)").argument('<name>', 'host name');
+  addConnectionFlags(shell);
+  shell.action(async (name: string, flags: ConnectionFlags) => {
+    const { connection } = await connect(flags, context);
+    await runRemoteShell(connection, name, context);
+  });
+
   const logs = hosts.command('logs').summary("the end of the host agent's own log").argument('<name>', 'host name').option('-n, --lines <n>', 'how many lines', integerArg(1), 200);
   addConnectionFlags(logs);
   logs.action(async (name: string, flags: ConnectionFlags & { lines: number }) => {
@@ -152,7 +160,7 @@ function registerLifecycle(hosts: Command, context: CliContext): void {
 }
 
 export function registerHosts(program: Command, context: CliContext): void {
-  const hosts = program.command('hosts').summary('GPU hosts over SSH: add, trust, up, down, restart, upgrade, rm, logs');
+  const hosts = program.command('hosts').summary('GPU hosts over SSH: add, trust, up, down, restart, upgrade, rm, logs, shell');
 
   const ls = hosts.command('ls', { isDefault: true }).summary('list hosts and their state (the default)').option('--json', 'print the hosts as JSON');
   addConnectionFlags(ls);

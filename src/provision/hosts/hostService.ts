@@ -14,6 +14,7 @@ import { execRemote, type ExecResult, type RemoteInput } from '../ssh/remoteExec
 import { commandLine } from '../ssh/shellQuote';
 import { checkPrivateKey } from '../ssh/sshAuth';
 import { syncWorkDir } from '../sync/syncWorkDir';
+import { openRemoteShell, type RemoteShell, type ShellSize } from '../shell/remoteShell';
 import { TunnelKeeper } from '../tunnel/tunnelKeeper';
 import { HostConnector, passphraseKey } from './hostConnector';
 import { stateForError, toWireHost } from './hostStates';
@@ -71,6 +72,8 @@ export interface HostService {
   exec(name: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Copies a directory of this machine to the host once per content; jobs run in the copy it names. */
   sync(name: string, input: unknown): Promise<HostSyncResult>;
+  /** An interactive login shell on the host with a pseudo-terminal of this size, on its own connection. */
+  shell(name: string, size: ShellSize): Promise<RemoteShell>;
   /** Re-opens the tunnels of hosts whose agents reach the coordinator through one (after a restart). */
   resume(): void;
   close(): void;
@@ -374,6 +377,10 @@ class SshHostService implements HostService {
     if (!home) throw new ConflictError(`host ${name} has not been probed yet: bring it up (gantry hosts up ${name}) before syncing to it`, 'name');
     // In the host's queue: two syncs of one tree never upload it twice.
     return this.serial(name, () => this.withConnection(record, (link) => syncWorkDir(link.client, home, input)));
+  }
+
+  async shell(name: string, size: ShellSize): Promise<RemoteShell> {
+    return openRemoteShell(await this.connect(this.inventory.get(name)), size);
   }
 
   resume(): void {

@@ -9,7 +9,7 @@ import type { LiveHub } from './liveHub';
 export const LIVE_SOCKET_PATH = '/api/v1/ws';
 
 /** Browsers cannot set headers on a WebSocket, so the token may come as `?token=`. */
-function socketToken(query: unknown, authorization: string | undefined): string | undefined {
+export function socketToken(query: unknown, authorization: string | undefined): string | undefined {
   const token = (query as { token?: unknown } | undefined)?.token;
   return typeof token === 'string' && token.length > 0 ? token : bearerToken(authorization);
 }

@@ -134,3 +134,24 @@ export const HostSyncResult = z.object({
   bytes: z.number().int(),
 });
 export type HostSyncResult = z.infer<typeof HostSyncResult>;
+
+/** The remote shell's WebSocket (admin only); binary frames carry the terminal's bytes both ways. */
+export const HOST_SHELL_PATH = '/api/v1/hosts/:name/shell';
+export const hostShellPath = (name: string): string => HOST_SHELL_PATH.replace(':name', encodeURIComponent(name));
+
+const TerminalCols = z.coerce.number().int().min(1).max(1000);
+const TerminalRows = z.coerce.number().int().min(1).max(500);
+
+/** The terminal's size when the shell opens (query of the WebSocket URL, beside `token`). */
+export const HostShellQuery = z.object({ cols: TerminalCols.default(80), rows: TerminalRows.default(24) });
+
+/** Text frames the client sends (keystrokes go as binary frames). */
+export const HostShellClientMessage = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('resize'), cols: TerminalCols, rows: TerminalRows })]);
+export type HostShellClientMessage = z.infer<typeof HostShellClientMessage>;
+
+/** Text frames the server sends (the shell's output goes as binary frames); the socket closes after either. */
+export const HostShellServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('exit'), code: z.number().int().nullable(), signal: z.string().nullable() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type HostShellServerMessage = z.infer<typeof HostShellServerMessage>;

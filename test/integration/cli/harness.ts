@@ -18,15 +18,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `gantry` executable as a child process, the way a user's shell would. */
-export function runGantry(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Runs the real `gantry` executable as a child process, the way a user's shell would; `input`, if given, is its stdin. */
+export function runGantry(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [GANTRY_BIN, ...args], {
       cwd: REPO_ROOT,
       // A clean environment so the developer's own GANTRY_* settings cannot leak into a test.
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // No input: stdin is closed at once, as with </dev/null. A child that exits unread is not an error here.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
     const stdout: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

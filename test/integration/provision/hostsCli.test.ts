@@ -59,7 +59,7 @@ describe('gantry hosts, end to end through the CLI', () => {
     expect((await gantry(['wait', id, '--timeout', '60'])).code).toBe(0);
     expect(stdoutText(await gantry(['logs', id]))).toContain(`hello from ${sshd.home}`);
     expect(stdoutText(await gantry(['hosts', 'logs', 'box', '-n', '20']))).not.toBe('');
-  });
+  }, 180_000);
 
   it('keeps a non-standard port through add, bootstrap and re-add (update in place)', async () => {
     const again = await gantry(['hosts', 'add', 'box', '--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`, '--identity', sshd.identityFile, '--label', 'bigger']);
@@ -70,7 +70,7 @@ describe('gantry hosts, end to end through the CLI', () => {
       const worker = coordinator.listWorkers().find((w) => w.name === 'box');
       return worker?.state === 'online' && worker.tags.includes('bigger');
     }, 'the re-added host to restart its agent with the new label');
-  });
+  }, 180_000);
 
   it('names a wrong passphrase and a refused key clearly, storing nothing', async () => {
     const target = `${locked.user}@${locked.host}:${locked.port}`;
@@ -92,11 +92,11 @@ describe('gantry hosts, end to end through the CLI', () => {
     expect(locked_.has_passphrase).toBe(true);
     expect(JSON.stringify(coordinator.eventsSince(0, 10_000))).not.toContain('correct horse');
     expect((await gantry(['hosts', 'rm', 'locked'])).code).toBe(0);
-  });
+  }, 180_000);
 
   it('rm stops the agent and cleans ~/.gantry', async () => {
     const removed = await gantry(['hosts', 'rm', 'box']);
     expect(stdoutText(removed)).toContain('host box: removed (~/.gantry cleaned)');
     expect(await hostsJson()).toEqual([]);
-  });
+  }, 180_000);
 });
