@@ -65,6 +65,7 @@ describe('a host that cannot reach the coordinator', () => {
     await waitFor(() => sshd.accepted > before, 'the resumed tunnel connection');
     const job = h.coordinator.submit({ name: 'after-restart', command: ['echo', 'still here'], requirements: { tags: ['host:island'] } });
     await waitFor(() => h.coordinator.getJob(job.id).state === 'succeeded', 'a job through the resumed tunnel');
-    expect(h.coordinator.readLog(job.id, 1).data.toString()).toBe('still here\n');
+    // The result and the last log chunk travel separately: wait for the log rather than race it.
+    await waitFor(() => h.coordinator.readLog(job.id, 1).data.toString() === 'still here\n', 'the log through the resumed tunnel');
   });
 });
