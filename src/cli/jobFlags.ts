@@ -141,12 +141,11 @@ function kubernetesTags(flags: Pick<JobFlags, 'k8s' | 'slurm' | 'direct'>): stri
   return [`k8s:${flags.k8s}`];
 }
 
-/** --slurm NAME: the tag of the cluster's pilot agents. */
+/** --slurm NAME: the tag of the cluster's pilot agents; with --direct, of its per-job sbatch worker. */
 function slurmTags(flags: Pick<JobFlags, 'k8s' | 'slurm' | 'direct'>): string[] {
   if (flags.slurm === undefined) return [];
   if (flags.k8s !== undefined) throw usageError('--slurm and --k8s: a job runs on one cluster; give one of them');
-  if (flags.direct) throw usageError(`--slurm ${flags.slurm} --direct: per-job sbatch is not available yet; without --direct the job runs on the cluster's pilot agents`);
-  return [`slurm:${flags.slurm}`];
+  return [flags.direct ? `slurm-direct:${flags.slurm}` : `slurm:${flags.slurm}`];
 }
 
 /**

@@ -7,4 +7,5 @@ export type { Sweeps, SweepRecord } from './sweeps/sweeps';
 export type { SecretStore } from './secrets/secretStore';
 export { createFileSecretStore, createSealedSecretStore, secretsFilePath } from './secrets/fileSecretStore';
 export type { HostInventory, HostRecord, HostUpdate, TrustedKey } from './hosts/hostInventory';
-export { pilotTag, pilotWorkerName, type ClusterRecord, type PilotStatus, type SlurmInventory } from './slurm/clusterInventory';
+export { directTag, pilotTag, pilotWorkerName, type ClusterRecord, type PilotStatus, type SlurmInventory } from './slurm/clusterInventory';
+export type { DirectTaskRecord, DirectTaskStore } from './slurm/directTasks';

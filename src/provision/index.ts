@@ -3,6 +3,7 @@ export type { ExecResult, RemoteInput } from './ssh/remoteExec';
 export { createSlurmService, type SlurmService, type SlurmServiceOptions } from './slurm/slurmService';
 export { parseSqueue } from './slurm/slurmCommands';
 export { pilotScript } from './slurm/pilotScript';
+export { directScript } from './slurm/directScript';
 export { wantedPilots } from './slurm/pilotCount';
 export { HostKeyError, SshAuthError, PassphraseError, SshUnreachableError, RemoteCommandError } from './errors';
 export { keyNeedsPassphrase } from './ssh/sshAuth';

@@ -5,6 +5,7 @@
  */
 import { NotFoundError, parseOrThrow, SlurmClusterAdd, type SlurmCluster, type SlurmClusterSpec, type SlurmPilot } from '../../shared';
 import type { CoreContext } from '../context';
+import { createDirectTaskStore, type DirectTaskStore } from './directTasks';
 
 interface ClusterRow {
   name: string;
@@ -56,6 +57,10 @@ export interface SlurmInventory {
   updatePilots(name: string, seen: PilotStatus[]): void;
   /** Jobs tagged for the cluster that wait or run: what the pilot count follows. */
   demand(name: string): number;
+  /** Jobs for per-job mode that wait to be sent to Slurm. */
+  waitingDirect(name: string): number;
+  /** Per-job mode's array tasks. */
+  readonly direct: DirectTaskStore;
 }
 
 function toPilot(ctx: CoreContext, row: PilotRow): SlurmPilot {
@@ -63,13 +68,19 @@ function toPilot(ctx: CoreContext, row: PilotRow): SlurmPilot {
   return { slurm_job_id: row.slurm_job_id, state: row.state, reason: row.reason, worker_name: row.worker_name, worker_id: worker?.id ?? null, submitted_at: row.submitted_at };
 }
 
-function demandOf(ctx: CoreContext, name: string): number {
-  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running')
-    AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)`).get(pilotTag(name)) as { n: number };
+/** The tag of jobs sent to a cluster one by one (`gantry submit --slurm NAME --direct`). */
+export const directTag = (cluster: string): string => `slurm-direct:${cluster}`;
+
+function taggedJobs(ctx: CoreContext, tag: string, states: string): number {
+  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE state IN (${states})
+    AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)`).get(tag) as { n: number };
   return row.n;
 }
 
+const demandOf = (ctx: CoreContext, name: string): number => taggedJobs(ctx, pilotTag(name), "'queued', 'running'");
+
 export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
+  const direct = createDirectTaskStore(ctx);
   const read = (name: string): ClusterRow => {
     const row = ctx.sql('SELECT * FROM slurm_clusters WHERE name = ?').get(name) as ClusterRow | undefined;
     if (!row) throw new NotFoundError(`Slurm cluster ${name} does not exist (gantry slurm ls lists them)`, 'name');
@@ -78,7 +89,7 @@ export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
   const record = (row: ClusterRow): ClusterRecord => {
     const spec = JSON.parse(row.spec) as SlurmClusterSpec;
     const pilots = (ctx.sql('SELECT * FROM slurm_pilots WHERE cluster = ? ORDER BY submitted_at, slurm_job_id').all(row.name) as PilotRow[]).map((p) => toPilot(ctx, p));
-    return { ...spec, name: row.name, login: row.login, created_at: row.created_at, updated_at: row.updated_at, error: row.error, demand: demandOf(ctx, row.name), pilots, token_id: row.token_id };
+    return { ...spec, name: row.name, login: row.login, created_at: row.created_at, updated_at: row.updated_at, error: row.error, demand: demandOf(ctx, row.name), pilots, direct_tasks: direct.list(row.name).map(({ slurm_job_id, job_id, attempt, state, reason, submitted_at }) => ({ slurm_job_id, job_id, attempt, state, reason, submitted_at })), token_id: row.token_id };
   };
   const touch = (name: string, sets: string, ...values: unknown[]): void => {
     ctx.tx(() => {
@@ -132,5 +143,7 @@ export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
       });
     },
     demand: (name) => demandOf(ctx, name),
+    waitingDirect: (name) => taggedJobs(ctx, directTag(name), "'queued'"),
+    direct,
   };
 }

@@ -502,4 +502,23 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE tokens ADD COLUMN project TEXT;
   `,
+  // Slurm per-job mode (issue 15): each attempt sent as its own array task, kept so a restarted
+  // coordinator goes on mirroring the tasks that still run.
+  `
+  CREATE TABLE slurm_direct_tasks (
+    cluster TEXT NOT NULL REFERENCES slurm_clusters(name) ON DELETE CASCADE,
+    slurm_job_id TEXT NOT NULL,
+    job_id INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    -- the task's output file on the login node; its exit status is written to <out_file>.exit
+    out_file TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    -- bytes of out_file already in the job's log, and the next log chunk number
+    log_offset INTEGER NOT NULL DEFAULT 0,
+    log_seq INTEGER NOT NULL DEFAULT 0,
+    submitted_at INTEGER NOT NULL,
+    PRIMARY KEY (cluster, slurm_job_id)
+  );
+  `,
 ];

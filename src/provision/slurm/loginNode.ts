@@ -30,6 +30,7 @@ export const pilotTokenKey = (cluster: string): string => `slurm.${cluster}.toke
 export class LoginNode {
   private link: SshLink | null = null;
   private paths: PilotPaths | null = null;
+  private jobsDir: string | null = null;
 
   constructor(private readonly options: LoginNodeOptions) {}
 
@@ -45,6 +46,7 @@ export class LoginNode {
       if (this.link === link) {
         this.link = null;
         this.paths = null;
+        this.jobsDir = null;
       }
     });
     return link.client;
@@ -70,6 +72,17 @@ export class LoginNode {
     return this.paths;
   }
 
+  /** `~/.gantry/slurm/NAME/jobs`, made once per connection: where per-job tasks write their output and exit status. */
+  async directDir(): Promise<string> {
+    if (this.jobsDir) return this.jobsDir;
+    const client = await this.client();
+    const home = (await probeHost(client)).home;
+    const dir = posix.join(home, '.gantry', 'slurm', this.options.cluster, 'jobs');
+    await makeRemoteDirs(client, [dir]);
+    this.jobsDir = dir;
+    return dir;
+  }
+
   /**
    * The token pilots enrol with, kept in the secret store: revoking it would cut off the pilots
    * that registered with it, so a restarted coordinator reuses it rather than making a new one.
@@ -89,5 +102,6 @@ export class LoginNode {
     this.link?.client.end();
     this.link = null;
     this.paths = null;
+    this.jobsDir = null;
   }
 }

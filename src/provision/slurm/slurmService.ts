@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ClusterRecord } from '../../core';
 import { NotFoundError, parseOrThrow, SlurmClusterAdd, ValidationError, type RemovedCluster, type SlurmCluster } from '../../shared';
 import { HostConnector } from '../hosts/hostConnector';
+import { DirectJobs } from './directJobs';
 import type { HostServiceOptions } from '../hosts/hostService';
 import { LoginNode, pilotTokenKey } from './loginNode';
 import { wantedPilots } from './pilotCount';
@@ -43,6 +44,7 @@ function wire(record: ClusterRecord): SlurmCluster {
 class PilotLauncher implements SlurmService {
   private readonly connector: HostConnector;
   private readonly logins = new Map<string, LoginNode>();
+  private readonly directs = new Map<string, DirectJobs>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -95,6 +97,15 @@ class PilotLauncher implements SlurmService {
     return node;
   }
 
+  private directJobs(name: string): DirectJobs {
+    let direct = this.directs.get(name);
+    if (!direct) {
+      direct = new DirectJobs(name, this.options.coordinator, this.options.secrets);
+      this.directs.set(name, direct);
+    }
+    return direct;
+  }
+
   async add(input: unknown): Promise<SlurmCluster> {
     const spec = parseOrThrow(SlurmClusterAdd, input);
     try {
@@ -138,13 +149,18 @@ class PilotLauncher implements SlurmService {
       const waiting = current.pilots.filter((p) => NOT_STARTED.has(p.state)).map((p) => p.slurm_job_id);
       await scancel(client, waiting.slice(-(have - wanted)));
     }
+    const direct = this.directJobs(record.name);
+    if (direct.busy) await direct.pass(client, current, await login.directDir());
   }
 
   remove(name: string): Promise<RemovedCluster> {
     return this.serial(name, async () => {
       const record = this.inventory.get(name);
       const login = this.loginNode(record);
-      await scancelByName(await login.client(), pilotJobName(name));
+      const client = await login.client();
+      await scancelByName(client, pilotJobName(name));
+      await this.directJobs(name).removeAll(client);
+      this.directs.delete(name);
       login.close();
       this.logins.delete(name);
       if (record.token_id !== null) {

@@ -55,6 +55,17 @@ export const SlurmPilot = z.object({
 });
 export type SlurmPilot = z.infer<typeof SlurmPilot>;
 
+/** A job sent to Slurm on its own (`--slurm NAME --direct`): its array task and what squeue last said of it. */
+export const SlurmDirectTask = z.object({
+  slurm_job_id: z.string(),
+  job_id: z.number().int(),
+  attempt: z.number().int(),
+  state: z.string(),
+  reason: z.string().nullable(),
+  submitted_at: z.number(),
+});
+export type SlurmDirectTask = z.infer<typeof SlurmDirectTask>;
+
 export const SlurmCluster = z.object({
   ...SlurmClusterAdd.shape,
   created_at: z.number(),
@@ -64,6 +75,8 @@ export const SlurmCluster = z.object({
   /** Jobs tagged `slurm:NAME` waiting or running: what the pilot count follows. */
   demand: z.number().int(),
   pilots: z.array(SlurmPilot),
+  /** Jobs sent one by one (per-job mode) that Slurm still has. */
+  direct_tasks: z.array(SlurmDirectTask),
 });
 export type SlurmCluster = z.infer<typeof SlurmCluster>;
 

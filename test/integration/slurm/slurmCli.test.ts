@@ -77,6 +77,15 @@ describe('gantry slurm, end to end through the CLI and REST', () => {
     await waitFor(async () => (await slurm.command(['squeue', '-h', '-o', '%i'])).trim() === '', 'the pilots cancelled');
   });
 
+  it('sends a job submitted with --slurm NAME --direct to Slurm on its own, and its output back as its log', async () => {
+    await gantry(['slurm', 'add', 'd', '--login', 'login']);
+    const id = stdoutText(await gantry(['submit', '--slurm', 'd', '--direct', '--', 'sh', '-c', 'echo "direct in $SLURM_JOB_NAME"'])).trim();
+    expect((await gantry(['wait', id, '--timeout', '90'])).code).toBe(0);
+    expect(stdoutText(await gantry(['logs', id]))).toBe('direct in gantry-job-d\n');
+    expect(coordinator.getWorker(coordinator.getJob(Number(id)).worker_id!).name).toBe('d-direct');
+    expect(stdoutText(await gantry(['slurm', 'rm', 'd']))).toMatch(/^cluster d: removed/);
+  });
+
   it('describes the routes in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/slurm', '/api/v1/slurm/{name}']));

@@ -10,6 +10,13 @@ import { JobSubmit, SweepRequest } from '../../../src/shared';
 const context = { cwd: '/home/me/project', env: { HF_HOME: '/cache/hf' } };
 
 describe('jobFieldsFromFlags', () => {
+  it('places a job on a Slurm cluster: its pilots, or with --direct its own sbatch task', () => {
+    expect(jobFieldsFromFlags({ slurm: 'big' }, context).requirements).toEqual({ tags: ['slurm:big'] });
+    expect(jobFieldsFromFlags({ slurm: 'big', direct: true }, context).requirements).toEqual({ tags: ['slurm-direct:big'] });
+    expect(() => jobFieldsFromFlags({ direct: true }, context)).toThrow(/--k8s NAME or --slurm NAME/);
+    expect(() => jobFieldsFromFlags({ slurm: 'big', k8s: 'kube', direct: true }, context)).toThrow(/one cluster/);
+  });
+
   it('leaves out every field whose flag is absent so the server defaults apply', () => {
     expect(jobFieldsFromFlags({}, context)).toEqual({});
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSqueue, pilotScript, wantedPilots } from '../../../src/provision';
-import { SlurmClusterAdd } from '../../../src/shared';
+import { directScript, parseSqueue, pilotScript, wantedPilots } from '../../../src/provision';
+import { SlurmClusterAdd, type ClaimedJob } from '../../../src/shared';
 
 const spec = (extra: Record<string, unknown> = {}) => SlurmClusterAdd.parse({ name: 'c', login: 'login', ...extra });
 
@@ -51,5 +51,26 @@ describe('the pilot batch script', () => {
   it('refuses settings that would hand back before winding down, naming the field', () => {
     expect(SlurmClusterAdd.safeParse({ name: 'c', login: 'l', wind_down_s: 10, hand_back_s: 20 }).error?.issues[0].path).toEqual(['hand_back_s']);
     expect(SlurmClusterAdd.safeParse({ name: 'c', login: 'l', partition: 'a b' }).error?.issues[0].path).toEqual(['partition']);
+  });
+});
+
+describe('the per-job array script', () => {
+  /** Only the fields the script reads. */
+  const claimed = (id: number, command: unknown, extra: Record<string, unknown> = {}): ClaimedJob =>
+    ({ job: { id, command, cwd: null, cwd_machine: null, env: {}, requirements: { cpus: 1, memory_mb: 0 }, timeout_s: null, ...extra }, attempt: 1 }) as unknown as ClaimedJob;
+
+  it('runs each job of a sweep as one task of one array, its words quoted', () => {
+    const script = directScript({ spec: spec({ partition: 'cpu' }), dir: '/h/.gantry/slurm/c/jobs', claimed: [claimed(7, ['echo', "it's {1}"]), claimed(8, { shell: 'echo $HOME | wc -c' }, { env: { LR: '0.1' }, cwd: '/data/run' })] });
+    expect(script).toContain('#SBATCH --array=0-1\n');
+    expect(script).toContain('#SBATCH --output=/h/.gantry/slurm/c/jobs/%A_%a.out\n');
+    expect(script).toContain('#SBATCH --partition=cpu\n');
+    expect(script).toContain(`  0) ( export GANTRY_JOB_ID=7 GANTRY_ATTEMPT=1 && exec echo 'it'\\''s {1}' ) ;;`);
+    expect(script).toContain("  1) ( cd /data/run && export LR=0.1 GANTRY_JOB_ID=8 GANTRY_ATTEMPT=1 && exec sh -c 'echo $HOME | wc -c' ) ;;");
+    expect(script).toMatch(/\.out\.exit"\nexit "\$code"\n$/);
+  });
+
+  it('asks for the longest job timeout as its wall time, else the cluster time limit', () => {
+    expect(directScript({ spec: spec({ time_limit_min: 45 }), dir: '/d', claimed: [claimed(1, ['true'], { timeout_s: 90 }), claimed(2, ['true'], { timeout_s: 600 })] })).toContain('#SBATCH --time=10\n');
+    expect(directScript({ spec: spec({ time_limit_min: 45 }), dir: '/d', claimed: [claimed(1, ['true'], { timeout_s: 90 }), claimed(2, ['true'])] })).toContain('#SBATCH --time=45\n');
   });
 });
