@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|ui|metrics|metrics-history|cli|abuse|ssh|preempt] [--jobs N] [--reps N]`: runs
+ * `npm run bench -- [queue|peers|e2e|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm] [--jobs N] [--reps N]`: runs
  * one benchmark, printing one JSON line per figure as it is measured and, at the end, all figures again
  * as one JSON list. --jobs scales every size from its default of 100,000 for quick runs; --reps (3)
  * is how many timed runs each throughput figure takes the median of.
@@ -16,6 +16,7 @@ import { runCliBench } from './cli';
 import { runAbuseBench } from './abuse';
 import { runSshBench } from './ssh';
 import { runPreemptBench } from './preempt';
+import { runSlurmBench } from './slurm';
 import { runMetricsHistoryBench } from './metricsHistory';
 
 const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unknown>> = {
@@ -28,6 +29,7 @@ const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unkno
   abuse: (log) => runAbuseBench(log),
   ssh: (log) => runSshBench(log),
   preempt: (log) => runPreemptBench(log),
+  slurm: (log, { jobs }) => runSlurmBench(log, jobs),
   'metrics-history': (log) => runMetricsHistoryBench(log),
 };
 

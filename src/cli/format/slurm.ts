@@ -21,5 +21,6 @@ export function describeCluster(cluster: SlurmCluster): string {
   ];
   if (cluster.error) lines.push(`  error: ${cluster.error}`);
   for (const p of cluster.pilots) lines.push(`  pilot ${p.slurm_job_id}  ${p.state}${p.reason ? ` (${p.reason})` : ''}  ${p.worker_id ? `worker ${p.worker_name}` : 'not registered'}`);
+  for (const t of cluster.direct_tasks) lines.push(`  job #${t.job_id} task ${t.slurm_job_id}  ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
   return lines.join('\n');
 }
