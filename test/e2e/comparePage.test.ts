@@ -78,7 +78,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the Compare page on a 20-job s
     const expected = LRS.flatMap((lr) => SEEDS.map((seed) => finalLoss(lr, seed))).sort((a, b) => a - b);
     await waitFor(async () => (await finals()).length === 20, 'the table of final values', 30_000);
     expect((await finals()).map(Number)).toEqual(expected.map((v) => Number(v.toPrecision(6))));
-    await page.getByRole('button', { name: /Final loss/ }).click();
+    const headers = page.locator('[data-testid="finals-table"] th');
+    expect((await headers.allTextContents()).map((text) => text.trim())).toEqual(['Job', 'lr', 'seed', 'State', 'Step', 'loss ▲', 'acc']);
+    await headers.getByRole('button', { name: /^loss/ }).click();
     await waitFor(async () => Number((await finals())[0]) === Number(expected[19].toPrecision(6)), 'the table sorted highest first', 30_000);
     await page.screenshot({ path: join(screenshotDir(), 'console-compare.png'), fullPage: true });
   });

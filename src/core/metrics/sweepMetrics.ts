@@ -27,9 +27,26 @@ function varyingParams(jobs: Array<Record<string, ParamValue>>): string[] {
   return names.filter((name) => new Set(jobs.map((params) => JSON.stringify(params[name] ?? null))).size > 1);
 }
 
-function jobSeries(ctx: CoreContext, job: SweepJobRow, name: string | null, query: SweepMetricsQuery, max: number | null): SweepJobSeries {
+/** Each job's final value of every metric name: the last point of the latest attempt that reported it. */
+function finalsByJob(ctx: CoreContext, sweepId: number): Map<number, Record<string, number>> {
+  const rows = ctx
+    .sql(
+      `SELECT s.job_id, s.name, s.last_value FROM metric_series s JOIN jobs j ON j.id = s.job_id
+       WHERE j.sweep_id = ? AND s.attempt = (SELECT MAX(attempt) FROM metric_series WHERE job_id = s.job_id AND name = s.name)`,
+    )
+    .all(sweepId) as Array<{ job_id: number; name: string; last_value: number }>;
+  const finals = new Map<number, Record<string, number>>();
+  for (const row of rows) {
+    const record = finals.get(row.job_id) ?? {};
+    record[row.name] = row.last_value;
+    finals.set(row.job_id, record);
+  }
+  return finals;
+}
+
+function jobSeries(ctx: CoreContext, job: SweepJobRow, name: string | null, query: SweepMetricsQuery, max: number | null, finals: Record<string, number>): SweepJobSeries {
   const params = JSON.parse(job.params) as Record<string, ParamValue>;
-  const base = { job_id: job.id, name: job.name, state: job.state, params };
+  const base = { job_id: job.id, name: job.name, state: job.state, params, finals };
   const latest =
     name === null
       ? undefined
@@ -55,6 +72,7 @@ export function compareSweep(ctx: CoreContext, sweepId: number, query: SweepMetr
     ctx.sql('SELECT DISTINCT name FROM metric_series WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = ?) ORDER BY name').all(sweepId) as Array<{ name: string }>
   ).map((row) => row.name);
   const name = query.name ?? names[0] ?? null;
-  const series = jobs.map((job) => jobSeries(ctx, job, name, query, max));
+  const finals = finalsByJob(ctx, sweepId);
+  const series = jobs.map((job) => jobSeries(ctx, job, name, query, max, finals.get(job.id) ?? {}));
   return { sweep, name, x: query.x, names, varying_params: varyingParams(series.map((s) => s.params)), jobs: series };
 }

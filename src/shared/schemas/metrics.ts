@@ -92,6 +92,8 @@ export const SweepJobSeries = z.object({
   count: z.number().int(),
   points: z.array(z.tuple([z.number(), z.number()])),
   final: FinalMetric.nullable(),
+  /** The final value of every metric the job reported (its latest attempt's last point of each), for the table. */
+  finals: z.record(z.string(), z.number()),
 });
 export type SweepJobSeries = z.infer<typeof SweepJobSeries>;
 

@@ -87,6 +87,7 @@ describe('GET /api/v1/sweeps and /api/v1/sweeps/:id/metrics', () => {
       [sweepJobs[1], 0.01, 2, [[0, 3], [2, 2.5]], 2.5],
     ]);
     expect(loss.jobs[1].final).toEqual({ value: 2.5, step: 1, at: 22_000, x: 2 });
+    expect(loss.jobs.map((j) => j.finals)).toEqual([{ loss: 0.5 }, { loss: 2.5, grad_norm: 9 }]);
   });
 
   it('downsamples each line to the points asked for', async () => {

@@ -226,6 +226,7 @@ describe('formatSweepFinals', () => {
     const job = (job_id: number, lr: number, value: number | null) => ({
       job_id, name: `train lr=${lr}`, state: 'succeeded' as const, params: { lr, seed: 1 }, attempt: 1, count: 10, points: [],
       final: value === null ? null : { value, step: 9, at: 0, x: 9 },
+      finals: (value === null ? {} : { loss: value }) as Record<string, number>,
     });
     const text = formatSweepFinals({ sweep, name: 'loss', x: 'step', names: ['acc', 'loss'], varying_params: ['lr'], jobs: [job(7, 0.1, 0.5), job(8, 0.01, 0.25), job(9, 1, null)] });
     expect(text.split('\n')).toEqual([

@@ -12,6 +12,7 @@ const job = (job_id: number, lr: number, final: number | null): SweepJobSeries =
   count: 2,
   points: final === null ? [] : [[0, 1], [10, final]],
   final: final === null ? null : { value: final, step: 10, at: 0, x: 10 },
+  finals: (final === null ? {} : { loss: final, acc: 1 - final }) as Record<string, number>,
 });
 
 describe('the sweep comparison', () => {
@@ -20,12 +21,14 @@ describe('the sweep comparison', () => {
     expect(legendLabel(job(3, 0.1, 1), [])).toBe('#3 train lr=0.1');
   });
 
-  it('sorts the finals by value either way, jobs without a value last', () => {
+  it('sorts the finals by any metric either way, jobs without a value last', () => {
     const jobs = [job(1, 0.1, 0.5), job(2, 0.01, null), job(3, 1, 0.25), job(4, 0.3, 0.75)];
-    const ascending = sortFinals(jobs, { key: 'final', descending: false });
+    const ascending = sortFinals(jobs, { key: 'metric:loss', descending: false });
     expect(ascending.map((j) => j.job_id)).toEqual([3, 1, 4, 2]);
-    const descending = sortFinals(jobs, nextSort({ key: 'final', descending: false }, 'final'));
+    const descending = sortFinals(jobs, nextSort({ key: 'metric:loss', descending: false }, 'metric:loss'));
     expect(descending.map((j) => j.job_id)).toEqual([4, 1, 3, 2]);
+    // acc = 1 − loss, so lowest acc first is highest loss first.
+    expect(sortFinals(jobs, { key: 'metric:acc', descending: false }).map((j) => j.job_id)).toEqual([4, 1, 3, 2]);
     expect(sortFinals(jobs, { key: 'param:lr', descending: false }).map((j) => j.job_id)).toEqual([2, 1, 4, 3]);
   });
 

@@ -13,15 +13,15 @@ export function legendLabel(job: Pick<SweepJobSeries, 'job_id' | 'name' | 'param
   return varying.map((name) => `${name}=${show(job.params[name])}`).join(' ');
 }
 
-export type FinalsSortKey = 'final' | 'job' | `param:${string}`;
+export type FinalsSortKey = 'job' | `param:${string}` | `metric:${string}`;
 export interface FinalsSort {
   key: FinalsSortKey;
   descending: boolean;
 }
 
 function sortValue(job: SweepJobSeries, key: FinalsSortKey): number | string | null {
-  if (key === 'final') return job.final?.value ?? null;
   if (key === 'job') return job.job_id;
+  if (key.startsWith('metric:')) return job.finals[key.slice('metric:'.length)] ?? null;
   const value = job.params[key.slice('param:'.length)];
   return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
 }

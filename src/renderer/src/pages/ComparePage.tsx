@@ -56,7 +56,7 @@ function SweepComparison({ id }: { id: number }) {
       ) : (
         <>
           <CompareChart metrics={metrics} />
-          <FinalsTable metrics={metrics} />
+          <FinalsTable key={metrics.name} metrics={metrics} />
         </>
       )}
     </>

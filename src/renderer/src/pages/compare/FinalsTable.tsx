@@ -16,13 +16,18 @@ function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: 
 
 const show = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : String(Number(value.toPrecision(6))));
 
-/** Each job's final value of the compared metric with its params, sortable by any column (lowest first to begin with). */
+/**
+ * Each job with its params and the final value of every metric it reported (the compared one first),
+ * sortable by any column; it starts sorted by the compared metric, lowest first.
+ */
 export function FinalsTable({ metrics }: { metrics: SweepMetrics }) {
-  const [sort, setSort] = useState<FinalsSort>({ key: 'final', descending: false });
+  const [sort, setSort] = useState<FinalsSort>({ key: `metric:${metrics.name ?? ''}`, descending: false });
   const jobs = useMemo(() => sortFinals(metrics.jobs, sort), [metrics.jobs, sort]);
+  const names = useMemo(() => [...(metrics.name === null ? [] : [metrics.name]), ...metrics.names.filter((n) => n !== metrics.name)], [metrics.name, metrics.names]);
   const onSort = (key: FinalsSortKey) => setSort((current) => nextSort(current, key));
   return (
     <div className="card">
+      <h3>Final values</h3>
       <table className="plain" data-testid="finals-table">
         <thead>
           <tr>
@@ -32,7 +37,9 @@ export function FinalsTable({ metrics }: { metrics: SweepMetrics }) {
             ))}
             <th>State</th>
             <th>{metrics.x === 'step' ? 'Step' : 'Seconds'}</th>
-            <SortHeader label={`Final ${metrics.name ?? ''}`} sortKey="final" sort={sort} onSort={onSort} />
+            {names.map((name) => (
+              <SortHeader key={name} label={name} sortKey={`metric:${name}`} sort={sort} onSort={onSort} />
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -48,7 +55,11 @@ export function FinalsTable({ metrics }: { metrics: SweepMetrics }) {
               ))}
               <td>{job.state}</td>
               <td>{show(job.final?.x)}</td>
-              <td data-testid="final-value">{show(job.final?.value)}</td>
+              {names.map((name) => (
+                <td key={name} data-testid={name === metrics.name ? 'final-value' : undefined}>
+                  {show(job.finals[name])}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
