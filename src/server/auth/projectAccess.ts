@@ -10,6 +10,7 @@ import type { Principal } from './principal';
 const PROJECT_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>([
   'health', 'listProjects', 'submitJob', 'submitBatch', 'sweep', 'listJobs', 'countJobs', 'getJob', 'explainJob', 'jobDependents', 'cancelJob',
   'preemptJob', 'retryJob', 'setPriority', 'removeJob', 'listAttempts', 'readLog', 'downloadLog', 'listMetrics', 'listWorkers', 'getWorker', 'gpus',
+  'listSweeps', 'sweepMetrics',
 ]);
 
 export interface ProjectAccessInput {
@@ -41,7 +42,12 @@ export function checkProjectAccess(name: RouteName, route: RouteDef, principal: 
     const job = coordinator.getJob(id);
     if (job.project !== project) throw outside(project, `job ${id} is in project ${job.project}`, 'id');
   }
-  if (name === 'listJobs' || name === 'countJobs') {
+  if (name === 'sweepMetrics') {
+    const id = (input.params as { id: number }).id;
+    const sweep = coordinator.sweeps.get(id);
+    if (sweep.project !== project) throw outside(project, `sweep ${id} is in project ${sweep.project}`, 'id');
+  }
+  if (name === 'listJobs' || name === 'countJobs' || name === 'listSweeps') {
     const query = input.query as { project?: string };
     if (query.project === undefined) query.project = project;
     else if (query.project !== project) throw outside(project, `project is ${query.project}`, 'project');

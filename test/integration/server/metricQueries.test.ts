@@ -107,6 +107,17 @@ describe('GET /api/v1/sweeps and /api/v1/sweeps/:id/metrics', () => {
     ]);
   });
 
+  it("keeps a token limited to another project out of the sweep's metrics", async () => {
+    server.coordinator.createProject({ name: 'speech' });
+    const speech = server.coordinator.createToken({ name: 'speech-reader', scope: 'read', project: 'speech' }).token;
+    const refused = await server.call('GET', `/api/v1/sweeps/${sweepId}/metrics`, speech);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({ field: 'id' });
+    expect((await server.call('GET', '/api/v1/sweeps', speech)).json()).toEqual([]);
+    const own = server.coordinator.createToken({ name: 'default-reader', scope: 'read', project: 'default' }).token;
+    expect((await server.call('GET', `/api/v1/sweeps/${sweepId}/metrics`, own)).statusCode).toBe(200);
+  });
+
   it('says 404 for an unknown sweep', async () => {
     const response = await get('/api/v1/sweeps/4242/metrics');
     expect(response.statusCode).toBe(404);
