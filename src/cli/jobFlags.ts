@@ -64,7 +64,7 @@ export function collect<T>(parse: (text: string) => T): (text: string, previous:
 const keep = (text: string): string => text;
 
 /** USR1 and SIGUSR1 alike, refused unless the server would take it. */
-function checkpointSignalArg(text: string): string {
+export function checkpointSignalArg(text: string): string {
   const name = text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : `SIG${text.toUpperCase()}`;
   if (!CheckpointSignal.safeParse(name).success) throw new InvalidArgumentError(`expected one of ${CheckpointSignal.options.join(', ')}`);
   return name;
@@ -91,7 +91,8 @@ export function addJobFlags(command: Command): Command {
     .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))
     .option('--retry-backoff', 'double the retry delay after each failure')
     .option('--timeout <s>', 'kill an attempt after S seconds', integerArg(1))
-    .option('--preemptible', 'may be checkpointed and stopped for a higher-priority job; it re-queues without spending an attempt')
+    .option('--preemptible', "may be checkpointed and stopped for a higher-priority job; it re-queues without spending an attempt (default: the project's, see `gantry projects`)")
+    .option('--no-preemptible', "never preempted, whatever the project's default")
     .option('--checkpoint-signal <sig>', `signal sent first when preempted (${CheckpointSignal.options.join(', ')}; default SIGUSR1)`, checkpointSignalArg)
     .option('--grace <s>', 'seconds between the checkpoint signal and SIGTERM (default 120)', integerArg(0))
     .option('--min-runtime <s>', 'seconds a run lasts before it may be preempted (default 600)', integerArg(0))
@@ -120,7 +121,7 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.retryDelay !== undefined) fields.retry_delay_s = flags.retryDelay;
   if (flags.retryBackoff) fields.retry_backoff = true;
   if (flags.timeout !== undefined) fields.timeout_s = flags.timeout;
-  if (flags.preemptible) fields.preemptible = true;
+  if (flags.preemptible !== undefined) fields.preemptible = flags.preemptible;
   if (flags.checkpointSignal !== undefined) fields.checkpoint_signal = flags.checkpointSignal as CheckpointSignal;
   if (flags.grace !== undefined) fields.grace_s = flags.grace;
   if (flags.minRuntime !== undefined) fields.min_runtime_s = flags.minRuntime;

@@ -11,6 +11,7 @@ import { registerMetrics } from './commands/metrics';
 import { registerPriority } from './commands/priority';
 import { registerRetry } from './commands/retry';
 import { registerPreempt } from './commands/preempt';
+import { registerProjects } from './commands/projects';
 import { registerRm } from './commands/rm';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
@@ -62,6 +63,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerRm,
     registerPriority,
     registerClear,
+    registerProjects,
     registerWorkers,
     registerHosts,
     registerSlurm,

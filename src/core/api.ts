@@ -16,6 +16,7 @@ import type {
   MetricPoint,
   Project,
   ProjectCreateInput,
+  ProjectUpdateInput,
   QueueEvent,
   TokenCreate,
   TokenRecord,
@@ -91,6 +92,8 @@ export interface Coordinator {
   readonly operations: Operations;
 
   createProject(input: ProjectCreateInput): Project;
+  /** Changes a project's description or its jobs' preemption defaults (used when a job does not say). */
+  updateProject(name: string, input: ProjectUpdateInput): Project;
   listProjects(): Project[];
   getProject(name: string): Project;
 

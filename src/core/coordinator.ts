@@ -15,7 +15,7 @@ import { startSweeper } from './maintenance/sweeper';
 import { getJob, jobFromRow, requireJobRow } from './queue/jobRows';
 import { countJobs, listJobs } from './queue/listJobs';
 import { explainJob } from './scheduler/explain';
-import { createProject, getProject, listProjects } from './projects';
+import { createProject, getProject, listProjects, updateProject } from './projects';
 import { heartbeat, markWorkerOffline, registerWorker, requestWorkerStop, setWorkerState } from './workers/registerWorker';
 import { requireWorkerRow, toWorker, type WorkerRow } from './workers/workerRows';
 import { appendLog, logPath, readLog } from './logs/logFiles';
@@ -62,6 +62,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     dataDir: options.dataDir,
     operations,
     createProject: (input) => createProject(ctx, input),
+    updateProject: (name, input) => updateProject(ctx, name, input),
     listProjects: () => listProjects(ctx),
     getProject: (name) => getProject(ctx, name),
 

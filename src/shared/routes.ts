@@ -9,6 +9,7 @@ import {
   JobSubmit,
   Project,
   ProjectCreate,
+  ProjectUpdate,
   LIMITS,
   ParamValue,
   ExecText,
@@ -143,6 +144,7 @@ export const ROUTES = {
 
   listProjects: { method: 'GET', path: '/api/v1/projects', summary: 'List projects', scopes: ALL, response: z.array(Project) },
   createProject: { method: 'POST', path: '/api/v1/projects', summary: 'Create a project', scopes: ['admin'], body: ProjectCreate, response: Project },
+  updateProject: { method: 'PATCH', path: '/api/v1/projects/:name', summary: "Change a project's description or its jobs' preemption defaults", scopes: ['admin'], params: NameParams, body: ProjectUpdate, response: Project },
   clearProject: { method: 'POST', path: '/api/v1/projects/:name/clear', summary: "Remove a project's waiting, queued and blocked jobs", scopes: ['admin'], params: NameParams, response: z.object({ removed: z.number().int() }) },
 
   submitJob: { method: 'POST', path: '/api/v1/jobs', summary: 'Submit one job', scopes: ['admin'], body: JobSubmit, response: Job },

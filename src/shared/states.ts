@@ -19,7 +19,8 @@ export const PENDING_STATES: readonly JobState[] = ['waiting', 'queued', 'blocke
 export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'blocked'];
 
 /** How one attempt ended. */
-export const AttemptOutcome = z.enum(['succeeded', 'failed', 'lost', 'cancelled', 'timed_out']);
+/** preempted: stopped for a higher-priority job (or by an admin); the job re-queued without spending a retry. */
+export const AttemptOutcome = z.enum(['succeeded', 'failed', 'lost', 'cancelled', 'timed_out', 'preempted']);
 export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
 
 export const WorkerState = z.enum(['online', 'draining', 'offline']);

@@ -34,5 +34,7 @@ export function formatStats(report: StatsReport, now: number): string {
       ]),
     );
   }
+  const preemptions = report.preemptions ?? [];
+  if (preemptions.length > 0) lines.push('', `preemptions: ${preemptions.map((p) => `${p.project} ${p.count}`).join(', ')}`);
   return lines.join('\n');
 }

@@ -17,6 +17,13 @@ function jobsPerHour(ctx: CoreContext, since: number): JobFlowPoint[] {
   return [...points.values()];
 }
 
+/** Attempts preempted in the period per project, through the partial index of preempted attempts. */
+function preemptionsByProject(ctx: CoreContext, since: number): Array<{ project: string; count: number }> {
+  return ctx.sql(`SELECT p.name AS project, COUNT(*) AS count FROM attempts a INDEXED BY attempts_preempted
+    JOIN jobs j ON j.id = a.job_id JOIN projects p ON p.id = j.project_id
+    WHERE a.outcome = 'preempted' AND a.finished_at >= ? GROUP BY p.name ORDER BY count DESC, p.name`).all(since) as Array<{ project: string; count: number }>;
+}
+
 export function statsReport(ctx: CoreContext, query: { sinceMs: number; by: StatsGrouping }, rule: IdleRule): StatsReport {
   if (!(query.sinceMs > 0)) throw new ValidationError('since: a period is more than nothing', 'since');
   const until = ctx.now();
@@ -34,6 +41,7 @@ export function statsReport(ctx: CoreContext, query: { sinceMs: number; by: Stat
     total: { gpu_hours: gpuHours, idle_gpu_hours: idleHours, idle_share: gpuHours > 0 ? idleHours / gpuHours : 0 },
     jobs_per_hour: jobsPerHour(ctx, period.since),
     idle_now: listIdleGpus(ctx),
+    preemptions: preemptionsByProject(ctx, period.since),
     idle_rule: { threshold_pct: rule.thresholdPct, minutes: rule.windowMs / 60_000 },
   };
 }

@@ -521,4 +521,62 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (cluster, slurm_job_id)
   );
   `,
+  // Issues 21 and 18: a `preempted` attempt outcome (SQLite cannot alter a CHECK, so attempts is
+  // rebuilt; attempts stored before as lost with a preemption request become preempted), project
+  // defaults for preemption (NULL: the job's own or the built-in default), the agents' clock skew
+  // seen at their last heartbeat, and sweep-done tracking that survives a coordinator restart.
+  `
+  CREATE TABLE attempts_with_preempted (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    attempt INTEGER NOT NULL,
+    worker_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    lease_expires_at INTEGER,
+    outcome TEXT CHECK (outcome IN ('succeeded', 'failed', 'lost', 'cancelled', 'timed_out', 'preempted')),
+    exit_code INTEGER,
+    error TEXT,
+    gpus TEXT NOT NULL,
+    cpus REAL NOT NULL,
+    memory_mb INTEGER NOT NULL,
+    log_seq INTEGER NOT NULL DEFAULT 0,
+    log_bytes INTEGER NOT NULL DEFAULT 0,
+    gpu_memory_used_mb REAL,
+    preempt_requested_at INTEGER,
+    preempted_by INTEGER,
+    PRIMARY KEY (job_id, attempt),
+    CHECK ((finished_at IS NOT NULL) = (outcome IS NOT NULL))
+  ) WITHOUT ROWID;
+  INSERT INTO attempts_with_preempted (job_id, attempt, worker_id, started_at, finished_at, lease_expires_at, outcome, exit_code, error,
+      gpus, cpus, memory_mb, log_seq, log_bytes, gpu_memory_used_mb, preempt_requested_at, preempted_by)
+    SELECT job_id, attempt, worker_id, started_at, finished_at, lease_expires_at,
+      CASE WHEN outcome = 'lost' AND preempt_requested_at IS NOT NULL AND error LIKE 'preempted by %' THEN 'preempted' ELSE outcome END,
+      exit_code, error, gpus, cpus, memory_mb, log_seq, log_bytes, gpu_memory_used_mb, preempt_requested_at, preempted_by
+    FROM attempts;
+  DROP TABLE attempts;
+  ALTER TABLE attempts_with_preempted RENAME TO attempts;
+  CREATE INDEX attempts_open_by_worker ON attempts (worker_id) WHERE finished_at IS NULL;
+  CREATE INDEX attempts_gpu_finished ON attempts (finished_at) WHERE gpus <> '[]';
+  -- Preemptions per project are counted from here (stats, /metrics); few rows, so the index is small.
+  CREATE INDEX attempts_preempted ON attempts (finished_at) WHERE outcome = 'preempted';
+
+  ALTER TABLE projects ADD COLUMN preemptible INTEGER;
+  ALTER TABLE projects ADD COLUMN checkpoint_signal TEXT;
+  ALTER TABLE projects ADD COLUMN grace_s INTEGER CHECK (grace_s >= 0);
+  ALTER TABLE projects ADD COLUMN min_runtime_s INTEGER CHECK (min_runtime_s >= 0);
+
+  -- agent clock minus coordinator clock at the last heartbeat that carried the agent's time (ms)
+  ALTER TABLE workers ADD COLUMN clock_skew_ms INTEGER;
+
+  -- A sweep (a batch of jobs of one project sharing created_at) that a sweep-done rule watches:
+  -- open counts its jobs not yet final; the row goes once its notification is written.
+  CREATE TABLE sweep_batches (
+    project_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    jobs INTEGER NOT NULL,
+    open INTEGER NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (project_id, created_at)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -13,6 +13,8 @@ export interface FleetGauges {
   jobs: Array<{ project: string; state: JobState; count: number }>;
   workers: Array<{ state: WorkerState; count: number }>;
   gpus: GpuGauge[];
+  /** Attempts preempted so far, per project (from the few preempted attempts, through their partial index). */
+  preemptions: Array<{ project: string; count: number }>;
   database: { bytes: number; wal_bytes: number };
 }
 
@@ -54,5 +56,8 @@ export function readFleetGauges(ctx: CoreContext): FleetGauges {
   const jobs = ctx.sql('SELECT p.name AS project, c.state, c.n AS count FROM job_counts c JOIN projects p ON p.id = c.project_id ORDER BY p.name, c.state').all() as FleetGauges['jobs'];
   const workers = ctx.sql('SELECT state, COUNT(*) AS count FROM workers GROUP BY state').all() as FleetGauges['workers'];
   const db = join(ctx.dataDir, DB_FILE);
-  return { jobs, workers, gpus: latestGpus(ctx), database: { bytes: fileBytes(db), wal_bytes: fileBytes(`${db}-wal`) } };
+  const preemptions = ctx.sql(`SELECT p.name AS project, COUNT(*) AS count FROM attempts a INDEXED BY attempts_preempted
+    JOIN jobs j ON j.id = a.job_id JOIN projects p ON p.id = j.project_id
+    WHERE a.outcome = 'preempted' AND a.finished_at IS NOT NULL GROUP BY p.name ORDER BY p.name`).all() as FleetGauges['preemptions'];
+  return { jobs, workers, gpus: latestGpus(ctx), preemptions, database: { bytes: fileBytes(db), wal_bytes: fileBytes(`${db}-wal`) } };
 }

@@ -36,6 +36,8 @@ function fleetSeries(registry: Registry) {
     gpuPower: gauge('gantry_gpu_power_watts', 'GPU power draw', GPU_LABELS),
     dbBytes: gauge('gantry_sqlite_database_bytes', 'Size of the SQLite database file', []),
     walBytes: gauge('gantry_sqlite_wal_bytes', 'Size of the SQLite write-ahead log', []),
+    // Read from the database like the gauges, so it survives a restart; a counter (it only grows) set afresh each scrape.
+    preemptions: new Counter({ name: 'gantry_preemptions_total', help: 'Attempts preempted (stopped for a higher-priority job or by an admin), by project', labelNames: ['project'], registers: [registry] }),
   };
 }
 
@@ -55,6 +57,8 @@ function setFleet(series: FleetSeries, fleet: FleetGauges): void {
     if (gpu.temperature_c !== null) series.gpuTemperature.set(labels, gpu.temperature_c);
     if (gpu.power_w !== null) series.gpuPower.set(labels, gpu.power_w);
   }
+  series.preemptions.reset();
+  for (const { project, count } of fleet.preemptions) series.preemptions.inc({ project }, count);
   series.dbBytes.set(fleet.database.bytes);
   series.walBytes.set(fleet.database.wal_bytes);
 }

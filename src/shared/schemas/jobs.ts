@@ -70,6 +70,16 @@ export type DependencyRef = z.infer<typeof DependencyRef>;
 /** Signals a job may ask to be warned with before it is preempted. */
 export const CheckpointSignal = z.enum(['SIGUSR1', 'SIGUSR2', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']);
 export type CheckpointSignal = z.infer<typeof CheckpointSignal>;
+const GraceSeconds = z.number().int().min(0).max(LIMITS.timeoutS);
+const MinRuntimeSeconds = z.number().int().min(0).max(LIMITS.timeoutS);
+
+/** What a job gets when neither it nor its project says. */
+export const PREEMPTION_DEFAULTS = { preemptible: false, checkpoint_signal: 'SIGUSR1', grace_s: 120, min_runtime_s: 600 } as const satisfies {
+  preemptible: boolean;
+  checkpoint_signal: CheckpointSignal;
+  grace_s: number;
+  min_runtime_s: number;
+};
 
 export const JobSubmit = z.strictObject({
   project: z.string().min(1).max(200).default('default'),
@@ -100,13 +110,16 @@ export const JobSubmit = z.strictObject({
   retry_delay_s: z.number().int().min(0).max(LIMITS.retryDelayS).default(0),
   /** Doubles the delay after each counted failure (retry_delay_s, 2×, 4×…, capped at LIMITS.retryDelayS). */
   retry_backoff: z.boolean().default(false),
-  /** May be stopped (checkpoint signal, grace, SIGTERM, SIGKILL) for a queued job of strictly higher priority; it re-queues without spending an attempt. */
-  preemptible: z.boolean().default(false),
-  checkpoint_signal: CheckpointSignal.default('SIGUSR1'),
+  /**
+   * May be stopped (checkpoint signal, grace, SIGTERM, SIGKILL) for a queued job of strictly higher priority; it re-queues without spending an attempt.
+   * These four, when absent, come from the project's defaults, else PREEMPTION_DEFAULTS.
+   */
+  preemptible: z.boolean().optional(),
+  checkpoint_signal: CheckpointSignal.optional(),
   /** Seconds between the checkpoint signal and SIGTERM. */
-  grace_s: z.number().int().min(0).max(LIMITS.timeoutS).default(120),
+  grace_s: GraceSeconds.optional(),
   /** Seconds an attempt runs before it may be preempted, so nothing thrashes. */
-  min_runtime_s: z.number().int().min(0).max(LIMITS.timeoutS).default(600),
+  min_runtime_s: MinRuntimeSeconds.optional(),
 });
 export type JobSubmit = z.infer<typeof JobSubmit>;
 export type JobSubmitInput = z.input<typeof JobSubmit>;
@@ -218,16 +231,37 @@ export const JobCounts = z.object({
 );
 export type JobCounts = z.infer<typeof JobCounts>;
 
+/** A project's defaults for its jobs' preemption fields; null: the built-in default (PREEMPTION_DEFAULTS). */
+export const ProjectPreemption = z.strictObject({
+  preemptible: z.boolean().nullable(),
+  checkpoint_signal: CheckpointSignal.nullable(),
+  grace_s: GraceSeconds.nullable(),
+  min_runtime_s: MinRuntimeSeconds.nullable(),
+});
+export type ProjectPreemption = z.infer<typeof ProjectPreemption>;
+
 export const Project = z.object({
   id: z.number().int(),
   name: z.string(),
   description: z.string(),
   created_at: z.number(),
+  /** Optional on the wire for coordinators from before project defaults. */
+  preemption: ProjectPreemption.optional(),
+  /** Attempts of this project's jobs preempted so far (optional on the wire, as above). */
+  preemptions: z.number().int().optional(),
 });
 export type Project = z.infer<typeof Project>;
 
 export const ProjectCreate = z.strictObject({
   name: z.string().min(1).max(200).regex(/^[\w.-]+$/, 'project names are letters, digits and . _ -'),
   description: z.string().max(10_000).default(''),
+  preemption: ProjectPreemption.partial().optional(),
 });
 export type ProjectCreateInput = z.input<typeof ProjectCreate>;
+
+/** Changes to a project: fields absent stay as they are; a preemption field set to null goes back to the built-in default. */
+export const ProjectUpdate = z.strictObject({
+  description: z.string().max(10_000).optional(),
+  preemption: ProjectPreemption.partial().optional(),
+});
+export type ProjectUpdateInput = z.input<typeof ProjectUpdate>;

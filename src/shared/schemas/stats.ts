@@ -55,6 +55,8 @@ export const StatsReport = z.object({
   total: z.object({ gpu_hours: z.number(), idle_gpu_hours: z.number(), idle_share: z.number() }),
   jobs_per_hour: z.array(JobFlowPoint),
   idle_now: z.array(IdleGpu),
+  /** Attempts preempted in the period, per project (optional on the wire for coordinators from before preemption counts). */
+  preemptions: z.array(z.object({ project: z.string(), count: z.number().int() })).optional(),
   /** The rule in force: utilisation at or under `threshold_pct` for `minutes`. */
   idle_rule: z.object({ threshold_pct: z.number(), minutes: z.number() }),
 });

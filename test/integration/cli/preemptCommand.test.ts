@@ -28,4 +28,25 @@ describe('gantry submit --preemptible and gantry preempt', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/only a running job can be preempted/);
   });
+
+  it('sets a project default that jobs without a say get, and --no-preemptible opts a job out', async () => {
+    t.coordinator.createProject({ name: 'sweeps' });
+    const set = await t.gantry(['projects', 'set', 'sweeps', '--preemptible', '--grace', '15']);
+    expect(set.code).toBe(0);
+    expect(stdoutText(set)).toMatch(/sweeps: preemptible, SIGUSR1\*, grace 15 s, min runtime 600 s\*/);
+    const plain = await t.gantry(['submit', '--project', 'sweeps', '--', 'train']);
+    expect(t.coordinator.getJob(Number(stdoutText(plain).trim()))).toMatchObject({ preemptible: true, grace_s: 15, min_runtime_s: 600 });
+    const optedOut = await t.gantry(['submit', '--project', 'sweeps', '--no-preemptible', '--', 'train']);
+    expect(t.coordinator.getJob(Number(stdoutText(optedOut).trim()))).toMatchObject({ preemptible: false, grace_s: 15 });
+    const listed = await t.gantry(['projects', 'ls']);
+    expect(stdoutText(listed)).toMatch(/sweeps\s+0\s+preemptible/);
+    const reset = await t.gantry(['projects', 'set', 'sweeps', '--reset-preemption', '--json']);
+    expect(JSON.parse(stdoutText(reset))).toMatchObject({ preemption: { preemptible: null, grace_s: null } });
+  });
+
+  it('says what to give when projects set has nothing to change', async () => {
+    const result = await t.gantry(['projects', 'set', 'default']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/nothing to change/);
+  });
 });

@@ -68,6 +68,23 @@ describe('GET /metrics', () => {
     expect(sample(text, 'gantry_workers{state="offline"}')).toBe(1);
   });
 
+  it('counts preemptions per project from the stored attempts, so a restart keeps them', async () => {
+    server = await createTestServer();
+    const { coordinator } = server;
+    coordinator.createProject({ name: 'sweeps' });
+    const worker = coordinator.registerWorker({ name: 'w1', cpus: 4, memory_mb: 8000 }).id;
+    const victim = coordinator.submit({ command: ['train'], project: 'sweeps', preemptible: true, min_runtime_s: 0 });
+    coordinator.claim(worker, { max: 1 });
+    coordinator.preempt(victim.id);
+    coordinator.finish(victim.id, { attempt: 1, outcome: 'failed', exit_code: 143, preempted: true });
+
+    const text = await scrape(server, server.tokens.admin);
+    expect(sample(text, 'gantry_preemptions_total{project="sweeps"}')).toBe(1);
+    expect(sample(text, 'gantry_attempt_finishes_total{outcome="preempted"}')).toBe(1);
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.status).toBe(0);
+  });
+
   it('reports each live GPU by worker and index from its newest sample', async () => {
     server = await createTestServer();
     const { coordinator } = server;

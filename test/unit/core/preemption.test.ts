@@ -33,7 +33,7 @@ describe('preemption', () => {
     expect(h.c.claim(w, { max: 4 })).toEqual([]);
     h.c.finish(victim.id, { attempt: 1, outcome: 'succeeded', exit_code: 0, preempted: true });
     expect(h.c.getJob(victim.id)).toMatchObject({ state: 'queued', counted_attempts: 0, lost_attempts: 0, preempted_attempts: 1, priority: 0 });
-    expect(h.c.listAttempts(victim.id)[0]).toMatchObject({ outcome: 'lost', error: `preempted by #${urgent.id}`, preempted_by: urgent.id });
+    expect(h.c.listAttempts(victim.id)[0]).toMatchObject({ outcome: 'preempted', error: `preempted by #${urgent.id}`, preempted_by: urgent.id });
     expect(h.c.claim(w, { max: 4 }).map((c) => c.job.id)).toEqual([urgent.id]);
     expect(h.c.claim(w, { max: 4 }).map((c) => c.job.id)).toEqual([filler.id]);
     const types = h.c.eventsSince(0, 1000).filter((e) => e.job_id === victim.id).map((e) => e.type);
@@ -121,4 +121,31 @@ describe('preemption', () => {
   it('refuses an unknown checkpoint signal, naming the field', () => {
     expect(() => h.c.submit({ command: ['x'], preemptible: true, checkpoint_signal: 'SIGFOO' as 'SIGUSR1' })).toThrow(/checkpoint_signal/);
   });
+
+  it("fills a job's unset preemption fields from its project's defaults, its own fields winning", () => {
+    h.c.createProject({ name: 'sweeps', preemption: { preemptible: true, grace_s: 30 } });
+    expect(h.c.submit({ project: 'sweeps', command: ['a'] })).toMatchObject({ preemptible: true, checkpoint_signal: 'SIGUSR1', grace_s: 30, min_runtime_s: 600 });
+    expect(h.c.submit({ project: 'sweeps', command: ['b'], preemptible: false, grace_s: 5 })).toMatchObject({ preemptible: false, grace_s: 5 });
+    h.c.updateProject('sweeps', { preemption: { preemptible: null, min_runtime_s: 0 } });
+    expect(h.c.submit({ project: 'sweeps', command: ['c'] })).toMatchObject({ preemptible: false, grace_s: 30, min_runtime_s: 0 });
+    expect(h.c.submit({ command: ['d'] })).toMatchObject({ preemptible: false, grace_s: 120, min_runtime_s: 600 });
+  });
+
+  it('refuses a bad project default naming the field, and leaves the stored defaults as they were', () => {
+    h.c.createProject({ name: 'sweeps', preemption: { grace_s: 30 } });
+    expect(() => h.c.updateProject('sweeps', { preemption: { grace_s: -1 } })).toThrow(/preemption\.grace_s/);
+    expect(h.c.getProject('sweeps').preemption).toMatchObject({ grace_s: 30 });
+  });
+
+  it('counts preemptions per project', () => {
+    h.c.createProject({ name: 'sweeps' });
+    const w = gpuBox();
+    const victim = h.c.submit({ project: 'sweeps', command: ['train'], preemptible: true, min_runtime_s: 0, requirements: { gpus: 1 } });
+    h.c.claim(w, { max: 1 });
+    h.c.preempt(victim.id);
+    h.c.finish(victim.id, { attempt: 1, outcome: 'failed', exit_code: null, preempted: true });
+    expect(h.c.listProjects().map((p) => [p.name, p.preemptions])).toEqual([['default', 0], ['sweeps', 1]]);
+    expect(h.c.operations.stats({ sinceMs: 86_400_000, by: 'project' }).preemptions).toEqual([{ project: 'sweeps', count: 1 }]);
+  });
 });
+

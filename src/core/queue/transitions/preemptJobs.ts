@@ -12,7 +12,7 @@
  * preemptJob (an admin, by hand): the same request for one running job, with no waiting job and no
  * reservation. Refuses (ConflictError) a job that is not running.
  *
- * endPreemptedAttempt (from finishAttempt): the attempt closes as lost with "preempted by #N"; the job
+ * endPreemptedAttempt (from finishAttempt): the attempt closes as preempted with "preempted by #N"; the job
  * re-queues keeping its priority and id (its queue position) and spends neither max_attempts nor
  * max_lost_attempts (preempted_attempts counts it). Events: job.preempted, job.requeued.
  */
@@ -112,7 +112,7 @@ export function preemptJob(ctx: CoreContext, jobId: number): Job {
 export function endPreemptedAttempt(ctx: CoreContext, jobId: number, attempt: number, workerId: string, by: number | null, exitCode: number | null): void {
   const now = ctx.now();
   const reason = by === null ? 'preempted by an admin' : `preempted by #${by}`;
-  ctx.sql("UPDATE attempts SET finished_at = ?, outcome = 'lost', exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?").run(now, exitCode, reason, jobId, attempt);
+  ctx.sql("UPDATE attempts SET finished_at = ?, outcome = 'preempted', exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?").run(now, exitCode, reason, jobId, attempt);
   ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, retry_at = NULL, preempted_attempts = preempted_attempts + 1, error = ? WHERE id = ?")
     .run(now, `attempt ${attempt} ${reason}`, jobId);
   ctx.emit('job.preempted', jobId, workerId, { attempt, by });

@@ -7,8 +7,9 @@
  * requirement shape (job_shapes) so claims scan one head per shape.
  * Events: job.submitted per job (data.state says where it started).
  */
-import { JobSubmit, NotFoundError, ValidationError, parseOrThrow, type Job, type JobState } from '../../../shared';
+import { JobSubmit, NotFoundError, PREEMPTION_DEFAULTS, ValidationError, parseOrThrow, type Job, type JobState, type ProjectPreemption } from '../../../shared';
 import type { CoreContext } from '../../context';
+import { projectDefaults } from '../../projects';
 import { stateFromDependencies } from '../dependencyGraph';
 import { getJob } from '../jobRows';
 
@@ -16,7 +17,20 @@ interface Prepared {
   spec: JobSubmit;
   field: string;
   projectId: number;
+  preemption: Resolved<ProjectPreemption>;
   deps: Array<number | string>;
+}
+
+type Resolved<T> = { [K in keyof T]: Exclude<T[K], null> };
+
+/** A job's preemption fields: its own, else its project's defaults, else the built-in ones. */
+function resolvePreemption(spec: JobSubmit, project: ProjectPreemption): Resolved<ProjectPreemption> {
+  return {
+    preemptible: spec.preemptible ?? project.preemptible ?? PREEMPTION_DEFAULTS.preemptible,
+    checkpoint_signal: spec.checkpoint_signal ?? project.checkpoint_signal ?? PREEMPTION_DEFAULTS.checkpoint_signal,
+    grace_s: spec.grace_s ?? project.grace_s ?? PREEMPTION_DEFAULTS.grace_s,
+    min_runtime_s: spec.min_runtime_s ?? project.min_runtime_s ?? PREEMPTION_DEFAULTS.min_runtime_s,
+  };
 }
 
 function defaultName(spec: JobSubmit): string {
@@ -25,7 +39,7 @@ function defaultName(spec: JobSubmit): string {
 }
 
 function prepare(ctx: CoreContext, inputs: unknown[], batch: boolean): Prepared[] {
-  const projectIds = new Map<string, number>();
+  const projects = new Map<string, { id: number; preemption: ProjectPreemption }>();
   const refs = new Set<string>();
   return inputs.map((input, index) => {
     const field = batch ? `jobs.${index}` : '';
@@ -34,12 +48,12 @@ function prepare(ctx: CoreContext, inputs: unknown[], batch: boolean): Prepared[
     const req = spec.requirements;
     if (req.gpus === 0 && req.gpu_memory_mb !== null) throw new ValidationError(`${at('requirements.gpu_memory_mb')}: needs requirements.gpus of at least 1`, at('requirements.gpu_memory_mb'));
     if (req.gpus === 0 && req.gpu_models.length > 0) throw new ValidationError(`${at('requirements.gpu_models')}: needs requirements.gpus of at least 1`, at('requirements.gpu_models'));
-    let projectId = projectIds.get(spec.project);
-    if (projectId === undefined) {
-      const row = ctx.sql('SELECT id FROM projects WHERE name = ?').get(spec.project) as { id: number } | undefined;
+    let project = projects.get(spec.project);
+    if (project === undefined) {
+      const row = projectDefaults(ctx, spec.project);
       if (!row) throw new NotFoundError(`${at('project')}: project "${spec.project}" does not exist`, at('project'));
-      projectId = row.id;
-      projectIds.set(spec.project, projectId);
+      project = row;
+      projects.set(spec.project, project);
     }
     if (spec.ref !== undefined) {
       if (refs.has(spec.ref)) throw new ValidationError(`${at('ref')}: ref "${spec.ref}" is used twice`, at('ref'));
@@ -47,7 +61,7 @@ function prepare(ctx: CoreContext, inputs: unknown[], batch: boolean): Prepared[
     }
     const deps = spec.depends_on.map((d) => (typeof d === 'number' ? d : d.ref));
     if (new Set(deps).size !== deps.length) throw new ValidationError(`${at('depends_on')}: lists a dependency twice`, at('depends_on'));
-    return { spec, field, projectId, deps };
+    return { spec, field, projectId: project.id, preemption: resolvePreemption(spec, project.preemption), deps };
   });
 }
 
@@ -129,7 +143,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     const insertTag = ctx.sql('INSERT OR IGNORE INTO job_tags (tag, job_id) VALUES (?, ?)');
     const depState = ctx.sql('SELECT state FROM jobs WHERE id = ?');
     for (const i of order) {
-      const { spec, field, projectId, deps } = items[i];
+      const { spec, field, projectId, preemption, deps } = items[i];
       const depIds = deps.map((dep, k) => {
         if (typeof dep === 'string') return ids[byRef.get(dep) as number];
         const exists = states.has(dep) || depState.get(dep) !== undefined;
@@ -147,7 +161,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
         JSON.stringify(spec.params), spec.priority, requirements, shapeOf(requirements), JSON.stringify(depIds),
         spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
         state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null, spec.cwd_machine,
-        spec.preemptible ? 1 : 0, spec.checkpoint_signal, spec.grace_s, spec.min_runtime_s, JSON.stringify(spec.secret_env),
+        preemption.preemptible ? 1 : 0, preemption.checkpoint_signal, preemption.grace_s, preemption.min_runtime_s, JSON.stringify(spec.secret_env),
       );
       const id = Number(info.lastInsertRowid);
       ids[i] = id;

@@ -36,6 +36,14 @@ function openFixture(name: string, now = 1_750_000_100_000): Coordinator {
   return c;
 }
 
+/** Runs the first `count` entries, as a build of that schema version would have. */
+function migrateTo(db: Database.Database, count: number): void {
+  for (let version = 0; version < count; version++) {
+    db.exec(MIGRATIONS[version]);
+    db.pragma(`user_version = ${version + 1}`);
+  }
+}
+
 describe('migrations', () => {
   it('never changes a shipped entry', () => {
     SHIPPED.forEach((hash, i) => expect(createHash('sha256').update(MIGRATIONS[i]).digest('hex'), `migration ${i + 1}`).toBe(hash));
@@ -67,6 +75,22 @@ describe('migrations', () => {
     expect(coordinator.claim(cpuOnly)).toEqual([]);
     const gpuBox = addWorker(coordinator, { gpus: [{ index: 0, model: 'NVIDIA H100', memory_total_mb: 81_559 }] });
     expect(coordinator.claim(gpuBox).map((j) => j.job.id)).toEqual([gpuJob.id]);
+  });
+
+  it('reads attempts stored as lost with a preemption request as preempted, and leaves real losses lost', () => {
+    dir = tempDir('gantry-upgrade-');
+    const before = MIGRATIONS.findIndex((sql) => sql.includes('attempts_with_preempted'));
+    const db = new Database(join(dir, 'gantry.db'));
+    migrateTo(db, before);
+    db.prepare(`INSERT INTO jobs (id, project_id, name, command, env, params, priority, requirements, depends_on, max_attempts, state, attempt, created_at, queued_at)
+      VALUES (1, 1, 'train', '["train"]', '{}', '{}', 0, '{}', '[]', 1, 'queued', 2, 1, 1)`).run();
+    const attempt = db.prepare(`INSERT INTO attempts (job_id, attempt, worker_id, started_at, finished_at, outcome, error, gpus, cpus, memory_mb, preempt_requested_at, preempted_by)
+      VALUES (1, ?, 'w', 1, 2, 'lost', ?, '[]', 1, 0, ?, ?)`);
+    attempt.run(1, 'preempted by #7', 1, 7);
+    attempt.run(2, 'lease expired', null, null);
+    db.close();
+    c = createCoordinator({ dataDir: dir, sweepIntervalMs: null });
+    expect(c.listAttempts(1).map((a) => [a.outcome, a.preempted_by])).toEqual([['preempted', 7], ['lost', null]]);
   });
 
   it('refuses a database from a newer Gantry', () => {
