@@ -87,3 +87,43 @@ export function chooseVictims(job: WaitingJob, workers: PreemptionWorker[], now:
   }
   return best;
 }
+
+/** "#3, #4 and 2 more" */
+function jobList(attempts: RunningAttempt[]): string {
+  const ids = attempts.map((a) => `#${a.jobId}`);
+  return ids.length <= 4 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+}
+
+const isAre = (attempts: RunningAttempt[]): string => (attempts.length === 1 ? 'is' : 'are');
+
+function waitText(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s < 120 ? `${s} s` : `${Math.ceil(s / 60)} min`;
+}
+
+/**
+ * Why chooseVictims finds no plan for a job that waits for room, in words ("no preemption: #12 is not
+ * preemptible; #15 has equal priority (5)"), or null when nothing runs on the workers that could
+ * take it (there is nothing to preempt) or a plan exists.
+ */
+export function whyNoPreemption(job: WaitingJob, workers: PreemptionWorker[], now: number): string | null {
+  if (chooseVictims(job, workers, now)) return null;
+  const running = workers.flatMap((w) => w.running.filter((r) => !r.preempting));
+  if (running.length === 0) return null;
+  const notPreemptible = running.filter((r) => !r.preemptible);
+  const preemptible = running.filter((r) => r.preemptible);
+  const equal = preemptible.filter((r) => r.priority === job.priority);
+  const higher = preemptible.filter((r) => r.priority > job.priority);
+  const lower = preemptible.filter((r) => r.priority < job.priority);
+  const young = lower.filter((r) => now - r.startedAt < r.minRuntimeS * 1000);
+  if (lower.length > young.length) return 'no preemption: stopping the lower-priority preemptible jobs on any one worker would still not make room for it';
+  const parts: string[] = [];
+  if (notPreemptible.length > 0) parts.push(`${jobList(notPreemptible)} ${isAre(notPreemptible)} not preemptible`);
+  if (equal.length > 0) parts.push(`${jobList(equal)} ${equal.length === 1 ? 'has' : 'have'} equal priority (${job.priority}); only strictly lower priority is preempted`);
+  if (higher.length > 0) parts.push(`${jobList(higher)} ${higher.length === 1 ? 'has' : 'have'} higher priority`);
+  if (young.length > 0) {
+    const soonest = Math.min(...young.map((r) => r.startedAt + r.minRuntimeS * 1000 - now));
+    parts.push(`${jobList(young)} ${isAre(young)} within ${young.length === 1 ? 'its' : 'their'} minimum runtime (preemptible in ${waitText(soonest)})`);
+  }
+  return `no preemption: ${parts.join('; ')}`;
+}

@@ -10,7 +10,9 @@ import { requireJobRow } from '../queue/jobRows';
 import { releaseDueRetries } from '../queue/transitions/releaseDueRetries';
 import type { JobRow } from '../store/rows';
 import { toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
+import { preemptionWorkers } from '../queue/transitions/preemptJobs';
 import { allocate, couldEverFit, hasTags } from './capacity';
+import { whyNoPreemption } from './chooseVictims';
 import { planClaim } from './planClaim';
 import { pilotReason } from '../slurm/pilotReason';
 import { ranksBefore } from './queuedShapes';
@@ -108,10 +110,20 @@ function fitReasons(ctx: CoreContext, job: JobRow, req: Requirements, fitting: W
   if (crowded.length > 0) {
     return [{ code: 'worker_fits_but_busy', workers: crowded, message: `${crowded.length} worker(s) have room for it, but jobs ranked ahead of it take that room first` }];
   }
+  const noPreemption = noPreemptionReason(ctx, job, req, fitting);
   return [
     busyReason(ctx, fitting, req),
     { code: 'worker_fits_but_busy', workers: fitting.map((w) => w.id), message: `${fitting.length} worker(s) could run it once their running jobs finish` },
+    ...(noPreemption ? [noPreemption] : []),
   ];
+}
+
+/** Why preemption does not make room for a job waiting on busy workers (the sweep would otherwise have chosen victims). */
+function noPreemptionReason(ctx: CoreContext, job: JobRow, req: Requirements, fitting: WorkerSpec[]): Reason | null {
+  const ids = new Set(fitting.map((w) => w.id));
+  const workers = preemptionWorkers(ctx).filter((w) => ids.has(w.id));
+  const message = whyNoPreemption({ id: job.id, priority: job.priority, requirements: req }, workers, ctx.now());
+  return message ? { code: 'no_preemption', message } : null;
 }
 
 /**

@@ -59,18 +59,20 @@ describe('preemption', () => {
     const w = gpuBox();
     runningVictim(w);
     h.clock.advance(61_000);
-    h.c.submit({ command: ['same'], priority: 0, requirements: { gpus: 1 } });
+    const same = h.c.submit({ command: ['same'], priority: 0, requirements: { gpus: 1 } });
     h.c.sweep();
     expect(h.c.heartbeat(w, {}).preempt).toEqual([]);
+    expect(h.c.explain(same.id).reasons.find((r) => r.code === 'no_preemption')?.message).toMatch(/has equal priority \(0\)/);
   });
 
   it('does not preempt a job before its minimum runtime, and does once it has run that long', () => {
     const w = gpuBox();
     const victim = runningVictim(w, { min_runtime_s: 600 });
     h.clock.advance(599_000);
-    h.c.submit({ command: ['deadline'], priority: 10, requirements: { gpus: 1 } });
+    const urgent = h.c.submit({ command: ['deadline'], priority: 10, requirements: { gpus: 1 } });
     h.c.sweep();
     expect(h.c.heartbeat(w, {}).preempt).toEqual([]);
+    expect(h.c.explain(urgent.id).summary).toContain(`no preemption: #${victim.id} is within its minimum runtime (preemptible in 1 s)`);
     h.clock.advance(1_000);
     h.c.sweep();
     expect(h.c.heartbeat(w, {}).preempt.map((p) => p.job_id)).toEqual([victim.id]);

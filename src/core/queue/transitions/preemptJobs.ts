@@ -41,7 +41,8 @@ interface OpenAttemptRow {
   min_runtime_s: number;
 }
 
-function loadWorkers(ctx: CoreContext): Array<PreemptionWorker & { row: WorkerRow }> {
+/** Online workers that take work (not stopping, not reserved for another waiting job), with their open attempts, as chooseVictims reads them. */
+export function preemptionWorkers(ctx: CoreContext): Array<PreemptionWorker & { row: WorkerRow }> {
   const rows = ctx.sql("SELECT * FROM workers WHERE state = 'online' AND stop_requested = 0 AND reserved_for IS NULL").all() as WorkerRow[];
   const open = ctx.sql(`SELECT a.job_id, a.attempt, a.worker_id, a.started_at, a.preempt_requested_at, a.gpus, a.cpus, a.memory_mb,
       j.priority, j.preemptible, j.min_runtime_s
@@ -84,7 +85,7 @@ export function preemptForWaitingJobs(ctx: CoreContext): number {
     const waiting = ctx.sql(`SELECT id, priority, requirements FROM jobs WHERE state = 'queued' AND retry_at IS NULL AND priority > ?
       AND id NOT IN (SELECT reserved_for FROM workers WHERE reserved_for IS NOT NULL) ORDER BY priority DESC, id LIMIT ?`)
       .all(lowest.p, WAITING_JOBS_PER_SWEEP) as Array<{ id: number; priority: number; requirements: string }>;
-    let workers = loadWorkers(ctx);
+    let workers = preemptionWorkers(ctx);
     let preempted = 0;
     for (const w of waiting) {
       const job = { id: w.id, priority: w.priority, requirements: JSON.parse(w.requirements) as Requirements };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Requirements, type GpuDevice } from '../../../../src/shared';
-import { chooseVictims, type PreemptionWorker, type RunningAttempt } from '../../../../src/core/scheduler/chooseVictims';
+import { chooseVictims, whyNoPreemption, type PreemptionWorker, type RunningAttempt } from '../../../../src/core/scheduler/chooseVictims';
 
 const NOW = 10_000_000;
 const MIN = 60_000;
@@ -118,4 +118,28 @@ describe('chooseVictims', () => {
     if (expected === null) expect(plan).toBeNull();
     else expect({ worker: plan?.workerId, victims: plan?.victims.map((v) => v.jobId).sort() }).toEqual(expected);
   });
+});
+
+describe('whyNoPreemption', () => {
+  const table: Array<{ name: string; job: ReturnType<typeof wants>; workers: PreemptionWorker[]; says: string | null }> = [
+    { name: 'says nothing when a plan exists', job: wants(1), workers: [worker('a', 1, [run(1, [0], 0, 60)])], says: null },
+    { name: 'says nothing when nothing runs', job: wants(1), workers: [worker('a', 0, [])], says: null },
+    { name: 'names jobs that are not preemptible', job: wants(1), workers: [worker('a', 1, [run(1, [0], 0, 60, { preemptible: false })])], says: 'no preemption: #1 is not preemptible' },
+    { name: 'names equal priority', job: wants(1, 5), workers: [worker('a', 1, [run(1, [0], 5, 60)])], says: 'no preemption: #1 has equal priority (5); only strictly lower priority is preempted' },
+    { name: 'names higher priority', job: wants(1, 5), workers: [worker('a', 1, [run(1, [0], 7, 60)])], says: 'no preemption: #1 has higher priority' },
+    { name: 'says when the minimum runtime is reached', job: wants(1), workers: [worker('a', 1, [run(1, [0], 0, 4)])], says: 'no preemption: #1 is within its minimum runtime (preemptible in 6 min)' },
+    {
+      name: 'says stopping the candidates would not make room',
+      job: wants(2),
+      workers: [worker('a', 2, [run(1, [0], 0, 60), run(2, [1], 0, 60, { preemptible: false })]), worker('b', 1, [run(3, [0], 0, 60)])],
+      says: 'no preemption: stopping the lower-priority preemptible jobs on any one worker would still not make room for it',
+    },
+    {
+      name: 'lists several kinds of blocker, and shortens a long list',
+      job: wants(1, 5),
+      workers: [worker('a', 6, [0, 1, 2, 3, 4].map((g) => run(10 + g, [g], 0, 60, { preemptible: false })).concat([run(20, [5], 5, 60)]))],
+      says: 'no preemption: #10, #11, #12 and 2 more are not preemptible; #20 has equal priority (5); only strictly lower priority is preempted',
+    },
+  ];
+  for (const c of table) it(c.name, () => expect(whyNoPreemption(c.job, c.workers, NOW)).toBe(c.says));
 });
