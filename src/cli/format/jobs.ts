@@ -1,4 +1,4 @@
-import { describeAttempts, describeRetries, formatCommand, formatDuration, shortAttempts, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
+import { describeAttempts, describePreemption, describeRetries, formatCommand, formatDuration, shortAttempts, type Attempt, type Explanation, type Job, type Requirements } from '../../shared';
 import { formatExplanation } from './explanation';
 import { renderTable } from './table';
 import { escapeControl } from './terminalText';
@@ -36,7 +36,7 @@ export function formatAttemptTable(attempts: readonly Attempt[], nowMs: number, 
     { header: 'EXIT', value: (a) => (a.exit_code === null ? '-' : String(a.exit_code)), align: 'right' },
     { header: 'TOOK', value: (a) => formatDuration((a.finished_at ?? nowMs) - a.started_at), align: 'right' },
     { header: 'LOG', value: (a) => `${a.log_bytes} B`, align: 'right' },
-    { header: 'ERROR', value: (a) => a.error ?? '', maxWidth: 60 },
+    { header: 'ERROR', value: (a) => describePreemption(a)?.text ?? a.error ?? '', maxWidth: 60 },
   ]);
 }
 

@@ -1,4 +1,4 @@
-import type { Job } from '../schemas/jobs';
+import type { Attempt, Job } from '../schemas/jobs';
 
 type AttemptCounts = Pick<Job, 'attempt' | 'counted_attempts' | 'max_attempts' | 'lost_attempts' | 'max_lost_attempts'>;
 
@@ -26,4 +26,19 @@ export function describeRetries(job: Pick<Job, 'max_attempts' | 'retry_delay_s' 
   if (job.max_attempts <= 1) return 'none';
   const when = job.retry_delay_s === 0 ? 'at once' : `after ${job.retry_delay_s} s${job.retry_backoff ? ', doubling each time' : ''}`;
   return `${job.max_attempts - 1}, ${when}`;
+}
+
+type PreemptionFacts = Pick<Attempt, 'outcome' | 'finished_at' | 'preempt_requested_at' | 'preempted_by'>;
+
+/**
+ * What preemption did to an attempt, in words, for the victim's page and `gantry show`:
+ * `preempted by #40`, `preempted by an admin`, `being preempted for #40`, or null when it was not.
+ * `by` is the job it made room for (null: an admin, by hand).
+ */
+export function describePreemption(attempt: PreemptionFacts): { text: string; by: number | null } | null {
+  const by = attempt.preempted_by ?? null;
+  const whom = by === null ? 'an admin' : `#${by}`;
+  if (attempt.outcome === 'preempted') return { text: `preempted by ${whom}`, by };
+  if (attempt.finished_at === null && attempt.preempt_requested_at != null) return { text: by === null ? 'being preempted by an admin' : `being preempted for #${by}`, by };
+  return null;
 }

@@ -16,6 +16,14 @@ describe('buildSubmission', () => {
     const submission = buildSubmission({ ...EMPTY_FORM, command: 'x', gpus: '1', gpuMemoryMb: '8000', memoryMb: '16000' });
     expect(submission.body).toMatchObject({ requirements: { gpu_memory_mb: 8000, memory_mb: 16000 } });
   });
+  it('sends the preemption fields typed, and leaves the others to the project default', () => {
+    const body = buildSubmission({ ...EMPTY_FORM, command: 'x', preemptible: 'yes', checkpointSignal: 'SIGUSR2', graceS: '30' }).body;
+    expect(body).toMatchObject({ preemptible: true, checkpoint_signal: 'SIGUSR2', grace_s: 30 });
+    expect(body).not.toHaveProperty('min_runtime_s');
+    expect(buildSubmission({ ...EMPTY_FORM, command: 'x' }).body).not.toHaveProperty('preemptible');
+    expect(buildSubmission({ ...EMPTY_FORM, command: 'x', preemptible: 'no' }).body).toMatchObject({ preemptible: false });
+    expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', minRuntimeS: 'soon' })).toThrow(expect.objectContaining({ field: 'min_runtime_s' }));
+  });
   it('keeps a shell command as one string for sh -c', () => {
     expect(buildSubmission({ ...EMPTY_FORM, command: 'ls | wc -l', shell: true }).body).toMatchObject({ command: { shell: 'ls | wc -l' } });
   });

@@ -1,4 +1,4 @@
-import type { JobSubmitInput, SweepRequest } from '../../../shared';
+import type { CheckpointSignal, JobSubmitInput, SweepRequest } from '../../../shared';
 import { countSweep, expandSweep, type SweepMode } from '../../../shared';
 import { paramsFromRows, type ParamRow } from './params';
 import { splitArgs } from './format';
@@ -26,6 +26,12 @@ export interface SubmitForm {
   dependsOn: string;
   maxAttempts: string;
   timeoutS: string;
+  /** 'project': leave it to the project's default (the field is not sent). */
+  preemptible: 'project' | 'yes' | 'no';
+  /** '' : the project's default (else SIGUSR1). */
+  checkpointSignal: '' | CheckpointSignal;
+  graceS: string;
+  minRuntimeS: string;
 }
 
 export const EMPTY_FORM: SubmitForm = {
@@ -48,6 +54,10 @@ export const EMPTY_FORM: SubmitForm = {
   dependsOn: '',
   maxAttempts: '1',
   timeoutS: '',
+  preemptible: 'project',
+  checkpointSignal: '',
+  graceS: '',
+  minRuntimeS: '',
 };
 
 /** A form problem found before asking the API; `field` uses the API's field names so both highlight the same input. */
@@ -86,6 +96,18 @@ function env(text: string): Record<string, string> {
   return entries;
 }
 
+/** The preemption fields the form sets; empty ones are left out so the project's defaults apply. */
+function preemption(form: SubmitForm): Pick<JobSubmitInput, 'preemptible' | 'checkpoint_signal' | 'grace_s' | 'min_runtime_s'> {
+  const fields: Pick<JobSubmitInput, 'preemptible' | 'checkpoint_signal' | 'grace_s' | 'min_runtime_s'> = {};
+  if (form.preemptible !== 'project') fields.preemptible = form.preemptible === 'yes';
+  if (form.checkpointSignal !== '') fields.checkpoint_signal = form.checkpointSignal;
+  const grace = number(form.graceS, 'grace_s', null);
+  if (grace !== null) fields.grace_s = grace;
+  const minRuntime = number(form.minRuntimeS, 'min_runtime_s', null);
+  if (minRuntime !== null) fields.min_runtime_s = minRuntime;
+  return fields;
+}
+
 function argv(form: SubmitForm): string[] {
   try {
     return splitArgs(form.command);
@@ -119,6 +141,7 @@ export function buildSubmission(form: SubmitForm): Submission {
     }),
     max_attempts: number(form.maxAttempts, 'max_attempts', 1) ?? 1,
     timeout_s: number(form.timeoutS, 'timeout_s', null),
+    ...preemption(form),
   };
   if (form.mode === 'single') {
     if (!form.command.trim()) throw new FormError('enter a command', 'command');

@@ -3,6 +3,7 @@ import { useWorkers } from '../stores/workers';
 import { Link } from '../router';
 import { StateBadge } from '../components/StateBadge';
 import { IdleGpuBadge } from '../components/IdleGpuBadge';
+import { PreemptionNote } from '../components/PreemptionNote';
 import { ExplainPanel } from '../components/Explanation';
 import { AttemptsTimeline } from '../components/AttemptsTimeline';
 import { EmptyState } from '../components/EmptyState';
@@ -46,6 +47,9 @@ export function JobDetailPage({ id }: { id: number }) {
             Compare sweep #{job.sweep_id}
           </Link>
         )}
+        <span className="subtle">
+          <PreemptionNote attempt={attempts.at(-1)} />
+        </span>
         <span className="spacer" />
         <JobActions key={job.priority} job={job} onChanged={reload} />
       </div>

@@ -1,6 +1,7 @@
 import { useSubmitForm } from './submit/useSubmitForm';
 import { CommandCard } from './submit/CommandCard';
 import { ResourcesCard } from './submit/ResourcesCard';
+import { PreemptionCard } from './submit/PreemptionCard';
 import { SchedulingCard } from './submit/SchedulingCard';
 
 export function SubmitPage() {
@@ -23,6 +24,7 @@ export function SubmitPage() {
       <CommandCard state={state} />
       <ResourcesCard state={state} />
       <SchedulingCard state={state} />
+      <PreemptionCard state={state} />
       <div className="toolbar">
         <button className="primary" disabled={submitting || !preview.ok} onClick={submit} data-testid="submit">
           {submitting ? 'Submitting…' : preview.ok && preview.count > 1 ? `Submit ${preview.count.toLocaleString()} jobs` : 'Submit job'}
