@@ -20,6 +20,7 @@ import { Deliverer } from './spool/deliverer';
 import { Spool } from './spool/spool';
 import { ProcessGroupRecords } from './state/processGroups';
 import { reapOrphans } from './state/reapOrphans';
+import { CheckpointDirs } from './state/checkpointDirs';
 import { secureStateDir } from './state/secureStateDir';
 import { CoordinatorLink } from './transport/coordinatorLink';
 import { checkCoordinatorUrl } from './transport/coordinatorUrl';
@@ -134,13 +135,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const host = await detectResources(nvidiaSmi, logger);
   const capacity = new Capacity(options.maxJobs ?? Math.max(1, host.cpus));
   const deliverer = openDelivery(link, options, logger);
+  const checkpoints = new CheckpointDirs(join(options.spoolDir, 'checkpoints'));
   const runs = new RunningJobs({
     capacity, deliverer, groups, logger,
     spawnJob: options.spawnJob ?? spawnPipedJob,
     apiUrl: options.url,
     killGraceMs,
     inheritEnv: options.inheritEnv ?? false,
-    checkpointRoot: join(options.spoolDir, 'checkpoints'),
+    checkpointRoot: checkpoints.root,
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => state.wakeup.notify(),
   });
@@ -157,7 +159,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let stopWatchingLifetime: () => void = () => undefined;
 
   const stopTelemetry = host.gpus.length > 0 ? await startTelemetry(telemetry, options.telemetryMs ?? heartbeatMs, state) : () => undefined;
-  const heartbeats = new Heartbeats({ link, session, telemetry, deliverer, runs, state, configuredMs: heartbeatMs, logger, onStopRequested: () => void stopOnce(true) });
+  const heartbeats = new Heartbeats({ link, session, telemetry, deliverer, runs, checkpoints, state, configuredMs: heartbeatMs, logger, onStopRequested: () => void stopOnce(true) });
   heartbeats.start();
   // Orphans go before the first claim: their GPU memory would otherwise count against new work.
   await orphansReaped;

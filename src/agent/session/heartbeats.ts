@@ -2,6 +2,7 @@ import type { HeartbeatReply } from '../../shared';
 import { driverView } from '../capacity';
 import type { GpuTelemetry } from '../gpu/gpuTelemetry';
 import type { AgentLogger } from '../logger';
+import type { CheckpointDirs } from '../state/checkpointDirs';
 import type { Deliverer } from '../spool/deliverer';
 import type { CoordinatorLink } from '../transport/coordinatorLink';
 import type { AgentState } from './agentState';
@@ -26,6 +27,7 @@ export interface HeartbeatsOptions {
   telemetry: GpuTelemetry;
   deliverer: Deliverer;
   runs: RunningJobs;
+  checkpoints: CheckpointDirs;
   state: AgentState;
   configuredMs: number;
   logger: AgentLogger;
@@ -68,7 +70,13 @@ export class Heartbeats {
     try {
       const reply = await link.checked('heartbeat', {
         params: { id: session.id },
-        body: { free: driverView(telemetry.driverFreeMb), gpu_samples: telemetry.samples, job_gpu_usage: telemetry.usage },
+        body: {
+          free: driverView(telemetry.driverFreeMb),
+          gpu_samples: telemetry.samples,
+          job_gpu_usage: telemetry.usage,
+          agent_time: Date.now(),
+          checkpoint_jobs: this.options.checkpoints.jobIds(),
+        },
       });
       this.interval = heartbeatIntervalMs(this.options.configuredMs, reply.lease_ttl_s);
       await this.act(reply);
@@ -84,6 +92,8 @@ export class Heartbeats {
     if (deliverer.pending > 0) deliverer.nudge();
     for (const { job_id, attempt } of reply.cancel) runs.get(job_id, attempt)?.stop('cancelled');
     for (const p of reply.preempt) runs.get(p.job_id, p.attempt)?.preempt(p.signal, p.grace_s);
+    // A job retried and claimed again since the beat left runs here now: its directory stays.
+    for (const jobId of reply.drop_checkpoints) if (!runs.runsJob(jobId)) this.options.checkpoints.remove(jobId);
     if (reply.stop && !state.stopping) {
       logger.info('an admin asked this worker to stop; handing its jobs back');
       this.options.onStopRequested();

@@ -48,6 +48,11 @@ export class RunningJobs {
     return [...this.runs.values()].flatMap((run) => (run.pid ? [{ job_id: run.jobId, attempt: run.attempt, pid: run.pid }] : []));
   }
 
+  /** Whether some attempt of this job runs here. */
+  runsJob(jobId: number): boolean {
+    return [...this.runs.values()].some((run) => run.jobId === jobId);
+  }
+
   get(jobId: number, attempt: number): JobRun | undefined {
     return this.runs.get(attemptKey(jobId, attempt));
   }

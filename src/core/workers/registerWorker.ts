@@ -73,6 +73,14 @@ export function registerWorker(ctx: CoreContext, input: unknown, registrant: Reg
   });
 }
 
+/** Of these job ids, those whose jobs ended for good or no longer exist: nothing will resume from their checkpoints. */
+function endedForGood(ctx: CoreContext, jobIds: number[]): number[] {
+  if (jobIds.length === 0) return [];
+  const rows = ctx.sql(`SELECT k.value AS id FROM json_each(?) k WHERE NOT EXISTS
+    (SELECT 1 FROM jobs j WHERE j.id = k.value AND j.state NOT IN ('succeeded', 'failed', 'cancelled', 'blocked'))`).all(JSON.stringify(jobIds)) as Array<{ id: number }>;
+  return rows.map((r) => r.id);
+}
+
 export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): HeartbeatReply {
   const beat = parseOrThrow(Heartbeat, input ?? {});
   return ctx.tx(() => {
@@ -86,7 +94,9 @@ export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): H
     const gpuFree = beat.free?.gpus
       ? JSON.stringify(Object.fromEntries(beat.free.gpus.filter((g) => g.memory_free_mb !== null).map((g) => [g.index, g.memory_free_mb])))
       : row.gpu_free;
-    ctx.sql('UPDATE workers SET last_seen_at = ?, state = ?, gpu_free = ? WHERE id = ?').run(now, state, gpuFree, workerId);
+    // Skew as the beat arrives: the request's transit time counts too, which is why the health check's thresholds are seconds.
+    const skew = beat.agent_time === undefined ? null : beat.agent_time - now;
+    ctx.sql('UPDATE workers SET last_seen_at = ?, state = ?, gpu_free = ?, clock_skew_ms = COALESCE(?, clock_skew_ms) WHERE id = ?').run(now, state, gpuFree, skew, workerId);
     ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, workerId);
     recordGpuSamples(ctx, workerId, beat.gpu_samples);
     for (const usage of beat.job_gpu_usage) {
@@ -99,7 +109,7 @@ export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): H
     const preempt = ctx.sql(`SELECT a.job_id, a.attempt, j.checkpoint_signal AS signal, j.grace_s, a.preempted_by AS by FROM attempts a JOIN jobs j ON j.id = a.job_id
       WHERE a.worker_id = ? AND a.finished_at IS NULL AND a.preempt_requested_at IS NOT NULL AND j.state = 'running' AND j.attempt = a.attempt`)
       .all(workerId) as HeartbeatReply['preempt'];
-    return { cancel, lease_ttl_s: ctx.settings.leaseTtlMs / 1000, state, stop: row.stop_requested === 1, preempt };
+    return { cancel, lease_ttl_s: ctx.settings.leaseTtlMs / 1000, state, stop: row.stop_requested === 1, preempt, drop_checkpoints: endedForGood(ctx, beat.checkpoint_jobs) };
   });
 }
 

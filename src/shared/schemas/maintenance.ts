@@ -15,6 +15,9 @@ export const HealthThresholds = z.strictObject({
   event_loop_lag_fail_ms: z.number().min(0).default(1000),
   /** A worker not offline but silent this long is unreachable. */
   worker_silent_warn_s: z.number().min(0).default(15),
+  /** An agent's clock this far from the coordinator's (either way) warns, or fails: leases, logs and charts line up only on agreeing clocks. */
+  clock_skew_warn_ms: z.number().min(0).default(2_000),
+  clock_skew_fail_ms: z.number().min(0).default(30_000),
 });
 export type HealthThresholds = z.infer<typeof HealthThresholds>;
 

@@ -62,6 +62,10 @@ export const Heartbeat = z.strictObject({
   free: FreeResources.optional(),
   gpu_samples: z.array(GpuSample).max(1024).default([]),
   job_gpu_usage: z.array(JobGpuUsage).max(10_000).default([]),
+  /** The agent's clock when it sent the beat (ms since the epoch): the health check compares it with the coordinator's. */
+  agent_time: z.number().int().positive().optional(),
+  /** Jobs the agent keeps a checkpoint directory for; the reply names those that ended for good. */
+  checkpoint_jobs: z.array(z.number().int().positive()).max(10_000).default([]),
 });
 export type Heartbeat = z.input<typeof Heartbeat>;
 
@@ -74,6 +78,8 @@ export const HeartbeatReply = z.object({
   state: WorkerState,
   /** Attempts to checkpoint and stop for a higher-priority job: the signal, then SIGTERM after grace_s, then SIGKILL. Repeated each beat until the attempt ends. */
   preempt: z.array(z.object({ job_id: z.number().int(), attempt: z.number().int(), signal: CheckpointSignal, grace_s: z.number().int(), by: z.number().int().nullable() })).default([]),
+  /** Of the beat's checkpoint_jobs, those that ended for good (succeeded, failed with no retry left, cancelled, blocked) or are gone: their checkpoint directories may go. */
+  drop_checkpoints: z.array(z.number().int()).default([]),
 });
 export type HeartbeatReply = z.infer<typeof HeartbeatReply>;
 

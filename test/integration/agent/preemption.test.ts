@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,12 +59,14 @@ describe('preemption with a real agent', () => {
     await waitFor(() => { try { return readFileSync(join(checkpointDir, 'progress'), 'utf8') === '3'; } catch { return false; } }, 'the trainer to reach step 3');
     const urgent = c.submit({ command: ['node', '-e', 'console.log("urgent")'], priority: 10, requirements: { gpus: 1 } });
     await waitFor(() => c.getJob(urgent.id).state === 'succeeded', 'the urgent job to run and succeed', 30_000);
-    expect(c.listAttempts(victim.id)[0]).toMatchObject({ outcome: 'lost', error: `preempted by #${urgent.id}`, preempted_by: urgent.id });
+    expect(c.listAttempts(victim.id)[0]).toMatchObject({ outcome: 'preempted', error: `preempted by #${urgent.id}`, preempted_by: urgent.id });
     writeFileSync(join(checkpointDir, 'go'), '');
     await waitFor(() => c.getJob(victim.id).state === 'succeeded', 'the preempted job to resume and succeed', 30_000);
     expect(c.getJob(victim.id)).toMatchObject({ attempt: 2, counted_attempts: 1, preempted_attempts: 1 });
     expect(c.readLog(victim.id, 1).data.toString()).toContain('checkpointed at 3');
     expect(c.readLog(victim.id, 2).data.toString()).toContain('start at step 3 attempt 2');
+    // Kept across the preemption (the resume above read it); gone once the job ended for good.
+    await waitFor(() => !existsSync(checkpointDir), 'the checkpoint directory to go once the job succeeded', 30_000);
   });
 
   it('kills a job that ignores the checkpoint signal once the grace period is over', async () => {
@@ -74,7 +76,7 @@ describe('preemption with a real agent', () => {
     await waitFor(() => c.getJob(stubborn.id).state === 'running', 'the stubborn job to run');
     const urgent = c.submit({ command: ['true'], priority: 10, requirements: { gpus: 1 } });
     await waitFor(() => c.getJob(urgent.id).state === 'succeeded', 'the urgent job to run once the stubborn one is killed', 30_000);
-    expect(c.listAttempts(stubborn.id)[0]).toMatchObject({ outcome: 'lost', error: `preempted by #${urgent.id}` });
+    expect(c.listAttempts(stubborn.id)[0]).toMatchObject({ outcome: 'preempted', error: `preempted by #${urgent.id}` });
     expect(c.readLog(stubborn.id, 1).data.toString()).toContain('ignoring');
   });
 });

@@ -96,8 +96,21 @@ describe('maintenance: orphans, health, stats', () => {
   it('checks health with ok, warn and fail against the thresholds given', async () => {
     const task = await runTask(h.c, { kind: 'health', thresholds: { disk_free_warn_mb: 1e12, disk_free_fail_mb: 0 } });
     const byName = Object.fromEntries((task.result?.checks ?? []).map((c) => [c.name, c.status]));
-    expect(byName).toMatchObject({ 'database integrity': 'ok', 'disk free': 'warn', 'WAL size': 'ok', 'workers reachable': 'ok', 'agent clock skew': 'warn' });
+    expect(byName).toMatchObject({ 'database integrity': 'ok', 'disk free': 'warn', 'WAL size': 'ok', 'workers reachable': 'ok', 'agent clock skew': 'ok' });
     expect(['ok', 'warn', 'fail']).toContain(byName['event-loop lag']);
+  });
+
+  it('grades each live agent\'s clock skew from its last heartbeat, either way, against the thresholds', async () => {
+    const beat = (name: string, skewMs: number) => h.c.heartbeat(h.c.registerWorker({ name, cpus: 1, memory_mb: 1000 }).id, { agent_time: h.clock.now() + skewMs });
+    beat('close', -500);
+    let check = (await runTask(h.c, { kind: 'health' })).result?.checks.find((c) => c.name === 'agent clock skew');
+    expect(check).toMatchObject({ status: 'ok', message: expect.stringContaining('-0.5 s (close)') });
+    beat('ahead', 5_000);
+    check = (await runTask(h.c, { kind: 'health' })).result?.checks.find((c) => c.name === 'agent clock skew');
+    expect(check).toMatchObject({ status: 'warn', message: expect.stringContaining('ahead +5.0 s') });
+    beat('behind', -60_000);
+    check = (await runTask(h.c, { kind: 'health', thresholds: { clock_skew_warn_ms: 1_000, clock_skew_fail_ms: 50_000 } })).result?.checks.find((c) => c.name === 'agent clock skew');
+    expect(check).toMatchObject({ status: 'fail', message: 'clocks off (agent minus coordinator): behind -60.0 s, ahead +5.0 s; sync them (NTP)' });
   });
 
   it('counts rows per table and bytes of the database and logs', async () => {

@@ -149,5 +149,18 @@ describe('preemption', () => {
     expect(h.c.listProjects().map((p) => [p.name, p.preemptions])).toEqual([['default', 0], ['sweeps', 1]]);
     expect(h.c.operations.stats({ sinceMs: 86_400_000, by: 'project' }).preemptions).toEqual([{ project: 'sweeps', count: 1 }]);
   });
-});
 
+  it('names, at a heartbeat, the checkpoint directories whose jobs ended for good or are gone, and keeps those that may resume', () => {
+    const w = gpuBox();
+    const done = h.c.submit({ command: ['done'] });
+    h.c.claim(w, { max: 1 });
+    h.c.finish(done.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+    const preempted = runningVictim(w);
+    h.c.preempt(preempted.id);
+    h.c.finish(preempted.id, { attempt: 1, outcome: 'failed', exit_code: null, preempted: true });
+    const cancelled = h.c.submit({ command: ['cancelled'] });
+    h.c.cancel(cancelled.id);
+    const reply = h.c.heartbeat(w, { checkpoint_jobs: [preempted.id, done.id, cancelled.id, 9999] });
+    expect(reply.drop_checkpoints.sort((a, b) => a - b)).toEqual([done.id, cancelled.id, 9999]);
+  });
+});

@@ -1,7 +1,6 @@
 /**
  * The health check: each check says ok, warn or fail against thresholds the caller may change.
- * Agents' clock skew is reported as a warning that it cannot be measured: heartbeats do not carry
- * the agent's clock yet (issue 18).
+ * Agents' clock skew is what their last heartbeat said (agent_time against the coordinator's clock).
  */
 import { statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +47,22 @@ function workersReachable(ctx: CoreContext, t: HealthThresholds): HealthCheck {
   return { name: 'workers reachable', status: 'ok', message: `${live.length} worker(s) heard from within ${t.worker_silent_warn_s}s` };
 }
 
+function clockSkew(ctx: CoreContext, t: HealthThresholds): HealthCheck {
+  const name = 'agent clock skew';
+  const rows = ctx.sql("SELECT name, clock_skew_ms FROM workers WHERE state <> 'offline' AND clock_skew_ms IS NOT NULL ORDER BY ABS(clock_skew_ms) DESC, name").all() as Array<{ name: string; clock_skew_ms: number }>;
+  if (rows.length === 0) return { name, status: 'ok', message: 'no live agent has reported its clock yet' };
+  const graded = rows.map((w) => ({ ...w, status: grade(Math.abs(w.clock_skew_ms), t.clock_skew_warn_ms, t.clock_skew_fail_ms) }));
+  const off = graded.filter((w) => w.status !== 'ok');
+  const worst = graded[0];
+  const skew = (ms: number) => `${ms >= 0 ? '+' : '-'}${(Math.abs(ms) / 1000).toFixed(1)} s`;
+  if (off.length === 0) return { name, status: 'ok', message: `${rows.length} agent(s) within ${t.clock_skew_warn_ms} ms; the largest skew is ${skew(worst.clock_skew_ms)} (${worst.name})` };
+  return {
+    name,
+    status: off.some((w) => w.status === 'fail') ? 'fail' : 'warn',
+    message: `clocks off (agent minus coordinator): ${off.map((w) => `${w.name} ${skew(w.clock_skew_ms)}`).join(', ')}; sync them (NTP)`,
+  };
+}
+
 async function eventLoopLag(t: HealthThresholds): Promise<HealthCheck> {
   const monitor = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   monitor.enable();
@@ -64,7 +79,7 @@ export async function checkHealth(ctx: CoreContext, thresholds: HealthThresholds
     diskFree(ctx, thresholds),
     walSize(ctx, thresholds),
     workersReachable(ctx, thresholds),
-    { name: 'agent clock skew', status: 'warn', message: 'not measured: agents do not send their clock with heartbeats yet' },
+    clockSkew(ctx, thresholds),
     await eventLoopLag(thresholds),
   ];
 }
