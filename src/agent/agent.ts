@@ -163,7 +163,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   heartbeats.start();
   // Orphans go before the first claim: their GPU memory would otherwise count against new work.
   await orphansReaped;
-  const claiming = runClaimLoop({ link, session, capacity, telemetry, runs, outbox: deliverer, state, claimWaitMs: options.claimWaitMs ?? 20_000, idleMs: heartbeatMs, retry: options.retry, logger });
+  const claiming = runClaimLoop({ link, session, capacity, telemetry, runs, outbox: deliverer, state, claimWaitMs: options.claimWaitMs ?? 20_000, idleMs: heartbeatMs, retry: options.retry, logger, beatNow: () => heartbeats.beatNow() });
   if (options.pilot) stopWatchingLifetime = watchPilotLifetime({ lifetime: options.pilot, running: () => runs.size, state, stop: () => void stopOnce(true), logger });
 
   async function stop(graceful: boolean): Promise<void> {

@@ -16,8 +16,8 @@ import {
   Priority,
 } from './schemas/jobs';
 import {
+  ClaimReply,
   ClaimRequest,
-  ClaimedJob,
   FinishBatch,
   FinishOutcome,
   FinishRequest,
@@ -193,7 +193,7 @@ export const ROUTES = {
   listWorkers: { method: 'GET', path: '/api/v1/workers', summary: 'List workers', scopes: ALL, response: z.array(Worker) },
   getWorker: { method: 'GET', path: '/api/v1/workers/:id', summary: 'Get one worker', scopes: ALL, params: WorkerParams, response: Worker },
   heartbeat: { method: 'POST', path: '/api/v1/workers/:id/heartbeat', summary: 'Heartbeat with free resources and GPU samples (agents)', scopes: ['worker'], holds: 'worker', bodyLimit: 256 * 1024, params: WorkerParams, body: Heartbeat, response: HeartbeatReply },
-  claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], holds: 'worker', bodyLimit: 64 * 1024, params: WorkerParams, body: ClaimRequest, response: z.object({ jobs: z.array(ClaimedJob) }) },
+  claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], holds: 'worker', bodyLimit: 64 * 1024, params: WorkerParams, body: ClaimRequest, response: ClaimReply },
   setWorkerState: { method: 'PATCH', path: '/api/v1/workers/:id', summary: 'Drain or resume a worker', scopes: ['admin'], params: WorkerParams, body: z.strictObject({ state: z.enum(['online', 'draining']) }), response: Worker },
   startWorker: { method: 'POST', path: '/api/v1/workers/:id/start', summary: "Start this coordinator's own (local) worker again after a stop, without restarting the coordinator", scopes: ['admin'], params: WorkerParams, response: Worker },
   stopWorker: { method: 'POST', path: '/api/v1/workers/:id/stop', summary: "Ask a worker's agent to stop: it hands its running jobs back to the queue and exits", scopes: ['admin'], params: WorkerParams, response: Worker },

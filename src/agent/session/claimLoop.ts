@@ -26,6 +26,8 @@ export interface ClaimLoopOptions {
   idleMs: number;
   retry?: BackoffOptions;
   logger: AgentLogger;
+  /** The coordinator has news for the next heartbeat (a preemption): send it now. */
+  beatNow: () => void;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function runClaimLoop(options: ClaimLoopOptions): Promise<void> {
       continue;
     }
     try {
-      const { jobs } = await link.checked(
+      const { jobs, heartbeat_now: news } = await link.checked(
         'claim',
         { params: { id: session.id }, body: { max: Math.min(capacity.slots, 1000), free: driverView(telemetry.driverFreeMb), wait_ms: claimWaitMs } },
         claimWaitMs + CLAIM_SLACK_MS,
@@ -50,6 +52,7 @@ export async function runClaimLoop(options: ClaimLoopOptions): Promise<void> {
       failures = 0;
       if (state.stopping) break;
       for (const claimed of jobs) runs.start(claimed);
+      if (news) options.beatNow();
     } catch (error) {
       if (state.stopping) break;
       if (error instanceof CoordinatorReplyError) failUnreadableClaims(error, options.outbox);

@@ -39,6 +39,7 @@ export interface HeartbeatsOptions {
 export class Heartbeats {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private beating = false;
   private interval: number;
 
   constructor(private readonly options: HeartbeatsOptions) {
@@ -61,8 +62,21 @@ export class Heartbeats {
     clearTimeout(this.timer);
   }
 
+  /** Beats now rather than at the interval (news waits, such as a preemption); a beat under way already carries it. */
+  beatNow(): void {
+    if (!this.running || this.beating) return;
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   private schedule(delay: number): void {
-    this.timer = setTimeout(() => void this.beat().finally(() => this.running && this.schedule(this.interval)), delay);
+    this.timer = setTimeout(() => {
+      this.beating = true;
+      void this.beat().finally(() => {
+        this.beating = false;
+        if (this.running) this.schedule(this.interval);
+      });
+    }, delay);
   }
 
   private async beat(): Promise<void> {

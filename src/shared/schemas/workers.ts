@@ -103,6 +103,13 @@ export const ClaimedJob = z.object({
 });
 export type ClaimedJob = z.infer<typeof ClaimedJob>;
 
+export const ClaimReply = z.object({
+  jobs: z.array(ClaimedJob),
+  /** The long-poll ended early on news for this worker's heartbeat (a preemption to act on): the agent beats now instead of at its interval. */
+  heartbeat_now: z.boolean().optional(),
+});
+export type ClaimReply = z.infer<typeof ClaimReply>;
+
 export const Worker = z.object({
   id: z.string(),
   name: z.string(),

@@ -40,6 +40,14 @@ describe('preemption', () => {
     expect(types).toEqual(expect.arrayContaining(['job.preempt_requested', 'job.preempted', 'job.requeued']));
   });
 
+  it('preempts when the urgent job is submitted, not at the next sweep', () => {
+    const w = gpuBox();
+    const victim = runningVictim(w);
+    h.clock.advance(61_000);
+    const urgent = h.c.submit({ command: ['deadline'], priority: 10, requirements: { gpus: 1 } });
+    expect(h.c.heartbeat(w, {}).preempt).toEqual([{ job_id: victim.id, attempt: 1, signal: 'SIGUSR1', grace_s: 5, by: urgent.id }]);
+  });
+
   it('re-queues a preempted job whatever its exit and never fails it for being preempted often', () => {
     const w = gpuBox();
     const victim = runningVictim(w);

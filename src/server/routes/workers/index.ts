@@ -32,7 +32,8 @@ export const workerHandlers: RouteHandlers<WorkerRoute> = {
     } finally {
       leave();
     }
-    return { jobs: claimed.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) })) };
+    const jobs = claimed.jobs.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) }));
+    return claimed.news ? { jobs, heartbeat_now: true } : { jobs };
   },
   setWorkerState: ({ params, body }, { coordinator }) => coordinator.setWorkerState(params.id, body.state),
   startWorker: async ({ params }, { coordinator, localWorker }) => {

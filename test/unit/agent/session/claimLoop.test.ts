@@ -38,6 +38,7 @@ describe('runClaimLoop', () => {
       idleMs: 50,
       retry: { baseMs: 10, capMs: 20 },
       logger: silentLogger,
+      beatNow: () => undefined,
     });
     await waitFor(() => items.length > 0, 'the claimed attempt to be reported');
     state.stopping = true;

@@ -18,8 +18,8 @@ function fakeCoordinator() {
       return () => listeners.delete(listener);
     },
   } as unknown as Coordinator;
-  const emit = (type: QueueEvent['type']) => {
-    for (const listener of [...listeners]) listener({ id: 1, at: 0, type, job_id: 1, worker_id: null, data: {} });
+  const emit = (type: QueueEvent['type'], workerId: string | null = null) => {
+    for (const listener of [...listeners]) listener({ id: 1, at: 0, type, job_id: 1, worker_id: workerId, data: {} });
   };
   return { coordinator, ready, emit, listeners, claims: () => claims };
 }
@@ -33,7 +33,7 @@ afterEach(() => {
 describe('claimWithLongPoll', () => {
   it('returns at once without waiting when wait_ms is 0', async () => {
     const fake = fakeCoordinator();
-    expect(await claimWithLongPoll(fake.coordinator, 'w', {}, 0, new AbortController().signal)).toEqual([]);
+    expect(await claimWithLongPoll(fake.coordinator, 'w', {}, 0, new AbortController().signal)).toEqual({ jobs: [], news: false });
     expect(fake.claims()).toBe(1);
   });
 
@@ -44,7 +44,7 @@ describe('claimWithLongPoll', () => {
     fake.emit('job.claimed');
     fake.ready.push([claimed]);
     fake.emit('job.queued');
-    expect(await pending).toEqual([claimed]);
+    expect(await pending).toEqual({ jobs: [claimed], news: false });
     expect(fake.listeners.size).toBe(0);
   });
 
@@ -53,7 +53,7 @@ describe('claimWithLongPoll', () => {
     const closing = new AbortController();
     const pending = claimWithLongPoll(fake.coordinator, 'w', {}, 60_000, closing.signal);
     closing.abort();
-    expect(await pending).toEqual([]);
+    expect(await pending).toEqual({ jobs: [], news: false });
     expect(fake.listeners.size).toBe(0);
   });
 
@@ -69,8 +69,18 @@ describe('claimWithLongPoll', () => {
     expect(settled).toBe(false);
     expect(fake.claims()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await pending).toEqual([]);
+    expect(await pending).toEqual({ jobs: [], news: false });
     expect(fake.claims()).toBe(2);
+    expect(fake.listeners.size).toBe(0);
+  });
+
+  it("returns empty with news when a preemption is asked of this worker's jobs, and ignores one for another worker", async () => {
+    const fake = fakeCoordinator();
+    const pending = claimWithLongPoll(fake.coordinator, 'w', {}, 60_000, new AbortController().signal);
+    fake.emit('job.preempt_requested', 'other');
+    expect(fake.listeners.size).toBe(1);
+    fake.emit('job.preempt_requested', 'w');
+    expect(await pending).toEqual({ jobs: [], news: true });
     expect(fake.listeners.size).toBe(0);
   });
 
