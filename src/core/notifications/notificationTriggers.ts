@@ -1,10 +1,11 @@
 /**
  * Which notifications a queue event deserves, as messages with the project they concern
- * (null: the whole fleet). Job details are read after the event's commit.
+ * (null: the whole fleet). Job details are read after the event's commit. Runs inside the
+ * notifier's transaction: sweep progress (sweep_batches) moves with the events.
  */
 import type { NotifyOn, QueueEvent } from '../../shared';
 import type { CoreContext } from '../context';
-import type { SweepTracker } from './sweepTracker';
+import { applySweepEvent } from './sweepBatches';
 
 export interface NotificationMessage {
   on: NotifyOn;
@@ -28,25 +29,23 @@ function jobFacts(ctx: CoreContext, jobId: number | null): JobFacts | null {
   return (ctx.sql('SELECT j.id, j.name, p.name AS project, j.error, j.exit_code FROM jobs j JOIN projects p ON p.id = j.project_id WHERE j.id = ?').get(jobId) as JobFacts | undefined) ?? null;
 }
 
-function sweepMessage(event: QueueEvent, sweeps: SweepTracker): NotificationMessage | null {
-  if (event.job_id === null) return null;
-  const done = sweeps.finished(event.job_id, event.type !== 'job.succeeded');
+function sweepMessage(ctx: CoreContext, event: QueueEvent): NotificationMessage | null {
+  const done = applySweepEvent(ctx, event);
   if (!done) return null;
   const verdict = done.failed === 0 ? 'all succeeded' : `${done.failed} did not succeed`;
   return { on: 'sweep-done', project: done.project, title: `Sweep finished in ${done.project}`, text: `${done.jobs} jobs finished: ${verdict}`, data: { ...done, last_job_id: event.job_id } };
 }
 
-export function messagesFor(ctx: CoreContext, event: QueueEvent, sweeps: SweepTracker): NotificationMessage[] {
+export function messagesFor(ctx: CoreContext, event: QueueEvent): NotificationMessage[] {
   switch (event.type) {
     case 'job.submitted':
-      if (event.job_id !== null && typeof event.data.project === 'string') sweeps.submitted(event.job_id, event.data.project, typeof event.data.created_at === 'number' ? event.data.created_at : event.at);
-      return [];
     case 'job.retried':
-      if (event.job_id !== null) sweeps.retried(event.job_id);
+    case 'job.unblocked':
+      applySweepEvent(ctx, event);
       return [];
     case 'job.failed': {
       const job = jobFacts(ctx, event.job_id);
-      const sweep = sweepMessage(event, sweeps);
+      const sweep = sweepMessage(ctx, event);
       const failure: NotificationMessage | null = job && {
         on: 'failure',
         project: job.project,
@@ -59,7 +58,7 @@ export function messagesFor(ctx: CoreContext, event: QueueEvent, sweeps: SweepTr
     case 'job.succeeded':
     case 'job.cancelled':
     case 'job.blocked': {
-      const sweep = sweepMessage(event, sweeps);
+      const sweep = sweepMessage(ctx, event);
       return sweep ? [sweep] : [];
     }
     case 'worker.state': {

@@ -1,29 +1,87 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SweepTracker } from '../../../src/core/notifications/sweepTracker';
 import { openHarness, type Harness } from '../../support/coordinator';
 
 const MINUTE = 60_000;
 
-describe('SweepTracker', () => {
-  it('reports a sweep once every job of it is final, counting those that did not succeed', () => {
-    const sweeps = new SweepTracker();
-    for (const id of [1, 2, 3]) sweeps.submitted(id, 'p', 1000);
-    sweeps.submitted(4, 'p', 2000);
-    expect(sweeps.finished(1, false)).toBeNull();
-    expect(sweeps.finished(2, true)).toBeNull();
-    expect(sweeps.finished(4, false)).toBeNull();
-    expect(sweeps.finished(3, false)).toEqual({ project: 'p', jobs: 3, failed: 1 });
-    expect(sweeps.finished(3, false)).toBeNull();
+describe('sweep-done notifications', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = openHarness({ leaseTtlMs: 86_400_000, workerTimeoutMs: 86_400_000 });
+  });
+  afterEach(() => h.cleanup());
+
+  const sweepDone = () => h.c.operations.notifications.deliveries().filter((d) => d.on === 'sweep-done');
+  const addRule = () => h.c.operations.notifications.addRule({ on: 'sweep-done', webhook: 'http://127.0.0.1:9/hook' });
+  const worker = () => h.c.registerWorker({ name: 'box', cpus: 8, memory_mb: 8000 }).id;
+  const finish = (w: string, outcome: 'succeeded' | 'failed') => {
+    const [claimed] = h.c.claim(w, { max: 1 });
+    h.c.finish(claimed.job.id, { attempt: claimed.attempt, outcome, exit_code: outcome === 'succeeded' ? 0 : 1 });
+    return claimed.job.id;
+  };
+
+  it('reports a sweep once every job of it is final, counting those that did not succeed, and a one-off job never', () => {
+    addRule();
+    const w = worker();
+    h.c.submitBatch([{ command: ['a'] }, { command: ['b'] }, { command: ['c'] }]);
+    h.clock.advance(1);
+    h.c.submit({ command: ['one-off'] });
+    finish(w, 'succeeded');
+    finish(w, 'failed');
+    expect(sweepDone()).toEqual([]);
+    finish(w, 'succeeded');
+    finish(w, 'succeeded');
+    expect(sweepDone()).toHaveLength(1);
+    expect(sweepDone()[0]).toMatchObject({ title: 'Sweep finished in default', text: '3 jobs finished: 1 did not succeed' });
   });
 
   it('waits for a retried job to end again', () => {
-    const sweeps = new SweepTracker();
-    sweeps.submitted(1, 'p', 1000);
-    sweeps.submitted(2, 'p', 1000);
-    sweeps.finished(1, true);
-    sweeps.retried(1);
-    expect(sweeps.finished(2, false)).toBeNull();
-    expect(sweeps.finished(1, false)).toEqual({ project: 'p', jobs: 2, failed: 0 });
+    addRule();
+    const w = worker();
+    h.c.submitBatch([{ command: ['a'] }, { command: ['b'] }]);
+    const failed = finish(w, 'failed');
+    h.c.retry(failed);
+    finish(w, 'succeeded');
+    expect(sweepDone()).toEqual([]);
+    finish(w, 'succeeded');
+    expect(sweepDone().map((d) => d.text)).toEqual(['2 jobs finished: all succeeded']);
+  });
+
+  it('neither loses nor doubles a sweep-done notification across a coordinator restart', () => {
+    addRule();
+    const w = worker();
+    h.c.submitBatch([{ command: ['a'] }, { command: ['b'] }, { command: ['c'] }]);
+    finish(w, 'succeeded');
+    h.reopen();
+    finish(w, 'succeeded');
+    finish(w, 'succeeded');
+    expect(sweepDone()).toHaveLength(1);
+    h.reopen();
+    expect(sweepDone()).toHaveLength(1);
+  });
+
+  it('applies at start the events a stopped coordinator committed but had not notified', () => {
+    addRule();
+    const w = worker();
+    h.c.submitBatch([{ command: ['a'] }, { command: ['b'] }]);
+    finish(w, 'succeeded');
+    const raw = new Database(join(h.dataDir, 'gantry.db'));
+    const cursor = raw.prepare("SELECT value FROM meta WHERE key = 'notify_event_cursor'").get() as { value: string };
+    const batches = raw.prepare('SELECT * FROM sweep_batches').all() as Array<Record<string, number>>;
+    finish(w, 'succeeded');
+    expect(sweepDone()).toHaveLength(1);
+    // What a crash between the finish's commit and the notifier's leaves: the job final, the notifier's writes not made.
+    raw.transaction(() => {
+      raw.prepare("UPDATE meta SET value = ? WHERE key = 'notify_event_cursor'").run(cursor.value);
+      raw.prepare('DELETE FROM sweep_batches').run();
+      for (const b of batches) raw.prepare('INSERT INTO sweep_batches (project_id, created_at, jobs, open, failed) VALUES (?, ?, ?, ?, ?)').run(b.project_id, b.created_at, b.jobs, b.open, b.failed);
+      raw.prepare("DELETE FROM notify_deliveries WHERE event = 'sweep-done'").run();
+    })();
+    raw.close();
+    expect(sweepDone()).toEqual([]);
+    h.reopen();
+    expect(sweepDone().map((d) => d.text)).toEqual(['2 jobs finished: all succeeded']);
   });
 });
 
