@@ -36,7 +36,17 @@ export function startDesktopNotifier(options: { coordinator: Coordinator; openRo
     }
   };
 
-  const unsubscribe = coordinator.subscribe((event) => rules.onEvent(event, lookup(event.job_id)).forEach(show));
+  const workerName = (workerId: string | null): string | null => {
+    if (workerId === null) return null;
+    try {
+      return coordinator.getWorker(workerId).name;
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  };
+
+  const unsubscribe = coordinator.subscribe((event) => rules.onEvent(event, lookup(event.job_id), workerName(event.worker_id)).forEach(show));
   const flushTimer = setInterval(() => rules.flush().forEach(show), 15_000);
   flushTimer.unref();
 

@@ -3,9 +3,10 @@ import { createNotificationLimits } from './notificationLimits';
 import { createSweepTracker, type Sweep } from './sweepTracker';
 
 /**
- * Which desktop notifications the queue's events deserve: a job that failed for good, and a
- * sweep whose jobs have all finished. Pure: the caller feeds events (with the job they name,
- * looked up after the event) and shows what comes back.
+ * Which desktop notifications the queue's events deserve: a job that failed for good, a sweep
+ * whose jobs have all finished, and the operations events (issue 18): a worker gone offline, a job
+ * holding an idle GPU, a job preempted. Pure: the caller feeds events (with the job they name and
+ * the worker's name, looked up after the event) and shows what comes back.
  *
  * Sweep detection: a sweep (or batch) is two or more jobs of one project submitted in the same
  * submit call. The coordinator writes a batch in one transaction, so its jobs share `created_at`,
@@ -37,7 +38,8 @@ export interface NotificationRulesOptions {
 }
 
 export interface NotificationRules {
-  onEvent(event: QueueEvent, job: Job | null): DesktopNotification[];
+  /** `workerName`: the name of the worker the event names, when it names one. */
+  onEvent(event: QueueEvent, job: Job | null, workerName?: string | null): DesktopNotification[];
   /** Emits the pending summary if the rate window has room; call it on a timer. */
   flush(): DesktopNotification[];
 }
@@ -69,6 +71,32 @@ function sweepSummary(sweep: Sweep): DesktopNotification {
     body: `${sweep.members.size} jobs: ${parts}`,
     jobId: first,
   };
+}
+
+/** Worker offline, idle GPU and preemption: one notification per occurrence (dedupe covers replays). */
+function operationsNotification(event: QueueEvent, job: Job | null, workerName: string | null): DesktopNotification | null {
+  const worker = workerName ?? event.worker_id ?? 'a worker';
+  const jobLabel = job ? `#${job.id} ${job.name}` : `#${event.job_id}`;
+  switch (event.type) {
+    case 'worker.state': {
+      if (event.data.state !== 'offline') return null;
+      const reason = typeof event.data.reason === 'string' ? event.data.reason : 'no heartbeat';
+      return { key: `offline:${event.worker_id}:${event.id}`, title: `Worker offline: ${worker}`, body: `${worker}: ${reason}`, jobId: null };
+    }
+    case 'attempt.idle_gpu':
+      return {
+        key: `idle:${event.job_id}:${String(event.data.attempt)}:${String(event.data.gpu)}`,
+        title: `Idle GPU: ${jobLabel}`,
+        body: `GPU ${String(event.data.gpu)} on ${worker} at ≤ ${String(event.data.threshold_pct)}% for ${String(event.data.minutes)} minutes`,
+        jobId: event.job_id,
+      };
+    case 'job.preempted': {
+      const by = typeof event.data.by === 'number' ? `#${event.data.by}` : 'an admin';
+      return { key: `preempted:${event.job_id}:${String(event.data.attempt)}`, title: `Preempted: ${jobLabel}`, body: `preempted by ${by}; it is queued again and resumes from its checkpoint`, jobId: event.job_id };
+    }
+    default:
+      return null;
+  }
 }
 
 function failedSummary(n: number, at: number): DesktopNotification {
@@ -106,8 +134,10 @@ export function createNotificationRules(options: NotificationRulesOptions): Noti
 
   return {
     flush,
-    onEvent(event, job) {
+    onEvent(event, job, workerName = null) {
       const out = flush();
+      const operations = operationsNotification(event, job, workerName);
+      if (operations && limits.firstShowing(operations.key)) out.push(operations);
       const jobId = event.job_id;
       if (jobId === null) return out;
       if (event.type === 'job.submitted' && job) sweeps.track(job);

@@ -116,4 +116,22 @@ describe('notification rules', () => {
     const { rules } = setup();
     expect(rules.onEvent({ id: 1, at: 0, type: 'worker.registered', job_id: null, worker_id: 'w1', data: {} }, null)).toEqual([]);
   });
+
+  it('notifies a worker going offline, a job holding an idle GPU and a preempted job, each once', () => {
+    const { rules } = setup();
+    const offline: QueueEvent = { id: ++eventId, at: 0, type: 'worker.state', job_id: null, worker_id: 'w1', data: { state: 'offline', reason: 'no heartbeat for 30 s' } };
+    expect(rules.onEvent(offline, null, 'gpu-box')).toEqual([{ key: `offline:w1:${offline.id}`, title: 'Worker offline: gpu-box', body: 'gpu-box: no heartbeat for 30 s', jobId: null }]);
+    expect(rules.onEvent({ ...offline, id: ++eventId, data: { state: 'draining' } }, null, 'gpu-box')).toEqual([]);
+
+    const idle: QueueEvent = { id: ++eventId, at: 0, type: 'attempt.idle_gpu', job_id: 7, worker_id: 'w1', data: { attempt: 1, gpu: 0, threshold_pct: 2, minutes: 15 } };
+    const job = makeJob({ id: 7, state: 'running' });
+    expect(rules.onEvent(idle, job, 'gpu-box')).toEqual([{ key: 'idle:7:1:0', title: 'Idle GPU: #7 train', body: 'GPU 0 on gpu-box at ≤ 2% for 15 minutes', jobId: 7 }]);
+    expect(rules.onEvent({ ...idle, id: ++eventId }, job, 'gpu-box')).toEqual([]);
+
+    const preempted: QueueEvent = { id: ++eventId, at: 0, type: 'job.preempted', job_id: 7, worker_id: 'w1', data: { attempt: 1, by: 40 } };
+    expect(rules.onEvent(preempted, makeJob({ id: 7, state: 'queued' }), 'gpu-box')).toEqual([
+      { key: 'preempted:7:1', title: 'Preempted: #7 train', body: 'preempted by #40; it is queued again and resumes from its checkpoint', jobId: 7 },
+    ]);
+  });
 });
+
