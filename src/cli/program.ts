@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAuthLog } from './commands/authLog';
 import { registerCancel } from './commands/cancel';
+import { registerChat } from './commands/chat';
 import { registerClear } from './commands/clear';
 import { registerExport } from './commands/export';
 import { registerHosts } from './commands/hosts';
@@ -74,6 +75,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerNotify,
     registerExport,
     registerK8s,
+    registerChat,
   ]) {
     register(program, context);
   }

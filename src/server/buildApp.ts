@@ -19,6 +19,7 @@ import { allRouteHandlers, registerRoutes } from './routes';
 import { createFileSecretStore, secretsFilePath } from '../core';
 import { createHostService, createSlurmService } from '../provision';
 import { ParkedClaims } from './routes/workers/parkedClaims';
+import { startChatBot } from './chat/telegramBot';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** Client WebSocket messages are small commands; anything bigger is refused by ws itself. */
@@ -65,9 +66,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
+  const secretStore = options.secretStore ?? createFileSecretStore(secretsFilePath(coordinator.dataDir));
+  const stopChatBot = options.chatBot ? startChatBot(app, coordinator, secretStore, options.chatBot) : () => undefined;
+  app.addHook('preClose', (done) => {
+    stopChatBot();
+    done();
+  });
   const provisioning = {
     coordinator,
-    secrets: options.secretStore ?? createFileSecretStore(secretsFilePath(coordinator.dataDir)),
+    secrets: secretStore,
     localUrl: () => loopbackUrl(app),
     ...options.hosts,
   };

@@ -4,6 +4,7 @@ import type { Coordinator, SecretStore } from '../core';
 import type { HostServiceOptions } from '../provision';
 import type { AuthFailureLimits } from './auth/authFailureLimiter';
 import type { LocalWorkerControl } from './localWorker';
+import type { ChatBotOptions } from './chat/telegramBot';
 
 export interface AppOptions {
   coordinator: Coordinator;
@@ -30,6 +31,8 @@ export interface AppOptions {
   slurm?: { pollMs?: number };
   /** Webhook deliveries: the fetch they use and the first retry delay (doubling); tests shorten it. */
   notifications?: { fetch?: typeof fetch; retryBaseMs?: number };
+  /** The chat bot on the Telegram Bot API (`GANTRY_TELEGRAM_BOT_TOKEN` for `gantry serve`); off when absent. */
+  chatBot?: ChatBotOptions;
   /** The host's own worker, so `POST /workers/:id/start` can start it again after a stop. */
   localWorker?: LocalWorkerControl;
   /** Host names besides loopback and IP literals that requests may be addressed to (DNS-rebinding defence). */

@@ -29,3 +29,4 @@ export * from './sshTarget';
 export * from './loopback';
 export * from './paramEnv';
 export * from './export/index';
+export * from './schemas/chat';

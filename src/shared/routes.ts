@@ -33,6 +33,7 @@ import {
 import { Explanation } from './schemas/explain';
 import { GpuHistoryPoint, GpuNow } from './schemas/telemetry';
 import { MetricsAnswer, MetricsQuery, Sweep, SweepListQuery, SweepMetrics, SweepMetricsQuery } from './schemas/metrics';
+import { ChatLink, ChatLinkCode } from './schemas/chat';
 import { QueueEvent } from './schemas/events';
 import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
@@ -137,6 +138,8 @@ export const ServerInfo = z.object({
 });
 
 const ALL: TokenScope[] = ['admin', 'read'];
+/** What a linked chat's token may do (the chat bot's /status, /jobs, /why, /cancel). */
+const CHAT: TokenScope[] = ['chat'];
 
 export const ROUTES = {
   health: { method: 'GET', path: '/api/v1/health', summary: 'Liveness; the one route without a token', scopes: [], response: Health },
@@ -150,12 +153,12 @@ export const ROUTES = {
   submitJob: { method: 'POST', path: '/api/v1/jobs', summary: 'Submit one job', scopes: ['admin'], body: JobSubmit, response: Job },
   submitBatch: { method: 'POST', path: '/api/v1/jobs/batch', summary: 'Submit jobs in one transaction', scopes: ['admin'], bodyLimit: SUBMISSION_BODY_LIMIT, body: BatchRequest, response: z.object({ jobs: z.array(Job) }) },
   sweep: { method: 'POST', path: '/api/v1/jobs/sweep', summary: 'Expand a template over parameters and submit the jobs', scopes: ['admin'], bodyLimit: SUBMISSION_BODY_LIMIT, body: SweepRequest, response: SweepResponse },
-  listJobs: { method: 'GET', path: '/api/v1/jobs', summary: 'List jobs with filters and keyset pagination', scopes: ALL, query: JobListQuery, response: JobPage },
-  countJobs: { method: 'GET', path: '/api/v1/jobs/counts', summary: 'Count jobs per state', scopes: ALL, query: JobListQuery.pick({ project: true, tag: true, text: true, worker_id: true }), response: JobCounts },
-  getJob: { method: 'GET', path: '/api/v1/jobs/:id', summary: 'Get one job', scopes: ['admin', 'read', 'job'], params: IdParams, response: Job },
-  explainJob: { method: 'GET', path: '/api/v1/jobs/:id/explain', summary: 'Why a job is not running', scopes: ALL, params: IdParams, response: Explanation },
+  listJobs: { method: 'GET', path: '/api/v1/jobs', summary: 'List jobs with filters and keyset pagination', scopes: [...ALL, ...CHAT], query: JobListQuery, response: JobPage },
+  countJobs: { method: 'GET', path: '/api/v1/jobs/counts', summary: 'Count jobs per state', scopes: [...ALL, ...CHAT], query: JobListQuery.pick({ project: true, tag: true, text: true, worker_id: true }), response: JobCounts },
+  getJob: { method: 'GET', path: '/api/v1/jobs/:id', summary: 'Get one job', scopes: ['admin', 'read', 'job', ...CHAT], params: IdParams, response: Job },
+  explainJob: { method: 'GET', path: '/api/v1/jobs/:id/explain', summary: 'Why a job is not running', scopes: [...ALL, ...CHAT], params: IdParams, response: Explanation },
   jobDependents: { method: 'GET', path: '/api/v1/jobs/:id/dependents', summary: 'Jobs that depend on this one', scopes: ALL, params: IdParams, response: z.array(Job) },
-  cancelJob: { method: 'POST', path: '/api/v1/jobs/:id/cancel', summary: 'Cancel a job', scopes: ['admin'], params: IdParams, response: Job },
+  cancelJob: { method: 'POST', path: '/api/v1/jobs/:id/cancel', summary: 'Cancel a job', scopes: ['admin', ...CHAT], params: IdParams, response: Job },
   preemptJob: { method: 'POST', path: '/api/v1/jobs/:id/preempt', summary: 'Checkpoint and stop a running job (signal, grace, SIGTERM, SIGKILL); it re-queues without spending an attempt', scopes: ['admin'], params: IdParams, response: Job },
   retryJob: { method: 'POST', path: '/api/v1/jobs/:id/retry', summary: 'Retry a failed, cancelled or blocked job', scopes: ['admin'], params: IdParams, response: Job },
   setPriority: { method: 'PATCH', path: '/api/v1/jobs/:id', summary: "Change a job's priority", scopes: ['admin'], params: IdParams, body: z.strictObject({ priority: Priority }), response: Job },
@@ -190,7 +193,10 @@ export const ROUTES = {
   },
 
   registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker with an enrolment token, or again with its credential; returns the worker credential', scopes: ['worker'], enrol: true, bodyLimit: 256 * 1024, body: WorkerRegister, response: RegisteredWorker },
-  listWorkers: { method: 'GET', path: '/api/v1/workers', summary: 'List workers', scopes: ALL, response: z.array(Worker) },
+  createChatLinkCode: { method: 'POST', path: '/api/v1/chat/link-codes', summary: 'A one-time code that links a chat to the chat bot (send /link CODE to the bot; expires in 10 minutes)', scopes: ['admin'], response: ChatLinkCode },
+  listChatLinks: { method: 'GET', path: '/api/v1/chat/links', summary: 'Chats linked to the chat bot', scopes: ['admin'], response: z.array(ChatLink) },
+  removeChatLink: { method: 'DELETE', path: '/api/v1/chat/links/:chat_id', summary: "Unlink a chat and revoke its token", scopes: ['admin'], params: z.strictObject({ chat_id: z.string().min(1).max(100) }), response: Ok },
+  listWorkers: { method: 'GET', path: '/api/v1/workers', summary: 'List workers', scopes: [...ALL, ...CHAT], response: z.array(Worker) },
   getWorker: { method: 'GET', path: '/api/v1/workers/:id', summary: 'Get one worker', scopes: ALL, params: WorkerParams, response: Worker },
   heartbeat: { method: 'POST', path: '/api/v1/workers/:id/heartbeat', summary: 'Heartbeat with free resources and GPU samples (agents)', scopes: ['worker'], holds: 'worker', bodyLimit: 256 * 1024, params: WorkerParams, body: Heartbeat, response: HeartbeatReply },
   claim: { method: 'POST', path: '/api/v1/workers/:id/claim', summary: 'Claim jobs that fit (agents; long-poll with wait_ms)', scopes: ['worker'], holds: 'worker', bodyLimit: 64 * 1024, params: WorkerParams, body: ClaimRequest, response: ClaimReply },

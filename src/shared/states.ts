@@ -26,6 +26,9 @@ export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
 export const WorkerState = z.enum(['online', 'draining', 'offline']);
 export type WorkerState = z.infer<typeof WorkerState>;
 
-/** metrics: may only scrape `GET /metrics` (a Prometheus server's token). */
-export const TokenScope = z.enum(['admin', 'worker', 'job', 'read', 'metrics']);
+/**
+ * metrics: may only scrape `GET /metrics` (a Prometheus server's token).
+ * chat: a linked chat's token (the chat bot): read jobs and workers, explain, cancel jobs.
+ */
+export const TokenScope = z.enum(['admin', 'worker', 'job', 'read', 'metrics', 'chat']);
 export type TokenScope = z.infer<typeof TokenScope>;

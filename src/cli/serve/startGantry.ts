@@ -83,6 +83,8 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       version: options.version,
       logger: { level: options.logLevel },
       metricsOpen: options.metricsOpen,
+      // The chat bot runs when a Bot API token is given; the base URL may point at a self-hosted Bot API server.
+      chatBot: process.env.GANTRY_TELEGRAM_BOT_TOKEN ? { token: process.env.GANTRY_TELEGRAM_BOT_TOKEN, apiBase: process.env.GANTRY_TELEGRAM_API_URL } : undefined,
       // The agent `gantry hosts up` installs: what `npm run build:agent` made in this package.
       hosts: { agentBundle: process.env.GANTRY_AGENT_BUNDLE ?? join(PACKAGE_ROOT, 'out', 'agent', 'gantry-agent.js') },
     });

@@ -1,4 +1,4 @@
-import type { IdleGpu, MaintenanceRequest, MaintenanceTask, StatsGrouping, StatsReport } from '../../shared';
+import type { ChatLink, ChatLinkCode, IdleGpu, MaintenanceRequest, MaintenanceTask, StatsGrouping, StatsReport } from '../../shared';
 import type { Notifications } from '../notifications/notifier';
 import type { FleetGauges } from '../telemetry/fleetGauges';
 
@@ -21,8 +21,18 @@ export interface Operations {
   maintenanceTasks(): MaintenanceTask[];
   /** Webhook rules, the delivery log, and the delivery loop (the server starts it). */
   readonly notifications: Notifications;
+  /** Chats linked to the chat bot: one-time link codes, redeeming one for a chat-scoped token, unlinking. */
+  readonly chat: ChatLinks;
   /** Called by the coordinator's sweep: runs what is due. */
   tick(): void;
+}
+
+export interface ChatLinks {
+  createCode(): ChatLinkCode;
+  /** Spends a code for a chat; returns the chat's new token (its secret, once). */
+  redeem(code: string, chatId: string, user: string): string;
+  list(): ChatLink[];
+  remove(chatId: string): void;
 }
 
 export interface OperationsOptions {

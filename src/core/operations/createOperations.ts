@@ -3,6 +3,7 @@ import { DEFAULT_IDLE_RULE, detectIdleGpus, listIdleGpus, type IdleRule } from '
 import { statsReport } from '../accounting/statsReport';
 import { failAbandonedTasks, getMaintenanceTask, listMaintenanceTasks, startMaintenanceTask } from '../maintenance/tasks/maintenanceTasks';
 import { createNotifier } from '../notifications/notifier';
+import { createChatLinkCode, listChatLinks, redeemChatLinkCode, removeChatLink } from '../chat/chatLinks';
 import { readFleetGauges } from '../telemetry/fleetGauges';
 import type { Operations, OperationsOptions } from './api';
 
@@ -30,6 +31,12 @@ export function createOperations(ctx: CoreContext, options: OperationsOptions = 
     maintenanceTask: (id) => getMaintenanceTask(ctx, id),
     maintenanceTasks: () => listMaintenanceTasks(ctx),
     notifications: notifier,
+    chat: {
+      createCode: () => createChatLinkCode(ctx),
+      redeem: (code, chatId, user) => redeemChatLinkCode(ctx, code, chatId, user),
+      list: () => listChatLinks(ctx),
+      remove: (chatId) => removeChatLink(ctx, chatId),
+    },
     tick: () => {
       if (ctx.now() - lastIdleCheck >= IDLE_CHECK_MS) detect();
       notifier.tick();

@@ -579,4 +579,37 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (project_id, created_at)
   ) WITHOUT ROWID;
   `,
+  // The chat bot (issue 18): tokens may carry the chat scope (read jobs and workers, explain, cancel;
+  // SQLite cannot alter a CHECK, so tokens is rebuilt), chats linked to the coordinator with the token
+  // each uses, and the one-time codes that link them (stored hashed, until they expire).
+  `
+  CREATE TABLE tokens_with_chat_scope (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('admin', 'worker', 'job', 'read', 'metrics', 'chat')),
+    job_id INTEGER,
+    hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  INSERT INTO tokens_with_chat_scope (id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at)
+    SELECT id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at FROM tokens;
+  DROP TABLE tokens;
+  ALTER TABLE tokens_with_chat_scope RENAME TO tokens;
+
+  CREATE TABLE chat_links (
+    chat_id TEXT PRIMARY KEY,
+    -- who linked it, as the chat service names them
+    user TEXT NOT NULL,
+    token_id INTEGER NOT NULL,
+    linked_at INTEGER NOT NULL
+  );
+  CREATE TABLE chat_link_codes (
+    code_hash TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -11,7 +11,7 @@ const JOB_ROUTES: Partial<Record<RouteName, (result: JobResult) => JobResult>> =
   listJobs: (page) => ({ ...(page as JobPage), jobs: (page as JobPage).jobs.map(redactJob) }),
 };
 
-/** A read token sees jobs with their secret env values redacted (names matching SECRET_ENV_NAME, and the job's secret_env). */
+/** A read token (and a chat's) sees jobs with their secret env values redacted (names matching SECRET_ENV_NAME, and the job's secret_env). */
 export function redactForReader(name: RouteName, result: unknown): unknown {
   const redact = JOB_ROUTES[name];
   return redact ? redact(result as JobResult) : result;

@@ -1,4 +1,5 @@
 import type { RouteName } from '../../shared';
+import { chatHandlers } from './chat';
 import { eventHandlers } from './events';
 import { gpuHandlers } from './gpus';
 import { healthHandlers, type SecretsInfo } from './health';
@@ -38,6 +39,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...statsHandlers,
     ...maintenanceHandlers,
     ...notificationHandlers,
+    ...chatHandlers,
   };
 }
 

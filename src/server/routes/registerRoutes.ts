@@ -78,7 +78,7 @@ export function registerRoutes(
         }
         const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
         const answer = await handler(input, deps);
-        const result = principal?.scope === 'read' ? redactForReader(name, answer) : answer;
+        const result = principal?.scope === 'read' || principal?.scope === 'chat' ? redactForReader(name, answer) : answer;
         const mismatch = options.checkResponses ? responseMismatch(name, route, result) : null;
         if (mismatch === null) return result;
         request.log.error({ mismatch }, 'response does not match its schema');
