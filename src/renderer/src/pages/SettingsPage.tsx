@@ -18,6 +18,7 @@ const SCOPE_HELP: Record<TokenScope, string> = {
   worker: 'for agents: claim, logs, results',
   job: "one job's metrics and artifacts",
   metrics: 'scrape /metrics (Prometheus), nothing else',
+  chat: 'a linked chat (the chat bot): read jobs and workers, why, cancel',
 };
 
 function Tokens() {
