@@ -103,13 +103,13 @@ function waitText(ms: number): string {
 
 /**
  * Why chooseVictims finds no plan for a job that waits for room, in words ("no preemption: #12 is not
- * preemptible; #15 has equal priority (5)"), or null when nothing runs on the workers that could
- * take it (there is nothing to preempt) or a plan exists.
+ * preemptible; #15 has equal priority (5)"), or null when a plan exists or no job running there is
+ * preemptible (preemption is not in use there: saying so on every busy job would be noise).
  */
 export function whyNoPreemption(job: WaitingJob, workers: PreemptionWorker[], now: number): string | null {
   if (chooseVictims(job, workers, now)) return null;
   const running = workers.flatMap((w) => w.running.filter((r) => !r.preempting));
-  if (running.length === 0) return null;
+  if (!running.some((r) => r.preemptible)) return null;
   const notPreemptible = running.filter((r) => !r.preemptible);
   const preemptible = running.filter((r) => r.preemptible);
   const equal = preemptible.filter((r) => r.priority === job.priority);

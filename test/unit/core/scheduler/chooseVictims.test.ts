@@ -124,7 +124,13 @@ describe('whyNoPreemption', () => {
   const table: Array<{ name: string; job: ReturnType<typeof wants>; workers: PreemptionWorker[]; says: string | null }> = [
     { name: 'says nothing when a plan exists', job: wants(1), workers: [worker('a', 1, [run(1, [0], 0, 60)])], says: null },
     { name: 'says nothing when nothing runs', job: wants(1), workers: [worker('a', 0, [])], says: null },
-    { name: 'names jobs that are not preemptible', job: wants(1), workers: [worker('a', 1, [run(1, [0], 0, 60, { preemptible: false })])], says: 'no preemption: #1 is not preemptible' },
+    { name: 'says nothing when no running job is preemptible (preemption is not in use)', job: wants(1), workers: [worker('a', 1, [run(1, [0], 0, 60, { preemptible: false })])], says: null },
+    {
+      name: 'names jobs that are not preemptible beside those that are',
+      job: wants(1, 5),
+      workers: [worker('a', 1, [run(1, [0], 0, 60, { preemptible: false })]), worker('b', 1, [run(2, [0], 5, 60)])],
+      says: 'no preemption: #1 is not preemptible; #2 has equal priority (5); only strictly lower priority is preempted',
+    },
     { name: 'names equal priority', job: wants(1, 5), workers: [worker('a', 1, [run(1, [0], 5, 60)])], says: 'no preemption: #1 has equal priority (5); only strictly lower priority is preempted' },
     { name: 'names higher priority', job: wants(1, 5), workers: [worker('a', 1, [run(1, [0], 7, 60)])], says: 'no preemption: #1 has higher priority' },
     { name: 'says when the minimum runtime is reached', job: wants(1), workers: [worker('a', 1, [run(1, [0], 0, 4)])], says: 'no preemption: #1 is within its minimum runtime (preemptible in 6 min)' },
