@@ -592,10 +592,11 @@ export const MIGRATIONS: string[] = [
     prefix TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     last_used_at INTEGER,
-    revoked_at INTEGER
+    revoked_at INTEGER,
+    project TEXT
   );
-  INSERT INTO tokens_with_chat_scope (id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at)
-    SELECT id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at FROM tokens;
+  INSERT INTO tokens_with_chat_scope (id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at, project)
+    SELECT id, name, scope, job_id, hash, prefix, created_at, last_used_at, revoked_at, project FROM tokens;
   DROP TABLE tokens;
   ALTER TABLE tokens_with_chat_scope RENAME TO tokens;
 
