@@ -72,8 +72,10 @@ describe('preemption with a real agent', () => {
   it('kills a job that ignores the checkpoint signal once the grace period is over', async () => {
     const { s } = await start();
     const c = s.coordinator;
-    const stubborn = c.submit({ command: ['node', '-e', 'process.on("SIGUSR1", () => console.log("ignoring")); process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], preemptible: true, min_runtime_s: 0, grace_s: 1, requirements: { gpus: 1 } });
-    await waitFor(() => c.getJob(stubborn.id).state === 'running', 'the stubborn job to run');
+    const stubborn = c.submit({ command: ['node', '-e', 'process.on("SIGUSR1", () => console.log("ignoring")); process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1000)'], preemptible: true, min_runtime_s: 0, grace_s: 1, requirements: { gpus: 1 } });
+    // Preemption now starts at the urgent job's submit: the handlers must be in place first (an
+    // unhandled SIGUSR1 would start Node's inspector rather than reach the job's handler).
+    await waitFor(() => c.getJob(stubborn.id).state === 'running' && c.readLog(stubborn.id, 1).data.toString().includes('ready'), 'the stubborn job to run with its handlers set');
     const urgent = c.submit({ command: ['true'], priority: 10, requirements: { gpus: 1 } });
     await waitFor(() => c.getJob(urgent.id).state === 'succeeded', 'the urgent job to run once the stubborn one is killed', 30_000);
     expect(c.listAttempts(stubborn.id)[0]).toMatchObject({ outcome: 'preempted', error: `preempted by #${urgent.id}` });
