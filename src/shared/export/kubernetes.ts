@@ -123,7 +123,8 @@ export function formatKubernetesJob(model: JobModel, options: KubernetesOptions)
         ? { completionMode: 'Indexed', completions: count, parallelism: Math.min(options.parallelism ?? count, count), backoffLimitPerIndex: retries }
         : { backoffLimit: retries }),
       template: {
-        metadata: { labels: podLabels },
+        // A copy, so a YAML writer prints the labels twice rather than as an anchor and an alias.
+        metadata: { labels: { ...podLabels } },
         spec: {
           restartPolicy: 'Never',
           ...(model.timeoutS ? { activeDeadlineSeconds: model.timeoutS } : {}),
