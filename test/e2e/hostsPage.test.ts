@@ -49,4 +49,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('the Hosts page against a real 
     await page.locator('[data-host="lab"] [data-testid="host-state"]', { hasText: 'online' }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(screenshotDir(), 'console-hosts.png') });
   });
+
+  it('opens a shell on the host in a terminal panel, where a typed command runs', async () => {
+    await page.locator('[data-host="lab"]').getByRole('button', { name: 'Shell' }).click();
+    const panel = page.getByTestId('host-shell');
+    await panel.getByTestId('host-shell-state').filter({ hasText: 'open' }).waitFor({ timeout: 60_000 });
+    await panel.locator('.xterm').click();
+    await page.keyboard.type('echo web-$((6*7))\n');
+    await panel.locator('.xterm-rows', { hasText: 'web-42' }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(screenshotDir(), 'console-hosts-shell.png') });
+    await page.keyboard.type('exit\n');
+    await panel.locator('.xterm-rows', { hasText: 'shell exited with 0' }).waitFor({ timeout: 30_000 });
+  });
 });

@@ -9,6 +9,8 @@ import { useIdleGpus } from '../stores/idleGpus';
 type EventsListener = (events: QueueEvent[]) => void;
 
 let socket: GantrySocket | null = null;
+/** Where the live socket goes and with which token: other sockets of this page (a host shell) use the same. */
+let connection: { serverUrl: string; token: string | null } | null = null;
 const listeners = new Set<EventsListener>();
 let buffer: QueueEvent[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -39,6 +41,7 @@ export function refreshAll(): void {
 /** Opens the one WebSocket for this page. Stores are reloaded on the first open to close the gap before subscribing. */
 export function startLive(serverUrl: string, token: string | null): void {
   socket?.stop();
+  connection = { serverUrl, token };
   socket = new GantrySocket({
     url: socketUrl(serverUrl, token),
     callbacks: {
@@ -66,6 +69,11 @@ export function startLive(serverUrl: string, token: string | null): void {
 export function stopLive(): void {
   socket?.stop();
   socket = null;
+}
+
+export function liveConnection(): { serverUrl: string; token: string | null } {
+  if (!connection) throw new Error('the live connection is not started');
+  return connection;
 }
 
 export function onEvents(listener: EventsListener): () => void {

@@ -4,6 +4,7 @@ import { api, describeError } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { AddHostForm } from './hosts/AddHostForm';
 import { FingerprintDialog } from './hosts/FingerprintDialog';
+import { HostShellPanel } from './hosts/HostShellPanel';
 import { SlurmSection } from './hosts/SlurmSection';
 
 /** Long: a bootstrap uploads the agent and may wait on a slow host. */
@@ -17,6 +18,7 @@ export function HostsPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [asking, setAsking] = useState<string | null>(null);
+  const [shell, setShell] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -108,6 +110,7 @@ export function HostsPage() {
                   <button disabled={busy} onClick={() => void act(host.name, 'hostUp')}>Up</button>
                   <button disabled={busy} onClick={() => void down(host.name)}>Down</button>
                   <button disabled={busy} onClick={() => void act(host.name, 'hostUpgrade')}>Upgrade</button>
+                  <button disabled={!host.probe} onClick={() => setShell(host.name)}>Shell</button>
                   <button disabled={busy} className="ghost" onClick={() => void remove(host.name)}>
                     Remove
                   </button>
@@ -118,6 +121,7 @@ export function HostsPage() {
         </table>
       )}
       <SlurmSection hostNames={hosts.map((h) => h.name)} />
+      {shell && <HostShellPanel key={shell} host={shell} onClose={() => setShell(null)} />}
       {asked && <FingerprintDialog host={asked} busy={busy} onTrust={() => void trust(asked)} onClose={() => setAsking(null)} />}
     </div>
   );
