@@ -3,7 +3,7 @@ import type { GpuDevice, WorkerRegister } from '../shared';
 import { Capacity } from './capacity';
 import { deliverToCoordinator, judgeDeliveryFailure } from './deliverToCoordinator';
 import { createFinishBatcher } from './finishBatcher';
-import { detectResources, type HostResources } from './detectResources';
+import { detectResources, onlyGpus, type HostResources } from './detectResources';
 import { GpuTelemetry } from './gpu/gpuTelemetry';
 import { localMachine } from './localMachine';
 import type { SpawnJob } from './jobs/jobProcess';
@@ -40,6 +40,8 @@ export interface AgentOptions {
   memoryMb?: number;
   /** Path of nvidia-smi; the GANTRY_NVIDIA_SMI environment variable overrides it. */
   nvidiaSmi?: string;
+  /** GPU indexes of this host the agent may use (`--gpus 0,1`); default all. */
+  gpuIndexes?: number[];
   heartbeatMs?: number;
   telemetryMs?: number;
   /** Between SIGTERM and SIGKILL when a job is cancelled, times out or the agent stops. */
@@ -132,7 +134,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // The enrolment token registers; every later call carries the worker credential registering returned.
   const credential = new WorkerCredential(options.spoolDir, options.url, options.token);
   const link = new CoordinatorLink({ url: options.url, token: () => credential.token, stopSignal: stopController.signal, ca: options.ca });
-  const host = await detectResources(nvidiaSmi, logger);
+  const host = onlyGpus(await detectResources(nvidiaSmi, logger), options.gpuIndexes);
   const capacity = new Capacity(options.maxJobs ?? Math.max(1, host.cpus));
   const deliverer = openDelivery(link, options, logger);
   const checkpoints = new CheckpointDirs(join(options.spoolDir, 'checkpoints'));

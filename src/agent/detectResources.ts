@@ -21,3 +21,9 @@ export async function detectResources(nvidiaSmi: string, logger: AgentLogger): P
   }
   return { hostname: hostname(), cpus: cpus().length, memoryMb: Math.floor(totalmem() / (1024 * 1024)), gpus };
 }
+
+/** Keeps only the GPUs this agent was given (`--gpus 0,1`); the others are left to whoever else uses the host. */
+export function onlyGpus(resources: HostResources, indexes: readonly number[] | undefined): HostResources {
+  if (indexes === undefined) return resources;
+  return { ...resources, gpus: resources.gpus.filter((gpu) => indexes.includes(gpu.index)) };
+}

@@ -23,6 +23,7 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
   --name NAME          worker name (default: the hostname)
   --tags a,b           tags jobs can require
   --max-jobs N         jobs run at once at most (default: number of CPUs)
+  --gpus 0,1           only these GPU indexes are offered to jobs (default: all)
   --spool-dir DIR      the agent's state, kept 0700: unsent logs and results, the process
                        groups of running jobs (default: ~/.gantry/agent/spool)
   --inherit-env        jobs inherit this agent's whole environment; by default they get only
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
         name: { type: 'string' },
         tags: { type: 'string' },
         'max-jobs': { type: 'string' },
+        gpus: { type: 'string' },
         'spool-dir': { type: 'string' },
         'nvidia-smi': { type: 'string' },
         'ca-file': { type: 'string' },
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
   if (!token) fail('a token is required (--token, --token-file or GANTRY_AGENT_TOKEN)');
   const maxJobs = values['max-jobs'] === undefined ? undefined : Number(values['max-jobs']);
   if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) fail('--max-jobs must be a whole number ≥ 1');
+  const gpus = values.gpus === undefined ? undefined : values.gpus.split(',').filter((g) => g.trim() !== '').map(Number);
+  if (gpus?.some((g) => !(Number.isInteger(g) && g >= 0))) fail('--gpus takes GPU indexes, like 0,1');
 
   const pilot = pilotLifetime(values);
   try {
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
     name: values.name,
     tags: values.tags?.split(',').map((t) => t.trim()).filter(Boolean),
     maxJobs,
+    gpuIndexes: gpus,
     spoolDir: values['spool-dir'] ?? join(homedir(), '.gantry', 'agent', 'spool'),
     nvidiaSmi: values['nvidia-smi'],
     ca,

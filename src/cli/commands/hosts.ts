@@ -21,6 +21,12 @@ interface AddFlags extends ConnectionFlags {
   jump?: string[];
   label?: string[];
   maxJobs?: number;
+  gpus?: number[];
+}
+
+function gpuIndexes(text: string): number[] {
+  const index = integerArg(0, 1024);
+  return text.split(',').map((part) => index(part.trim()));
 }
 
 function localUser(context: CliContext): string {
@@ -53,7 +59,8 @@ function registerAdd(hosts: Command, context: CliContext): void {
     .option('--identity <file>', 'private key (default: your ssh-agent, else ~/.ssh/id_*)')
     .option('--jump <user@host[:port]>', 'jump host, in order (repeatable)', collect((t: string) => t))
     .option('--label <label>', 'tag for its workers (repeatable)', collect((t: string) => t))
-    .option('--max-jobs <n>', 'jobs its agent runs at once', integerArg(1));
+    .option('--max-jobs <n>', 'jobs its agent runs at once', integerArg(1))
+    .option('--gpus <list>', 'GPU indexes its agent may use, like 0,1 (default: all)', gpuIndexes);
   addConnectionFlags(add);
   add.action(async (name: string, flags: AddFlags) => {
     const user = localUser(context);
@@ -64,6 +71,7 @@ function registerAdd(hosts: Command, context: CliContext): void {
       jump: (flags.jump ?? []).map((hop) => parseSshTarget(hop, user, 'jump')),
       labels: flags.label ?? [],
       max_jobs: flags.maxJobs ?? null,
+      gpus: flags.gpus ?? null,
     };
     const { client } = await connect(flags, context);
     await addHost(client, body, context);

@@ -11,6 +11,8 @@ export interface AgentSettings {
   hostName: string;
   tags: string[];
   maxJobs: number | null;
+  /** GPU indexes the agent may use; null: all. */
+  gpus: number[] | null;
 }
 
 export interface InstallInput {
@@ -57,6 +59,7 @@ export async function launchAgent(client: Client, probe: HostProbe, installed: I
   const argv = [installed.node, installed.agentFile, '--url', url, '--token-file', layout.tokenFile, '--name', settings.hostName, '--spool-dir', layout.spoolDir];
   if (settings.tags.length > 0) argv.push('--tags', settings.tags.join(','));
   if (settings.maxJobs !== null) argv.push('--max-jobs', String(settings.maxJobs));
+  if (settings.gpus !== null) argv.push('--gpus', settings.gpus.join(','));
   await startRemoteAgent(client, layout, argv, { systemd: probe.systemd_user, unit: agentUnitName(settings.hostName) });
 }
 

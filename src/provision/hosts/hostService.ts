@@ -209,7 +209,7 @@ class SshHostService implements HostService {
       const { url, reach, tunnelPort } = await this.chooseReach(record, link, installed);
       const previousToken = record.token_id;
       const { token, record: tokenRecord } = this.options.coordinator.createToken({ name: `host:${name}`, scope: 'worker' });
-      await launchAgent(link.client, probe, installed, { hostName: name, tags: [`host:${name}`, ...record.labels], maxJobs: record.max_jobs }, url, token);
+      await launchAgent(link.client, probe, installed, { hostName: name, tags: [`host:${name}`, ...record.labels], maxJobs: record.max_jobs, gpus: record.gpus }, url, token);
       if (previousToken !== null) this.revokeQuietly(previousToken);
       return this.inventory.update(name, {
         state: 'starting',

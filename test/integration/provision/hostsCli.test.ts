@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,14 +62,17 @@ describe('gantry hosts, end to end through the CLI', () => {
   }, 180_000);
 
   it('keeps a non-standard port through add, bootstrap and re-add (update in place)', async () => {
-    const again = await gantry(['hosts', 'add', 'box', '--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`, '--identity', sshd.identityFile, '--label', 'bigger']);
+    const again = await gantry(['hosts', 'add', 'box', '--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`, '--identity', sshd.identityFile, '--label', 'bigger', '--gpus', '0,1']);
     expect(again.code).toBe(0);
     const [box] = await hostsJson();
-    expect(box).toMatchObject({ ssh: { port: sshd.port }, labels: ['bigger'] });
+    expect(box).toMatchObject({ ssh: { port: sshd.port }, labels: ['bigger'], gpus: [0, 1] });
     await waitFor(async () => {
       const worker = coordinator.listWorkers().find((w) => w.name === 'box');
       return worker?.state === 'online' && worker.tags.includes('bigger');
     }, 'the re-added host to restart its agent with the new label');
+    // The host's GPU choice reaches its agent.
+    const pid = readFileSync(join(sshd.home, '.gantry', 'run', 'agent.pid'), 'utf8').trim();
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--gpus', '0,1']));
   }, 180_000);
 
   it('names a wrong passphrase and a refused key clearly, storing nothing', async () => {
