@@ -11,6 +11,7 @@ import { createShutdown } from './lifecycle/shutdown';
 import { choosePort } from './network/choosePort';
 import { startDesktopNotifier } from './notifications/desktopNotifier';
 import { dataDirLayout, ensureDataDirLayout } from './paths/dataDirLayout';
+import { agentBundlePath } from './paths/agentBundlePath';
 import { readSettings } from './paths/settings';
 import { startGantryServices } from './services/gantryServices';
 import { parseDeepLink, parseHandoff, PROTOCOL, routeFor } from './singleInstance/handoff';
@@ -59,6 +60,7 @@ async function boot(): Promise<void> {
     workerName: `${hostname()} (this computer)`,
     devServerOrigin: app.isPackaged || !process.env.ELECTRON_RENDERER_URL ? undefined : new URL(process.env.ELECTRON_RENDERER_URL).origin,
     secrets: chooseSecretStore({ dir: layout.secrets, platform: process.platform, encryptor: safeStorage }),
+    agentBundle: agentBundlePath({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), env: process.env }),
   });
   const { coordinator, localWorker } = services;
   const serverOrigin = new URL(services.serverUrl).origin;

@@ -1,5 +1,5 @@
 import { createCoordinator } from '../../core';
-import type { Coordinator } from '../../core';
+import type { Coordinator, SecretStore } from '../../core';
 import { ensureAdminToken, RestartableWorker, startServer } from '../../server';
 import { startAgent, type SpawnJob } from '../../agent';
 import type { DataDirLayout } from '../paths/dataDirLayout';
@@ -36,8 +36,10 @@ export interface StartServicesOptions {
   workerName: string;
   /** electron-vite's dev server origin in `npm run dev`: its pages talk to the API too. */
   devServerOrigin?: string;
-  /** How the app keeps secrets, for the Settings page (the OS keychain when it really encrypts). */
-  secrets: { path: string; protection: 'os-encryption' | 'file-mode-only' };
+  /** Where the app keeps secrets (SSH key passphrases among them): the OS keychain (safeStorage) when it really encrypts. */
+  secrets: SecretStore;
+  /** The agent bundle provision installs on SSH hosts: the packaged app's resources/agent/gantry-agent.js. */
+  agentBundle: string;
 }
 
 export async function startGantryServices(options: StartServicesOptions): Promise<GantryServices> {
@@ -55,7 +57,9 @@ export async function startGantryServices(options: StartServicesOptions): Promis
       host: options.host,
       port: options.port,
       webRoot: options.webRoot,
-      secrets: options.secrets,
+      secrets: { path: options.secrets.path, protection: options.secrets.protection },
+      secretStore: options.secrets,
+      hosts: { agentBundle: options.agentBundle },
       allowedOrigins: options.devServerOrigin ? [options.devServerOrigin] : [],
       localWorker: worker,
     });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnPipedJob } from '../../../src/agent';
+import { createFileSecretStore } from '../../../src/core';
 import { dataDirLayout, ensureDataDirLayout } from '../../../src/main/paths/dataDirLayout';
 import { startGantryServices, type GantryServices } from '../../../src/main/services/gantryServices';
 import { createShutdown } from '../../../src/main/lifecycle/shutdown';
@@ -25,7 +26,8 @@ describe("the desktop app's back end", () => {
       webRoot: join(root, 'no-web'),
       spawnJob: spawnPipedJob,
       workerName: 'desktop',
-      secrets: { path: join(root, 'secrets.json'), protection: 'file-mode-only' },
+      secrets: createFileSecretStore(join(root, 'secrets.json')),
+      agentBundle: join(root, 'gantry-agent.js'),
     });
     client = new GantryClient({ baseUrl: services.serverUrl, token: services.adminToken });
   });
