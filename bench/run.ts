@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm] [--jobs N] [--reps N]`: runs
+ * `npm run bench -- [queue|peers|e2e|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm|artifacts] [--jobs N] [--reps N]`: runs
  * one benchmark, printing one JSON line per figure as it is measured and, at the end, all figures again
  * as one JSON list. --jobs scales every size from its default of 100,000 for quick runs; --reps (3)
  * is how many timed runs each throughput figure takes the median of.
@@ -18,6 +18,7 @@ import { runSshBench } from './ssh';
 import { runPreemptBench } from './preempt';
 import { runSlurmBench } from './slurm';
 import { runMetricsHistoryBench } from './metricsHistory';
+import { runArtifactsBench } from './artifacts';
 
 const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unknown>> = {
   queue: runQueueBench,
@@ -31,6 +32,7 @@ const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unkno
   preempt: (log) => runPreemptBench(log),
   slurm: (log, { jobs }) => runSlurmBench(log, jobs),
   'metrics-history': (log) => runMetricsHistoryBench(log),
+  artifacts: (log) => runArtifactsBench(log),
 };
 
 const args = parseBenchArgs(process.argv.slice(2));

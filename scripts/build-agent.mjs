@@ -16,7 +16,10 @@ const result = await build({
   target: 'node18',
   // CommonJS runs with `node gantry-agent.js` wherever it is copied, with no package.json beside it to say "module".
   format: 'cjs',
-  banner: { js: '#!/usr/bin/env node' },
+  // Packages imported as ES modules (tinyglobby) may read import.meta.url, which a CommonJS bundle
+  // lacks: it is this file's own URL, as it would be for an unbundled module.
+  banner: { js: "#!/usr/bin/env node\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundleUrl' },
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',

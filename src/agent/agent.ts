@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { GpuDevice, WorkerRegister } from '../shared';
+import { installPythonHelper } from './artifacts/pythonHelper';
+import { outputCollector } from './artifacts/uploadOutputs';
 import { Capacity } from './capacity';
 import { deliverToCoordinator, judgeDeliveryFailure } from './deliverToCoordinator';
 import { createFinishBatcher } from './finishBatcher';
@@ -145,6 +147,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     killGraceMs,
     inheritEnv: options.inheritEnv ?? false,
     checkpointRoot: checkpoints.root,
+    collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
+    pythonHelperDir: installPythonHelper(options.spoolDir),
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => state.wakeup.notify(),
   });

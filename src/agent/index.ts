@@ -5,3 +5,6 @@ export { JobProcessEvents, killGroup } from './jobs/jobProcessEvents';
 export { stderrLogger, type AgentLogger } from './logger';
 export { kubernetesSpawnJob, attemptJobName, type KubernetesSpawnOptions } from './kubernetes/kubernetesJobProcess';
 export { runKubectl, type KubectlTarget } from './kubernetes/kubectl';
+export { uploadArtifact, sha256OfFile } from './artifacts/uploadArtifact';
+export { downloadArtifact, downloadFromPath } from './artifacts/downloadArtifact';
+export type { ArtifactEndpoint } from './artifacts/artifactHttp';

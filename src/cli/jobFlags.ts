@@ -28,6 +28,11 @@ export interface JobFlags {
   timeout?: number;
   env?: string[];
   secretEnv?: string[];
+  /**
+   * Globs of files the agent uploads as artifacts when the job ends. A string where the command
+   * has an --output of its own (export's Slurm output pattern), which then is not a job flag.
+   */
+  output?: string[] | string;
   cwd?: string;
   /** Copy this directory to the --host and run there in the copy. */
   sync?: string;
@@ -72,6 +77,9 @@ export function checkpointSignalArg(text: string): string {
 
 /** Adds the flags of JobFlags to a command. */
 export function addJobFlags(command: Command): Command {
+  if (!command.options.some((option) => option.long === '--output')) {
+    command.option('--output <glob>', "files to keep as artifacts when the job ends, relative to its directory, e.g. 'ckpt/*.pt' (repeatable)", collect(keep));
+  }
   return command
     .option('--project <name>', 'project (default: "default")')
     .option('--name <name>', 'job name (default: derived from the command)')
@@ -127,6 +135,7 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.minRuntime !== undefined) fields.min_runtime_s = flags.minRuntime;
   if (flags.env?.length) fields.env = parseEnvPairs(flags.env, context.env);
   if (flags.secretEnv?.length) fields.secret_env = flags.secretEnv;
+  if (Array.isArray(flags.output) && flags.output.length) fields.outputs = flags.output;
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
   return fields;
 }

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerArtifacts } from './commands/artifacts';
 import { registerAuthLog } from './commands/authLog';
+import { registerModels } from './commands/models';
 import { registerCancel } from './commands/cancel';
 import { registerChat } from './commands/chat';
 import { registerClear } from './commands/clear';
@@ -57,6 +59,8 @@ export function createProgram(context: CliContext, version: string): Command {
     registerWhy,
     registerLogs,
     registerMetrics,
+    registerArtifacts,
+    registerModels,
     registerWait,
     registerCancel,
     registerRetry,

@@ -33,6 +33,7 @@ import type {
   AuthLogEntry,
 } from '../shared';
 import type { Operations, OperationsOptions } from './operations/api';
+import type { ArtifactOptions, Artifacts } from './artifacts/api';
 import type { HostInventory } from './hosts/hostInventory';
 import type { SlurmInventory } from './slurm/clusterInventory';
 import type { AuthEvent } from './tokens/authLog';
@@ -42,7 +43,7 @@ import type { AttemptHolder, CredentialHolder } from './workers/workerCredential
 import type { MetricQueries } from './metrics/api';
 import type { Sweeps } from './sweeps/sweeps';
 
-export type { AuthEvent, ChangeOrigin, Registrant, AttemptHolder, CredentialHolder };
+export type { AuthEvent, ChangeOrigin, Registrant, AttemptHolder, CredentialHolder, Artifacts, ArtifactOptions };
 
 export interface CoordinatorOptions extends OperationsOptions {
   /** Folder holding gantry.db and the log files; created when missing. */
@@ -64,6 +65,8 @@ export interface CoordinatorOptions extends OperationsOptions {
    * that comes more than one interval late means the process was not running: leases are extended by that.
    */
   sweepIntervalMs?: number | null;
+  /** Size limits of the artifact store. */
+  artifacts?: ArtifactOptions;
 }
 
 export interface ClaimOptions {
@@ -90,6 +93,8 @@ export interface Coordinator {
   readonly dataDir: string;
   /** Metrics, GPU accounting and maintenance (src/core/operations). */
   readonly operations: Operations;
+  /** Jobs' output files in the content-addressed store (src/core/artifacts). */
+  readonly artifacts: Artifacts;
 
   createProject(input: ProjectCreateInput): Project;
   /** Changes a project's description or its jobs' preemption defaults (used when a job does not say). */

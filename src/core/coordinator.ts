@@ -31,6 +31,7 @@ import { createOperations } from './operations/createOperations';
 import { createMetricQueries } from './metrics/createMetricQueries';
 import { createSweeps } from './sweeps/sweeps';
 import type { Job, QueueEvent } from '../shared';
+import { createArtifacts } from './artifacts/createArtifacts';
 
 export const DEFAULTS = {
   leaseTtlMs: 30_000,
@@ -67,11 +68,13 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   // time it was suspended while open is caught by the sweeper's pause detection.
   graceOnOpen(ctx);
   const operations = createOperations(ctx, options);
-  const sweeper = startSweeper(ctx, options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs, [operations.tick]);
+  const artifacts = createArtifacts(ctx, options.artifacts);
+  const sweeper = startSweeper(ctx, options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs, [operations.tick, artifacts.tick]);
 
   return {
     dataDir: options.dataDir,
     operations,
+    artifacts,
     createProject: (input) => createProject(ctx, input),
     updateProject: (name, input) => updateProject(ctx, name, input),
     listProjects: () => listProjects(ctx),

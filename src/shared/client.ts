@@ -35,11 +35,16 @@ export interface ClientOptions {
 }
 
 export function routePath(def: RouteDef, params: Record<string, unknown> | undefined): string {
-  return def.path.replace(/:(\w+)/g, (_, key: string) => {
+  const named = def.path.replace(/:(\w+)/g, (_, key: string) => {
     const value = params?.[key];
     if (value === undefined) throw new Error(`missing path parameter ${key} for ${def.path}`);
     return encodeURIComponent(String(value));
   });
+  if (!named.endsWith('/*')) return named;
+  // A trailing wildcard takes a path: each part is encoded, the slashes between them kept.
+  const rest = params?.['*'];
+  if (rest === undefined) throw new Error(`missing path parameter * for ${def.path}`);
+  return `${named.slice(0, -1)}${String(rest).split('/').map(encodeURIComponent).join('/')}`;
 }
 
 function queryString(query: Record<string, unknown> | undefined): string {

@@ -1,6 +1,7 @@
 export * from './states';
 export * from './errors';
 export * from './schemas/jobs';
+export * from './schemas/artifacts';
 export * from './schemas/workers';
 export * from './schemas/explain';
 export * from './schemas/events';
@@ -24,6 +25,7 @@ export * from './format/shellQuote';
 export * from './format/duration';
 export * from './format/attempts';
 export * from './format/metricsCsv';
+export * from './format/bytes';
 export * from './machine';
 export * from './sshTarget';
 export * from './loopback';

@@ -40,6 +40,7 @@ import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { NotifyDelivery, NotifyLogQuery, NotifyRule, NotifyRuleCreate } from './schemas/notifications';
 import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust } from './schemas/hosts';
+import { Artifact, ArtifactName, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
 
 /**
@@ -61,6 +62,8 @@ export interface RouteDef {
   raw?: boolean;
   /** Set for routes that answer CSV text instead of their JSON response when asked (`format=csv` or `Accept: text/csv`). */
   csv?: boolean;
+  /** The body is raw bytes (application/octet-stream) handed to the handler as a stream, never buffered; `body` is then absent. */
+  stream?: boolean;
   /** Largest request body in bytes, checked before it is read; default DEFAULT_BODY_LIMIT. */
   bodyLimit?: number;
   /** A worker enrolment token (scope worker without a worker credential) is accepted here; nowhere else. */
@@ -94,6 +97,14 @@ const NameParams = z.strictObject({ name: z.string().min(1).max(200) });
 const Ok = z.object({ ok: z.literal(true) });
 const HostParams = z.strictObject({ name: HostName });
 const ClusterParams = z.strictObject({ name: ClusterName });
+/** `*` is the artifact's name, a path relative to the job's directory that may hold slashes. */
+const ArtifactParams = z.strictObject({ id: PathId, '*': ArtifactName });
+const UploadParams = z.strictObject({ id: PathId, upload: z.string().regex(/^[0-9a-f]{32}$/, 'an upload id is 32 hex digits') });
+const ModelParams = z.strictObject({ name: RegistryName });
+const ModelVersionParams = z.strictObject({ name: RegistryName, version: PathId });
+const Removed = z.object({ removed: z.number().int() });
+/** Upload chunks stream to disk; the declared size and the store's limits bound them, not a body limit. */
+const UNBOUNDED_STREAM = Number.MAX_SAFE_INTEGER;
 export const RemovedHost = z.object({ removed: z.literal(true), cleaned: z.boolean(), warning: z.string().nullable() });
 
 /** Template sweep: `{name}` placeholders in an argv template, expanded as grid (product) or zip. */
@@ -191,6 +202,19 @@ export const ROUTES = {
     response: SweepMetrics,
     csv: true,
   },
+  listArtifacts: { method: 'GET', path: '/api/v1/jobs/:id/artifacts', summary: "A job's artifacts: name (relative to the job's directory), size and sha256", scopes: ['admin', 'read', 'job'], params: IdParams, response: z.array(Artifact) },
+  downloadArtifact: { method: 'GET', path: '/api/v1/jobs/:id/artifacts/*', summary: "An artifact's bytes; a Range header gets 206 with that range", scopes: ['admin', 'read', 'job'], params: ArtifactParams, response: z.string(), raw: true },
+  removeArtifact: { method: 'DELETE', path: '/api/v1/jobs/:id/artifacts/*', summary: 'Delete an artifact (its bytes go when nothing else refers to them)', scopes: ['admin'], params: ArtifactParams, response: Ok },
+  createUpload: { method: 'POST', path: '/api/v1/jobs/:id/uploads', summary: 'Start or resume an artifact upload of {name, size, sha256}; content already stored completes at once', scopes: ['admin', 'job'], params: IdParams, body: UploadCreate, response: UploadState },
+  getUpload: { method: 'GET', path: '/api/v1/jobs/:id/uploads/:upload', summary: 'Where an upload stands: send from its offset', scopes: ['admin', 'job'], params: UploadParams, response: UploadState },
+  sendUpload: { method: 'PATCH', path: '/api/v1/jobs/:id/uploads/:upload', summary: "Send an upload's bytes (application/octet-stream) from ?offset=, which must be where it stands; verified by sha256 once complete", scopes: ['admin', 'job'], params: UploadParams, query: UploadChunkQuery, stream: true, bodyLimit: UNBOUNDED_STREAM, response: UploadState },
+  listModels: { method: 'GET', path: '/api/v1/models', summary: 'Every version of every model, with the params and final metrics of the job it came from', scopes: ALL, response: z.array(Model) },
+  registerModel: { method: 'POST', path: '/api/v1/models', summary: "Register a job's artifact as the next version of a named model", scopes: ['admin'], body: ModelCreate, response: Model },
+  modelVersions: { method: 'GET', path: '/api/v1/models/:name', summary: "A model's versions, newest first", scopes: ALL, params: ModelParams, response: z.array(Model) },
+  getModel: { method: 'GET', path: '/api/v1/models/:name/versions/:version', summary: 'One version of a model', scopes: ALL, params: ModelVersionParams, response: Model },
+  downloadModel: { method: 'GET', path: '/api/v1/models/:name/versions/:version/file', summary: "A model version's bytes (Range supported)", scopes: ALL, params: ModelVersionParams, response: z.string(), raw: true },
+  deleteModel: { method: 'DELETE', path: '/api/v1/models/:name', summary: 'Delete every version of a model; each file goes once nothing refers to it', scopes: ['admin'], params: ModelParams, response: Removed },
+  deleteModelVersion: { method: 'DELETE', path: '/api/v1/models/:name/versions/:version', summary: 'Delete one version of a model', scopes: ['admin'], params: ModelVersionParams, response: Removed },
 
   registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker with an enrolment token, or again with its credential; returns the worker credential', scopes: ['worker'], enrol: true, bodyLimit: 256 * 1024, body: WorkerRegister, response: RegisteredWorker },
   createChatLinkCode: { method: 'POST', path: '/api/v1/chat/link-codes', summary: 'A one-time code that links a chat to the chat bot (send /link CODE to the bot; expires in 10 minutes)', scopes: ['admin'], response: ChatLinkCode },

@@ -28,6 +28,8 @@ export interface JobEnvironmentOptions {
   inherit?: boolean;
   /** The job's checkpoint directory on this worker, kept across attempts (GANTRY_CHECKPOINT_DIR). */
   checkpointDir?: string;
+  /** The folder holding gantry_job.py; it goes first on the job's PYTHONPATH. */
+  pythonHelperDir?: string;
 }
 
 /** The environment a job sees: part of the agent's, the job's own, then what Gantry promises (DESIGN.md, "Jobs see"). */
@@ -49,6 +51,9 @@ export function jobEnvironment(claimed: ClaimedJob, apiUrl: string, options: Job
     CUDA_VISIBLE_DEVICES: claimed.cuda_visible_devices,
   });
   if (options.checkpointDir) env.GANTRY_CHECKPOINT_DIR = options.checkpointDir;
+  // gantry_job.py catches this signal so should_stop() can tell the script to checkpoint.
+  env.GANTRY_CHECKPOINT_SIGNAL = claimed.job.checkpoint_signal ?? 'SIGUSR1';
+  if (options.pythonHelperDir) env.PYTHONPATH = env.PYTHONPATH ? `${options.pythonHelperDir}:${env.PYTHONPATH}` : options.pythonHelperDir;
   // An attempt after a preemption resumes from what the job saved in its checkpoint directory.
   if ((claimed.job.preempted_attempts ?? 0) > 0) env.GANTRY_RESUME = '1';
   return env;

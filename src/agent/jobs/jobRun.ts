@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClaimedJob, FinishRequest, MetricPoint } from '../../shared';
+import type { CollectOutputs } from '../artifacts/uploadOutputs';
 import type { Outbox } from '../spool/outboxItem';
 import { jobArgv, jobEnvironment } from './jobEnvironment';
 import { chooseWorkingDirectory, type Placement } from './workingDirectory';
@@ -27,6 +28,10 @@ export interface JobRunOptions {
   inheritEnv?: boolean;
   /** Per-job checkpoint directories live here (GANTRY_CHECKPOINT_DIR), kept across attempts. */
   checkpointRoot?: string;
+  /** Uploads the job's declared outputs after its process ends and before its result is reported. */
+  collectOutputs?: CollectOutputs;
+  /** The folder holding gantry_job.py, put on each job's PYTHONPATH. */
+  pythonHelperDir?: string;
 }
 
 export interface AttemptResult {
@@ -62,6 +67,8 @@ function resultOf(exit: JobExit, reason: StopReason | undefined, timeoutS: numbe
 export class JobRun {
   readonly finished: Promise<AttemptResult>;
   private process: JobProcess | undefined;
+  private cwd: string | undefined;
+  private exited = false;
   private stopReason: StopReason | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
@@ -101,12 +108,13 @@ export class JobRun {
     const { job } = this.claimed;
     const where = chooseWorkingDirectory(this.claimed, this.options.placement);
     if ('error' in where) return this.onExit({ code: null, signal: null, error: new PlacementError(where.error) });
+    this.cwd = where.cwd;
     let child: JobProcess;
     try {
       child = this.options.spawnJob({
         argv: jobArgv(job.command),
         cwd: where.cwd,
-        env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv, checkpointDir: this.checkpointDir() }),
+        env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv, checkpointDir: this.checkpointDir(), pythonHelperDir: this.options.pythonHelperDir }),
         job,
         attempt: this.claimed.attempt,
       });
@@ -125,7 +133,7 @@ export class JobRun {
 
   /** SIGTERM to the job's process group, SIGKILL after the grace period; the first reason given wins. */
   stop(reason: StopReason): void {
-    if (this.stopReason) return;
+    if (this.stopReason || this.exited) return;
     this.stopReason = reason;
     this.process?.kill('SIGTERM');
     this.killTimer = setTimeout(() => this.process?.kill('SIGKILL'), this.options.killGraceMs);
@@ -136,7 +144,7 @@ export class JobRun {
    * still running, SIGKILL after the agent's kill grace. Heartbeats repeat the request; the first counts.
    */
   preempt(signal: NodeJS.Signals, graceS: number): void {
-    if (this.stopReason) return;
+    if (this.stopReason || this.exited) return;
     this.stopReason = 'preempted';
     this.process?.kill(signal);
     this.killTimer = setTimeout(() => {
@@ -169,12 +177,26 @@ export class JobRun {
     clearTimeout(this.killTimer);
     clearTimeout(this.timeoutTimer);
     this.pendingPoints.push(...this.metrics.end());
-    this.chunker.flush();
     this.flushMetrics();
     const result = resultOf(exit, this.stopReason, this.claimed.job.timeout_s);
+    // Stops that come while outputs upload are too late: the process is gone and its result is known.
+    this.exited = true;
+    const handBack = this.stopReason === 'agent_stopping';
+    const { collectOutputs } = this.options;
+    // A job cancelled or handed back has no attempt left to upload for (its token no longer writes);
+    // otherwise outputs go up while the attempt still runs, so its result arrives with them stored.
+    if (!collectOutputs || !this.claimed.job.outputs?.length || this.cwd === undefined || handBack || this.stopReason === 'cancelled') return this.report(result, handBack);
+    const log = (line: string): void => this.chunker.write('stderr', Buffer.from(line));
+    void collectOutputs(this.claimed, this.cwd, log)
+      .catch((error: unknown) => log(`gantry: collecting outputs failed: ${error instanceof Error ? error.message : String(error)}\n`))
+      .then(() => this.report(result, handBack));
+  }
+
+  private report(result: AttemptResult, handBack: boolean): void {
+    this.chunker.flush();
     // A job stopped because the agent is leaving is not finished: deregistering hands it back to the
     // queue without spending an attempt, so it must not also be reported as failed.
-    if (this.stopReason !== 'agent_stopping') this.options.outbox.push({ kind: 'finish', job_id: this.jobId, attempt: this.attempt, ...result });
+    if (!handBack) this.options.outbox.push({ kind: 'finish', job_id: this.jobId, attempt: this.attempt, ...result });
     this.resolveFinished(result);
   }
 }

@@ -4,6 +4,7 @@ import type { AgentLogger } from '../logger';
 import { JobRun, type StopReason } from '../jobs/jobRun';
 import type { SpawnJob } from '../jobs/jobProcess';
 import type { Placement } from '../jobs/workingDirectory';
+import type { CollectOutputs } from '../artifacts/uploadOutputs';
 import type { Deliverer } from '../spool/deliverer';
 import type { ProcessGroupRecords } from '../state/processGroups';
 
@@ -23,6 +24,10 @@ export interface RunningJobsOptions {
   placement: Placement;
   /** Where per-job checkpoint directories live (GANTRY_CHECKPOINT_DIR). */
   checkpointRoot: string;
+  /** Uploads each job's declared outputs when it ends. */
+  collectOutputs?: CollectOutputs;
+  /** The folder holding gantry_job.py, put on each job's PYTHONPATH. */
+  pythonHelperDir?: string;
   logger: AgentLogger;
   /** A slot is free again: the claim loop may claim. */
   onSlotFree: () => void;
@@ -61,7 +66,7 @@ export class RunningJobs {
     const { capacity, deliverer, groups, logger } = this.options;
     const { id: jobId } = claimed.job;
     const key = attemptKey(jobId, claimed.attempt);
-    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot });
+    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir });
     capacity.hold(key, claimed);
     this.runs.set(key, run);
     logger.info('job started', { job_id: jobId, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices });

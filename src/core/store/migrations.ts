@@ -613,4 +613,71 @@ export const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // Artifacts (issue 17): files are stored once per content (blobs, by sha256) and counted by the
+  // rows that refer to them; triggers keep blobs.refs, and a blob at zero refs is removed with its file.
+  // An upload in progress keeps its declared size and hash; its bytes sit in a part file until verified.
+  `
+  ALTER TABLE jobs ADD COLUMN outputs TEXT NOT NULL DEFAULT '[]';
+  CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    refs INTEGER NOT NULL DEFAULT 0 CHECK (refs >= 0),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX blobs_unreferenced ON blobs (refs) WHERE refs = 0;
+  CREATE TABLE artifacts (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    size INTEGER NOT NULL,
+    attempt INTEGER,
+    created_at INTEGER NOT NULL,
+    UNIQUE (job_id, name)
+  );
+  CREATE TRIGGER artifacts_ref AFTER INSERT ON artifacts BEGIN
+    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
+  END;
+  CREATE TRIGGER artifacts_unref AFTER DELETE ON artifacts BEGIN
+    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
+  END;
+  -- job_id NULL: the upload of a dataset, whose file name file_name keeps.
+  CREATE TABLE artifact_uploads (
+    id TEXT PRIMARY KEY,
+    job_id INTEGER REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    file_name TEXT,
+    description TEXT,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    sha256 TEXT NOT NULL,
+    attempt INTEGER,
+    created_at INTEGER NOT NULL,
+    UNIQUE (job_id, name)
+  );
+  CREATE UNIQUE INDEX dataset_uploads_name ON artifact_uploads (name) WHERE job_id IS NULL;
+  `,
+  // Models (issue 17): a job's artifact registered as a named, numbered version, with the job's
+  // params and final metrics as they were then. A model refers to its blob, so it outlives the job.
+  `
+  CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    size INTEGER NOT NULL,
+    job_id INTEGER,
+    artifact TEXT NOT NULL,
+    params TEXT NOT NULL,
+    metrics TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (name, version)
+  );
+  CREATE TRIGGER models_ref AFTER INSERT ON models BEGIN
+    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
+  END;
+  CREATE TRIGGER models_unref AFTER DELETE ON models BEGIN
+    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
+  END;
+  `,
 ];

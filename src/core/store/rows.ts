@@ -10,6 +10,7 @@ export interface JobRow {
   cwd_machine: string | null;
   env: string;
   secret_env: string;
+  outputs: string;
   params: string;
   priority: number;
   requirements: string;
@@ -56,6 +57,7 @@ export function toJob(row: JobRow, project: string): Job {
     cwd_machine: row.cwd_machine,
     env: JSON.parse(row.env) as Record<string, string>,
     secret_env: JSON.parse(row.secret_env) as string[],
+    outputs: JSON.parse(row.outputs) as string[],
     params: JSON.parse(row.params) as Record<string, ParamValue>,
     priority: row.priority,
     requirements: JSON.parse(row.requirements) as Requirements,

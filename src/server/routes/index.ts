@@ -1,5 +1,7 @@
 import type { RouteName } from '../../shared';
 import { chatHandlers } from './chat';
+import { artifactHandlers } from './artifacts';
+import { modelHandlers } from './artifacts/models';
 import { eventHandlers } from './events';
 import { gpuHandlers } from './gpus';
 import { healthHandlers, type SecretsInfo } from './health';
@@ -29,6 +31,8 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...sweepHandlers,
     ...logHandlers,
     ...metricHandlers,
+    ...artifactHandlers,
+    ...modelHandlers,
     ...workerHandlers,
     ...gpuHandlers,
     ...tokenHandlers,

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_BODY_LIMIT, GantryError, parseOrThrow, ROUTES, type RouteDef, type RouteName } from '../../shared';
 import type { Authenticate } from '../auth/authenticate';
@@ -24,6 +25,12 @@ function checkDeclaredLength(route: RouteDef, limit: number, header: string | un
   }
 }
 
+/** A `stream` route's body: the request stream, which only an application/octet-stream body gives. */
+function streamBody(route: RouteDef, body: unknown): Readable {
+  if (body instanceof Readable) return body;
+  throw new GantryError('invalid_request', `${route.method} ${route.path} takes its body as raw bytes with content-type application/octet-stream`, 'body');
+}
+
 /** Whether a route may be called without a token on this request (`--metrics-open` from loopback). */
 export type OpenAccess = (name: RouteName, request: FastifyRequest) => boolean;
 
@@ -42,6 +49,8 @@ export function registerRoutes(
   options: RegisterRoutesOptions = {},
 ): void {
   const principals = new WeakMap<FastifyRequest, Principal>();
+  // Raw bytes reach a `stream` route's handler as the request stream itself, never buffered.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
   for (const name of Object.keys(ROUTES) as RouteName[]) {
     const route: RouteDef = ROUTES[name];
@@ -69,7 +78,7 @@ export function registerRoutes(
       handler: async (request, reply) => {
         const params = route.params ? parseOrThrow(route.params, request.params) : undefined;
         const query = route.query ? parseOrThrow(route.query, request.query ?? {}) : undefined;
-        const body = route.body ? parseOrThrow(route.body, request.body) : undefined;
+        const body = route.body ? parseOrThrow(route.body, request.body) : route.stream ? streamBody(route, request.body) : undefined;
         const principal = principals.get(request) ?? null;
         if (principal) {
           checkJobAccess(route, principal, params, body);

@@ -35,7 +35,8 @@ type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends 
 export interface RouteInput<N extends RouteName> {
   params: Parsed<Route<N>, 'params'>;
   query: Parsed<Route<N>, 'query'>;
-  body: Parsed<Route<N>, 'body'>;
+  /** A `stream` route's body is the request stream. */
+  body: Route<N> extends { stream: true } ? Readable : Parsed<Route<N>, 'body'>;
   principal: Principal | null;
   request: FastifyRequest;
   reply: FastifyReply;

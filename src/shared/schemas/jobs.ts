@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttemptOutcome, JobState } from '../states';
+import { OutputGlob } from './artifacts';
 
 /** Limits that keep a typo (or a hostile client) from storing absurd values. */
 export const LIMITS = {
@@ -120,6 +121,8 @@ export const JobSubmit = z.strictObject({
   grace_s: GraceSeconds.optional(),
   /** Seconds an attempt runs before it may be preempted, so nothing thrashes. */
   min_runtime_s: MinRuntimeSeconds.optional(),
+  /** Globs of files, relative to the job's directory, that the agent uploads as artifacts when the job ends. */
+  outputs: z.array(OutputGlob).max(100).default([]),
 });
 export type JobSubmit = z.infer<typeof JobSubmit>;
 export type JobSubmitInput = z.input<typeof JobSubmit>;
@@ -151,6 +154,8 @@ export const Job = z.object({
   min_runtime_s: z.number().int().optional(),
   /** Attempts since the last retry stopped for a higher-priority job; they spend nothing. */
   preempted_attempts: z.number().int().optional(),
+  /** Optional on the wire for coordinators from before artifacts. */
+  outputs: z.array(z.string()).optional(),
   state: JobState,
   /** Number of the latest attempt ever started (every run counts, lost or not). */
   attempt: z.number().int(),

@@ -43,7 +43,7 @@ describe('the environment a real agent gives its jobs', () => {
   it('shows no Gantry credential but its own job token, and none of the agent’s other variables beyond the allow-list', async () => {
     const { env, workerToken } = await runEnvJob([]);
     expect(env.get('GANTRY_TOKEN')).toMatch(/^gjob_\d+\.1\./);
-    expect([...env.keys()].filter((key) => key.startsWith('GANTRY_')).sort()).toEqual(['GANTRY_API', 'GANTRY_ATTEMPT', 'GANTRY_CHECKPOINT_DIR', 'GANTRY_JOB_ID', 'GANTRY_PARAMS', 'GANTRY_TOKEN']);
+    expect([...env.keys()].filter((key) => key.startsWith('GANTRY_')).sort()).toEqual(['GANTRY_API', 'GANTRY_ATTEMPT', 'GANTRY_CHECKPOINT_DIR', 'GANTRY_CHECKPOINT_SIGNAL', 'GANTRY_JOB_ID', 'GANTRY_PARAMS', 'GANTRY_TOKEN']);
     expect([...env.values()]).not.toContain(workerToken);
     expect(env.has('AWS_SECRET_ACCESS_KEY')).toBe(false);
     expect(env.get('PATH')).toBe(process.env.PATH);

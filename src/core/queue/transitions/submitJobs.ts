@@ -134,9 +134,9 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     // The id is numbered past removed jobs too (the high-water mark), so an old job token never opens a new job.
     const insertJob = ctx.sql(`INSERT INTO jobs (id, project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
       max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at, cwd_machine,
-      preemptible, checkpoint_signal, grace_s, min_runtime_s, secret_env)
+      preemptible, checkpoint_signal, grace_s, min_runtime_s, secret_env, outputs)
       VALUES ((SELECT MAX(COALESCE(MAX(id), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'job_id_high_water'), 0)) + 1 FROM jobs),
-      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const shapeOf = shapeIds(ctx);
     const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
     const markDependedOn = ctx.sql('UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0');
@@ -162,6 +162,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
         spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
         state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null, spec.cwd_machine,
         preemption.preemptible ? 1 : 0, preemption.checkpoint_signal, preemption.grace_s, preemption.min_runtime_s, JSON.stringify(spec.secret_env),
+        JSON.stringify(spec.outputs),
       );
       const id = Number(info.lastInsertRowid);
       ids[i] = id;

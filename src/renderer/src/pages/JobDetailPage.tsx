@@ -12,6 +12,7 @@ import { JobActions } from './jobDetail/JobActions';
 import { CommandCard } from './jobDetail/CommandCard';
 import { RequirementsCard } from './jobDetail/RequirementsCard';
 import { OutputTabs } from './jobDetail/OutputTabs';
+import { ArtifactsCard } from './jobDetail/ArtifactsCard';
 
 export function JobDetailPage({ id }: { id: number }) {
   const { detail, error, metrics, reload, onOutput } = useJobDetail(id);
@@ -59,6 +60,7 @@ export function JobDetailPage({ id }: { id: number }) {
         <CommandCard job={job} workerName={workerName} />
         <RequirementsCard job={job} upstream={upstream} downstream={downstream} />
       </div>
+      <ArtifactsCard jobId={job.id} state={job.state} />
       <div className="card">
         <h2>Attempts</h2>
         <AttemptsTimeline attempts={attempts} workerName={workerName} now={Date.now()} />

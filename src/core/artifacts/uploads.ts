@@ -1,0 +1,214 @@
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ConflictError, GantryError, NotFoundError, UploadCreate, ValidationError, parseOrThrow, type UploadState } from '../../shared';
+import type { CoreContext } from '../context';
+import { requireJobRow } from '../queue/jobRows';
+import { adoptBlob, hasBlob, hashFile, uploadsDir } from './blobStore';
+import { jobArtifactBytes, recordArtifact } from './jobArtifacts';
+import type { StorageLimits } from './limits';
+
+interface UploadRow {
+  id: string;
+  job_id: number;
+  name: string;
+  size: number;
+  sha256: string;
+  attempt: number | null;
+  created_at: number;
+}
+
+/** Where the hash of an upload's bytes stands, kept between requests so a large file is read once. */
+interface RunningHash {
+  hash: Hash;
+  offset: number;
+}
+
+function partPath(ctx: CoreContext, id: string): string {
+  return join(uploadsDir(ctx.dataDir), `${id}.part`);
+}
+
+function partSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = '';
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return unit ? `${bytes} bytes (${value.toFixed(1)} ${unit})` : `${bytes} bytes`;
+}
+
+/** Counts and hashes the bytes passing through, and refuses any beyond the declared size. */
+function meter(hashState: RunningHash, room: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > room) return done(new ValidationError(`the body carries more bytes than the upload's declared size`, 'size'));
+      hashState.hash.update(chunk);
+      hashState.offset += chunk.length;
+      done(null, chunk);
+    },
+  });
+}
+
+/**
+ * Uploads into the artifact store: a session per (job, name) with the size and sha256 the
+ * client declares; bytes arrive in one or more requests, each at the offset the session is at
+ * (a dropped connection resumes from what reached the disk), and the file is verified against
+ * the hash before it becomes an artifact. Content the store already holds needs no bytes at all.
+ */
+export class UploadSessions {
+  private readonly hashes = new Map<string, RunningHash>();
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly limits: StorageLimits,
+  ) {
+    mkdirSync(uploadsDir(ctx.dataDir), { recursive: true, mode: 0o700 });
+  }
+
+  create(jobId: number, input: unknown, attempt: number | null): UploadState {
+    const spec = parseOrThrow(UploadCreate, input);
+    const ctx = this.ctx;
+    return ctx.tx(() => {
+      requireJobRow(ctx, jobId);
+      this.checkLimits(jobId, spec.name, spec.size);
+      if (hasBlob(ctx, spec.sha256, spec.size)) {
+        ctx.sql('DELETE FROM artifact_uploads WHERE job_id = ? AND name = ?').run(jobId, spec.name);
+        const artifact = recordArtifact(ctx, jobId, spec.name, spec.sha256, spec.size, attempt);
+        return { id: '', name: spec.name, size: spec.size, sha256: spec.sha256, offset: spec.size, complete: true, artifact };
+      }
+      const existing = ctx.sql('SELECT * FROM artifact_uploads WHERE job_id = ? AND name = ?').get(jobId, spec.name) as UploadRow | undefined;
+      if (existing && existing.sha256 === spec.sha256 && existing.size === spec.size) return this.state(existing);
+      if (existing) this.discard(existing.id);
+      const id = randomBytes(16).toString('hex');
+      ctx.sql('INSERT INTO artifact_uploads (id, job_id, name, size, sha256, attempt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        id, jobId, spec.name, spec.size, spec.sha256, attempt, ctx.now(),
+      );
+      const row = this.row(jobId, id);
+      if (spec.size > 0) return this.state(row);
+      // Nothing to send: an empty file is complete as soon as it is declared.
+      writeFileSync(partPath(ctx, id), '', { mode: 0o600 });
+      return this.complete(row, partPath(ctx, id), EMPTY_SHA256);
+    });
+  }
+
+  get(jobId: number, id: string): UploadState {
+    return this.state(this.row(jobId, id));
+  }
+
+  /** Appends `body` at `offset`; once the declared size is reached, verifies the hash and stores the artifact. */
+  async append(jobId: number, id: string, offset: number, body: Readable): Promise<UploadState> {
+    const row = this.row(jobId, id);
+    if (this.busy.has(id)) throw new ConflictError(`another request is sending the bytes of upload ${id}; wait for it to end`, 'offset');
+    this.busy.add(id);
+    try {
+      const path = partPath(this.ctx, id);
+      const current = partSize(path);
+      if (offset !== current) throw new ConflictError(`upload ${id} is at offset ${current}, not ${offset}; send from ${current}`, 'offset');
+      const running = await this.hashUpTo(id, path, current);
+      try {
+        await pipeline(body, meter(running, row.size - current), createWriteStream(path, { flags: 'a', mode: 0o600 }));
+      } catch (error) {
+        // What reached the disk is the truth; the next request rehashes it from there.
+        this.hashes.delete(id);
+        if (partSize(path) > row.size) truncateSync(path, row.size);
+        throw error;
+      }
+      if (running.offset < row.size) return this.state(row);
+      return this.complete(row, path, running.hash.digest('hex'));
+    } finally {
+      this.busy.delete(id);
+    }
+  }
+
+  /** Drops sessions untouched for `maxAgeMs`, and part files whose session went with its job. */
+  removeStale(maxAgeMs: number): number {
+    const ctx = this.ctx;
+    const cutoff = ctx.now() - maxAgeMs;
+    const stale = ctx.sql('SELECT id FROM artifact_uploads WHERE created_at < ?').all(cutoff) as Array<{ id: string }>;
+    for (const { id } of stale) if (!this.busy.has(id)) ctx.tx(() => this.discard(id));
+    const live = new Set((ctx.sql('SELECT id FROM artifact_uploads').all() as Array<{ id: string }>).map((r) => r.id));
+    let removed = stale.length;
+    for (const file of readdirSync(uploadsDir(ctx.dataDir))) {
+      const id = file.replace(/\.part$/, '');
+      if (!live.has(id) && !this.busy.has(id)) {
+        rmSync(join(uploadsDir(ctx.dataDir), file), { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private checkLimits(jobId: number, name: string, size: number): void {
+    const { maxFileBytes, maxJobBytes } = this.limits;
+    if (size > maxFileBytes) {
+      throw new GantryError('payload_too_large', `${name} is ${formatBytes(size)}; the per-file artifact limit (max_file_bytes) is ${formatBytes(maxFileBytes)}`, 'size');
+    }
+    const others = jobArtifactBytes(this.ctx, jobId, name);
+    if (others + size > maxJobBytes) {
+      throw new GantryError(
+        'payload_too_large',
+        `job ${jobId}'s artifacts would take ${formatBytes(others + size)}; the per-job artifact limit (max_job_bytes) is ${formatBytes(maxJobBytes)}`,
+        'size',
+      );
+    }
+  }
+
+  private async hashUpTo(id: string, path: string, offset: number): Promise<RunningHash> {
+    const known = this.hashes.get(id);
+    if (known && known.offset === offset) return known;
+    const { hash, bytes } = offset === 0 ? { hash: createHash('sha256'), bytes: 0 } : await hashFile(path, offset);
+    const running = { hash, offset: bytes };
+    this.hashes.set(id, running);
+    return running;
+  }
+
+  private complete(row: UploadRow, path: string, digest: string): UploadState {
+    this.hashes.delete(row.id);
+    const ctx = this.ctx;
+    if (digest !== row.sha256) {
+      ctx.tx(() => this.discard(row.id));
+      throw new ValidationError(`the bytes of ${row.name} hash to sha256 ${digest}, not the declared ${row.sha256}; the upload was discarded, start it again`, 'sha256');
+    }
+    return ctx.tx(() => {
+      requireJobRow(ctx, row.job_id);
+      adoptBlob(ctx, path, row.sha256, row.size);
+      ctx.sql('DELETE FROM artifact_uploads WHERE id = ?').run(row.id);
+      const artifact = recordArtifact(ctx, row.job_id, row.name, row.sha256, row.size, row.attempt);
+      return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: row.size, complete: true, artifact };
+    });
+  }
+
+  private discard(id: string): void {
+    this.hashes.delete(id);
+    this.ctx.sql('DELETE FROM artifact_uploads WHERE id = ?').run(id);
+    rmSync(partPath(this.ctx, id), { force: true });
+  }
+
+  private row(jobId: number, id: string): UploadRow {
+    const row = this.ctx.sql('SELECT * FROM artifact_uploads WHERE id = ? AND job_id = ?').get(id, jobId) as UploadRow | undefined;
+    if (!row) throw new NotFoundError(`job ${jobId} has no upload ${id}; it completed, was discarded, or never existed`, 'upload');
+    return row;
+  }
+
+  private state(row: UploadRow): UploadState {
+    return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: partSize(partPath(this.ctx, row.id)), complete: false, artifact: null };
+  }
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** A lowercase hex sha256 digest. */
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 is 64 lowercase hex digits');
+
+/**
+ * A path relative to the job's directory, with `/` between parts: no absolute path, no `..`,
+ * no empty or `.` part, no backslash or NUL. It names a file on disk when staged or downloaded,
+ * so anything that could step outside the target directory is refused.
+ */
+export const ArtifactName = z
+  .string()
+  .min(1, 'name must not be empty')
+  .max(1000)
+  .refine((name) => !name.startsWith('/'), 'name must be relative to the job directory, not start with /')
+  .refine((name) => !/[\\\0]/.test(name), 'name must not contain a backslash or a NUL byte')
+  .refine((name) => name.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), 'name must not contain empty, . or .. parts');
+
+/** A glob of files the agent uploads when the job ends, relative to its working directory (`ckpt/*.pt`). */
+export const OutputGlob = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((glob) => !glob.startsWith('/') && !glob.split('/').includes('..'), 'outputs are globs relative to the job directory: no leading / and no ..');
+
+/** One file a job produced, stored by content (sha256), listed per job. */
+export const Artifact = z.object({
+  /** The path relative to the job's directory. */
+  name: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  /** The attempt that uploaded it; null when an admin did. */
+  attempt: z.number().int().nullable(),
+  created_at: z.number(),
+});
+export type Artifact = z.infer<typeof Artifact>;
+
+/** Starts (or resumes) an upload: the bytes then go to the upload's route at its offset. */
+export const UploadCreate = z.strictObject({
+  name: ArtifactName,
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  sha256: Sha256,
+  attempt: z.number().int().min(1).optional(),
+});
+export type UploadCreate = z.input<typeof UploadCreate>;
+
+/** Where an upload stands: send bytes from `offset` until it is `complete`. */
+export const UploadState = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  offset: z.number().int(),
+  complete: z.boolean(),
+  /** Set once complete: the stored artifact. */
+  artifact: Artifact.nullable(),
+});
+export type UploadState = z.infer<typeof UploadState>;
+
+export const UploadChunkQuery = z.strictObject({
+  /** The byte offset this body starts at; it must equal the upload's offset. */
+  offset: z.coerce.number().int().min(0),
+});
+
+/** Storage limits for uploads; a refusal names the limit it hit. */
+export const ArtifactLimits = z.object({
+  max_file_bytes: z.number().int(),
+  max_job_bytes: z.number().int(),
+});
+export type ArtifactLimits = z.infer<typeof ArtifactLimits>;
+
+/** Names of models and datasets: they appear in paths and on command lines. */
+export const RegistryName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'names are letters, digits and . _ - (starting with a letter or digit)');
+
+const MetadataValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+export const Metadata = z.record(z.string().min(1).max(200), MetadataValue).refine((m) => Object.keys(m).length <= 200, 'at most 200 metadata entries');
+
+/** Registers a job's artifact as the next version of a named model. */
+export const ModelCreate = z.strictObject({
+  name: RegistryName,
+  job_id: z.number().int().positive(),
+  /** The artifact's name in that job. */
+  artifact: ArtifactName,
+  metadata: Metadata.default({}),
+});
+export type ModelCreate = z.input<typeof ModelCreate>;
+
+export const Model = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  size: z.number().int(),
+  sha256: z.string(),
+  /** The artifact it was registered from: its job and name, as recorded (the model outlives the job). */
+  job_id: z.number().int().nullable(),
+  artifact: z.string(),
+  /** The job's parameters and the last value of each of its metrics, as they were at registration. */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  metrics: z.record(z.string(), z.number()),
+  metadata: z.record(z.string(), MetadataValue),
+  created_at: z.number(),
+});
+export type Model = z.infer<typeof Model>;
