@@ -21,6 +21,10 @@ export async function runQueueBench(log: FigureLog, { jobs, reps }: BenchArgs): 
   log.ratio('queue.claim_finish.max1_vs_plainjob', core.claimMax1PerSecond, peers.plainjob?.processPerSecond);
   log.ratio('queue.claim_finish.max10_vs_plainjob', core.claimMax10PerSecond, peers.plainjob?.processPerSecond);
   log.ratio('queue.claim_finish.max10_batched_vs_plainjob', core.claimMax10BatchedPerSecond, peers.plainjob?.processPerSecond);
+  log.ratio('queue.finish_and_claim.max1_vs_bullmq', core.finishAndClaimMax1PerSecond, peers.bullmq?.processPerSecond);
+  log.ratio('queue.finish_and_claim.max10_vs_bullmq', core.finishAndClaimMax10PerSecond, peers.bullmq?.processPerSecond);
+  log.ratio('queue.finish_and_claim.max1_vs_plainjob', core.finishAndClaimMax1PerSecond, peers.plainjob?.processPerSecond);
+  log.ratio('queue.finish_and_claim.max10_vs_plainjob', core.finishAndClaimMax10PerSecond, peers.plainjob?.processPerSecond);
   log.ratio('queue.submit_vs_bullmq', core.submitPerSecond, peers.bullmq?.submitPerSecond);
   log.ratio('queue.submit_vs_plainjob', core.submitPerSecond, peers.plainjob?.submitPerSecond);
   measureClaimBehindUnrunnable(log, jobs);

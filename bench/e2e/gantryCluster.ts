@@ -64,12 +64,23 @@ export async function startGantryCluster(dataDir: string, agents: number, slotsP
 async function waitForServerUrl(server: ChildProcess, dataDir: string): Promise<string> {
   const file = join(dataDir, 'server.json');
   const deadline = Date.now() + 60_000;
-  while (!existsSync(file)) {
+  for (;;) {
     if (server.exitCode !== null) throw new Error(`gantry serve exited with ${server.exitCode}`);
     if (Date.now() > deadline) throw new Error(`gantry serve wrote no ${file} within 60 s`);
+    const url = readServerUrl(file);
+    if (url) return url;
     await sleep(50);
   }
-  return (JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url;
+}
+
+/** The URL once the file is there and whole: it may exist a moment before its content is written. */
+function readServerUrl(file: string): string | null {
+  if (!existsSync(file)) return null;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url;
+  } catch {
+    return null;
+  }
 }
 
 async function waitForAgents(admin: GantryClient, agents: ChildProcess[], count: number): Promise<void> {

@@ -10,12 +10,16 @@ export interface CoreThroughput {
   claimMax1PerSecond: number;
   claimMax10PerSecond: number;
   claimMax10BatchedPerSecond: number;
+  finishAndClaimMax1PerSecond: number;
+  finishAndClaimMax10PerSecond: number;
 }
 
 const MODES: Array<{ figure: string; mode: ClaimMode }> = [
-  { figure: 'max1', mode: { max: 1, batched: false } },
-  { figure: 'max10', mode: { max: 10, batched: false } },
-  { figure: 'max10_batched', mode: { max: 10, batched: true } },
+  { figure: 'claim_finish.max1', mode: { max: 1, batched: false } },
+  { figure: 'claim_finish.max10', mode: { max: 10, batched: false } },
+  { figure: 'claim_finish.max10_batched', mode: { max: 10, batched: true } },
+  { figure: 'finish_and_claim.max1', mode: { max: 1, batched: true, finishAndClaim: true } },
+  { figure: 'finish_and_claim.max10', mode: { max: 10, batched: true, finishAndClaim: true } },
 ];
 
 /** One timed run: `jobs` no-op jobs into a fresh served coordinator, then all of them claimed and finished. */
@@ -34,7 +38,7 @@ async function runOnce(jobs: number, mode: ClaimMode): Promise<{ submitPerSecond
 
 /**
  * For each way of claiming (one job per claim; ten per claim finished one call each; ten per claim
- * finished in one batch): a warm-up run on a tenth of the jobs, then `reps` runs of `jobs` jobs, each
+ * finished in one batch; and finish-and-claim, results sent with the next claim in one call, one or ten at a time): a warm-up run on a tenth of the jobs, then `reps` runs of `jobs` jobs, each
  * on a fresh database, the same count and submit chunks the peers get. Figures are medians.
  */
 export async function measureCoreThroughput(log: FigureLog, jobs: number, reps: number): Promise<CoreThroughput> {
@@ -48,9 +52,16 @@ export async function measureCoreThroughput(log: FigureLog, jobs: number, reps: 
       submits.push(run.submitPerSecond);
       return run.claimPerSecond;
     });
-    medians[figure] = recordSpread(log, `queue.claim_finish.${figure}.jobs_per_s`, spread, 'jobs/s');
+    medians[figure] = recordSpread(log, `queue.${figure}.jobs_per_s`, spread, 'jobs/s');
   }
   // Every timed run submitted its jobs first: the submit figure is the median over all of them.
   const submitPerSecond = recordSpread(log, 'queue.submit.jobs_per_s', spreadOf(submits), 'jobs/s');
-  return { submitPerSecond, claimMax1PerSecond: medians.max1, claimMax10PerSecond: medians.max10, claimMax10BatchedPerSecond: medians.max10_batched };
+  return {
+    submitPerSecond,
+    claimMax1PerSecond: medians['claim_finish.max1'],
+    claimMax10PerSecond: medians['claim_finish.max10'],
+    claimMax10BatchedPerSecond: medians['claim_finish.max10_batched'],
+    finishAndClaimMax1PerSecond: medians['finish_and_claim.max1'],
+    finishAndClaimMax10PerSecond: medians['finish_and_claim.max10'],
+  };
 }

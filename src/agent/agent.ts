@@ -4,7 +4,8 @@ import { installPythonHelper } from './artifacts/pythonHelper';
 import { outputCollector } from './artifacts/uploadOutputs';
 import { Capacity } from './capacity';
 import { deliverToCoordinator, judgeDeliveryFailure } from './deliverToCoordinator';
-import { createFinishBatcher } from './finishBatcher';
+import { createFinishBatcher, type NextJobs } from './finishBatcher';
+import { nextJobsWithResults } from './session/nextJobs';
 import { detectResources, onlyGpus, type HostResources } from './detectResources';
 import { GpuTelemetry } from './gpu/gpuTelemetry';
 import { localMachine } from './localMachine';
@@ -92,8 +93,8 @@ function registration(options: AgentOptions, host: HostResources, runs: RunningJ
 }
 
 /** Unsent items are written to the spool first and delivered from there, so a crash or an outage loses nothing. */
-function openDelivery(link: CoordinatorLink, options: AgentOptions, logger: AgentLogger): Deliverer {
-  const finishBatched = createFinishBatcher(link.client);
+function openDelivery(link: CoordinatorLink, options: AgentOptions, logger: AgentLogger, nextJobs: () => NextJobs | null): Deliverer {
+  const finishBatched = createFinishBatcher(link.client, nextJobs);
   const deliverer = new Deliverer({
     spool: Spool.open(options.spoolDir),
     send: (item) => deliverToCoordinator(link.client, item, finishBatched),
@@ -138,7 +139,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const link = new CoordinatorLink({ url: options.url, token: () => credential.token, stopSignal: stopController.signal, ca: options.ca });
   const host = onlyGpus(await detectResources(nvidiaSmi, logger), options.gpuIndexes);
   const capacity = new Capacity(options.maxJobs ?? Math.max(1, host.cpus));
-  const deliverer = openDelivery(link, options, logger);
+  // Results claim the jobs for the slots they free (finish-and-claim); wired once the runs exist.
+  let nextJobs: NextJobs | null = null;
+  const deliverer = openDelivery(link, options, logger, () => nextJobs);
   const checkpoints = new CheckpointDirs(join(options.spoolDir, 'checkpoints'));
   const runs = new RunningJobs({
     capacity, deliverer, groups, logger,
@@ -153,6 +156,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     onSlotFree: () => state.wakeup.notify(),
   });
   const telemetry = new GpuTelemetry(nvidiaSmi, () => runs.processes(), logger);
+  nextJobs = nextJobsWithResults({ capacity, runs, telemetry, state, outbox: deliverer });
 
   const session = new WorkerSession({ link, credential, registration: registration(options, host, runs), state, logger, retry: options.retry });
   const worker = await session.register();

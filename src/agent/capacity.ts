@@ -18,6 +18,10 @@ export class Capacity {
     return Math.max(0, this.maxJobs - this.held.size);
   }
 
+  holds(key: string): boolean {
+    return this.held.has(key);
+  }
+
   hold(key: string, claimed: ClaimedJob): void {
     this.held.set(key, claimed);
   }

@@ -27,6 +27,7 @@ import type {
   FinishRequest,
   FinishBatch,
   FinishOutcome,
+  GantryError,
   GpuHistoryPoint,
   GpuNow,
   MetricRow,
@@ -72,6 +73,13 @@ export interface CoordinatorOptions extends OperationsOptions {
 export interface ClaimOptions {
   max?: number;
   free?: FreeResources;
+}
+
+/** What finishAndClaim did: each result's outcome, the jobs claimed, and why the claim was refused if it was. */
+export interface FinishAndClaimResult {
+  results: FinishOutcome[];
+  jobs: ClaimedJob[];
+  claimError?: GantryError;
 }
 
 export interface LogRead {
@@ -135,6 +143,12 @@ export interface Coordinator {
   finish(jobId: number, request: FinishRequest): Job;
   /** Many results in one transaction; each is applied or refused on its own. */
   finishMany(batch: FinishBatch): FinishOutcome[];
+  /**
+   * Results and the worker's next claim in one transaction (one commit, one round trip per job):
+   * the claim sees the room the results freed. A refused claim leaves the results applied and is
+   * returned as `claimError`.
+   */
+  finishAndClaim(workerId: string, batch: FinishBatch, claim: ClaimOptions): FinishAndClaimResult;
   setWorkerState(workerId: string, state: Extract<WorkerState, 'online' | 'draining'>): Worker;
   /** Asks the worker's agent to stop; it hands its jobs back and exits. */
   requestWorkerStop(workerId: string): Worker;

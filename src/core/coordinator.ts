@@ -5,6 +5,7 @@ import { toAttempt, type AttemptRow } from './store/rows';
 import { submitJobs } from './queue/transitions/submitJobs';
 import { claimJobs } from './queue/transitions/claimJobs';
 import { finishAttempt, finishAttempts } from './queue/transitions/finishAttempt';
+import { finishAndClaim } from './queue/transitions/finishAndClaim';
 import { cancelJob } from './queue/transitions/cancelJob';
 import { retryJob } from './queue/transitions/retryJob';
 import { changePriority } from './queue/transitions/changePriority';
@@ -108,6 +109,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     claim: (workerId, claimOptions = {}) => claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free),
     finish: (jobId, request) => finishAttempt(ctx, jobId, request),
     finishMany: (batch) => finishAttempts(ctx, batch),
+    finishAndClaim: (workerId, batch, claimOptions) => finishAndClaim(ctx, workerId, batch, { max: claimOptions.max ?? 1, free: claimOptions.free }),
     setWorkerState: (workerId, state) => setWorkerState(ctx, workerId, state),
     requestWorkerStop: (workerId) => requestWorkerStop(ctx, workerId),
     deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped and handed it back', true),

@@ -19,7 +19,7 @@ import {
   ClaimReply,
   ClaimRequest,
   FinishBatch,
-  FinishOutcome,
+  FinishBatchReply,
   FinishRequest,
   Heartbeat,
   HeartbeatReply,
@@ -178,7 +178,7 @@ export const ROUTES = {
   readLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log', summary: 'Read a range of an attempt log (raw bytes; X-Log-Size, X-Next-Offset, X-Log-Complete headers); ?stream=stdout|stderr for one stream alone', scopes: ['admin', 'read', 'job'], params: AttemptParams, query: LogQuery, response: z.string(), raw: true },
   downloadLog: { method: 'GET', path: '/api/v1/jobs/:id/attempts/:attempt/log/download', summary: 'Download a whole attempt log as a file', scopes: ['admin', 'read', 'job'], params: AttemptParams, response: z.string(), raw: true },
   appendLog: { method: 'POST', path: '/api/v1/jobs/:id/logs', summary: 'Append a log chunk (agents)', scopes: ['worker'], holds: 'attempt', bodyLimit: LOG_CHUNK_BODY_LIMIT, params: IdParams, body: LogChunk, response: z.object({ accepted: z.boolean(), next_seq: z.number().int() }) },
-  finishJobs: { method: 'POST', path: '/api/v1/jobs/finish', summary: 'Report how several attempts ended in one transaction (agents; each item idempotent)', scopes: ['worker'], holds: 'results', bodyLimit: 512 * 1024, body: FinishBatch, response: z.object({ results: z.array(FinishOutcome) }) },
+  finishJobs: { method: 'POST', path: '/api/v1/jobs/finish', summary: 'Report how several attempts ended in one transaction (agents; each item idempotent); with `claim`, also take the next jobs in that transaction', scopes: ['worker'], holds: 'results', bodyLimit: 512 * 1024, body: FinishBatch, response: FinishBatchReply },
   finishJob: { method: 'POST', path: '/api/v1/jobs/:id/finish', summary: 'Report how an attempt ended (agents; idempotent)', scopes: ['worker'], holds: 'attempt', bodyLimit: 32 * 1024, params: IdParams, body: FinishRequest, response: Job },
   recordMetrics: { method: 'POST', path: '/api/v1/jobs/:id/metrics', summary: 'Record metric points', scopes: ['worker', 'job'], holds: 'attempt', bodyLimit: 1024 * 1024, params: IdParams, body: MetricsRequest, response: z.object({ recorded: z.number().int() }) },
   listMetrics: {

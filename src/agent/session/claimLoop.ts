@@ -55,7 +55,7 @@ export async function runClaimLoop(options: ClaimLoopOptions): Promise<void> {
       if (news) options.beatNow();
     } catch (error) {
       if (state.stopping) break;
-      if (error instanceof CoordinatorReplyError) failUnreadableClaims(error, options.outbox);
+      if (error instanceof CoordinatorReplyError) failUnreadableClaims(error.reply, error.message, options.outbox);
       if (forgotten(error)) {
         await session.reregister();
         continue;
@@ -73,13 +73,13 @@ export async function runClaimLoop(options: ClaimLoopOptions): Promise<void> {
  * coordinator, and heartbeats would renew their leases forever. Whatever job and attempt numbers
  * can be read from it are reported failed, with the reason, so they do not sit in limbo.
  */
-function failUnreadableClaims(error: CoordinatorReplyError, outbox: Outbox): void {
-  const jobs = (error.reply as { jobs?: unknown } | null)?.jobs;
+export function failUnreadableClaims(reply: unknown, reason: string, outbox: Outbox): void {
+  const jobs = (reply as { jobs?: unknown } | null)?.jobs;
   if (!Array.isArray(jobs)) return;
   for (const entry of jobs as Array<{ job?: { id?: unknown }; attempt?: unknown } | null>) {
     const jobId = entry?.job?.id;
     const attempt = entry?.attempt;
     if (!Number.isInteger(jobId) || !Number.isInteger(attempt)) continue;
-    outbox.push({ kind: 'finish', job_id: jobId as number, attempt: attempt as number, outcome: 'failed', exit_code: null, error: `the worker could not read its claim: ${error.message}` });
+    outbox.push({ kind: 'finish', job_id: jobId as number, attempt: attempt as number, outcome: 'failed', exit_code: null, error: `the worker could not read its claim: ${reason}` });
   }
 }

@@ -11,7 +11,7 @@ import type { ProcessGroupRecords } from '../state/processGroups';
 /** How long a finished job's slot waits for its result to reach the coordinator before it is used again anyway. */
 const SETTLE_WAIT_MS = 2_000;
 
-const attemptKey = (jobId: number, attempt: number): string => `${jobId}/${attempt}`;
+export const attemptKey = (jobId: number, attempt: number): string => `${jobId}/${attempt}`;
 
 export interface RunningJobsOptions {
   capacity: Capacity;

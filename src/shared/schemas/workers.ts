@@ -148,6 +148,11 @@ export type FinishRequest = z.input<typeof FinishRequest>;
 /** Several attempts' results in one request; each item is applied or refused on its own. */
 export const FinishBatch = z.strictObject({
   results: z.array(FinishRequest.extend({ job_id: z.number().int().positive() })).min(1).max(1000),
+  /**
+   * Finish-and-claim: a worker credential may ask for its next jobs in the same request; they are
+   * claimed in the same transaction, after the results freed their room (one round trip per job).
+   */
+  claim: z.strictObject({ max: z.number().int().min(1).max(1000), free: FreeResources.optional() }).optional(),
 });
 export type FinishBatch = z.input<typeof FinishBatch>;
 
@@ -158,6 +163,14 @@ export const FinishOutcome = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).optional(),
 });
 export type FinishOutcome = z.infer<typeof FinishOutcome>;
+
+/** The reply to a finish batch: each item's outcome and, when the batch asked to claim, the jobs claimed (or why none could be). */
+export const FinishBatchReply = z.object({
+  results: z.array(FinishOutcome),
+  jobs: z.array(ClaimedJob).optional(),
+  claim_error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).optional(),
+});
+export type FinishBatchReply = z.infer<typeof FinishBatchReply>;
 
 /** Which of a job's output streams bytes came from. */
 export const LogStreamName = z.enum(['stdout', 'stderr']);

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFinishBatcher } from '../../../src/agent/finishBatcher';
 import { ensureAdminToken, startServer, type RunningServer } from '../../../src/server';
 import { ApiError, GantryClient } from '../../../src/shared';
-import { addWorker, openHarness, type Harness } from '../../support/coordinator';
+import { addWorker, credentialOf, openHarness, type Harness } from '../../support/coordinator';
+import type { NextJobs } from '../../../src/agent/finishBatcher';
 
 let h: Harness;
 let server: RunningServer;
@@ -47,6 +48,31 @@ describe('the agent finish batcher against a real server', () => {
     const job = h.c.submit({ command: ['true'] });
     h.c.claim(worker);
     await createFinishBatcher(client)(finishItem(job.id, 1));
+    expect(paths).toEqual([`/api/v1/jobs/${job.id}/finish`]);
+  });
+
+  it('with a claim, sends a lone result and the claim for its slot in one request, and starts the jobs before the result resolves', async () => {
+    const worker = addWorker(h.c, { cpus: 1 });
+    const [first, second] = [h.c.submit({ command: ['true'] }), h.c.submit({ command: ['true'] })];
+    h.c.claim(worker);
+    const workerClient = new GantryClient({ baseUrl: server.url, token: credentialOf(worker).credential, fetch: (input, init) => (paths.push(new URL(String(input)).pathname), fetch(input, init)) });
+    const order: string[] = [];
+    const next: NextJobs = {
+      claimFor: (items) => ({ max: items.length, free: {} }),
+      start: (jobs) => order.push(...jobs.map((j) => `start ${j.job.id}`)),
+      unreadable: () => order.push('unreadable'),
+    };
+    await createFinishBatcher(workerClient, () => next)(finishItem(first.id, 1)).then(() => order.push('resolved'));
+    expect(paths).toEqual(['/api/v1/jobs/finish']);
+    expect(order).toEqual([`start ${second.id}`, 'resolved']);
+    expect([h.c.getJob(first.id).state, h.c.getJob(second.id).state]).toEqual(['succeeded', 'running']);
+  });
+
+  it('sends results alone when nothing asks for a claim', async () => {
+    const worker = addWorker(h.c);
+    const job = h.c.submit({ command: ['true'] });
+    h.c.claim(worker);
+    await createFinishBatcher(client, () => ({ claimFor: () => null, start: () => undefined, unreadable: () => undefined }))(finishItem(job.id, 1));
     expect(paths).toEqual([`/api/v1/jobs/${job.id}/finish`]);
   });
 });

@@ -1,4 +1,5 @@
-import { JobSubmit, parseOrThrow, type FinishBatch, type FinishOutcome } from '../../../shared';
+import { JobSubmit, ValidationError, parseOrThrow, type FinishBatch, type FinishBatchReply, type FinishOutcome } from '../../../shared';
+import type { JobTokens } from '../../auth/jobTokens';
 import type { Coordinator } from '../../../core';
 import { holdsAttempt } from '../../auth/authorize';
 import type { Principal } from '../../auth/principal';
@@ -30,7 +31,8 @@ export const jobHandlers: RouteHandlers<JobRoute> = {
   },
   listAttempts: ({ params }, { coordinator }) => coordinator.listAttempts(params.id),
   finishJob: ({ params, body }, { coordinator }) => coordinator.finish(params.id, body),
-  finishJobs: ({ body, principal }, { coordinator }) => ({ results: finishHeldAttempts(coordinator, principal, body) }),
+  finishJobs: ({ body, principal }, { coordinator, jobTokens }) =>
+    body.claim ? finishAndClaim(coordinator, jobTokens, principal, body) : { results: finishHeldAttempts(coordinator, principal, body) },
 };
 
 type FinishItem = FinishBatch['results'][number];
@@ -39,11 +41,34 @@ type FinishItem = FinishBatch['results'][number];
 function finishHeldAttempts(coordinator: Coordinator, principal: Principal | null, batch: { results: FinishItem[] }): FinishOutcome[] {
   const workerId = principal?.worker_id ?? null;
   if (workerId === null) return coordinator.finishMany(batch);
-  const foreign = batch.results.map((item) => holdsAttempt(coordinator, workerId, item.job_id, item.attempt) === false);
-  const allowed = batch.results.filter((_, index) => !foreign[index]);
-  const applied = allowed.length > 0 ? coordinator.finishMany({ results: allowed }) : [];
+  return finishHeld(coordinator, workerId, batch.results, (allowed) => (allowed.length > 0 ? coordinator.finishMany({ results: allowed }) : []));
+}
+
+/**
+ * Finish-and-claim: the results (only attempts this worker holds, as above) and the worker's next
+ * claim in one transaction; the jobs come back with their job tokens, as from the claim route.
+ */
+function finishAndClaim(coordinator: Coordinator, jobTokens: JobTokens, principal: Principal | null, batch: FinishBatch): FinishBatchReply {
+  const workerId = principal?.worker_id ?? null;
+  const claim = batch.claim;
+  if (workerId === null || !claim) throw new ValidationError('only a worker credential may claim; send the results without `claim`', 'claim');
+  const reply: FinishBatchReply = { results: [], jobs: [] };
+  reply.results = finishHeld(coordinator, workerId, batch.results, (allowed) => {
+    // Every item foreign: nothing to finish, but the claim still stands on its own.
+    const done = allowed.length > 0 ? coordinator.finishAndClaim(workerId, { results: allowed }, claim) : { results: [], jobs: coordinator.claim(workerId, claim) };
+    reply.jobs = done.jobs.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) }));
+    if ('claimError' in done && done.claimError) reply.claim_error = { code: done.claimError.code, message: done.claimError.message, field: done.claimError.field };
+    return done.results;
+  });
+  return reply;
+}
+
+/** Applies the items `workerId` holds through `apply` and refuses the others, each in its place. */
+function finishHeld(coordinator: Coordinator, workerId: string, items: FinishItem[], apply: (allowed: FinishItem[]) => FinishOutcome[]): FinishOutcome[] {
+  const foreign = items.map((item) => holdsAttempt(coordinator, workerId, item.job_id, item.attempt) === false);
+  const applied = apply(items.filter((_, index) => !foreign[index]));
   let next = 0;
-  return batch.results.map((item, index) =>
+  return items.map((item, index) =>
     foreign[index]
       ? { job_id: item.job_id, error: { code: 'forbidden', message: `attempt ${item.attempt} of job ${item.job_id} is not held by worker ${workerId}` } }
       : applied[next++],
