@@ -40,6 +40,8 @@ export interface JobFlags {
   checkpointSignal?: string;
   grace?: number;
   minRuntime?: number;
+  /** The open suite the jobs join (`gantry suite create`). */
+  suite?: string;
 }
 
 export type JobFields = Omit<JobSubmitInput, 'command'>;
@@ -106,6 +108,7 @@ export function addJobFlags(command: Command): Command {
     .option('--min-runtime <s>', 'seconds a run lasts before it may be preempted (default 600)', integerArg(0))
     .option('--env <K=V>', 'environment variable; K alone copies K from your environment (repeatable)', collect(keep))
     .option('--secret-env <NAME>', 'an env name whose value is secret: shown redacted to read tokens (repeatable)', collect(keep))
+    .option('--suite <name>', "join this open suite: its setup runs once per worker first, its tags choose the workers (see `gantry suite create`)")
     .option('--cwd <dir>', 'working directory on the worker, on any machine (relative paths resolve against yours). Default: this directory on a worker on this machine, a scratch directory on a worker elsewhere');
 }
 
@@ -137,6 +140,7 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.secretEnv?.length) fields.secret_env = flags.secretEnv;
   if (Array.isArray(flags.output) && flags.output.length) fields.outputs = flags.output;
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
+  if (flags.suite !== undefined) fields.suite = flags.suite;
   return fields;
 }
 

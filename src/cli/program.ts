@@ -24,6 +24,7 @@ import { registerMaintenance } from './commands/maintenance';
 import { registerMcp } from './commands/mcp';
 import { registerNotify } from './commands/notify';
 import { registerSubmit } from './commands/submit';
+import { registerSuites } from './commands/suites';
 import { registerSweep } from './commands/sweep';
 import { registerTokens } from './commands/tokens';
 import { registerWait } from './commands/wait';
@@ -80,6 +81,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerExport,
     registerK8s,
     registerChat,
+    registerSuites,
   ]) {
     register(program, context);
   }

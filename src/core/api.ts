@@ -35,6 +35,7 @@ import type {
 } from '../shared';
 import type { Operations, OperationsOptions } from './operations/api';
 import type { ArtifactOptions, Artifacts } from './artifacts/api';
+import type { Suites, SuitesOptions } from './suites/api';
 import type { HostInventory } from './hosts/hostInventory';
 import type { SlurmInventory } from './slurm/clusterInventory';
 import type { AuthEvent } from './tokens/authLog';
@@ -46,7 +47,7 @@ import type { Sweeps } from './sweeps/sweeps';
 
 export type { AuthEvent, ChangeOrigin, Registrant, AttemptHolder, CredentialHolder, Artifacts, ArtifactOptions };
 
-export interface CoordinatorOptions extends OperationsOptions {
+export interface CoordinatorOptions extends OperationsOptions, SuitesOptions {
   /** Folder holding gantry.db and the log files; created when missing. */
   dataDir: string;
   /** Milliseconds since the epoch; injectable so tests control time. */
@@ -103,6 +104,8 @@ export interface Coordinator {
   readonly operations: Operations;
   /** Jobs' output files in the content-addressed store (src/core/artifacts). */
   readonly artifacts: Artifacts;
+  /** Suites with setup and cleanup hooks (src/core/suites). */
+  readonly suites: Suites;
 
   createProject(input: ProjectCreateInput): Project;
   /** Changes a project's description or its jobs' preemption defaults (used when a job does not say). */

@@ -33,6 +33,8 @@ import { createMetricQueries } from './metrics/createMetricQueries';
 import { createSweeps } from './sweeps/sweeps';
 import type { Job, QueueEvent } from '../shared';
 import { createArtifacts } from './artifacts/createArtifacts';
+import { createSuites } from './suites/createSuites';
+import { withSuiteHooks } from './suites/claimedSuites';
 
 export const DEFAULTS = {
   leaseTtlMs: 30_000,
@@ -70,12 +72,14 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   graceOnOpen(ctx);
   const operations = createOperations(ctx, options);
   const artifacts = createArtifacts(ctx, options.artifacts);
-  const sweeper = startSweeper(ctx, options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs, [operations.tick, artifacts.tick]);
+  const suites = createSuites(ctx, options);
+  const sweeper = startSweeper(ctx, options.sweepIntervalMs === undefined ? DEFAULTS.sweepIntervalMs : options.sweepIntervalMs, [operations.tick, artifacts.tick, () => void suites.closeIdle()]);
 
   return {
     dataDir: options.dataDir,
     operations,
     artifacts,
+    suites,
     createProject: (input) => createProject(ctx, input),
     updateProject: (name, input) => updateProject(ctx, name, input),
     listProjects: () => listProjects(ctx),
@@ -106,10 +110,14 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     workerByCredential: (secret) => workerByCredential(ctx, secret),
     attemptHolder: (jobId, attempt) => attemptHolder(ctx, jobId, attempt),
     heartbeat: (workerId, beat) => heartbeat(ctx, workerId, beat ?? {}),
-    claim: (workerId, claimOptions = {}) => claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free),
+    claim: (workerId, claimOptions = {}) => withSuiteHooks(ctx, claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free)),
     finish: (jobId, request) => finishAttempt(ctx, jobId, request),
     finishMany: (batch) => finishAttempts(ctx, batch),
-    finishAndClaim: (workerId, batch, claimOptions) => finishAndClaim(ctx, workerId, batch, { max: claimOptions.max ?? 1, free: claimOptions.free }),
+    finishAndClaim: (workerId, batch, claimOptions) => {
+      const done = finishAndClaim(ctx, workerId, batch, { max: claimOptions.max ?? 1, free: claimOptions.free });
+      withSuiteHooks(ctx, done.jobs);
+      return done;
+    },
     setWorkerState: (workerId, state) => setWorkerState(ctx, workerId, state),
     requestWorkerStop: (workerId) => requestWorkerStop(ctx, workerId),
     deregisterWorker: (workerId) => markWorkerOffline(ctx, workerId, 'the worker stopped and handed it back', true),

@@ -9,3 +9,4 @@ export { createFileSecretStore, createSealedSecretStore, secretsFilePath } from 
 export type { HostInventory, HostRecord, HostUpdate, TrustedKey } from './hosts/hostInventory';
 export { directTag, pilotTag, pilotWorkerName, type ClusterRecord, type PilotStatus, type SlurmInventory } from './slurm/clusterInventory';
 export type { DirectTaskRecord, DirectTaskStore } from './slurm/directTasks';
+export type { Suites, SuitesOptions } from './suites/api';

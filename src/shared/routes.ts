@@ -42,6 +42,7 @@ import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } fr
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust } from './schemas/hosts';
 import { Artifact, ArtifactName, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
+import { HOOK_LOG_LIMIT, HookReport, HookRun, Suite, SuiteCreate, SuiteListQuery, WorkerSuites } from './schemas/suites';
 
 /**
  * The REST route table: the one source for the server's routes, the typed client,
@@ -105,6 +106,9 @@ const ModelVersionParams = z.strictObject({ name: RegistryName, version: PathId 
 const Removed = z.object({ removed: z.number().int() });
 /** Upload chunks stream to disk; the declared size and the store's limits bound them, not a body limit. */
 const UNBOUNDED_STREAM = Number.MAX_SAFE_INTEGER;
+/** A suite by id (digits) or by name (its open suite, else the newest closed one). */
+const SuiteParams = z.strictObject({ suite: z.string().min(1).max(200) });
+const HookRunParams = z.strictObject({ suite: z.string().min(1).max(200), run: PathId });
 export const RemovedHost = z.object({ removed: z.literal(true), cleaned: z.boolean(), warning: z.string().nullable() });
 
 /** Template sweep: `{name}` placeholders in an argv template, expanded as grid (product) or zip. */
@@ -264,6 +268,15 @@ export const ROUTES = {
   getSlurmCluster: { method: 'GET', path: '/api/v1/slurm/:name', summary: 'Get one Slurm cluster with its pilots', scopes: ALL, params: ClusterParams, response: SlurmCluster },
   removeSlurmCluster: { method: 'DELETE', path: '/api/v1/slurm/:name', summary: "Cancel the cluster's pilots (scancel), revoke their token and forget the cluster", scopes: ['admin'], params: ClusterParams, response: RemovedCluster },
   authLog: { method: 'GET', path: '/api/v1/auth-log', summary: 'Authentication failures and token changes after an id', scopes: ['admin'], query: AuthLogQuery, response: z.array(AuthLogEntry) },
+
+  listSuites: { method: 'GET', path: '/api/v1/suites', summary: 'List suites with their counters, open first', scopes: ALL, query: SuiteListQuery, response: z.array(Suite) },
+  createSuite: { method: 'POST', path: '/api/v1/suites', summary: 'Create a suite: jobs that share an environment, with setup and cleanup hooks run once per worker and tags selecting its workers', scopes: ['admin'], body: SuiteCreate, response: Suite },
+  getSuite: { method: 'GET', path: '/api/v1/suites/:suite', summary: 'Get one suite (by id or name) with its counters and how each worker stands with it', scopes: ALL, params: SuiteParams, response: Suite },
+  closeSuite: { method: 'POST', path: '/api/v1/suites/:suite/close', summary: 'Close a suite: it takes no new jobs; workers clean up once its jobs are done', scopes: ['admin'], params: SuiteParams, response: Suite },
+  listHookRuns: { method: 'GET', path: '/api/v1/suites/:suite/hooks', summary: "A suite's hook runs on each worker: setup and cleanup, outcome, exit code", scopes: ALL, params: SuiteParams, response: z.array(HookRun) },
+  readHookLog: { method: 'GET', path: '/api/v1/suites/:suite/hooks/:run/log', summary: "A hook run's output (raw bytes)", scopes: ALL, params: HookRunParams, response: z.string(), raw: true },
+  reportSuiteHook: { method: 'POST', path: '/api/v1/workers/:id/suite-hooks', summary: 'Report a hook run with its output (agents); a failed setup hands back the attempts that waited on it', scopes: ['worker'], holds: 'worker', bodyLimit: 2 * HOOK_LOG_LIMIT, params: WorkerParams, body: HookReport, response: HookRun },
+  workerSuites: { method: 'GET', path: '/api/v1/workers/:id/suites', summary: 'Suites this worker set up that it should clean up now (agents)', scopes: ['worker'], holds: 'worker', params: WorkerParams, response: WorkerSuites },
 
   events: { method: 'GET', path: '/api/v1/events', summary: 'Events after an id (the WebSocket pushes the same)', scopes: ALL, query: EventsQuery, response: z.array(QueueEvent) },
 } as const satisfies Record<string, RouteDef>;

@@ -1,6 +1,7 @@
 import { NotFoundError, type Job } from '../../shared';
 import type { CoreContext } from '../context';
 import { toJob, type JobRow } from '../store/rows';
+import { suiteName } from '../suites/suiteRows';
 
 export function findJobRow(ctx: CoreContext, id: number): JobRow | undefined {
   return ctx.sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
@@ -17,5 +18,7 @@ export function getJob(ctx: CoreContext, id: number): Job {
 }
 
 export function jobFromRow(ctx: CoreContext, row: JobRow): Job {
-  return toJob(row, ctx.projectName(row.project_id));
+  const job = toJob(row, ctx.projectName(row.project_id));
+  job.suite = row.suite_id === null ? null : suiteName(ctx, row.suite_id);
+  return job;
 }

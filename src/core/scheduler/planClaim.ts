@@ -12,6 +12,7 @@
  * whole and reserve nothing, so however large an unrunnable backlog is, it costs one probe.
  */
 import type { CoreContext } from '../context';
+import { suiteStanding } from '../suites/hookRuns';
 import type { WorkerSpec } from '../workers/workerRows';
 import { allocate, couldEverFit, type Allocation, type WorkerCapacity } from './capacity';
 import { firstOldJob, headAfter, queuedShapes, ranksBefore, type QueuedHead, type Rank, type Shape } from './queuedShapes';
@@ -25,21 +26,35 @@ export interface ClaimPlan {
 interface Lane {
   shape: Shape;
   head: QueuedHead;
+  /** A suite this worker has set up: at equal priority its jobs go first, so its setup is reused. */
+  preferred: boolean;
 }
 
+/**
+ * Suites: a worker banned from a suite (its setup failed 3 times) skips the suite's shapes; shapes of
+ * suites it has set up are preferred. Read only when some queued shape belongs to a suite.
+ */
 function openLanes(ctx: CoreContext, worker: WorkerSpec): Lane[] {
   const lanes: Lane[] = [];
-  for (const shape of queuedShapes(ctx)) {
+  const shapes = queuedShapes(ctx);
+  const standing = shapes.some((shape) => shape.suite !== null) ? suiteStanding(ctx, worker.id) : null;
+  for (const shape of shapes) {
+    if (shape.suite !== null && standing?.banned.has(shape.suite)) continue;
     if (!couldEverFit(worker, shape.requirements)) continue;
     const head = headAfter(ctx, shape.id, null);
-    if (head) lanes.push({ shape, head });
+    if (head) lanes.push({ shape, head, preferred: shape.suite !== null && (standing?.setUp.has(shape.suite) ?? false) });
   }
   return lanes;
 }
 
+function laneBefore(a: Lane, b: Lane): boolean {
+  if (a.head.priority !== b.head.priority || a.preferred === b.preferred) return ranksBefore(a.head, b.head);
+  return a.preferred;
+}
+
 function bestLane(lanes: Lane[]): number {
   let best = 0;
-  for (let i = 1; i < lanes.length; i++) if (ranksBefore(lanes[i].head, lanes[best].head)) best = i;
+  for (let i = 1; i < lanes.length; i++) if (laneBefore(lanes[i], lanes[best])) best = i;
   return best;
 }
 

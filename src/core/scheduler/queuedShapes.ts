@@ -11,6 +11,8 @@ export interface Shape {
   requirements: Requirements;
   /** Queued jobs of this shape, claimable or waiting out a retry delay. */
   queued: number;
+  /** The suite whose jobs these are (the shape key carries it, see joinSuite's shapeKey); null for jobs of no suite. */
+  suite: number | null;
 }
 
 /** A position in claim order: higher priority first, then lower id. */
@@ -24,7 +26,7 @@ export interface QueuedHead extends Rank {
 }
 
 /** Shapes never change once written, so their parsed requirements are kept per database. */
-const parsedShapes = new WeakMap<CoreContext, Map<number, Requirements>>();
+const parsedShapes = new WeakMap<CoreContext, Map<number, { requirements: Requirements; suite: number | null }>>();
 
 export function queuedShapes(ctx: CoreContext): Shape[] {
   let cache = parsedShapes.get(ctx);
@@ -34,12 +36,13 @@ export function queuedShapes(ctx: CoreContext): Shape[] {
   }
   const rows = ctx.sql('SELECT id, requirements, queued FROM job_shapes WHERE queued > 0').all() as Array<{ id: number; requirements: string; queued: number }>;
   return rows.map((row) => {
-    let requirements = cache.get(row.id);
-    if (!requirements) {
-      requirements = JSON.parse(row.requirements) as Requirements;
-      cache.set(row.id, requirements);
+    let parsed = cache.get(row.id);
+    if (!parsed) {
+      const { suite = null, ...requirements } = JSON.parse(row.requirements) as Requirements & { suite?: number };
+      parsed = { requirements, suite };
+      cache.set(row.id, parsed);
     }
-    return { id: row.id, requirements, queued: row.queued };
+    return { id: row.id, requirements: parsed.requirements, queued: row.queued, suite: parsed.suite };
   });
 }
 

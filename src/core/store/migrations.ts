@@ -680,4 +680,93 @@ export const MIGRATIONS: string[] = [
     UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
   END;
   `,
+  // Suites (issue 16): jobs that share an environment, set up once per worker. Counters per state are
+  // kept by triggers like job_counts, so a suite of 10,000 jobs is read without a scan; last_activity_at
+  // (the latest submit, start or end of one of its jobs) tells the sweep when it has been idle long enough to close.
+  `
+  CREATE TABLE suites (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    labels TEXT NOT NULL DEFAULT '{}',
+    tags TEXT NOT NULL DEFAULT '[]',
+    priority INTEGER NOT NULL DEFAULT 0,
+    setup TEXT,
+    cleanup TEXT,
+    idle_close_s INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+    total INTEGER NOT NULL DEFAULT 0,
+    waiting INTEGER NOT NULL DEFAULT 0,
+    queued INTEGER NOT NULL DEFAULT 0,
+    running INTEGER NOT NULL DEFAULT 0,
+    succeeded INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    blocked INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    closed_by TEXT CHECK (closed_by IN ('hand', 'idle')),
+    CHECK ((closed_at IS NOT NULL) = (state = 'closed'))
+  );
+  -- A name names one open suite; a closed suite's name may be used again.
+  CREATE UNIQUE INDEX suites_open_name ON suites (name) WHERE state = 'open';
+  CREATE INDEX suites_name ON suites (name, id);
+  CREATE INDEX jobs_suite ON jobs (suite_id, id) WHERE suite_id IS NOT NULL;
+
+  CREATE TRIGGER suite_counts_insert AFTER INSERT ON jobs WHEN NEW.suite_id IS NOT NULL BEGIN
+    UPDATE suites SET total = total + 1,
+      waiting = waiting + (NEW.state = 'waiting'), queued = queued + (NEW.state = 'queued'), running = running + (NEW.state = 'running'),
+      succeeded = succeeded + (NEW.state = 'succeeded'), failed = failed + (NEW.state = 'failed'),
+      cancelled = cancelled + (NEW.state = 'cancelled'), blocked = blocked + (NEW.state = 'blocked'),
+      last_activity_at = MAX(last_activity_at, NEW.created_at)
+    WHERE id = NEW.suite_id;
+  END;
+  CREATE TRIGGER suite_counts_update AFTER UPDATE OF state ON jobs WHEN NEW.suite_id IS NOT NULL AND OLD.state <> NEW.state BEGIN
+    UPDATE suites SET
+      waiting = waiting + (NEW.state = 'waiting') - (OLD.state = 'waiting'),
+      queued = queued + (NEW.state = 'queued') - (OLD.state = 'queued'),
+      running = running + (NEW.state = 'running') - (OLD.state = 'running'),
+      succeeded = succeeded + (NEW.state = 'succeeded') - (OLD.state = 'succeeded'),
+      failed = failed + (NEW.state = 'failed') - (OLD.state = 'failed'),
+      cancelled = cancelled + (NEW.state = 'cancelled') - (OLD.state = 'cancelled'),
+      blocked = blocked + (NEW.state = 'blocked') - (OLD.state = 'blocked'),
+      last_activity_at = MAX(last_activity_at, COALESCE(NEW.finished_at, 0), COALESCE(NEW.started_at, 0), COALESCE(NEW.queued_at, 0))
+    WHERE id = NEW.suite_id;
+  END;
+  CREATE TRIGGER suite_counts_delete AFTER DELETE ON jobs WHEN OLD.suite_id IS NOT NULL BEGIN
+    UPDATE suites SET total = total - 1,
+      waiting = waiting - (OLD.state = 'waiting'), queued = queued - (OLD.state = 'queued'), running = running - (OLD.state = 'running'),
+      succeeded = succeeded - (OLD.state = 'succeeded'), failed = failed - (OLD.state = 'failed'),
+      cancelled = cancelled - (OLD.state = 'cancelled'), blocked = blocked - (OLD.state = 'blocked')
+    WHERE id = OLD.suite_id;
+  END;
+
+  -- How each worker stands with a suite: set up (prefers its jobs), cleaned up, or banned after 3 failed setups.
+  CREATE TABLE suite_workers (
+    suite_id INTEGER NOT NULL REFERENCES suites(id) ON DELETE CASCADE,
+    worker_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('set_up', 'failed', 'banned', 'cleaned')),
+    setup_failures INTEGER NOT NULL DEFAULT 0,
+    setups INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (suite_id, worker_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX suite_workers_worker ON suite_workers (worker_id, state);
+
+  -- Each hook run on each worker; its output is a file under suite-logs/ in the data dir, like job logs.
+  CREATE TABLE suite_hook_runs (
+    id INTEGER PRIMARY KEY,
+    suite_id INTEGER NOT NULL REFERENCES suites(id) ON DELETE CASCADE,
+    worker_id TEXT NOT NULL,
+    hook TEXT NOT NULL CHECK (hook IN ('setup', 'cleanup')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'timed_out')),
+    exit_code INTEGER,
+    error TEXT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL,
+    log_bytes INTEGER NOT NULL
+  );
+  CREATE INDEX suite_hook_runs_suite ON suite_hook_runs (suite_id, id);
+  `,
 ];

@@ -23,6 +23,7 @@ export interface JobRow {
   retry_at: number | null;
   shape_id: number | null;
   sweep_id: number | null;
+  suite_id: number | null;
   state: JobState;
   attempt: number;
   retry_base: number;
@@ -72,6 +73,7 @@ export function toJob(row: JobRow, project: string): Job {
     grace_s: row.grace_s,
     min_runtime_s: row.min_runtime_s,
     preempted_attempts: row.preempted_attempts,
+    suite_id: row.suite_id,
     state: row.state,
     attempt: row.attempt,
     counted_attempts: countedAttempts(row),

@@ -16,6 +16,7 @@ import { maintenanceHandlers } from './maintenance';
 import { notificationHandlers } from './notifications';
 import type { RouteHandler } from './routeHandler';
 import { slurmHandlers } from './slurm';
+import { suiteHandlers } from './suites';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
 import { workerHandlers } from './workers';
@@ -44,6 +45,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...maintenanceHandlers,
     ...notificationHandlers,
     ...chatHandlers,
+    ...suiteHandlers,
   };
 }
 

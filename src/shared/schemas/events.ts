@@ -24,6 +24,10 @@ export const EventType = z.enum([
   'attempt.ended',
   /** A GPU held by the attempt has stayed idle (utilisation at or under the threshold) for the idle window. */
   'attempt.idle_gpu',
+  /** Suites (issue 16): created, closed (data.by: hand or idle), and a hook run on a worker (data: hook, outcome). */
+  'suite.created',
+  'suite.closed',
+  'suite.hook',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

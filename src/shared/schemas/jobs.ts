@@ -123,6 +123,8 @@ export const JobSubmit = z.strictObject({
   min_runtime_s: MinRuntimeSeconds.optional(),
   /** Globs of files, relative to the job's directory, that the agent uploads as artifacts when the job ends. */
   outputs: z.array(OutputGlob).max(100).default([]),
+  /** The open suite (name or id) the job joins: its tags join the requirements, its hooks run on the worker first. */
+  suite: z.string().min(1).max(200).nullable().default(null),
 });
 export type JobSubmit = z.infer<typeof JobSubmit>;
 export type JobSubmitInput = z.input<typeof JobSubmit>;
@@ -156,6 +158,9 @@ export const Job = z.object({
   preempted_attempts: z.number().int().optional(),
   /** Optional on the wire for coordinators from before artifacts. */
   outputs: z.array(z.string()).optional(),
+  /** The suite the job belongs to; optional on the wire for coordinators from before suites. */
+  suite_id: z.number().int().nullable().optional(),
+  suite: z.string().nullable().optional(),
   state: JobState,
   /** Number of the latest attempt ever started (every run counts, lost or not). */
   attempt: z.number().int(),

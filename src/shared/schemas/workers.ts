@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WorkerState } from '../states';
 import { CheckpointSignal, Job } from './jobs';
+import { ClaimedSuite } from './suites';
 
 /** One GPU as a worker reports it (from nvidia-smi). */
 export const GpuDevice = z.strictObject({
@@ -100,6 +101,8 @@ export const ClaimedJob = z.object({
   lease_expires_at: z.number(),
   /** Job-scoped token (filled in by the server; the core leaves it empty). */
   token: z.string(),
+  /** The job's suite with its hooks, which the worker runs once before its first job of it; absent for coordinators from before suites. */
+  suite: ClaimedSuite.nullable().optional(),
 });
 export type ClaimedJob = z.infer<typeof ClaimedJob>;
 

@@ -12,6 +12,7 @@ import type { CoreContext } from '../../context';
 import { projectDefaults } from '../../projects';
 import { stateFromDependencies } from '../dependencyGraph';
 import { getJob } from '../jobRows';
+import { joinSuite, shapeKey } from '../../suites/joinSuite';
 
 interface Prepared {
   spec: JobSubmit;
@@ -19,6 +20,7 @@ interface Prepared {
   projectId: number;
   preemption: Resolved<ProjectPreemption>;
   deps: Array<number | string>;
+  suiteId: number | null;
 }
 
 type Resolved<T> = { [K in keyof T]: Exclude<T[K], null> };
@@ -61,7 +63,8 @@ function prepare(ctx: CoreContext, inputs: unknown[], batch: boolean): Prepared[
     }
     const deps = spec.depends_on.map((d) => (typeof d === 'number' ? d : d.ref));
     if (new Set(deps).size !== deps.length) throw new ValidationError(`${at('depends_on')}: lists a dependency twice`, at('depends_on'));
-    return { spec, field, projectId: project.id, preemption: resolvePreemption(spec, project.preemption), deps };
+    const suiteId = joinSuite(ctx, spec, at);
+    return { spec, field, projectId: project.id, preemption: resolvePreemption(spec, project.preemption), deps, suiteId };
   });
 }
 
@@ -134,16 +137,16 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     // The id is numbered past removed jobs too (the high-water mark), so an old job token never opens a new job.
     const insertJob = ctx.sql(`INSERT INTO jobs (id, project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
       max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at, cwd_machine,
-      preemptible, checkpoint_signal, grace_s, min_runtime_s, secret_env, outputs)
+      preemptible, checkpoint_signal, grace_s, min_runtime_s, secret_env, outputs, suite_id)
       VALUES ((SELECT MAX(COALESCE(MAX(id), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'job_id_high_water'), 0)) + 1 FROM jobs),
-      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const shapeOf = shapeIds(ctx);
     const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
     const markDependedOn = ctx.sql('UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0');
     const insertTag = ctx.sql('INSERT OR IGNORE INTO job_tags (tag, job_id) VALUES (?, ?)');
     const depState = ctx.sql('SELECT state FROM jobs WHERE id = ?');
     for (const i of order) {
-      const { spec, field, projectId, preemption, deps } = items[i];
+      const { spec, field, projectId, preemption, deps, suiteId } = items[i];
       const depIds = deps.map((dep, k) => {
         if (typeof dep === 'string') return ids[byRef.get(dep) as number];
         const exists = states.has(dep) || depState.get(dep) !== undefined;
@@ -158,11 +161,11 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
       const requirements = JSON.stringify(spec.requirements);
       const info = insertJob.run(
         projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
-        JSON.stringify(spec.params), spec.priority, requirements, shapeOf(requirements), JSON.stringify(depIds),
+        JSON.stringify(spec.params), spec.priority, requirements, shapeOf(shapeKey(requirements, suiteId)), JSON.stringify(depIds),
         spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
         state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null, spec.cwd_machine,
         preemption.preemptible ? 1 : 0, preemption.checkpoint_signal, preemption.grace_s, preemption.min_runtime_s, JSON.stringify(spec.secret_env),
-        JSON.stringify(spec.outputs),
+        JSON.stringify(spec.outputs), suiteId,
       );
       const id = Number(info.lastInsertRowid);
       ids[i] = id;

@@ -1,0 +1,23 @@
+import type { HookRun, Suite, SuiteListQuery } from '../../shared';
+
+export interface SuitesOptions {
+  /** A suite with no new jobs and nothing waiting, queued or running closes after this long (default 3 minutes), unless it sets idle_close_s. */
+  suiteIdleCloseMs?: number;
+}
+
+/** Suites (issue 16): jobs that share an environment, set up once per worker. A suite is named by id or name. */
+export interface Suites {
+  create(input: unknown): Suite;
+  list(query?: SuiteListQuery): Suite[];
+  get(ref: string | number): Suite;
+  /** Takes no new jobs; its jobs still run, and workers clean up once none is left to them. */
+  close(ref: string | number): Suite;
+  /** Closes suites idle long enough; the sweep calls it, tests call it with the injected clock. Returns how many closed. */
+  closeIdle(): number;
+  /** An agent ran a hook; a failed setup hands back the attempts listed in it and counts a strike. */
+  reportHook(workerId: string, report: unknown): HookRun;
+  hookRuns(ref: string | number): HookRun[];
+  hookLog(ref: string | number, runId: number): Buffer;
+  /** Suites this worker set up that it should now clean up. */
+  released(workerId: string): number[];
+}

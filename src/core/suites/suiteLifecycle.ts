@@ -1,0 +1,65 @@
+/**
+ * Creating, listing and closing suites. A suite closes by hand, or by itself once it has been idle
+ * (no new jobs, nothing waiting, queued or running) for its idle_close_s, else the coordinator's
+ * default; the sweep calls closeIdleSuites with the injected clock, so tests drive it by hand.
+ * Events: suite.created, suite.closed (data.by: hand | idle).
+ */
+import { ConflictError, NotFoundError, SuiteCreate, SuiteListQuery, parseOrThrow, type Suite } from '../../shared';
+import type { CoreContext } from '../context';
+import { requireSuiteRow, toSuite, type SuiteRow } from './suiteRows';
+
+export function createSuite(ctx: CoreContext, input: unknown): Suite {
+  const spec = parseOrThrow(SuiteCreate, input);
+  return ctx.tx(() => {
+    const project = ctx.sql('SELECT id FROM projects WHERE name = ?').get(spec.project) as { id: number } | undefined;
+    if (!project) throw new NotFoundError(`project: project "${spec.project}" does not exist`, 'project');
+    if (ctx.sql("SELECT 1 FROM suites WHERE name = ? AND state = 'open'").get(spec.name)) {
+      throw new ConflictError(`name: an open suite is already called "${spec.name}"; close it first or pick another name`, 'name');
+    }
+    const now = ctx.now();
+    const info = ctx.sql(`INSERT INTO suites (name, project_id, labels, tags, priority, setup, cleanup, idle_close_s, state, created_at, last_activity_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`).run(
+      spec.name, project.id, JSON.stringify(spec.labels), JSON.stringify([...new Set(spec.tags)]), spec.priority,
+      spec.setup === null ? null : JSON.stringify(spec.setup), spec.cleanup === null ? null : JSON.stringify(spec.cleanup),
+      spec.idle_close_s, now, now,
+    );
+    const id = Number(info.lastInsertRowid);
+    ctx.emit('suite.created', null, null, { suite_id: id, name: spec.name });
+    return toSuite(ctx, ctx.sql('SELECT * FROM suites WHERE id = ?').get(id) as SuiteRow);
+  });
+}
+
+export function getSuite(ctx: CoreContext, ref: string | number): Suite {
+  return toSuite(ctx, requireSuiteRow(ctx, ref));
+}
+
+export function listSuites(ctx: CoreContext, query: unknown = {}): Suite[] {
+  const filter = parseOrThrow(SuiteListQuery, query);
+  const rows = ctx.sql(`SELECT * FROM suites WHERE (@state IS NULL OR state = @state)
+    AND (@project IS NULL OR project_id = (SELECT id FROM projects WHERE name = @project)) ORDER BY state = 'open' DESC, id DESC`)
+    .all({ state: filter.state ?? null, project: filter.project ?? null }) as SuiteRow[];
+  return rows.map((row) => toSuite(ctx, row));
+}
+
+/** Closes a suite by hand: it takes no new jobs; those it has still run, and workers clean up once none is left to them. */
+export function closeSuite(ctx: CoreContext, ref: string | number): Suite {
+  return ctx.tx(() => {
+    const row = requireSuiteRow(ctx, ref);
+    if (row.state === 'closed') return toSuite(ctx, row);
+    ctx.sql("UPDATE suites SET state = 'closed', closed_at = ?, closed_by = 'hand' WHERE id = ? AND state = 'open'").run(ctx.now(), row.id);
+    ctx.emit('suite.closed', null, null, { suite_id: row.id, name: row.name, by: 'hand' });
+    return toSuite(ctx, requireSuiteRow(ctx, row.id));
+  });
+}
+
+/** Closes every open suite idle for its idle_close_s (else `defaultIdleMs`); returns how many closed. */
+export function closeIdleSuites(ctx: CoreContext, defaultIdleMs: number): number {
+  return ctx.tx(() => {
+    const now = ctx.now();
+    const idle = ctx.sql(`UPDATE suites SET state = 'closed', closed_at = @now, closed_by = 'idle'
+      WHERE state = 'open' AND waiting + queued + running = 0 AND last_activity_at <= @now - COALESCE(idle_close_s * 1000, @idle)
+      RETURNING id, name`).all({ now, idle: defaultIdleMs }) as Array<{ id: number; name: string }>;
+    for (const suite of idle) ctx.emit('suite.closed', null, null, { suite_id: suite.id, name: suite.name, by: 'idle' });
+    return idle.length;
+  });
+}
