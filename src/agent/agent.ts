@@ -29,6 +29,12 @@ import { CoordinatorLink } from './transport/coordinatorLink';
 import { checkCoordinatorUrl } from './transport/coordinatorUrl';
 import { AGENT_VERSION } from './version';
 import { WorkerCredential } from './workerCredential';
+import { inheritedEnvironment } from './jobs/jobEnvironment';
+import { agentCores, CorePinner } from './pinning/corePinner';
+import { readGpuAffinity } from './pinning/gpuAffinity';
+import { PrefetchBuffer } from './prefetch/prefetchBuffer';
+import { startSuitePolling } from './suites/suitePolling';
+import { SuiteEnvironments } from './suites/suiteEnvironments';
 
 export interface AgentOptions {
   url: string;
@@ -66,6 +72,10 @@ export interface AgentOptions {
   gpus?: GpuDevice[];
   /** Set for a Slurm pilot: when it leaves on its own (idle, wall time). */
   pilot?: PilotLifetime;
+  /** Claimed jobs held beyond the free slots, so the next starts without a round trip (default 0). */
+  prefetch?: number;
+  /** Each job runs on cores of its own (taskset), exported as GANTRY_CPUS; GPU jobs near their GPUs. */
+  pinCpus?: boolean;
 }
 
 export interface Agent {
@@ -79,7 +89,7 @@ export interface Agent {
   readonly stopped: Promise<void>;
 }
 
-function registration(options: AgentOptions, host: HostResources, runs: RunningJobs): () => WorkerRegister {
+function registration(options: AgentOptions, host: HostResources, runs: RunningJobs, prefetch: PrefetchBuffer): () => WorkerRegister {
   return () => ({
     name: options.name ?? host.hostname,
     hostname: host.hostname,
@@ -88,7 +98,7 @@ function registration(options: AgentOptions, host: HostResources, runs: RunningJ
     gpus: options.gpus ?? host.gpus,
     tags: options.tags ?? [],
     version: AGENT_VERSION,
-    running: runs.held(),
+    running: [...runs.held(), ...prefetch.held()],
   });
 }
 
@@ -143,9 +153,20 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let nextJobs: NextJobs | null = null;
   const deliverer = openDelivery(link, options, logger, () => nextJobs);
   const checkpoints = new CheckpointDirs(join(options.spoolDir, 'checkpoints'));
+  const prefetch = new PrefetchBuffer(options.prefetch ?? 0);
+  const spawnJob = options.spawnJob ?? spawnPipedJob;
+  // Set once registered; hooks run only after that.
+  let workerId = '';
+  const suites = new SuiteEnvironments({
+    root: join(options.spoolDir, 'suites'), client: link.client, workerId: () => workerId, spawnJob, killGraceMs, outbox: deliverer, logger, retry: options.retry,
+    baseEnv: () => inheritedEnvironment({ inherit: options.inheritEnv ?? false }),
+  });
+  const pinner = options.pinCpus ? new CorePinner(agentCores(), await readGpuAffinity(nvidiaSmi)) : undefined;
   const runs = new RunningJobs({
     capacity, deliverer, groups, logger,
-    spawnJob: options.spawnJob ?? spawnPipedJob,
+    spawnJob,
+    suites,
+    pinner,
     apiUrl: options.url,
     killGraceMs,
     inheritEnv: options.inheritEnv ?? false,
@@ -153,13 +174,19 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
     pythonHelperDir: installPythonHelper(options.spoolDir),
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
-    onSlotFree: () => state.wakeup.notify(),
+    onSlotFree: () => {
+      // A buffered job takes the freed slot at once; the claim loop refills the buffer.
+      const next = state.stopping ? undefined : prefetch.shift();
+      if (next) runs.start(next);
+      state.wakeup.notify();
+    },
   });
   const telemetry = new GpuTelemetry(nvidiaSmi, () => runs.processes(), logger);
   nextJobs = nextJobsWithResults({ capacity, runs, telemetry, state, outbox: deliverer });
 
-  const session = new WorkerSession({ link, credential, registration: registration(options, host, runs), state, logger, retry: options.retry });
+  const session = new WorkerSession({ link, credential, registration: registration(options, host, runs, prefetch), state, logger, retry: options.retry });
   const worker = await session.register();
+  workerId = worker.id;
   logger.info('registered', { worker_id: worker.id, cpus: worker.cpus, memory_mb: worker.memory_mb, gpus: host.gpus.length });
 
   let stopped: Promise<void> | undefined;
@@ -173,7 +200,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   heartbeats.start();
   // Orphans go before the first claim: their GPU memory would otherwise count against new work.
   await orphansReaped;
-  const claiming = runClaimLoop({ link, session, capacity, telemetry, runs, outbox: deliverer, state, claimWaitMs: options.claimWaitMs ?? 20_000, idleMs: heartbeatMs, retry: options.retry, logger, beatNow: () => heartbeats.beatNow() });
+  const claiming = runClaimLoop({ link, session, capacity, telemetry, runs, outbox: deliverer, state, claimWaitMs: options.claimWaitMs ?? 20_000, idleMs: heartbeatMs, retry: options.retry, logger, beatNow: () => heartbeats.beatNow(), prefetch });
+  const stopSuitePolling = startSuitePolling(suites, heartbeatMs, logger);
   if (options.pilot) stopWatchingLifetime = watchPilotLifetime({ lifetime: options.pilot, running: () => runs.size, state, stop: () => void stopOnce(true), logger });
 
   async function stop(graceful: boolean): Promise<void> {
@@ -181,11 +209,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     stopWatchingLifetime();
     stopController.abort();
     stopTelemetry();
+    stopSuitePolling();
+    suites.halt();
     state.wakeup.notify();
     await claiming;
     if (graceful) {
       // Heartbeats go on meanwhile, so the leases of jobs still winding down do not expire.
       await runs.stopAll('agent_stopping');
+      // The worker stops serving its suites: their cleanups run before it says goodbye.
+      await suites.cleanUpAll();
       heartbeats.stop();
       if (!(await deliverer.drain(options.drainMs ?? 10_000))) logger.warn('coordinator unreachable; unsent items stay in the spool', { items: deliverer.pending });
       try {

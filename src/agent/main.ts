@@ -24,6 +24,10 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
   --tags a,b           tags jobs can require
   --max-jobs N         jobs run at once at most (default: number of CPUs)
   --gpus 0,1           only these GPU indexes are offered to jobs (default: all)
+  --prefetch N         hold up to N claimed jobs beyond the free slots, so the next job starts
+                       without a round trip (default 0); they are handed back on stop
+  --pin-cpus           give each job cores of its own (taskset), exported as GANTRY_CPUS;
+                       GPU jobs get the cores nvidia-smi topo puts next to their GPUs
   --spool-dir DIR      the agent's state, kept 0700: unsent logs and results, the process
                        groups of running jobs (default: ~/.gantry/agent/spool)
   --inherit-env        jobs inherit this agent's whole environment; by default they get only
@@ -78,6 +82,8 @@ async function main(): Promise<void> {
         tags: { type: 'string' },
         'max-jobs': { type: 'string' },
         gpus: { type: 'string' },
+        prefetch: { type: 'string' },
+        'pin-cpus': { type: 'boolean' },
         'spool-dir': { type: 'string' },
         'nvidia-smi': { type: 'string' },
         'ca-file': { type: 'string' },
@@ -104,6 +110,8 @@ async function main(): Promise<void> {
   if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) fail('--max-jobs must be a whole number ≥ 1');
   const gpus = values.gpus === undefined ? undefined : values.gpus.split(',').filter((g) => g.trim() !== '').map(Number);
   if (gpus?.some((g) => !(Number.isInteger(g) && g >= 0))) fail('--gpus takes GPU indexes, like 0,1');
+  const prefetch = values.prefetch === undefined ? 0 : Number(values.prefetch);
+  if (!(Number.isInteger(prefetch) && prefetch >= 0 && prefetch <= 1000)) fail('--prefetch must be a whole number from 0 to 1000');
 
   const pilot = pilotLifetime(values);
   try {
@@ -128,6 +136,8 @@ async function main(): Promise<void> {
     insecureHttp: values['insecure-http'],
     inheritEnv: values['inherit-env'],
     pilot,
+    prefetch,
+    pinCpus: values['pin-cpus'],
     logger,
   });
   let signals = 0;

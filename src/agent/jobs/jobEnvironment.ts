@@ -32,13 +32,19 @@ export interface JobEnvironmentOptions {
   pythonHelperDir?: string;
 }
 
-/** The environment a job sees: part of the agent's, the job's own, then what Gantry promises (DESIGN.md, "Jobs see"). */
-export function jobEnvironment(claimed: ClaimedJob, apiUrl: string, options: JobEnvironmentOptions = {}): Record<string, string> {
+/** The part of the agent's environment a job (or a suite hook) starts from. */
+export function inheritedEnvironment(options: Pick<JobEnvironmentOptions, 'base' | 'inherit'> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.base ?? process.env)) {
     if (value === undefined || isGantryVariable(key)) continue;
     if (options.inherit || allowListed(key)) env[key] = value;
   }
+  return env;
+}
+
+/** The environment a job sees: part of the agent's, the job's own, then what Gantry promises (DESIGN.md, "Jobs see"). */
+export function jobEnvironment(claimed: ClaimedJob, apiUrl: string, options: JobEnvironmentOptions = {}): Record<string, string> {
+  const env = inheritedEnvironment(options);
   Object.assign(env, claimed.job.env);
   for (const [name, value] of Object.entries(claimed.job.params)) env[paramEnvName(name)] = String(value);
   Object.assign(env, {

@@ -2,6 +2,7 @@ import type { Capacity } from '../capacity';
 import { driverView } from '../capacity';
 import type { GpuTelemetry } from '../gpu/gpuTelemetry';
 import type { AgentLogger } from '../logger';
+import type { PrefetchBuffer } from '../prefetch/prefetchBuffer';
 import { backoffDelay, type BackoffOptions } from '../spool/backoff';
 import type { Outbox } from '../spool/outboxItem';
 import { CoordinatorReplyError, type CoordinatorLink } from '../transport/coordinatorLink';
@@ -28,6 +29,8 @@ export interface ClaimLoopOptions {
   logger: AgentLogger;
   /** The coordinator has news for the next heartbeat (a preemption): send it now. */
   beatNow: () => void;
+  /** `--prefetch N`: jobs claimed beyond the free slots wait here and start as slots free. */
+  prefetch?: PrefetchBuffer;
 }
 
 /**
@@ -36,22 +39,26 @@ export interface ClaimLoopOptions {
  * Resolves once the agent is stopping.
  */
 export async function runClaimLoop(options: ClaimLoopOptions): Promise<void> {
-  const { link, session, capacity, telemetry, runs, state, claimWaitMs, logger } = options;
+  const { link, session, capacity, telemetry, runs, state, claimWaitMs, logger, prefetch } = options;
   let failures = 0;
   while (!state.stopping) {
-    if (state.draining || state.winding || capacity.slots === 0) {
+    const wanted = capacity.slots + (prefetch?.room ?? 0);
+    if (state.draining || state.winding || wanted === 0) {
       await state.wakeup.wait(options.idleMs);
       continue;
     }
     try {
       const { jobs, heartbeat_now: news } = await link.checked(
         'claim',
-        { params: { id: session.id }, body: { max: Math.min(capacity.slots, 1000), free: driverView(telemetry.driverFreeMb), wait_ms: claimWaitMs } },
+        { params: { id: session.id }, body: { max: Math.min(wanted, 1000), free: driverView(telemetry.driverFreeMb), wait_ms: claimWaitMs } },
         claimWaitMs + CLAIM_SLACK_MS,
       );
       failures = 0;
       if (state.stopping) break;
-      for (const claimed of jobs) runs.start(claimed);
+      for (const claimed of jobs) {
+        if (capacity.slots > 0 || !prefetch) runs.start(claimed);
+        else prefetch.push(claimed);
+      }
       if (news) options.beatNow();
     } catch (error) {
       if (state.stopping) break;

@@ -7,6 +7,9 @@ import type { Placement } from '../jobs/workingDirectory';
 import type { CollectOutputs } from '../artifacts/uploadOutputs';
 import type { Deliverer } from '../spool/deliverer';
 import type { ProcessGroupRecords } from '../state/processGroups';
+import type { CorePinner } from '../pinning/corePinner';
+import { pinnedSpawn } from '../pinning/corePinner';
+import type { SuiteEnvironments } from '../suites/suiteEnvironments';
 
 /** How long a finished job's slot waits for its result to reach the coordinator before it is used again anyway. */
 const SETTLE_WAIT_MS = 2_000;
@@ -31,21 +34,29 @@ export interface RunningJobsOptions {
   logger: AgentLogger;
   /** A slot is free again: the claim loop may claim. */
   onSlotFree: () => void;
+  /** Suites set up on this worker: a job of a suite starts once its setup has run here. */
+  suites?: SuiteEnvironments;
+  /** `--pin-cpus`: each job runs on cores of its own. */
+  pinner?: CorePinner;
 }
 
 /** The attempts this agent runs: starts each, records its process group, and frees its slot once its result is in. */
 export class RunningJobs {
   private readonly runs = new Map<string, JobRun>();
+  /** Jobs waiting for their suite's setup on this worker; they hold their slot meanwhile. */
+  private readonly preparing = new Map<string, { claimed: ClaimedJob; settled: Promise<void> }>();
+  private stopping = false;
 
   constructor(private readonly options: RunningJobsOptions) {}
 
   get size(): number {
-    return this.runs.size;
+    return this.runs.size + this.preparing.size;
   }
 
   /** Attempts held, as registration reports them. */
   held(): Array<{ job_id: number; attempt: number }> {
-    return [...this.runs.values()].map((run) => ({ job_id: run.jobId, attempt: run.attempt }));
+    const waiting = [...this.preparing.values()].map(({ claimed }) => ({ job_id: claimed.job.id, attempt: claimed.attempt }));
+    return [...[...this.runs.values()].map((run) => ({ job_id: run.jobId, attempt: run.attempt })), ...waiting];
   }
 
   /** Leaders of the running jobs' process groups, for attributing GPU memory. */
@@ -63,18 +74,39 @@ export class RunningJobs {
   }
 
   start(claimed: ClaimedJob): void {
-    const { capacity, deliverer, groups, logger } = this.options;
+    const key = attemptKey(claimed.job.id, claimed.attempt);
+    this.options.capacity.hold(key, claimed);
+    const { suites } = this.options;
+    if (!claimed.suite || !suites) return this.launch(key, claimed);
+    // The slot is held while the suite is set up; a failed setup handed the attempt back, so it just leaves.
+    const settled = suites.enter(claimed).then((ready) => {
+      this.preparing.delete(key);
+      if (ready && !this.stopping) return this.launch(key, claimed);
+      if (ready) suites.leave(claimed.suite?.id as number);
+      this.options.capacity.release(key);
+      this.options.onSlotFree();
+    });
+    this.preparing.set(key, { claimed, settled });
+  }
+
+  private launch(key: string, claimed: ClaimedJob): void {
+    const { deliverer, groups, logger, pinner, suites } = this.options;
     const { id: jobId } = claimed.job;
-    const key = attemptKey(jobId, claimed.attempt);
-    const run = new JobRun(claimed, { spawnJob: this.options.spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir });
-    capacity.hold(key, claimed);
+    const cores = pinner?.take(claimed) ?? null;
+    if (pinner && !cores) logger.warn('too few free cores to pin the job apart; it runs unpinned', { job_id: jobId, cpus: claimed.job.requirements.cpus });
+    let spawnJob = suites ? suites.decorate(claimed, this.options.spawnJob) : this.options.spawnJob;
+    if (cores) spawnJob = pinnedSpawn(spawnJob, cores);
+    const run = new JobRun(claimed, { spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir });
     this.runs.set(key, run);
-    logger.info('job started', { job_id: jobId, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices });
+    logger.info('job started', { job_id: jobId, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices, cpus: cores?.join(',') });
     run.start();
     if (run.pid !== undefined) groups.record(jobId, claimed.attempt, run.pid);
     void run.finished.then(async (result) => {
       this.runs.delete(key);
       groups.forget(jobId, claimed.attempt);
+      if (cores) pinner?.release(cores);
+      if (claimed.suite) suites?.leave(claimed.suite.id);
+      const { capacity } = this.options;
       logger.info('job finished', { job_id: jobId, attempt: claimed.attempt, ...result });
       // Claim again once the coordinator has the result: until then its books still count this job,
       // and a claim sent now would find the worker full and wait out a long-poll.
@@ -88,14 +120,18 @@ export class RunningJobs {
 
   /** Stops every run for `reason` and resolves once all have ended. */
   async stopAll(reason: StopReason): Promise<void> {
-    const finishing = [...this.runs.values()].map((run) => run.finished);
+    this.stopping = true;
+    const finishing: Array<Promise<unknown>> = [...this.runs.values()].map((run) => run.finished);
+    finishing.push(...[...this.preparing.values()].map((waiting) => waiting.settled));
     for (const run of this.runs.values()) run.stop(reason);
     await Promise.all(finishing);
   }
 
   /** SIGKILLs every run and resolves once all have ended. */
   async killAll(): Promise<void> {
-    const finishing = [...this.runs.values()].map((run) => run.finished);
+    this.stopping = true;
+    const finishing: Array<Promise<unknown>> = [...this.runs.values()].map((run) => run.finished);
+    finishing.push(...[...this.preparing.values()].map((waiting) => waiting.settled));
     for (const run of this.runs.values()) run.kill();
     await Promise.all(finishing);
   }
