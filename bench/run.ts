@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm|artifacts] [--jobs N] [--reps N]`: runs
+ * `npm run bench -- [queue|peers|e2e|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm|artifacts|suites] [--jobs N] [--reps N]`: runs
  * one benchmark, printing one JSON line per figure as it is measured and, at the end, all figures again
  * as one JSON list. --jobs scales every size from its default of 100,000 for quick runs; --reps (3)
  * is how many timed runs each throughput figure takes the median of.
@@ -19,6 +19,7 @@ import { runPreemptBench } from './preempt';
 import { runSlurmBench } from './slurm';
 import { runMetricsHistoryBench } from './metricsHistory';
 import { runArtifactsBench } from './artifacts';
+import { runSuitesBench } from './suites';
 
 const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unknown>> = {
   queue: runQueueBench,
@@ -33,6 +34,7 @@ const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unkno
   slurm: (log, { jobs }) => runSlurmBench(log, jobs),
   'metrics-history': (log) => runMetricsHistoryBench(log),
   artifacts: (log) => runArtifactsBench(log),
+  suites: (log, { jobs }) => runSuitesBench(log, jobs),
 };
 
 const args = parseBenchArgs(process.argv.slice(2));

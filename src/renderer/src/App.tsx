@@ -12,6 +12,7 @@ import { JobsPage } from './pages/JobsPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { WorkersPage } from './pages/WorkersPage';
 import { HostsPage } from './pages/HostsPage';
+import { SuitesPage } from './pages/SuitesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { StatisticsPage } from './pages/StatisticsPage';
 import { ComparePage } from './pages/ComparePage';
@@ -28,6 +29,7 @@ const NAV: Array<{ to: string; label: string; key: string; page: Route['page'][]
   { to: '/submit', label: 'Submit', key: 'g s', page: ['submit'] },
   { to: '/workers', label: 'Workers & GPUs', key: 'g w', page: ['workers'] },
   { to: '/hosts', label: 'Hosts', key: '', page: ['hosts'] },
+  { to: '/suites', label: 'Suites', key: '', page: ['suites'] },
   { to: '/statistics', label: 'Statistics', key: '', page: ['statistics'] },
   { to: '/compare', label: 'Compare', key: '', page: ['compare'] },
   { to: '/terminal', label: 'Terminal', key: 'g t', page: ['terminal'] },
@@ -84,6 +86,8 @@ function Page({ route }: { route: Route }) {
       return <WorkersPage />;
     case 'hosts':
       return <HostsPage />;
+    case 'suites':
+      return <SuitesPage />;
     case 'settings':
       return <SettingsPage />;
     case 'statistics':

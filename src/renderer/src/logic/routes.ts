@@ -6,6 +6,7 @@ export type Route =
   | { page: 'submit' }
   | { page: 'workers' }
   | { page: 'hosts' }
+  | { page: 'suites' }
   | { page: 'settings' }
   | { page: 'statistics' }
   | { page: 'terminal' }
@@ -21,6 +22,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/submit') return { page: 'submit' };
   if (path === '/workers') return { page: 'workers' };
   if (path === '/hosts') return { page: 'hosts' };
+  if (path === '/suites') return { page: 'suites' };
   if (path === '/settings') return { page: 'settings' };
   if (path === '/statistics') return { page: 'statistics' };
   if (path === '/terminal') return { page: 'terminal' };

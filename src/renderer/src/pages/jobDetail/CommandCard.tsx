@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { describeAttempts, describeRetries, type Job } from '../../../../shared';
 import { commandText, formatTime, jobRuntime } from '../../logic/format';
+import { Link } from '../../router';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -19,6 +20,13 @@ export function CommandCard({ job, workerName }: { job: Job; workerName(id: stri
       <pre className="command mono">{commandText(job.command)}</pre>
       <dl className="kv" style={{ marginTop: 12 }}>
         <Row label="Project">{job.project}</Row>
+        {job.suite && (
+          <Row label="Suite">
+            <Link to="/suites" data-testid="job-suite">
+              {job.suite}
+            </Link>
+          </Row>
+        )}
         <dt>Working dir</dt>
         <dd className="mono">{job.cwd ?? '(worker default)'}</dd>
         {Object.keys(job.params).length > 0 && (

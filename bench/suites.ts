@@ -1,0 +1,65 @@
+/**
+ * `npm run bench -- suites [--jobs N]`: 2,000 short jobs (N/50 with --jobs N, at least 100) whose
+ * environment takes a 2 s setup, on one agent running 16 at once, in the same run:
+ *   - as one suite: the setup is the suite's hook, run once by the worker;
+ *   - the same jobs doing that setup themselves (`sleep 2` before the work).
+ * Figures: seconds for each batch to drain, jobs per second, and the speed-up.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAgent } from '../src/agent';
+import type { Coordinator } from '../src/core';
+import { DEFAULT_JOBS } from './lib/args';
+import { startCoordinatorServer } from '../test/support/coordinatorServer';
+import type { FigureLog } from './lib/figures';
+
+const SETUP_S = 2;
+const SLOTS = 16;
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Submits `count` jobs in one batch and returns seconds until every one has succeeded. */
+async function drain(c: Coordinator, count: number, job: (i: number) => Parameters<Coordinator['submitBatch']>[0][number], project: string): Promise<number> {
+  const started = performance.now();
+  c.submitBatch(Array.from({ length: count }, (_, i) => ({ ...job(i), project })));
+  await until(() => c.countJobs({ project }).succeeded === count, `${count} jobs of ${project} to succeed`, (count * (SETUP_S + 1) * 1000) / SLOTS + 600_000);
+  const counts = c.countJobs({ project });
+  if (counts.failed > 0) throw new Error(`${counts.failed} jobs of ${project} failed`);
+  return (performance.now() - started) / 1000;
+}
+
+export async function runSuitesBench(log: FigureLog, jobs: number): Promise<void> {
+  const count = jobs === DEFAULT_JOBS ? 2000 : Math.max(100, Math.round(jobs / 50));
+  const server = await startCoordinatorServer();
+  const spoolDir = mkdtempSync(join(tmpdir(), 'gantry-bench-suites-'));
+  const agent = await startAgent({ url: server.url, token: server.workerToken, name: 'bench-suites', maxJobs: SLOTS, cpus: SLOTS, spoolDir, nvidiaSmi: '/nonexistent/nvidia-smi', logger: quiet });
+  const c = server.coordinator;
+  try {
+    log.record('suites.jobs', count, 'jobs');
+    log.record('suites.setup_s', SETUP_S, 's');
+    log.record('suites.concurrent_jobs', SLOTS, 'jobs');
+    c.createProject({ name: 'with-suite' });
+    c.createProject({ name: 'setup-per-job' });
+    c.suites.create({ name: 'bench', project: 'with-suite', setup: { command: ['sleep', String(SETUP_S)] } });
+    const withSuite = await drain(c, count, (i) => ({ command: ['sh', '-c', `test -d "$GANTRY_SUITE_DIR" && echo ${i}`], suite: 'bench', requirements: { cpus: 1 } }), 'with-suite');
+    log.record('suites.with_suite_s', withSuite, 's');
+    log.record('suites.with_suite_jobs_per_s', count / withSuite, 'jobs/s');
+    const perJob = await drain(c, count, (i) => ({ command: ['sh', '-c', `sleep ${SETUP_S} && echo ${i}`], requirements: { cpus: 1 } }), 'setup-per-job');
+    log.record('suites.setup_per_job_s', perJob, 's');
+    log.record('suites.setup_per_job_jobs_per_s', count / perJob, 'jobs/s');
+    log.ratio('suites.speedup', perJob, withSuite);
+    log.record('suites.setups_run', c.suites.hookRuns('bench').filter((r) => r.hook === 'setup').length, 'runs');
+  } finally {
+    await agent.stop({ graceful: false });
+    await server.close();
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job, Suite } from '../../../src/shared';
+import { waitFor } from '../../support/waitFor';
+import { startTestCoordinator, stdoutText, type TestCoordinator } from './harness';
+
+let t: TestCoordinator;
+beforeAll(async () => {
+  t = await startTestCoordinator();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('gantry suite / suites', () => {
+  it('creates a suite, submits and sweeps into it, shows its setup output and closes it', async () => {
+    const created = await t.gantry(['suite', 'create', 'evals', '--setup', 'echo "prepared $GANTRY_SUITE_ID"', '--cleanup', 'true', '--tag', 'cli', '--hook-timeout', '30', '--json']);
+    expect(created.stderr).toBe('');
+    const suite = JSON.parse(stdoutText(created)) as Suite;
+    expect(suite).toMatchObject({ name: 'evals', tags: ['cli'], setup: { command: { shell: 'echo "prepared $GANTRY_SUITE_ID"' }, timeout_s: 30 } });
+
+    const submitted = JSON.parse(stdoutText(await t.gantry(['submit', '--suite', 'evals', '--json', '--', 'true']))) as Job;
+    expect(submitted).toMatchObject({ suite: 'evals', suite_id: suite.id, requirements: { tags: ['cli'] } });
+    const swept = await t.gantry(['sweep', 'echo {n}', '--param', 'n=1..3', '--suite', 'evals']);
+    expect(swept.code).toBe(0);
+
+    await t.startWorker({ tags: ['cli'] });
+    await waitFor(() => t.coordinator.suites.get('evals').counts.succeeded === 4, 'the four jobs of the suite to succeed', 60_000);
+
+    expect(stdoutText(await t.gantry(['suites']))).toMatch(/^\s*\d+\s+evals\s+open\s+4\/4\s+0\s+0\s+4\s+0\s+1\s/m);
+    const shown = stdoutText(await t.gantry(['suites', 'show', 'evals']));
+    expect(shown).toContain('4 total · 0 waiting · 0 queued · 0 running · 4 succeeded');
+    expect(shown).toMatch(/setup\s+succeeded\s+0/);
+    const run = t.coordinator.suites.hookRuns('evals')[0];
+    expect(stdoutText(await t.gantry(['suites', 'show', 'evals', '--log', String(run.id)]))).toBe(`prepared ${suite.id}\n`);
+
+    expect(stdoutText(await t.gantry(['suites', 'close', 'evals']))).toBe(`suite ${suite.id} evals closed\n`);
+    const refused = await t.gantry(['submit', '--suite', 'evals', '--', 'true']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('suite "evals" is closed');
+  });
+});
