@@ -20,5 +20,7 @@ export function formatWorkerTable(workers: readonly Worker[], nowMs: number): st
     { header: 'MEM', value: (w) => `${Math.round(w.memory_mb / 1024)}G`, align: 'right' },
     { header: 'GPUS', value: gpuSummary, maxWidth: 40 },
     { header: 'SEEN', value: (w) => `${formatAge(w.last_seen_at, nowMs)} ago`, align: 'right' },
+    // Only when Slurm pilots are among them: their array task and squeue state beside each.
+    ...(workers.some((w) => w.slurm) ? [{ header: 'SLURM', value: (w: Worker) => (w.slurm ? `${w.slurm.job_id} ${w.slurm.state}` : '-') }] : []),
   ]);
 }

@@ -14,7 +14,7 @@ import { preemptionWorkers } from '../queue/transitions/preemptJobs';
 import { allocate, couldEverFit, hasTags } from './capacity';
 import { whyNoPreemption } from './chooseVictims';
 import { planClaim } from './planClaim';
-import { pilotReason } from '../slurm/pilotReason';
+import { directTaskMessage, pilotReason } from '../slurm/pilotReason';
 import { ranksBefore } from './queuedShapes';
 
 type JobRef = { id: number; name: string; state: JobState };
@@ -181,6 +181,8 @@ function notPendingMessage(ctx: CoreContext, job: JobRow): string {
     case 'cancelled':
       return `the job was ${job.error && job.error.startsWith('cancelled') ? job.error : 'cancelled'}; \`gantry retry ${job.id}\` queues it again`;
     case 'running': {
+      const inSlurm = directTaskMessage(ctx, job.id, job.attempt);
+      if (inSlurm) return inSlurm;
       const worker = job.worker_id === null ? null : (ctx.sql('SELECT name FROM workers WHERE id = ?').get(job.worker_id) as { name: string } | undefined);
       return `the job is running${worker ? ` on ${worker.name}` : ''}`;
     }

@@ -22,3 +22,13 @@ export function pilotReason(ctx: CoreContext, req: Requirements): Reason | null 
   else detail = `${pilot.state.toLowerCase()} in Slurm, not registered yet`;
   return { code: 'waiting_for_pilot', cluster, slurm_state: pilot?.state ?? null, slurm_reason: pilot?.reason ?? null, message: `waiting for a pilot on cluster ${cluster} (${detail})` };
 }
+
+/** For a job sent to Slurm on its own (per-job mode): its array task and squeue's state and reason. */
+export function directTaskMessage(ctx: CoreContext, jobId: number, attempt: number): string | null {
+  const task = ctx.sql('SELECT cluster, slurm_job_id, state, reason FROM slurm_direct_tasks WHERE job_id = ? AND attempt = ?').get(jobId, attempt) as
+    | { cluster: string; slurm_job_id: string; state: string; reason: string | null }
+    | undefined;
+  if (!task) return null;
+  const state = task.state === 'SUBMITTED' ? 'submitted' : `${task.state.toLowerCase()} in Slurm${task.reason ? `: ${task.reason}` : ''}`;
+  return `the job was sent to Slurm cluster ${task.cluster} as job ${task.slurm_job_id} (${state})`;
+}

@@ -66,7 +66,14 @@ export function toWorker(ctx: CoreContext, row: WorkerRow): Worker {
     registered_at: row.registered_at,
     last_seen_at: row.last_seen_at,
     running: running.n,
+    ...slurmPilotOf(ctx, row.name),
   };
+}
+
+/** The Slurm array task a pilot worker runs in, while squeue still shows it; nothing for other workers. */
+function slurmPilotOf(ctx: CoreContext, name: string): Pick<Worker, 'slurm'> {
+  const pilot = ctx.sql('SELECT cluster, slurm_job_id AS job_id, state, reason FROM slurm_pilots WHERE worker_name = ? LIMIT 1').get(name) as Worker['slurm'] | undefined;
+  return pilot ? { slurm: pilot } : {};
 }
 
 /** What our open attempts hold on a worker (cancelled-but-still-exiting ones included). */

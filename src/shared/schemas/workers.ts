@@ -128,6 +128,8 @@ export const Worker = z.object({
   registered_at: z.number(),
   last_seen_at: z.number(),
   running: z.number().int(),
+  /** Set for a Slurm pilot (issue 15): its cluster, array task id and what squeue last said of it. */
+  slurm: z.object({ cluster: z.string(), job_id: z.string(), state: z.string(), reason: z.string().nullable() }).optional(),
 });
 export type Worker = z.infer<typeof Worker>;
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Job } from '../../../src/shared';
 import { waitFor } from '../../support/waitFor';
 import { startSlurmHarness, type SlurmHarness } from './support/slurmHarness';
@@ -19,14 +19,17 @@ describe('per-job mode: each job its own Slurm array task', () => {
 
   it('runs a sweep as one job array, mirrors its states from squeue and streams each output back as the log', async () => {
     const blocker = (await s.slurm.command(['sbatch', '--parsable', '--exclusive', '-o', '/dev/null', '--wrap', 'sleep 600'])).trim();
+    onTestFinished(() => s.slurm.command(['scancel', blocker]).then(() => undefined));
     const jobs = s.h.coordinator.submitBatch(
       [0, 1, 2].map((seed) => ({ name: `direct-${seed}`, command: ['sh', '-c', `echo "seed ${seed} in slurm job $SLURM_ARRAY_JOB_ID task $SLURM_ARRAY_TASK_ID"; exit ${seed === 2 ? 3 : 0}`], requirements: { tags: ['slurm-direct:d'] } })),
     );
-    const pending = await s.waitForPilots('d', (c) => c.direct_tasks.length === 3 && c.direct_tasks.every((t) => t.state === 'PENDING'), 'the array pending behind the blocker');
+    // squeue says None until the scheduler has looked at a new job, then Resources.
+    const pending = await s.waitForPilots('d', (c) => c.direct_tasks.length === 3 && c.direct_tasks.every((t) => t.state === 'PENDING' && t.reason === 'Resources'), 'the array pending behind the blocker');
     const arrays = new Set(pending.direct_tasks.map((t) => t.slurm_job_id.split('_')[0]));
     expect(arrays.size).toBe(1);
-    expect(pending.direct_tasks.map((t) => t.reason)).toContain('Resources');
     expect(pending.pilots).toEqual([]);
+    const task0 = pending.direct_tasks.find((t) => t.job_id === jobs[0].id)!;
+    expect(s.h.coordinator.explain(jobs[0].id).summary).toContain(`the job was sent to Slurm cluster d as job ${task0.slurm_job_id} (pending in Slurm: Resources)`);
     await s.slurm.command(['scancel', blocker]);
 
     await waitFor(() => jobs.every((j) => finished(s.h.coordinator.getJob(j.id))), 'the array to finish', 90_000);

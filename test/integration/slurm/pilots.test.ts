@@ -80,6 +80,7 @@ describe('pilot agents on a real Slurm', () => {
     const worker = s.h.coordinator.getWorker(running.worker_id!);
     const pilot = s.service.get('c1').pilots.find((p) => p.worker_name === worker.name)!;
     expect(pilot.state).toBe('RUNNING');
+    expect(worker.slurm).toEqual({ cluster: 'c1', job_id: pilot.slurm_job_id, state: 'RUNNING', reason: null });
     await s.slurm.command(['scancel', pilot.slurm_job_id]);
     await waitFor(() => s.h.coordinator.listAttempts(job.id)[0].outcome === 'lost', 'the first attempt lost');
     await waitFor(() => s.h.coordinator.getJob(job.id).state === 'succeeded', 'the job finished by a new pilot', 90_000);

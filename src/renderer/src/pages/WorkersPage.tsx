@@ -87,6 +87,11 @@ function WorkerCard({ worker, isLocal }: { worker: Worker; isLocal: boolean }) {
         <span className="subtle small">
           {worker.hostname} {worker.version && `· agent ${worker.version}`} · seen {formatAgo(worker.last_seen_at, now)}
         </span>
+        {worker.slurm && (
+          <span className="subtle small" data-testid="worker-slurm" title={worker.slurm.reason ?? ''}>
+            Slurm {worker.slurm.job_id} {worker.slurm.state}
+          </span>
+        )}
         {worker.tags.map((t) => (
           <span key={t} className="tag">
             {t}
