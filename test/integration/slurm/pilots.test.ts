@@ -78,9 +78,9 @@ describe('pilot agents on a real Slurm', () => {
       return j.state === 'running' && j;
     }, 'the job running on a pilot');
     const worker = s.h.coordinator.getWorker(running.worker_id!);
-    const pilot = s.service.get('c1').pilots.find((p) => p.worker_name === worker.name)!;
-    expect(pilot.state).toBe('RUNNING');
-    expect(worker.slurm).toEqual({ cluster: 'c1', job_id: pilot.slurm_job_id, state: 'RUNNING', reason: null });
+    // The pilot may have registered before the next squeue pass saw it run.
+    const pilot = await waitFor(() => s.service.get('c1').pilots.find((p) => p.worker_name === worker.name && p.state === 'RUNNING'), 'squeue to show the pilot running');
+    expect(s.h.coordinator.getWorker(worker.id).slurm).toEqual({ cluster: 'c1', job_id: pilot.slurm_job_id, state: 'RUNNING', reason: null });
     await s.slurm.command(['scancel', pilot.slurm_job_id]);
     await waitFor(() => s.h.coordinator.listAttempts(job.id)[0].outcome === 'lost', 'the first attempt lost');
     await waitFor(() => s.h.coordinator.getJob(job.id).state === 'succeeded', 'the job finished by a new pilot', 90_000);
