@@ -47,6 +47,13 @@ class PlacementError extends Error {}
 /** The recordMetrics route takes at most this many points per request. */
 const MAX_POINTS_PER_ITEM = 10_000;
 
+/**
+ * How long a job killed by a signal nobody on this worker sent waits before it counts as failed.
+ * Slurm's scancel (and a host shutting down) signals the agent and its jobs together; when the job's
+ * exit is seen before the agent's own SIGTERM, the attempt must still be handed back, not failed.
+ */
+export const FOREIGN_SIGNAL_SETTLE_MS = 500;
+
 function resultOf(exit: JobExit, reason: StopReason | undefined, timeoutS: number | null): AttemptResult {
   if (exit.error instanceof PlacementError) return { outcome: 'failed', exit_code: null, error: exit.error.message };
   if (exit.error) return { outcome: 'failed', exit_code: null, error: `could not start the job: ${exit.error.message}` };
@@ -67,6 +74,8 @@ function resultOf(exit: JobExit, reason: StopReason | undefined, timeoutS: numbe
 export class JobRun {
   readonly finished: Promise<AttemptResult>;
   private process: JobProcess | undefined;
+  /** The job died of a foreign signal and waits FOREIGN_SIGNAL_SETTLE_MS for the reason to arrive. */
+  private settling = false;
   private cwd: string | undefined;
   private exited = false;
   private stopReason: StopReason | undefined;
@@ -133,6 +142,10 @@ export class JobRun {
 
   /** SIGTERM to the job's process group, SIGKILL after the grace period; the first reason given wins. */
   stop(reason: StopReason): void {
+    if (this.settling && !this.stopReason) {
+      this.stopReason = reason;
+      return;
+    }
     if (this.stopReason || this.exited) return;
     this.stopReason = reason;
     this.process?.kill('SIGTERM');
@@ -144,7 +157,7 @@ export class JobRun {
    * still running, SIGKILL after the agent's kill grace. Heartbeats repeat the request; the first counts.
    */
   preempt(signal: NodeJS.Signals, graceS: number): void {
-    if (this.stopReason || this.exited) return;
+    if (this.stopReason || this.exited || this.settling) return;
     this.stopReason = 'preempted';
     this.process?.kill(signal);
     this.killTimer = setTimeout(() => {
@@ -174,6 +187,11 @@ export class JobRun {
   }
 
   private onExit(exit: JobExit): void {
+    if (exit.signal && !this.stopReason && !this.settling) {
+      this.settling = true;
+      setTimeout(() => this.onExit(exit), FOREIGN_SIGNAL_SETTLE_MS);
+      return;
+    }
     clearTimeout(this.killTimer);
     clearTimeout(this.timeoutTimer);
     this.pendingPoints.push(...this.metrics.end());

@@ -82,7 +82,7 @@ describe('pilot agents on a real Slurm', () => {
     const pilot = await waitFor(() => s.service.get('c1').pilots.find((p) => p.worker_name === worker.name && p.state === 'RUNNING'), 'squeue to show the pilot running');
     expect(s.h.coordinator.getWorker(worker.id).slurm).toEqual({ cluster: 'c1', job_id: pilot.slurm_job_id, state: 'RUNNING', reason: null });
     await s.slurm.command(['scancel', pilot.slurm_job_id]);
-    await waitFor(() => s.h.coordinator.listAttempts(job.id)[0].outcome === 'lost', 'the first attempt lost');
+    await waitFor(() => s.h.coordinator.listAttempts(job.id)[0].outcome === 'lost', 'the first attempt lost', 90_000);
     await waitFor(() => s.h.coordinator.getJob(job.id).state === 'succeeded', 'the job finished by a new pilot', 90_000);
     const attempts = s.h.coordinator.listAttempts(job.id);
     expect(attempts[0].worker_id).toBe(worker.id);

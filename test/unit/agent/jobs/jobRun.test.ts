@@ -21,6 +21,15 @@ function runJob(claimed: ClaimedJob, killGraceMs = 10_000, spawnJob: SpawnJob = 
   return { run, items };
 }
 
+const existsProcess = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const logOf = (items: OutboxItem[], stream?: 'stdout' | 'stderr'): Buffer =>
   Buffer.concat(items.flatMap((i) => (i.kind === 'log' && (!stream || i.stream === stream) ? [Buffer.from(i.data_b64, 'base64')] : [])));
 
@@ -64,6 +73,25 @@ describe('JobRun', () => {
     expect(logOf(items).toString()).toContain('::metric {"step": 10');
     const kinds = items.map((i) => i.kind);
     expect(kinds.lastIndexOf('metrics')).toBeLessThan(kinds.indexOf('finish'));
+  });
+
+  it('hands back a job killed by a foreign signal when the agent stops right after (scancel signals both)', async () => {
+    const { run, items } = runJob(makeClaimed({ command: ['sleep', '30'] }));
+    const pid = await waitFor(() => run.pid, 'the job to start');
+    process.kill(pid, 'SIGTERM');
+    // Reaped (not just a zombie): the agent has seen the exit before its own stop comes.
+    await waitFor(() => !existsProcess(pid), 'the job to be reaped');
+    run.stop('agent_stopping');
+    expect(await run.finished).toMatchObject({ outcome: 'failed', error: 'the worker agent stopped (killed by SIGTERM)' });
+    expect(items.filter((i) => i.kind === 'finish')).toEqual([]);
+  });
+
+  it('reports a job killed by a foreign signal as failed once nothing explains it', async () => {
+    const { run, items } = runJob(makeClaimed({ command: ['sleep', '30'] }));
+    const pid = await waitFor(() => run.pid, 'the job to start');
+    process.kill(pid, 'SIGKILL');
+    expect(await run.finished).toEqual({ outcome: 'failed', exit_code: null, error: 'killed by SIGKILL' });
+    expect(items.filter((i) => i.kind === 'finish')).toHaveLength(1);
   });
 
   it('reports a non-zero exit as failed with its exit code', async () => {
