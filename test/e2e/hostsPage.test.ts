@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -60,5 +62,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('the Hosts page against a real 
     await page.screenshot({ path: join(screenshotDir(), 'console-hosts-shell.png') });
     await page.keyboard.type('exit\n');
     await panel.locator('.xterm-rows', { hasText: 'shell exited with 0' }).waitFor({ timeout: 30_000 });
+  });
+
+  it('submits from the Submit page to the host with a synced directory, and the job runs in the copy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-console-sync-'));
+    writeFileSync(join(dir, 'marker.txt'), 'synced-from-the-console\n');
+    await page.goto(`${gantry.url}/submit`);
+    await page.getByLabel('Command', { exact: true }).fill('cat marker.txt');
+    await page.locator('[data-field="host"] input').fill('lab');
+    await page.locator('[data-field="sync"] input').fill(dir);
+    await page.getByTestId('submit').click();
+    await page.waitForURL(/\/jobs\/\d+$/, { timeout: 60_000 });
+    const id = Number(new URL(page.url()).pathname.split('/').pop());
+    const headers = { authorization: `Bearer ${gantry.token}` };
+    await expect
+      .poll(async () => ((await (await fetch(`${gantry.url}/api/v1/jobs/${id}`, { headers })).json()) as { state: string }).state, { timeout: 60_000 })
+      .toBe('succeeded');
+    const job = (await (await fetch(`${gantry.url}/api/v1/jobs/${id}`, { headers })).json()) as { cwd: string; requirements: { tags: string[] } };
+    expect(job.cwd).toContain('.gantry/sync/');
+    expect(job.requirements.tags).toContain('host:lab');
+    const log = await (await fetch(`${gantry.url}/api/v1/jobs/${id}/attempts/1/log`, { headers })).text();
+    expect(log).toContain('synced-from-the-console');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSubmission, EMPTY_FORM, FormError, previewSubmission } from '../../../src/renderer/src/logic/submitForm';
+import { buildSubmission, EMPTY_FORM, FormError, previewSubmission, syncTarget } from '../../../src/renderer/src/logic/submitForm';
 
 describe('buildSubmission', () => {
   it('turns a single command into argv with the typed resources', () => {
@@ -23,6 +23,13 @@ describe('buildSubmission', () => {
     expect(buildSubmission({ ...EMPTY_FORM, command: 'x' }).body).not.toHaveProperty('preemptible');
     expect(buildSubmission({ ...EMPTY_FORM, command: 'x', preemptible: 'no' }).body).toMatchObject({ preemptible: false });
     expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', minRuntimeS: 'soon' })).toThrow(expect.objectContaining({ field: 'min_runtime_s' }));
+  });
+  it('places the jobs on a host as --host does, and checks a synced directory as --sync does', () => {
+    expect(buildSubmission({ ...EMPTY_FORM, command: 'x', tags: 'a100', host: 'gpu1' }).body).toMatchObject({ requirements: { tags: ['a100', 'host:gpu1'] } });
+    expect(syncTarget({ ...EMPTY_FORM, command: 'x' })).toBeNull();
+    expect(syncTarget({ ...EMPTY_FORM, command: 'x', host: 'gpu1', syncDir: ' /home/me/exp ' })).toEqual({ host: 'gpu1', dir: '/home/me/exp' });
+    expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', syncDir: '/home/me/exp' })).toThrow(expect.objectContaining({ field: 'host' }));
+    expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', host: 'gpu1', syncDir: '/home/me/exp', cwd: '/tmp' })).toThrow(expect.objectContaining({ field: 'cwd' }));
   });
   it('keeps a shell command as one string for sh -c', () => {
     expect(buildSubmission({ ...EMPTY_FORM, command: 'ls | wc -l', shell: true }).body).toMatchObject({ command: { shell: 'ls | wc -l' } });

@@ -32,6 +32,10 @@ export interface SubmitForm {
   checkpointSignal: '' | CheckpointSignal;
   graceS: string;
   minRuntimeS: string;
+  /** An SSH host of `gantry hosts`: the jobs go to its workers (the tag `host:NAME`, as `--host`). */
+  host: string;
+  /** A directory on the coordinator's machine copied to the host first; the jobs run in the copy (`--sync`). */
+  syncDir: string;
 }
 
 export const EMPTY_FORM: SubmitForm = {
@@ -58,6 +62,8 @@ export const EMPTY_FORM: SubmitForm = {
   checkpointSignal: '',
   graceS: '',
   minRuntimeS: '',
+  host: '',
+  syncDir: '',
 };
 
 /** A form problem found before asking the API; `field` uses the API's field names so both highlight the same input. */
@@ -116,8 +122,20 @@ function argv(form: SubmitForm): string[] {
   }
 }
 
+/** What `--sync` copies and where, or null; checked as the CLI checks it, naming the field to fix. */
+export function syncTarget(form: SubmitForm): { host: string; dir: string } | null {
+  const dir = form.syncDir.trim();
+  if (!dir) return null;
+  const host = form.host.trim();
+  if (!host) throw new FormError('a synced directory is copied to a host: choose the host', 'host');
+  if (form.cwd.trim()) throw new FormError('a synced job runs in its copy of the directory: leave the working directory empty', 'cwd');
+  return { host, dir };
+}
+
 /** The request body the form describes; throws FormError naming the field to fix. */
 export function buildSubmission(form: SubmitForm): Submission {
+  syncTarget(form);
+  const host = form.host.trim();
   const gpuMemoryMb = number(form.gpuMemoryMb, 'requirements.gpu_memory_mb', null);
   const memoryMb = number(form.memoryMb, 'requirements.memory_mb', 0) ?? 0;
   const common = {
@@ -132,7 +150,7 @@ export function buildSubmission(form: SubmitForm): Submission {
       memory_mb: memoryMb,
       gpu_memory_mb: gpuMemoryMb,
       gpu_models: list(form.gpuModels),
-      tags: list(form.tags),
+      tags: [...list(form.tags), ...(host ? [`host:${host}`] : [])],
     },
     depends_on: list(form.dependsOn).map((id) => {
       const n = Number(id.replace(/^#/, ''));

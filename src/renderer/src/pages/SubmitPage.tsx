@@ -2,6 +2,7 @@ import { useSubmitForm } from './submit/useSubmitForm';
 import { CommandCard } from './submit/CommandCard';
 import { ResourcesCard } from './submit/ResourcesCard';
 import { PreemptionCard } from './submit/PreemptionCard';
+import { HostCard } from './submit/HostCard';
 import { SchedulingCard } from './submit/SchedulingCard';
 
 export function SubmitPage() {
@@ -24,6 +25,7 @@ export function SubmitPage() {
       <CommandCard state={state} />
       <ResourcesCard state={state} />
       <SchedulingCard state={state} />
+      <HostCard state={state} />
       <PreemptionCard state={state} />
       <div className="toolbar">
         <button className="primary" disabled={submitting || !preview.ok} onClick={submit} data-testid="submit">

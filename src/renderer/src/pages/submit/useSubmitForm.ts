@@ -4,8 +4,21 @@ import { api, describeError } from '../../api/client';
 import { navigate } from '../../router';
 import { useJobs } from '../../stores/jobs';
 import { toastError, toastSuccess } from '../../stores/toasts';
-import { buildSubmission, EMPTY_FORM, FormError, previewSubmission, type SubmitForm } from '../../logic/submitForm';
+import { buildSubmission, EMPTY_FORM, FormError, previewSubmission, syncTarget, type Submission, type SubmitForm } from '../../logic/submitForm';
 import { placeholders } from '../../logic/params';
+
+/** A large directory over a slow link takes a while; far longer than a plain call (as the CLI's --sync). */
+const SYNC_CALL_MS = 3_600_000;
+
+/** Copies the form's directory to its host first (once per content) and points the jobs at the copy. */
+async function withSyncedDir(form: SubmitForm, submission: Submission): Promise<Submission> {
+  const target = syncTarget(form);
+  if (!target) return submission;
+  const result = await api().call('syncHost', { params: { name: target.host }, body: { dir: target.dir } }, SYNC_CALL_MS);
+  toastSuccess(result.uploaded ? `Copied ${target.dir} to ${target.host} (${result.files} files)` : `${target.dir} is already on ${target.host}`);
+  const placed = { cwd: result.cwd, cwd_machine: null };
+  return submission.kind === 'single' ? { kind: 'single', body: { ...submission.body, ...placed } } : { kind: 'sweep', body: { ...submission.body, ...placed } };
+}
 
 export type Preview = { ok: true; count: number; commands: string[][] } | { ok: false; message: string; field?: string };
 
@@ -69,6 +82,7 @@ export function useSubmitForm(): SubmitFormState {
     }
     setSubmitting(true);
     try {
+      submission = await withSyncedDir(form, submission);
       if (submission.kind === 'single') {
         const job = await api().call('submitJob', { body: submission.body });
         toastSuccess(`Submitted job #${job.id}`);
