@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Coordinator, HostRecord, SecretStore } from '../../core';
 import type { SshEndpoint } from '../../shared';
 import { hostKeyChecker, type KeyVerdict } from '../ssh/hostKeyPolicy';
@@ -9,6 +11,28 @@ export interface ConnectorOptions {
   knownHostsFiles: readonly string[];
   agentSocket: string | null;
   keepaliveIntervalMs?: number;
+}
+
+/** The SSH settings a service may leave out, each with its default. */
+export interface ConnectorDefaults {
+  coordinator: Coordinator;
+  secrets: SecretStore;
+  /** Default ~/.ssh/known_hosts. */
+  knownHostsFiles?: readonly string[];
+  /** Default SSH_AUTH_SOCK. */
+  agentSocket?: string | null;
+  keepaliveIntervalMs?: number;
+}
+
+/** A connector with the user's known_hosts and ssh-agent unless told otherwise (hosts and Slurm login nodes alike). */
+export function connectorWithDefaults(options: ConnectorDefaults): HostConnector {
+  return new HostConnector({
+    coordinator: options.coordinator,
+    secrets: options.secrets,
+    knownHostsFiles: options.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts')],
+    agentSocket: options.agentSocket === undefined ? (process.env.SSH_AUTH_SOCK ?? null) : options.agentSocket,
+    keepaliveIntervalMs: options.keepaliveIntervalMs,
+  });
 }
 
 export const passphraseKey = (hostName: string): string => `host.${hostName}.passphrase`;

@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Coordinator, HostRecord, SecretStore } from '../../core';
 import { carriesTokenSafely, ConflictError, HostAdd, HostTrust, parseOrThrow, type Host, type HostSyncResult } from '../../shared';
 import { removeGantryDir, stopRemoteAgent, tailAgentLog } from '../bootstrap/agentControl';
@@ -16,7 +14,7 @@ import { checkPrivateKey } from '../ssh/sshAuth';
 import { syncWorkDir } from '../sync/syncWorkDir';
 import { openRemoteShell, type RemoteShell, type ShellSize } from '../shell/remoteShell';
 import { TunnelKeeper } from '../tunnel/tunnelKeeper';
-import { HostConnector, passphraseKey } from './hostConnector';
+import { connectorWithDefaults, type HostConnector, passphraseKey } from './hostConnector';
 import { stateForError, toWireHost } from './hostStates';
 
 export interface HostServiceOptions {
@@ -93,13 +91,7 @@ class SshHostService implements HostService {
 
   constructor(private readonly options: HostServiceOptions) {
     this.inventory = options.coordinator.hosts;
-    this.connector = new HostConnector({
-      coordinator: options.coordinator,
-      secrets: options.secrets,
-      knownHostsFiles: options.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts')],
-      agentSocket: options.agentSocket === undefined ? (process.env.SSH_AUTH_SOCK ?? null) : options.agentSocket,
-      keepaliveIntervalMs: options.keepaliveIntervalMs,
-    });
+    this.connector = connectorWithDefaults(options);
     this.unsubscribe = options.coordinator.subscribe((event) => {
       if (this.draining.size > 0 && event.worker_id) this.finishDrains();
     });

@@ -1,8 +1,6 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { ClusterRecord } from '../../core';
 import { NotFoundError, parseOrThrow, SlurmClusterAdd, ValidationError, type RemovedCluster, type SlurmCluster } from '../../shared';
-import { HostConnector } from '../hosts/hostConnector';
+import { connectorWithDefaults, type HostConnector } from '../hosts/hostConnector';
 import { DirectJobs } from './directJobs';
 import type { HostServiceOptions } from '../hosts/hostService';
 import { LoginNode, pilotTokenKey } from './loginNode';
@@ -50,13 +48,7 @@ class PilotLauncher implements SlurmService {
   private closed = false;
 
   constructor(private readonly options: SlurmServiceOptions) {
-    this.connector = new HostConnector({
-      coordinator: options.coordinator,
-      secrets: options.secrets,
-      knownHostsFiles: options.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts')],
-      agentSocket: options.agentSocket === undefined ? (process.env.SSH_AUTH_SOCK ?? null) : options.agentSocket,
-      keepaliveIntervalMs: options.keepaliveIntervalMs,
-    });
+    this.connector = connectorWithDefaults(options);
   }
 
   private get inventory() {

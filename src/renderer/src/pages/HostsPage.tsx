@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { formatSshTarget, type Host, type HostAdd } from '../../../shared';
-import { api, describeError } from '../api/client';
+import { api } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
+import { usePolledList } from '../components/usePolledList';
 import { AddHostForm } from './hosts/AddHostForm';
 import { FingerprintDialog } from './hosts/FingerprintDialog';
 import { HostShellPanel } from './hosts/HostShellPanel';
@@ -11,43 +12,16 @@ import { SlurmSection } from './hosts/SlurmSection';
 const HOST_CALL_MS = 300_000;
 const NEEDS_KEY = new Set<Host['state']>(['unknown-key', 'key-changed']);
 
+// Hosts change state on their own (agents registering, tunnels dropping); a slow poll is enough here.
+const HOSTS_POLL_MS = 3000;
+const listHosts = () => api().call('listHosts');
+
 type Action = 'hostUp' | 'hostRestart' | 'hostUpgrade';
 
 export function HostsPage() {
-  const [hosts, setHosts] = useState<Host[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { items: hosts, busy, error, run } = usePolledList(listHosts, HOSTS_POLL_MS);
   const [asking, setAsking] = useState<string | null>(null);
   const [shell, setShell] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    try {
-      setHosts(await api().call('listHosts'));
-    } catch (err) {
-      setError(describeError(err).message);
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-    // Hosts change state on their own (agents registering, tunnels dropping); a slow poll is enough here.
-    const timer = setInterval(() => void refresh(), 3000);
-    return () => clearInterval(timer);
-  }, [refresh]);
-
-  const run = async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(true);
-    setError(null);
-    try {
-      return await work();
-    } catch (err) {
-      setError(describeError(err).message);
-      return undefined;
-    } finally {
-      setBusy(false);
-      void refresh();
-    }
-  };
 
   const add = async (body: HostAdd) => {
     const host = await run(() => api().call('addHost', { body }, HOST_CALL_MS));

@@ -1,6 +1,11 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { SlurmCluster, SlurmPilot } from '../../../../shared';
-import { api, describeError } from '../../api/client';
+import { useState, type FormEvent } from 'react';
+import type { SlurmPilot } from '../../../../shared';
+import { api } from '../../api/client';
+import { usePolledList } from '../../components/usePolledList';
+
+// Pilots move through Slurm's states on their own; the page polls like the hosts table.
+const SLURM_POLL_MS = 3000;
+const listClusters = () => api().call('listSlurmClusters');
 
 /** Adding looks at the cluster over SSH and may install the agent on its login node. */
 const SLURM_CALL_MS = 300_000;
@@ -19,7 +24,7 @@ function PilotList({ pilots }: { pilots: SlurmPilot[] }) {
   );
 }
 
-function AddClusterForm({ busy, hostNames, onAdd }: { busy: boolean; hostNames: string[]; onAdd: (body: { name: string; login: string; partition: string | null; max_pilots: number; time_limit_min: number }) => Promise<void> }) {
+function AddClusterForm({ busy, hostNames, onAdd }: { busy: boolean; hostNames: string[]; onAdd: (body: { name: string; login: string; partition: string | null; max_pilots: number; time_limit_min: number }) => Promise<unknown> }) {
   const [name, setName] = useState('');
   const [login, setLogin] = useState('');
   const [partition, setPartition] = useState('');
@@ -67,36 +72,7 @@ function AddClusterForm({ busy, hostNames, onAdd }: { busy: boolean; hostNames: 
 
 /** The Slurm clusters whose login nodes are hosts of this page: their pilots, Slurm job ids and states. */
 export function SlurmSection({ hostNames }: { hostNames: string[] }) {
-  const [clusters, setClusters] = useState<SlurmCluster[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    try {
-      setClusters(await api().call('listSlurmClusters'));
-    } catch (err) {
-      setError(describeError(err).message);
-    }
-  }, []);
-  useEffect(() => {
-    void refresh();
-    // Pilots move through Slurm's states on their own; the page polls like the hosts table.
-    const timer = setInterval(() => void refresh(), 3000);
-    return () => clearInterval(timer);
-  }, [refresh]);
-
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(describeError(err).message);
-    } finally {
-      setBusy(false);
-      void refresh();
-    }
-  };
+  const { items: clusters, busy, error, run } = usePolledList(listClusters, SLURM_POLL_MS);
   const remove = (name: string) => window.confirm(`Remove cluster ${name}? Its pilots are cancelled.`) && run(() => api().call('removeSlurmCluster', { params: { name } }, SLURM_CALL_MS));
 
   return (
