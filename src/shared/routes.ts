@@ -42,7 +42,7 @@ import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } fr
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust } from './schemas/hosts';
 import { Artifact, ArtifactName, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
-import { HOOK_LOG_LIMIT, HookReport, HookRun, Suite, SuiteCreate, SuiteListQuery, WorkerSuites } from './schemas/suites';
+import { HOOK_LOG_LIMIT, HookReport, HookRun, Suite, SuiteClosed, SuiteCreate, SuiteListQuery, WorkerSuites } from './schemas/suites';
 
 /**
  * The REST route table: the one source for the server's routes, the typed client,
@@ -272,7 +272,7 @@ export const ROUTES = {
   listSuites: { method: 'GET', path: '/api/v1/suites', summary: 'List suites with their counters, open first', scopes: ALL, query: SuiteListQuery, response: z.array(Suite) },
   createSuite: { method: 'POST', path: '/api/v1/suites', summary: 'Create a suite: jobs that share an environment, with setup and cleanup hooks run once per worker and tags selecting its workers', scopes: ['admin'], body: SuiteCreate, response: Suite },
   getSuite: { method: 'GET', path: '/api/v1/suites/:suite', summary: 'Get one suite (by id or name) with its counters and how each worker stands with it', scopes: ALL, params: SuiteParams, response: Suite },
-  closeSuite: { method: 'POST', path: '/api/v1/suites/:suite/close', summary: 'Close a suite: it takes no new jobs; workers clean up once its jobs are done', scopes: ['admin'], params: SuiteParams, response: Suite },
+  closeSuite: { method: 'POST', path: '/api/v1/suites/:suite/close', summary: 'Close a suite: it takes no new jobs, its jobs not yet started (waiting or queued) are cancelled (cancelled_jobs counts them), running ones finish; workers then clean up', scopes: ['admin'], params: SuiteParams, response: SuiteClosed },
   listHookRuns: { method: 'GET', path: '/api/v1/suites/:suite/hooks', summary: "A suite's hook runs on each worker: setup and cleanup, outcome, exit code", scopes: ALL, params: SuiteParams, response: z.array(HookRun) },
   readHookLog: { method: 'GET', path: '/api/v1/suites/:suite/hooks/:run/log', summary: "A hook run's output (raw bytes)", scopes: ALL, params: HookRunParams, response: z.string(), raw: true },
   reportSuiteHook: { method: 'POST', path: '/api/v1/workers/:id/suite-hooks', summary: 'Report a hook run with its output (agents); a failed setup hands back the attempts that waited on it', scopes: ['worker'], holds: 'worker', bodyLimit: 2 * HOOK_LOG_LIMIT, params: WorkerParams, body: HookReport, response: HookRun },

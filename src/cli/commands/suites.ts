@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { SuiteHook } from '../../shared';
 import { addConnectionFlags, connect, type ConnectionFlags } from '../connection';
 import { printJson, printLine, writeBytes, type CliContext } from '../context';
@@ -11,6 +11,7 @@ interface SuiteFlags extends ConnectionFlags {
   setup?: string;
   cleanup?: string;
   tag?: string[];
+  label?: Array<[string, string]>;
   hookTimeout?: number;
   priority?: number;
   idleClose?: number;
@@ -19,6 +20,13 @@ interface SuiteFlags extends ConnectionFlags {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `--label k=v`: the key is what precedes the first `=`, so values may hold `=` themselves. */
+function labelArg(text: string, previous: Array<[string, string]> = []): Array<[string, string]> {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got "${text}"`);
+  return [...previous, [text.slice(0, at), text.slice(at + 1)]];
+}
 
 /** A hook given on the command line is a shell string: setups are usually `pip install … && …`. */
 function hookFrom(command: string | undefined, timeoutS: number | undefined): SuiteHook | null {
@@ -36,6 +44,7 @@ export function registerSuites(program: Command, context: CliContext): void {
     .option('--setup <cmd>', 'shell command run once on each worker before its first job of the suite')
     .option('--cleanup <cmd>', "shell command run on each worker after its last job of the suite")
     .option('--tag <tag>', 'only workers with this tag serve the suite (repeatable)', collect)
+    .option('--label <k=v>', 'a label for your own bookkeeping, shown by `suites show` (repeatable; a key given twice keeps the last)', labelArg)
     .option('--hook-timeout <s>', 'seconds each hook may run (default 600)', integerArg(1))
     .option('--priority <n>', "priority of the suite's jobs that give none", priorityArg)
     .option('--idle-close <s>', 'close after S seconds with no new jobs and nothing queued or running (default 180)', integerArg(1))
@@ -49,6 +58,7 @@ export function registerSuites(program: Command, context: CliContext): void {
         name,
         project: flags.project,
         tags: flags.tag ?? [],
+        labels: Object.fromEntries(flags.label ?? []),
         priority: flags.priority,
         setup: hookFrom(flags.setup, flags.hookTimeout),
         cleanup: hookFrom(flags.cleanup, flags.hookTimeout),
@@ -89,12 +99,16 @@ export function registerSuites(program: Command, context: CliContext): void {
     else printLine(context.stdout, formatSuite(found, runs, context.now()));
   });
 
-  const close = suites.command('close').summary('close a suite: no new jobs; workers clean up once its jobs are done').argument('<suite>', 'suite id or name').option('--json', 'print the suite as JSON');
+  const close = suites
+    .command('close')
+    .summary('close a suite: no new jobs, those not yet started are cancelled, running ones finish; workers then clean up')
+    .argument('<suite>', 'suite id or name')
+    .option('--json', 'print the suite as JSON, with cancelled_jobs');
   addConnectionFlags(close);
   close.action(async (ref: string, flags: SuiteFlags) => {
     const { client } = await connect(flags, context);
     const closed = await client.call('closeSuite', { params: { suite: ref } });
     if (flags.json) printJson(context, closed);
-    else printLine(context.stdout, `suite ${closed.id} ${closed.name} closed`);
+    else printLine(context.stdout, `suite ${closed.id} ${closed.name} closed; ${closed.cancelled_jobs} ${closed.cancelled_jobs === 1 ? 'job' : 'jobs'} not yet started cancelled`);
   });
 }

@@ -1,5 +1,6 @@
 import type { HookRun, Suite, SuiteHook } from '../../shared';
 import { renderTable } from './table';
+import { escapeControl } from './terminalText';
 import { formatAge, formatInstant } from './time';
 
 const progress = (suite: Suite): string => {
@@ -35,6 +36,7 @@ export function formatSuite(suite: Suite, runs: readonly HookRun[], now: number)
     `suite ${suite.id}  ${suite.name}  (${suite.state}${suite.closed_by ? `, by ${suite.closed_by}` : ''})`,
     `project     ${suite.project}`,
     `tags        ${suite.tags.join(' ') || '-'}`,
+    `labels      ${escapeControl(Object.entries(suite.labels).map(([key, value]) => `${key}=${value}`).join(' ')) || '-'}`,
     `priority    ${suite.priority}`,
     `setup       ${hookText(suite.setup)}`,
     `cleanup     ${hookText(suite.cleanup)}`,

@@ -1,4 +1,4 @@
-import type { HookRun, Suite, SuiteListQuery } from '../../shared';
+import type { HookRun, Suite, SuiteClosed, SuiteListQuery } from '../../shared';
 
 export interface SuitesOptions {
   /** A suite with no new jobs and nothing waiting, queued or running closes after this long (default 3 minutes), unless it sets idle_close_s. */
@@ -10,8 +10,8 @@ export interface Suites {
   create(input: unknown): Suite;
   list(query?: SuiteListQuery): Suite[];
   get(ref: string | number): Suite;
-  /** Takes no new jobs; its jobs still run, and workers clean up once none is left to them. */
-  close(ref: string | number): Suite;
+  /** Takes no new jobs and cancels those not yet started (waiting, queued); running ones finish, then workers clean up. */
+  close(ref: string | number): SuiteClosed;
   /** Closes suites idle long enough; the sweep calls it, tests call it with the injected clock. Returns how many closed. */
   closeIdle(): number;
   /** An agent ran a hook; a failed setup hands back the attempts listed in it and counts a strike. */

@@ -4,9 +4,9 @@ import { requireSuiteRow } from './suiteRows';
 
 /**
  * A job submitted to a suite: the suite must be open; its tags join the job's requirements (so only
- * workers that may serve the suite claim it, through the ordinary tag matching), and a job at the default
- * priority (0) takes the suite's: routes parse bodies before the core, so "not given" and 0 look
- * alike here. Returns the suite id; `spec` is adjusted in place.
+ * workers that may serve the suite claim it, through the ordinary tag matching), and a job that gives
+ * no priority takes the suite's (JobSubmit.priority has no default, so an explicit 0 is kept).
+ * Returns the suite id; `spec` is adjusted in place.
  */
 export function joinSuite(ctx: CoreContext, spec: JobSubmit, field: (name: string) => string): number | null {
   if (spec.suite === null) return null;
@@ -14,7 +14,7 @@ export function joinSuite(ctx: CoreContext, spec: JobSubmit, field: (name: strin
   if (suite.state !== 'open') throw new ConflictError(`${field('suite')}: suite "${suite.name}" is closed and takes no new jobs`, field('suite'));
   const tags = JSON.parse(suite.tags) as string[];
   spec.requirements = { ...spec.requirements, tags: [...new Set([...spec.requirements.tags, ...tags])] };
-  if (spec.priority === 0) spec.priority = suite.priority;
+  spec.priority ??= suite.priority;
   return suite.id;
 }
 

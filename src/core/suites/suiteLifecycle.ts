@@ -2,9 +2,14 @@
  * Creating, listing and closing suites. A suite closes by hand, or by itself once it has been idle
  * (no new jobs, nothing waiting, queued or running) for its idle_close_s, else the coordinator's
  * default; the sweep calls closeIdleSuites with the injected clock, so tests drive it by hand.
- * Events: suite.created, suite.closed (data.by: hand | idle).
+ * Closing by hand cancels the suite's jobs that have not started (waiting, queued): a closed suite's
+ * workers clean up, so nothing would be left to run them in a set-up environment. Running jobs finish.
+ * The idle close never meets such jobs: its guard is that none is waiting, queued or running, in the
+ * same UPDATE, so there is nothing for it to cancel.
+ * Events: suite.created, suite.closed (data.by: hand | idle; data.cancelled_jobs), job.cancelled per job.
  */
-import { ConflictError, NotFoundError, SuiteCreate, SuiteListQuery, parseOrThrow, type Suite } from '../../shared';
+import { ConflictError, NotFoundError, SuiteCreate, SuiteListQuery, parseOrThrow, type Suite, type SuiteClosed } from '../../shared';
+import { cancelJob } from '../queue/transitions/cancelJob';
 import type { CoreContext } from '../context';
 import { requireSuiteRow, toSuite, type SuiteRow } from './suiteRows';
 
@@ -41,14 +46,16 @@ export function listSuites(ctx: CoreContext, query: unknown = {}): Suite[] {
   return rows.map((row) => toSuite(ctx, row));
 }
 
-/** Closes a suite by hand: it takes no new jobs; those it has still run, and workers clean up once none is left to them. */
-export function closeSuite(ctx: CoreContext, ref: string | number): Suite {
+/** Closes a suite by hand: it takes no new jobs, its jobs not yet started are cancelled, running ones finish. Closing a closed suite changes nothing. */
+export function closeSuite(ctx: CoreContext, ref: string | number): SuiteClosed {
   return ctx.tx(() => {
     const row = requireSuiteRow(ctx, ref);
-    if (row.state === 'closed') return toSuite(ctx, row);
+    if (row.state === 'closed') return { ...toSuite(ctx, row), cancelled_jobs: 0 };
     ctx.sql("UPDATE suites SET state = 'closed', closed_at = ?, closed_by = 'hand' WHERE id = ? AND state = 'open'").run(ctx.now(), row.id);
-    ctx.emit('suite.closed', null, null, { suite_id: row.id, name: row.name, by: 'hand' });
-    return toSuite(ctx, requireSuiteRow(ctx, row.id));
+    const pending = ctx.sql("SELECT id FROM jobs WHERE suite_id = ? AND state IN ('waiting', 'queued') ORDER BY id").all(row.id) as Array<{ id: number }>;
+    for (const job of pending) cancelJob(ctx, job.id, `suite "${row.name}" was closed before the job started`);
+    ctx.emit('suite.closed', null, null, { suite_id: row.id, name: row.name, by: 'hand', cancelled_jobs: pending.length });
+    return { ...toSuite(ctx, requireSuiteRow(ctx, row.id)), cancelled_jobs: pending.length };
   });
 }
 

@@ -80,7 +80,7 @@ export function modelFromSubmit(input: JobSubmitInput): JobModel {
     requirements: spec.requirements,
     timeoutS: spec.timeout_s,
     maxAttempts: spec.max_attempts,
-    priority: spec.priority,
+    priority: spec.priority ?? 0,
     sweep: false,
     tasks: [{ command: spec.command, params: spec.params, jobId: null }],
   };

@@ -100,7 +100,8 @@ export const JobSubmit = z.strictObject({
   /** Env names whose values are secret although their names do not say so (see SECRET_ENV_NAME): shown redacted to read tokens. */
   secret_env: z.array(EnvName).max(LIMITS.envEntries).default([]),
   params: z.record(z.string().max(200), ParamValue).default({}),
-  priority: Priority.default(0),
+  /** Higher runs first. Absent: the suite's priority for a job of a suite, else 0; an explicit 0 stays 0. */
+  priority: Priority.optional(),
   requirements: Requirements.default(Requirements.parse({})),
   depends_on: z.array(DependencyRef).max(LIMITS.dependencies).default([]),
   max_attempts: z.number().int().min(1).max(LIMITS.maxAttempts).default(1),

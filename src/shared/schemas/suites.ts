@@ -27,7 +27,7 @@ export const SuiteCreate = z.strictObject({
     .refine((l) => Object.keys(l).length <= 100, 'at most 100 labels'),
   /** Only workers with every one of these tags serve the suite: they are added to each job's requirements. */
   tags: z.array(Tag).max(LIMITS.tags).default([]),
-  /** The priority of the suite's jobs submitted at the default priority (0). */
+  /** The priority of the suite's jobs submitted without one (an explicit priority, 0 included, is kept). */
   priority: Priority.default(0),
   setup: SuiteHook.nullable().default(null),
   cleanup: SuiteHook.nullable().default(null),
@@ -81,6 +81,10 @@ export const Suite = z.object({
   closed_by: z.enum(['hand', 'idle']).nullable(),
 });
 export type Suite = z.infer<typeof Suite>;
+
+/** A suite closed by hand, with how many of its jobs that had not started (waiting or queued) the close cancelled. */
+export const SuiteClosed = Suite.extend({ cancelled_jobs: z.number().int() });
+export type SuiteClosed = z.infer<typeof SuiteClosed>;
 
 export const SuiteListQuery = z.strictObject({
   state: SuiteState.optional(),

@@ -13,13 +13,13 @@ afterAll(async () => {
 
 describe('gantry suite / suites', () => {
   it('creates a suite, submits and sweeps into it, shows its setup output and closes it', async () => {
-    const created = await t.gantry(['suite', 'create', 'evals', '--setup', 'echo "prepared $GANTRY_SUITE_ID"', '--cleanup', 'true', '--tag', 'cli', '--hook-timeout', '30', '--json']);
+    const created = await t.gantry(['suite', 'create', 'evals', '--setup', 'echo "prepared $GANTRY_SUITE_ID"', '--cleanup', 'true', '--tag', 'cli', '--hook-timeout', '30', '--priority', '5', '--label', 'team=nlp', '--label', 'query=a=b', '--json']);
     expect(created.stderr).toBe('');
     const suite = JSON.parse(stdoutText(created)) as Suite;
-    expect(suite).toMatchObject({ name: 'evals', tags: ['cli'], setup: { command: { shell: 'echo "prepared $GANTRY_SUITE_ID"' }, timeout_s: 30 } });
+    expect(suite).toMatchObject({ name: 'evals', tags: ['cli'], labels: { team: 'nlp', query: 'a=b' }, setup: { command: { shell: 'echo "prepared $GANTRY_SUITE_ID"' }, timeout_s: 30 } });
 
     const submitted = JSON.parse(stdoutText(await t.gantry(['submit', '--suite', 'evals', '--json', '--', 'true']))) as Job;
-    expect(submitted).toMatchObject({ suite: 'evals', suite_id: suite.id, requirements: { tags: ['cli'] } });
+    expect(submitted).toMatchObject({ suite: 'evals', suite_id: suite.id, requirements: { tags: ['cli'] }, priority: 5 });
     const swept = await t.gantry(['sweep', 'echo {n}', '--param', 'n=1..3', '--suite', 'evals']);
     expect(swept.code).toBe(0);
 
@@ -30,12 +30,24 @@ describe('gantry suite / suites', () => {
     const shown = stdoutText(await t.gantry(['suites', 'show', 'evals']));
     expect(shown).toContain('4 total · 0 waiting · 0 queued · 0 running · 4 succeeded');
     expect(shown).toMatch(/setup\s+succeeded\s+0/);
+    expect(shown).toContain('labels      team=nlp query=a=b');
     const run = t.coordinator.suites.hookRuns('evals')[0];
     expect(stdoutText(await t.gantry(['suites', 'show', 'evals', '--log', String(run.id)]))).toBe(`prepared ${suite.id}\n`);
 
-    expect(stdoutText(await t.gantry(['suites', 'close', 'evals']))).toBe(`suite ${suite.id} evals closed\n`);
+    // An explicit --priority 0 is kept; a tag no worker has keeps the job queued until the close cancels it.
+    const unstarted = JSON.parse(stdoutText(await t.gantry(['submit', '--suite', 'evals', '--priority', '0', '--tag', 'nobody', '--json', '--', 'true']))) as Job;
+    expect(unstarted).toMatchObject({ priority: 0, state: 'queued' });
+    expect(stdoutText(await t.gantry(['suites', 'close', 'evals']))).toBe(`suite ${suite.id} evals closed; 1 job not yet started cancelled\n`);
+    expect(t.coordinator.getJob(unstarted.id).state).toBe('cancelled');
     const refused = await t.gantry(['submit', '--suite', 'evals', '--', 'true']);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('suite "evals" is closed');
+  });
+
+  it('refuses a --label without KEY=VALUE, naming the flag, and creates nothing', async () => {
+    const refused = await t.gantry(['suite', 'create', 'nolabel', '--label', 'team']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--label.*expected KEY=VALUE, got "team"/);
+    expect(t.coordinator.suites.list().some((s) => s.name === 'nolabel')).toBe(false);
   });
 });

@@ -161,7 +161,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
       const requirements = JSON.stringify(spec.requirements);
       const info = insertJob.run(
         projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
-        JSON.stringify(spec.params), spec.priority, requirements, shapeOf(shapeKey(requirements, suiteId)), JSON.stringify(depIds),
+        JSON.stringify(spec.params), spec.priority ?? 0, requirements, shapeOf(shapeKey(requirements, suiteId)), JSON.stringify(depIds),
         spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
         state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null, spec.cwd_machine,
         preemption.preemptible ? 1 : 0, preemption.checkpoint_signal, preemption.grace_s, preemption.min_runtime_s, JSON.stringify(spec.secret_env),

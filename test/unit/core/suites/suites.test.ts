@@ -137,13 +137,48 @@ describe('suites', () => {
     h.c.submit({ command: ['true'], suite: 's' });
     const w = addWorker(h.c);
     h.c.suites.reportHook(w, { suite_id: suite.id, hook: 'setup', outcome: 'succeeded', started_at: 0, finished_at: 0 });
-    h.c.suites.close('s');
-    expect(h.c.suites.released(w)).toEqual([]);
     const [claimed] = h.c.claim(w);
+    expect(h.c.suites.released(w)).toEqual([]);
+    h.c.suites.close('s');
+    // Its running job is the agent's to wait for; the coordinator has nothing left to hand out.
     expect(h.c.suites.released(w)).toEqual([suite.id]);
     h.c.finish(claimed.job.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
     h.c.suites.reportHook(w, { suite_id: suite.id, hook: 'cleanup', outcome: 'succeeded', started_at: 0, finished_at: 0 });
     expect(h.c.suites.released(w)).toEqual([]);
     expect(h.c.suites.get('s').workers[0].state).toBe('cleaned');
+  });
+
+  it("keeps an explicit priority of 0 for a job of a suite; only a job that gives none takes the suite's", () => {
+    h.c.suites.create({ name: 'urgent', priority: 7 });
+    expect(h.c.submit({ command: ['true'], suite: 'urgent', priority: 0 }).priority).toBe(0);
+    expect(h.c.submit({ command: ['true'], suite: 'urgent' }).priority).toBe(7);
+    expect(h.c.submit({ command: ['true'], suite: 'urgent', priority: -3 }).priority).toBe(-3);
+    const batch = h.c.submitBatch([{ command: ['true'], suite: 'urgent', priority: 0 }, { command: ['true'], suite: 'urgent' }]);
+    expect(batch.map((job) => job.priority)).toEqual([0, 7]);
+    expect(h.c.submit({ command: ['true'] }).priority).toBe(0);
+  });
+
+  it('closing by hand cancels its jobs not yet started, lets running ones finish, and keeps the counters right', () => {
+    h.c.suites.create({ name: 's' });
+    const w = addWorker(h.c);
+    const running = h.c.submit({ command: ['true'], suite: 's' });
+    h.c.claim(w);
+    const queued = [1, 2].map(() => h.c.submit({ command: ['true'], suite: 's' }));
+    const waiting = h.c.submit({ command: ['true'], suite: 's', depends_on: [running.id] });
+    const outside = h.c.submit({ command: ['true'] });
+    expect(h.c.suites.get('s').counts).toMatchObject({ total: 4, waiting: 1, queued: 2, running: 1 });
+
+    const closed = h.c.suites.close('s');
+    expect(closed).toMatchObject({ state: 'closed', closed_by: 'hand', cancelled_jobs: 3 });
+    expect(closed.counts).toMatchObject({ total: 4, waiting: 0, queued: 0, running: 1, cancelled: 3 });
+    for (const job of [...queued, waiting]) expect(h.c.getJob(job.id)).toMatchObject({ state: 'cancelled', error: 'suite "s" was closed before the job started' });
+    expect(h.c.getJob(outside.id).state).toBe('queued');
+    expect(h.c.getJob(running.id).state).toBe('running');
+
+    h.c.finish(running.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+    expect(h.c.suites.get('s').counts).toMatchObject({ total: 4, running: 0, succeeded: 1, cancelled: 3 });
+    expect(h.c.suites.close('s').cancelled_jobs).toBe(0);
+    const closedEvent = h.c.eventsSince(0).filter((event) => event.type === 'suite.closed').at(-1);
+    expect(closedEvent?.data).toMatchObject({ by: 'hand', cancelled_jobs: 3 });
   });
 });
