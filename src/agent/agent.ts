@@ -14,6 +14,7 @@ import { spawnPipedJob } from './jobs/spawnPipedJob';
 import { watchPilotLifetime, type PilotLifetime } from './pilot/pilotLifetime';
 import { stderrLogger, type AgentLogger } from './logger';
 import { AgentState } from './session/agentState';
+import { cancelAttempt } from './session/cancelAttempt';
 import { runClaimLoop } from './session/claimLoop';
 import { Heartbeats } from './session/heartbeats';
 import { RunningJobs } from './session/runningJobs';
@@ -196,7 +197,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let stopWatchingLifetime: () => void = () => undefined;
 
   const stopTelemetry = host.gpus.length > 0 ? await startTelemetry(telemetry, options.telemetryMs ?? heartbeatMs, state) : () => undefined;
-  const heartbeats = new Heartbeats({ link, session, telemetry, deliverer, runs, checkpoints, state, configuredMs: heartbeatMs, logger, onStopRequested: () => void stopOnce(true) });
+  const heartbeats = new Heartbeats({
+    link, session, telemetry, deliverer, runs, checkpoints, state, configuredMs: heartbeatMs, logger,
+    onStopRequested: () => void stopOnce(true),
+    cancel: (jobId, attempt) => cancelAttempt({ runs, prefetch, outbox: deliverer }, jobId, attempt),
+  });
   heartbeats.start();
   // Orphans go before the first claim: their GPU memory would otherwise count against new work.
   await orphansReaped;

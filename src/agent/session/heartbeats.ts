@@ -33,6 +33,8 @@ export interface HeartbeatsOptions {
   logger: AgentLogger;
   /** An admin asked this worker to stop. */
   onStopRequested: () => void;
+  /** The coordinator cancelled an attempt this worker holds, running or not yet started. */
+  cancel: (jobId: number, attempt: number) => void;
 }
 
 /** Beats to the coordinator: renews leases, sends GPU telemetry, and acts on the reply (cancel, drain, stop, register again). */
@@ -104,7 +106,7 @@ export class Heartbeats {
     const { deliverer, runs, state, session, logger } = this.options;
     // The coordinator answers again: what waits in the spool need not wait out its backoff.
     if (deliverer.pending > 0) deliverer.nudge();
-    for (const { job_id, attempt } of reply.cancel) runs.get(job_id, attempt)?.stop('cancelled');
+    for (const { job_id, attempt } of reply.cancel) this.options.cancel(job_id, attempt);
     for (const p of reply.preempt) runs.get(p.job_id, p.attempt)?.preempt(p.signal, p.grace_s);
     // A job retried and claimed again since the beat left runs here now: its directory stays.
     for (const jobId of reply.drop_checkpoints) if (!runs.runsJob(jobId)) this.options.checkpoints.remove(jobId);

@@ -44,7 +44,7 @@ export interface RunningJobsOptions {
 export class RunningJobs {
   private readonly runs = new Map<string, JobRun>();
   /** Jobs waiting for their suite's setup on this worker; they hold their slot meanwhile. */
-  private readonly preparing = new Map<string, { claimed: ClaimedJob; settled: Promise<void> }>();
+  private readonly preparing = new Map<string, { claimed: ClaimedJob; settled: Promise<void>; cancelled: boolean }>();
   private stopping = false;
 
   constructor(private readonly options: RunningJobsOptions) {}
@@ -79,14 +79,33 @@ export class RunningJobs {
     const { suites } = this.options;
     if (!claimed.suite || !suites) return this.launch(key, claimed);
     // The slot is held while the suite is set up; a failed setup handed the attempt back, so it just leaves.
-    const settled = suites.enter(claimed).then((ready) => {
+    const waiting = { claimed, settled: Promise.resolve(), cancelled: false };
+    waiting.settled = suites.enter(claimed).then((ready) => {
       this.preparing.delete(key);
-      if (ready && !this.stopping) return this.launch(key, claimed);
+      if (ready && !this.stopping && !waiting.cancelled) return this.launch(key, claimed);
       if (ready) suites.leave(claimed.suite?.id as number);
+      // Cancelled while its suite was set up: it never ran, and the attempt closes as cancelled.
+      if (waiting.cancelled) this.options.deliverer.push({ kind: 'finish', job_id: claimed.job.id, attempt: claimed.attempt, outcome: 'cancelled', exit_code: null, error: null });
       this.options.capacity.release(key);
       this.options.onSlotFree();
     });
-    this.preparing.set(key, { claimed, settled });
+    this.preparing.set(key, waiting);
+  }
+
+  /**
+   * The coordinator cancelled this attempt: a running job is stopped, one waiting for its suite's
+   * setup will not start. False when this agent does not hold the attempt here.
+   */
+  cancel(jobId: number, attempt: number): boolean {
+    const key = attemptKey(jobId, attempt);
+    const run = this.runs.get(key);
+    if (run) {
+      run.stop('cancelled');
+      return true;
+    }
+    const waiting = this.preparing.get(key);
+    if (waiting) waiting.cancelled = true;
+    return waiting !== undefined;
   }
 
   private launch(key: string, claimed: ClaimedJob): void {

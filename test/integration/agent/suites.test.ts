@@ -35,6 +35,18 @@ async function agent(s: CoordinatorServer, name: string, options: Partial<AgentO
   return a;
 }
 
+/**
+ * Resolves once the agent has acted on a heartbeat reply sent after this call: a beat recorded later,
+ * then the one after it (a beat goes out only once the previous reply was acted on).
+ */
+async function heardByAgent(c: CoordinatorServer['coordinator'], workerId: string): Promise<void> {
+  let seen = Date.now();
+  for (const beat of ['a heartbeat after the change', 'the heartbeat after that']) {
+    await waitFor(() => c.getWorker(workerId).last_seen_at > seen, beat, 30_000);
+    seen = c.getWorker(workerId).last_seen_at;
+  }
+}
+
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
 
 describe('suites on real agents', () => {
@@ -124,6 +136,53 @@ describe('prefetch', () => {
     expect(c.getJob(first.id).state).toBe('running');
     writeFileSync(go, '');
     await waitFor(() => c.getJob(second.id).state === 'succeeded', 'the buffered job to run once the slot freed', 30_000);
+  });
+});
+
+describe('cancelling a job the agent holds but has not started', () => {
+  it('drops a buffered job when its cancel arrives: it never runs and its attempt closes as cancelled at once', async () => {
+    server = await startCoordinatorServer();
+    const c = server.coordinator;
+    const go = join(tempDir(), 'go');
+    const ran = join(tempDir(), 'ran');
+    const first = c.submit({ command: { shell: `while [ ! -e "${go}" ]; do sleep 0.05; done` } });
+    const buffered = c.submit({ command: ['touch', ran], max_attempts: 3 });
+    await agent(server, 'prefetcher', { maxJobs: 1, prefetch: 1 });
+    await waitFor(() => c.getJob(buffered.id).state === 'running', 'the second job to be claimed into the buffer', 30_000);
+    c.cancel(buffered.id);
+    // Closed while the only slot is still busy: the agent dropped it rather than waiting to start it.
+    await waitFor(() => c.listAttempts(buffered.id)[0]?.outcome === 'cancelled', 'the buffered attempt to close as cancelled', 30_000);
+    expect(c.getJob(first.id).state).toBe('running');
+    writeFileSync(go, '');
+    // A job after it runs once the slot frees; the dropped one would have run before it.
+    const after = c.submit({ command: ['true'] });
+    await waitFor(() => c.getJob(after.id).state === 'succeeded', 'the next job to run in the freed slot', 30_000);
+    expect(existsSync(ran)).toBe(false);
+    expect(c.getJob(buffered.id)).toMatchObject({ state: 'cancelled', attempt: 1 });
+    expect(c.listAttempts(buffered.id)).toHaveLength(1);
+  });
+
+  it("does not start a job cancelled while its suite's setup runs", async () => {
+    server = await startCoordinatorServer();
+    const c = server.coordinator;
+    const go = join(tempDir(), 'go');
+    const ran = join(tempDir(), 'ran');
+    c.suites.create({ name: 'slow', setup: { command: { shell: `while [ ! -e "${go}" ]; do sleep 0.05; done` } } });
+    const job = c.submit({ command: ['touch', ran], suite: 'slow' });
+    const a = await agent(server, 'setter');
+    await waitFor(() => c.getJob(job.id).state === 'running', 'the job to be claimed', 30_000);
+    c.cancel(job.id);
+    await heardByAgent(c, a.workerId);
+    writeFileSync(go, '');
+    await waitFor(() => c.listAttempts(job.id)[0]?.outcome === 'cancelled', 'the waiting attempt to close as cancelled', 30_000).catch((e: unknown) => {
+      throw new Error(`${String(e)} ${JSON.stringify(c.listAttempts(job.id))} ${JSON.stringify(c.getJob(job.id))} ${JSON.stringify(c.suites.hookRuns('slow'))}`);
+    });
+    await waitFor(() => c.suites.hookRuns('slow').some((r) => r.hook === 'setup' && r.outcome === 'succeeded'), 'the setup to be reported', 30_000);
+    // The setup was reported before the attempt could have started; a job after it shows the slot is free again.
+    const after = c.submit({ command: ['true'], suite: 'slow' });
+    await waitFor(() => c.getJob(after.id).state === 'succeeded', 'the next job of the suite to run', 30_000);
+    expect(existsSync(ran)).toBe(false);
+    expect(c.getJob(job.id).state).toBe('cancelled');
   });
 });
 
