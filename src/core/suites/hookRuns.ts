@@ -8,7 +8,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { GantryError, HookReport, NotFoundError, ValidationError, parseOrThrow, type HookRun } from '../../shared';
+import { GantryError, HookReport, NotFoundError, ValidationError, parseOrThrow, type HookRun, type SuiteHookEvent } from '../../shared';
 import type { CoreContext } from '../context';
 import { loseAttempt } from '../queue/transitions/loseAttempt';
 import { requireSuiteRow } from './suiteRows';
@@ -67,7 +67,7 @@ export function reportHook(ctx: CoreContext, workerId: string, input: unknown): 
     const runId = Number(info.lastInsertRowid);
     writeHookLog(ctx.dataDir, report.suite_id, runId, log);
     updateStanding(ctx, workerId, report.suite_id, report.hook, ok);
-    ctx.emit('suite.hook', null, workerId, { suite_id: report.suite_id, hook: report.hook, outcome: report.outcome, run_id: runId });
+    ctx.emit('suite.hook', null, workerId, { suite_id: report.suite_id, hook: report.hook, outcome: report.outcome, run_id: runId } satisfies SuiteHookEvent);
     return requireHookRun(ctx, report.suite_id, runId);
   });
 }

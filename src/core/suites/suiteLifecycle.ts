@@ -8,7 +8,7 @@
  * same UPDATE, so there is nothing for it to cancel.
  * Events: suite.created, suite.closed (data.by: hand | idle; data.cancelled_jobs), job.cancelled per job.
  */
-import { ConflictError, NotFoundError, SuiteCreate, SuiteListQuery, parseOrThrow, type Suite, type SuiteClosed } from '../../shared';
+import { ConflictError, NotFoundError, SuiteCreate, SuiteListQuery, parseOrThrow, type Suite, type SuiteClosed, type SuiteClosedEvent, type SuiteCreatedEvent } from '../../shared';
 import { cancelJob } from '../queue/transitions/cancelJob';
 import type { CoreContext } from '../context';
 import { requireSuiteRow, toSuite, type SuiteRow } from './suiteRows';
@@ -29,7 +29,7 @@ export function createSuite(ctx: CoreContext, input: unknown): Suite {
       spec.idle_close_s, now, now,
     );
     const id = Number(info.lastInsertRowid);
-    ctx.emit('suite.created', null, null, { suite_id: id, name: spec.name });
+    ctx.emit('suite.created', null, null, { suite_id: id, name: spec.name } satisfies SuiteCreatedEvent);
     return toSuite(ctx, ctx.sql('SELECT * FROM suites WHERE id = ?').get(id) as SuiteRow);
   });
 }
@@ -54,7 +54,7 @@ export function closeSuite(ctx: CoreContext, ref: string | number): SuiteClosed 
     ctx.sql("UPDATE suites SET state = 'closed', closed_at = ?, closed_by = 'hand' WHERE id = ? AND state = 'open'").run(ctx.now(), row.id);
     const pending = ctx.sql("SELECT id FROM jobs WHERE suite_id = ? AND state IN ('waiting', 'queued') ORDER BY id").all(row.id) as Array<{ id: number }>;
     for (const job of pending) cancelJob(ctx, job.id, `suite "${row.name}" was closed before the job started`);
-    ctx.emit('suite.closed', null, null, { suite_id: row.id, name: row.name, by: 'hand', cancelled_jobs: pending.length });
+    ctx.emit('suite.closed', null, null, { suite_id: row.id, name: row.name, by: 'hand', cancelled_jobs: pending.length } satisfies SuiteClosedEvent);
     return { ...toSuite(ctx, requireSuiteRow(ctx, row.id)), cancelled_jobs: pending.length };
   });
 }
@@ -66,7 +66,7 @@ export function closeIdleSuites(ctx: CoreContext, defaultIdleMs: number): number
     const idle = ctx.sql(`UPDATE suites SET state = 'closed', closed_at = @now, closed_by = 'idle'
       WHERE state = 'open' AND waiting + queued + running = 0 AND last_activity_at <= @now - COALESCE(idle_close_s * 1000, @idle)
       RETURNING id, name`).all({ now, idle: defaultIdleMs }) as Array<{ id: number; name: string }>;
-    for (const suite of idle) ctx.emit('suite.closed', null, null, { suite_id: suite.id, name: suite.name, by: 'idle' });
+    for (const suite of idle) ctx.emit('suite.closed', null, null, { suite_id: suite.id, name: suite.name, by: 'idle' } satisfies SuiteClosedEvent);
     return idle.length;
   });
 }

@@ -24,7 +24,7 @@ export const EventType = z.enum([
   'attempt.ended',
   /** A GPU held by the attempt has stayed idle (utilisation at or under the threshold) for the idle window. */
   'attempt.idle_gpu',
-  /** Suites (issue 16): created, closed (data.by: hand or idle), and a hook run on a worker (data: hook, outcome). */
+  /** Suites (issue 16): created, closed (data.by: hand or idle), and a hook run on a worker; data shapes: SuiteCreatedEvent, SuiteClosedEvent, SuiteHookEvent. */
   'suite.created',
   'suite.closed',
   'suite.hook',

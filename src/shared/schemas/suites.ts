@@ -129,6 +129,20 @@ export const HookReport = z.strictObject({
 });
 export type HookReport = z.input<typeof HookReport>;
 
+/** `data` of the suite.* events (QueueEvent): each names its suite, so a page showing suites follows them. */
+export const SuiteCreatedEvent = z.object({ suite_id: z.number().int(), name: z.string() });
+export type SuiteCreatedEvent = z.infer<typeof SuiteCreatedEvent>;
+export const SuiteClosedEvent = z.object({
+  suite_id: z.number().int(),
+  name: z.string(),
+  by: z.enum(['hand', 'idle']),
+  /** Jobs not yet started that a close by hand cancelled; absent for an idle close (it cannot meet any). */
+  cancelled_jobs: z.number().int().optional(),
+});
+export type SuiteClosedEvent = z.infer<typeof SuiteClosedEvent>;
+export const SuiteHookEvent = z.object({ suite_id: z.number().int(), hook: HookName, outcome: HookOutcome, run_id: z.number().int() });
+export type SuiteHookEvent = z.infer<typeof SuiteHookEvent>;
+
 /** What a worker should do about the suites it has set up: clean up these (closed, or no longer served by it). */
 export const WorkerSuites = z.object({ release: z.array(z.number().int()) });
 export type WorkerSuites = z.infer<typeof WorkerSuites>;

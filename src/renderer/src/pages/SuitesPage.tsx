@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Suite } from '../../../shared';
 import { api, describeError } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { SuiteDetail } from './suites/SuiteDetail';
+import { useSuiteList } from './suites/useSuiteList';
 
 /** Counters kept by the coordinator, as one line: what is done out of the total, and what is in flight. */
 function progress(suite: Suite): { done: number; text: string } {
@@ -12,32 +13,19 @@ function progress(suite: Suite): { done: number; text: string } {
 }
 
 export function SuitesPage() {
-  const [suites, setSuites] = useState<Suite[]>([]);
+  const { suites, error, setError, reload, hookRunsVersion } = useSuiteList();
   const [selected, setSelected] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    try {
-      setSuites(await api().call('listSuites'));
-    } catch (err) {
-      setError(describeError(err).message);
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-    // Counters move with every job; a slow poll keeps the page current without a per-event fetch.
-    const timer = setInterval(() => void refresh(), 2000);
-    return () => clearInterval(timer);
-  }, [refresh]);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const close = async (suite: Suite) => {
     try {
-      await api().call('closeSuite', { params: { suite: String(suite.id) } });
+      const closed = await api().call('closeSuite', { params: { suite: String(suite.id) } });
+      const n = closed.cancelled_jobs;
+      setNotice(`Closed ${closed.name}; ${n} ${n === 1 ? 'job' : 'jobs'} not yet started cancelled.`);
     } catch (err) {
       setError(describeError(err).message);
     }
-    void refresh();
+    void reload();
   };
 
   const chosen = suites.find((s) => s.id === selected);
@@ -49,6 +37,11 @@ export function SuitesPage() {
       {error && (
         <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
           {error}
+        </div>
+      )}
+      {notice && (
+        <div className="card" role="status" data-testid="suites-notice">
+          {notice}
         </div>
       )}
       {suites.length === 0 ? (
@@ -86,7 +79,7 @@ export function SuitesPage() {
           </tbody>
         </table>
       )}
-      {chosen && <SuiteDetail suite={chosen} />}
+      {chosen && <SuiteDetail suite={chosen} hookRunsVersion={hookRunsVersion.get(chosen.id) ?? 0} />}
     </div>
   );
 }

@@ -31,14 +31,14 @@ function HookOutput({ suiteId, run }: { suiteId: number; run: HookRun }) {
   );
 }
 
-/** A suite's hooks, how each worker stands with it, and every hook run with its output. */
-export function SuiteDetail({ suite }: { suite: Suite }) {
+/** A suite's hooks, how each worker stands with it, and every hook run with its output; `hookRunsVersion` moves when a suite.hook event names it. */
+export function SuiteDetail({ suite, hookRunsVersion }: { suite: Suite; hookRunsVersion: number }) {
   const [runs, setRuns] = useState<HookRun[]>([]);
   const [open, setOpen] = useState<number | null>(null);
   const refresh = useCallback(async () => setRuns(await api().call('listHookRuns', { params: { suite: String(suite.id) } })), [suite.id]);
   useEffect(() => {
     void refresh();
-  }, [refresh, suite.last_activity_at, suite.workers.length]);
+  }, [refresh, hookRunsVersion]);
   return (
     <div className="card" data-testid="suite-detail">
       <dl className="kv">
@@ -48,6 +48,12 @@ export function SuiteDetail({ suite }: { suite: Suite }) {
         <dd className="mono">{hookText(suite.cleanup)}</dd>
         <dt>Tags</dt>
         <dd>{suite.tags.length ? suite.tags.map((t) => <span key={t} className="tag mono">{t}</span>) : '(any worker)'}</dd>
+        <dt>Labels</dt>
+        <dd data-testid="suite-labels">
+          {Object.keys(suite.labels).length
+            ? Object.entries(suite.labels).map(([key, value]) => <span key={key} className="tag mono">{`${key}=${value}`}</span>)
+            : '(none)'}
+        </dd>
       </dl>
       <h2>Workers</h2>
       {suite.workers.length === 0 ? (
