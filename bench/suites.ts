@@ -1,12 +1,15 @@
 /**
- * `npm run bench -- suites [--jobs N]`: 2,000 short jobs (N/50 with --jobs N, at least 100) whose
+ * `npm run bench -- suites [--jobs N]`: 2,000 short jobs (N with --jobs N, at least 100) whose
  * environment takes a 2 s setup, on one agent running 16 at once, in the same run:
  *   - as one suite: the setup is the suite's hook, run once by the worker;
  *   - the same jobs doing that setup themselves (`sleep 2` before the work).
- * Figures: seconds for each batch to drain, jobs per second, and the speed-up.
+ * At 2,000 jobs the second side alone takes 2,000 × 2 s / 16 ≈ 250 s plus the job churn.
+ * Figures carry the job count in their names (suites.<N>_jobs.*): seconds for each batch to drain,
+ * jobs per second, the suite's job starts per second once set up, the speed-up, and the 1-minute
+ * load average before and after each side (the machine is shared; only same-run ratios compare).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent } from '../src/agent';
 import type { Coordinator } from '../src/core';
@@ -16,6 +19,7 @@ import type { FigureLog } from './lib/figures';
 
 const SETUP_S = 2;
 const SLOTS = 16;
+const SUITE_JOBS = 2000;
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
@@ -36,8 +40,16 @@ async function drain(c: Coordinator, count: number, job: (i: number) => Paramete
   return (performance.now() - started) / 1000;
 }
 
+/** Claims per second from the first claim at or after `after` to the last one. */
+function claimsPerSecond(claims: readonly number[], after: number): number {
+  const starts = claims.filter((at) => at >= after);
+  if (starts.length < 2) return 0;
+  return (starts.length - 1) / ((starts[starts.length - 1] - starts[0]) / 1000);
+}
+
 export async function runSuitesBench(log: FigureLog, jobs: number): Promise<void> {
-  const count = jobs === DEFAULT_JOBS ? 2000 : Math.max(100, Math.round(jobs / 50));
+  const count = jobs === DEFAULT_JOBS ? SUITE_JOBS : jobs;
+  const name = (figure: string): string => `suites.${count}_jobs.${figure}`;
   const server = await startCoordinatorServer();
   const spoolDir = mkdtempSync(join(tmpdir(), 'gantry-bench-suites-'));
   const agent = await startAgent({ url: server.url, token: server.workerToken, name: 'bench-suites', maxJobs: SLOTS, cpus: SLOTS, spoolDir, nvidiaSmi: '/nonexistent/nvidia-smi', logger: quiet });
@@ -49,14 +61,26 @@ export async function runSuitesBench(log: FigureLog, jobs: number): Promise<void
     c.createProject({ name: 'with-suite' });
     c.createProject({ name: 'setup-per-job' });
     c.suites.create({ name: 'bench', project: 'with-suite', setup: { command: ['sleep', String(SETUP_S)] } });
+    log.record(name('with_suite.load_before'), loadavg()[0], 'load');
+    const claims: number[] = [];
+    const stopCounting = c.subscribe((event) => {
+      if (event.type === 'job.claimed') claims.push(event.at);
+    });
     const withSuite = await drain(c, count, (i) => ({ command: ['sh', '-c', `test -d "$GANTRY_SUITE_DIR" && echo ${i}`], suite: 'bench', requirements: { cpus: 1 } }), 'with-suite');
-    log.record('suites.with_suite_s', withSuite, 's');
-    log.record('suites.with_suite_jobs_per_s', count / withSuite, 'jobs/s');
+    stopCounting();
+    log.record(name('with_suite.load_after'), loadavg()[0], 'load');
+    log.record(name('with_suite_s'), withSuite, 's');
+    log.record(name('with_suite_jobs_per_s'), count / withSuite, 'jobs/s');
+    const setup = c.suites.hookRuns('bench').find((run) => run.hook === 'setup');
+    // The first claims come before the setup and wait for it; the rest show the job churn alone.
+    if (setup) log.record(name('with_suite.claims_per_s_after_setup'), claimsPerSecond(claims, setup.finished_at), 'jobs/s');
+    log.record(name('setup_per_job.load_before'), loadavg()[0], 'load');
     const perJob = await drain(c, count, (i) => ({ command: ['sh', '-c', `sleep ${SETUP_S} && echo ${i}`], requirements: { cpus: 1 } }), 'setup-per-job');
-    log.record('suites.setup_per_job_s', perJob, 's');
-    log.record('suites.setup_per_job_jobs_per_s', count / perJob, 'jobs/s');
-    log.ratio('suites.speedup', perJob, withSuite);
-    log.record('suites.setups_run', c.suites.hookRuns('bench').filter((r) => r.hook === 'setup').length, 'runs');
+    log.record(name('setup_per_job.load_after'), loadavg()[0], 'load');
+    log.record(name('setup_per_job_s'), perJob, 's');
+    log.record(name('setup_per_job_jobs_per_s'), count / perJob, 'jobs/s');
+    log.ratio(name('speedup'), perJob, withSuite);
+    log.record(name('setups_run'), c.suites.hookRuns('bench').filter((r) => r.hook === 'setup').length, 'runs');
   } finally {
     await agent.stop({ graceful: false });
     await server.close();
