@@ -44,6 +44,7 @@ import type { Registrant } from './workers/registerWorker';
 import type { AttemptHolder, CredentialHolder } from './workers/workerCredentials';
 import type { MetricQueries } from './metrics/api';
 import type { Sweeps } from './sweeps/sweeps';
+import type { ExplainViewer } from './scheduler/explain';
 
 export type { AuthEvent, ChangeOrigin, Registrant, AttemptHolder, CredentialHolder, Artifacts, ArtifactOptions };
 
@@ -127,7 +128,8 @@ export interface Coordinator {
   setPriority(id: number, priority: number): Job;
   /** Tells a running job's worker to checkpoint and stop it (signal, grace, SIGTERM, SIGKILL); it re-queues without spending an attempt. */
   preempt(id: number): Job;
-  explain(id: number): Explanation;
+  /** With a viewer limited to one project, other projects' jobs are left unnamed. */
+  explain(id: number, viewer?: ExplainViewer): Explanation;
   dependents(id: number): Job[];
   listAttempts(jobId: number): Attempt[];
 

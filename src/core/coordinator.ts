@@ -96,7 +96,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     clearPending: (project) => clearPending(ctx, project),
     setPriority: (id, priority) => changePriority(ctx, id, priority),
     preempt: (id) => preemptJob(ctx, id),
-    explain: (id) => explainJob(ctx, id),
+    explain: (id, viewer) => explainJob(ctx, id, viewer),
     dependents: (id) => {
       requireJobRow(ctx, id);
       return (ctx.sql('SELECT * FROM jobs WHERE id IN (SELECT job_id FROM job_deps WHERE depends_on = ?) ORDER BY id').all(id) as JobRow[]).map((row) => jobFromRow(ctx, row));

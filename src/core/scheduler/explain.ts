@@ -19,8 +19,29 @@ import { ranksBefore } from './queuedShapes';
 
 type JobRef = { id: number; name: string; state: JobState };
 
+/**
+ * Who asks: a token limited to one project must not learn another project's job names or states,
+ * which dependencies, reservations and preemption victims would otherwise name. Null: sees every project.
+ */
+export interface ExplainViewer {
+  project: string | null;
+}
+const EVERYONE: ExplainViewer = { project: null };
+
 function jobRef(ctx: CoreContext, id: number): JobRef | null {
   return (ctx.sql('SELECT id, name, state FROM jobs WHERE id = ?').get(id) as JobRef | undefined) ?? null;
+}
+
+/** Whether the viewer may see this job's name and state. */
+function visibleTo(ctx: CoreContext, viewer: ExplainViewer, id: number): boolean {
+  if (viewer.project === null) return true;
+  const row = ctx.sql('SELECT project_id FROM jobs WHERE id = ?').get(id) as { project_id: number } | undefined;
+  return row !== undefined && ctx.projectName(row.project_id) === viewer.project;
+}
+
+/** "N jobs of another project" for the jobs a viewer may not see, else empty. */
+function hiddenTail(count: number): string {
+  return count === 0 ? '' : `${count === 1 ? '1 job' : `${count} jobs`} of another project`;
 }
 
 /** Follows failed/cancelled/blocked dependencies down to the job that started the block. */
@@ -92,11 +113,15 @@ function retryDelayReason(ctx: CoreContext, job: JobRow): Reason | null {
   return { code: 'retry_delay', retry_at: job.retry_at, seconds, message: `retrying in ${seconds} s (after attempt ${job.attempt} failed)` };
 }
 
-function fitReasons(ctx: CoreContext, job: JobRow, req: Requirements, fitting: WorkerSpec[]): Reason[] {
+function fitReasons(ctx: CoreContext, job: JobRow, req: Requirements, fitting: WorkerSpec[], viewer: ExplainViewer): Reason[] {
   const verdicts = fitting.map((w) => verdictFor(ctx, w, job, req));
   const ready = verdicts.filter((v) => v.verdict === 'ready').map((v) => v.worker.id);
   if (ready.length > 0) return [{ code: 'ready', workers: ready, message: `ready: ${ready.length} worker(s) can take it at their next claim` }];
   const held = verdicts.filter((v) => v.verdict === 'reserved');
+  // A reservation for another project's job reads as room taken by jobs ranked ahead, without naming it.
+  if (held.length > 0 && !visibleTo(ctx, viewer, held[0].holder.id)) {
+    return [{ code: 'worker_fits_but_busy', workers: held.map((v) => v.worker.id), message: `${held.length} worker(s) have room for it, but a job ranked ahead of it holds that room` }];
+  }
   if (held.length > 0) {
     const holder = held[0].holder;
     return [{
@@ -151,7 +176,7 @@ function idleWorkerReason(ctx: CoreContext, req: Requirements): Reason | null {
   return null;
 }
 
-function queuedReasons(ctx: CoreContext, job: JobRow): Reason[] {
+function queuedReasons(ctx: CoreContext, job: JobRow, viewer: ExplainViewer): Reason[] {
   const delayed = retryDelayReason(ctx, job);
   if (delayed) return [delayed];
   const req = JSON.parse(job.requirements) as Requirements;
@@ -170,7 +195,7 @@ function queuedReasons(ctx: CoreContext, job: JobRow): Reason[] {
     const reason = largest(tagged, req);
     return reason ? [reason] : [];
   }
-  return fitReasons(ctx, job, req, fitting);
+  return fitReasons(ctx, job, req, fitting, viewer);
 }
 
 /** For a job that is not waiting to run: how it ended (and what to do), or where it runs. */
@@ -192,30 +217,43 @@ function notPendingMessage(ctx: CoreContext, job: JobRow): string {
 }
 
 /** "will preempt #12, #15 on gpu-box (grace 120 s)" while the victims chosen for this job checkpoint and stop. */
-function preemptionReason(ctx: CoreContext, jobId: number): Reason | null {
+function preemptionReason(ctx: CoreContext, jobId: number, viewer: ExplainViewer): Reason | null {
   const victims = ctx.sql(`SELECT a.job_id, w.name, j.grace_s FROM attempts a JOIN workers w ON w.id = a.worker_id JOIN jobs j ON j.id = a.job_id
     WHERE a.preempted_by = ? AND a.finished_at IS NULL ORDER BY a.job_id`).all(jobId) as Array<{ job_id: number; name: string; grace_s: number }>;
   if (victims.length === 0) return null;
   const grace = Math.max(...victims.map((v) => v.grace_s));
   const worker = victims[0].name;
-  return { code: 'will_preempt', worker, victims: victims.map((v) => v.job_id), grace_s: grace, message: `will preempt ${victims.map((v) => `#${v.job_id}`).join(', ')} on ${worker} (grace ${grace} s)` };
+  const shown = victims.map((v) => v.job_id).filter((id) => visibleTo(ctx, viewer, id));
+  const named = [...shown.map((id) => `#${id}`), hiddenTail(victims.length - shown.length)].filter((part) => part !== '');
+  return { code: 'will_preempt', worker, victims: shown, grace_s: grace, message: `will preempt ${named.join(', ')} on ${worker} (grace ${grace} s)` };
 }
 
-export function explainJob(ctx: CoreContext, jobId: number): Explanation {
+function waitingReason(ctx: CoreContext, jobId: number, viewer: ExplainViewer): Reason {
+  const pendingIds = dependencyStates(ctx, jobId).filter((d) => d.state !== 'succeeded').map((d) => d.id);
+  const pending = pendingIds.filter((id) => visibleTo(ctx, viewer, id)).map((id) => jobRef(ctx, id) as JobRef);
+  const named = [...pending.map((j) => `#${j.id} ${j.name} (${j.state})`), hiddenTail(pendingIds.length - pending.length)].filter((part) => part !== '');
+  return { code: 'waiting_on_dependencies', jobs: pending, message: `waiting on ${pendingIds.length} ${pendingIds.length === 1 ? 'dependency' : 'dependencies'}: ${named.join(', ')}` };
+}
+
+function blockedReason(ctx: CoreContext, jobId: number, viewer: ExplainViewer): Reason {
+  const root = rootBlocker(ctx, jobId);
+  if (root && !visibleTo(ctx, viewer, root.id)) return { code: 'blocked_by', job: null, message: 'blocked by a dependency in another project' };
+  return { code: 'blocked_by', job: root, message: root ? `blocked: dependency #${root.id} ${root.name} ${root.state}; retry it to unblock this job` : 'blocked by a dependency that no longer exists' };
+}
+
+export function explainJob(ctx: CoreContext, jobId: number, viewer: ExplainViewer = EVERYONE): Explanation {
   const job = requireJobRow(ctx, jobId);
   const reasons: Reason[] = [];
   if (job.state === 'waiting') {
-    const pending = dependencyStates(ctx, jobId).filter((d) => d.state !== 'succeeded').map((d) => jobRef(ctx, d.id) as JobRef);
-    reasons.push({ code: 'waiting_on_dependencies', jobs: pending, message: `waiting on ${pending.length} ${pending.length === 1 ? 'dependency' : 'dependencies'}: ${pending.map((j) => `#${j.id} ${j.name} (${j.state})`).join(', ')}` });
+    reasons.push(waitingReason(ctx, jobId, viewer));
   } else if (job.state === 'blocked') {
-    const root = rootBlocker(ctx, jobId);
-    reasons.push({ code: 'blocked_by', job: root, message: root ? `blocked: dependency #${root.id} ${root.name} ${root.state}; retry it to unblock this job` : 'blocked by a dependency that no longer exists' });
+    reasons.push(blockedReason(ctx, jobId, viewer));
   } else if (job.state === 'queued') {
     // A retry delay that ran out is released first, as the next claim would.
     if (job.retry_at !== null && job.retry_at <= ctx.now()) releaseDueRetries(ctx);
     const ahead = (ctx.sql("SELECT COUNT(*) AS n FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))").get(job.priority, job.priority, jobId) as { n: number }).n;
-    const preempting = preemptionReason(ctx, jobId);
-    reasons.push(...(preempting ? [preempting] : queuedReasons(ctx, requireJobRow(ctx, jobId))));
+    const preempting = preemptionReason(ctx, jobId, viewer);
+    reasons.push(...(preempting ? [preempting] : queuedReasons(ctx, requireJobRow(ctx, jobId), viewer)));
     if (ahead > 0) reasons.push({ code: 'jobs_ahead', count: ahead, message: `${ahead} queued job(s) ahead of it by priority and age` });
   } else {
     reasons.push({ code: 'not_pending', state: job.state, message: notPendingMessage(ctx, job) });

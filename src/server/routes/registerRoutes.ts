@@ -4,7 +4,7 @@ import { DEFAULT_BODY_LIMIT, GantryError, parseOrThrow, ROUTES, type RouteDef, t
 import type { Authenticate } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
 import { checkJobAccess, checkScope, checkWorkerAccess } from '../auth/authorize';
-import { checkProjectAccess } from '../auth/projectAccess';
+import { checkProjectAccess, limitAnswerToProject } from '../auth/projectAccess';
 import { redactForReader } from '../auth/redactForReader';
 import type { Principal } from '../auth/principal';
 import type { AllRouteHandlers } from './index';
@@ -86,7 +86,8 @@ export function registerRoutes(
           checkProjectAccess(name, route, principal, { params, query, body, rawBody: request.body }, deps.coordinator);
         }
         const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
-        const answer = await handler(input, deps);
+        const handled = await handler(input, deps);
+        const answer = principal?.project ? limitAnswerToProject(name, handled, principal.project, deps.coordinator) : handled;
         const result = principal?.scope === 'read' || principal?.scope === 'chat' ? redactForReader(name, answer) : answer;
         const mismatch = options.checkResponses ? responseMismatch(name, route, result) : null;
         if (mismatch === null) return result;

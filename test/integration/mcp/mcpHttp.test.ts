@@ -53,6 +53,17 @@ describe("the coordinator's /mcp endpoint (streamable HTTP)", () => {
     expect((await callTool(agent, 'cancel_job', { id: other.id })).structuredContent).toMatchObject({ error: { code: 'forbidden', field: 'id' } });
   });
 
+  it("with a token limited to one project, why_not_running and the log resource say nothing of another project's jobs", async () => {
+    t.coordinator.createProject({ name: 'audio' });
+    const secret = t.coordinator.submit({ project: 'default', name: 'secret-prep', command: ['prep'], requirements: { tags: ['nowhere'] } });
+    const own = t.coordinator.submit({ project: 'audio', command: ['train'], depends_on: [secret.id] });
+    const agent = await connected(t.coordinator.createToken({ name: 'audio-agent', scope: 'read', project: 'audio' }).token);
+    const why = textOf(await callTool(agent, 'why_not_running', { id: own.id }));
+    expect(why).toContain('1 job of another project');
+    expect(why).not.toContain('secret-prep');
+    await expect(agent.readResource({ uri: `gantry://jobs/${secret.id}/log` })).rejects.toThrow(/outside it/);
+  });
+
   it('refuses a request without a valid token before any MCP exchange', async () => {
     await expect(connected(undefined)).rejects.toThrow(/unauthorized/);
     await expect(connected('not-a-token')).rejects.toThrow(/unauthorized/);
