@@ -38,6 +38,7 @@ import type { ArtifactOptions, Artifacts } from './artifacts/api';
 import type { Suites, SuitesOptions } from './suites/api';
 import type { HostInventory } from './hosts/hostInventory';
 import type { SlurmInventory } from './slurm/clusterInventory';
+import type { KubernetesInventory } from './kubernetes/clusterInventory';
 import type { AuthEvent } from './tokens/authLog';
 import type { ChangeOrigin } from './tokens/tokenStore';
 import type { Registrant } from './workers/registerWorker';
@@ -198,6 +199,8 @@ export interface Coordinator {
   readonly hosts: HostInventory;
   /** Slurm clusters and their pilots; src/provision drives them. */
   readonly slurm: SlurmInventory;
+  /** Kubernetes clusters whose bridge workers run jobs as Kubernetes Jobs (issue 22). */
+  readonly kubernetes: KubernetesInventory;
 
   eventsSince(afterId: number, limit?: number): QueueEvent[];
   lastEventId(): number;

@@ -25,6 +25,7 @@ import { gpuHistory, latestGpuSamples, recordGpuSamples } from './telemetry/gpuH
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens/tokenStore';
 import { createHostInventory } from './hosts/hostInventory';
 import { createSlurmInventory } from './slurm/clusterInventory';
+import { createKubernetesInventory } from './kubernetes/clusterInventory';
 import { listAuthLog, recordAuthEvent } from './tokens/authLog';
 import { attemptHolder, workerByCredential } from './workers/workerCredentials';
 import type { JobRow } from './store/rows';
@@ -148,6 +149,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
     hosts: createHostInventory(ctx),
     slurm: createSlurmInventory(ctx),
+    kubernetes: createKubernetesInventory(ctx),
 
     eventsSince: (afterId, limit = 1000) =>
       (ctx.sql('SELECT id, at, type, job_id, worker_id, data FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Array<QueueEvent & { data: string }>).map(

@@ -9,4 +9,5 @@ export { createFileSecretStore, createSealedSecretStore, secretsFilePath } from 
 export type { HostInventory, HostRecord, HostUpdate, TrustedKey } from './hosts/hostInventory';
 export { directTag, pilotTag, pilotWorkerName, type ClusterRecord, type PilotStatus, type SlurmInventory } from './slurm/clusterInventory';
 export type { DirectTaskRecord, DirectTaskStore } from './slurm/directTasks';
+export { bridgeWorkerName, kubernetesTag, LEGACY_CLUSTERS_FILE, type KubernetesInventory } from './kubernetes/clusterInventory';
 export type { Suites, SuitesOptions } from './suites/api';

@@ -19,6 +19,7 @@ import { allRouteHandlers, registerRoutes } from './routes';
 import { createFileSecretStore, secretsFilePath } from '../core';
 import { createHostService, createSlurmService } from '../provision';
 import { ParkedClaims } from './routes/workers/parkedClaims';
+import { KubernetesBridges } from './kubernetes/kubernetesBridges';
 import { startChatBot } from './chat/telegramBot';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -80,17 +81,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   const hosts = createHostService(provisioning);
   const slurm = createSlurmService({ ...provisioning, ...options.slurm });
+  const kubernetes = new KubernetesBridges(coordinator, options.kubernetes, () => loopbackUrl(app), app.log);
   // Tunnels end at our port, known once listening; agents behind them come back by themselves.
   // Pilots are told that port too, so clusters are looked at only once it is known.
   app.addHook('onListen', (done) => {
     hosts.resume();
     slurm.start();
+    kubernetes.startAll();
     done();
   });
-  app.addHook('onClose', (_instance, done) => {
+  app.addHook('onClose', async () => {
     hosts.close();
     slurm.close();
-    done();
+    await kubernetes.close();
   });
 
   const renderer = hasRenderer(options.webRoot) ? options.webRoot : undefined;
@@ -103,7 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
-    { coordinator, hub, metrics, jobTokens, hosts, slurm, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims() },
+    { coordinator, hub, metrics, jobTokens, hosts, slurm, kubernetes, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims() },
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
     { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },

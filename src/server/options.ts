@@ -4,6 +4,7 @@ import type { Coordinator, SecretStore } from '../core';
 import type { HostServiceOptions } from '../provision';
 import type { AuthFailureLimits } from './auth/authFailureLimiter';
 import type { LocalWorkerControl } from './localWorker';
+import type { KubernetesSupport } from './kubernetes/kubernetesBridges';
 import type { ChatBotOptions } from './chat/telegramBot';
 
 export interface AppOptions {
@@ -29,6 +30,8 @@ export interface AppOptions {
   hosts?: Partial<Omit<HostServiceOptions, 'coordinator' | 'secrets' | 'localUrl'>>;
   /** Slurm clusters: how often pilots are looked at (default 5 s). */
   slurm?: { pollMs?: number };
+  /** Runs Kubernetes clusters' bridge workers (`gantry serve` and the desktop app give it); without it clusters are only stored. */
+  kubernetes?: KubernetesSupport;
   /** Webhook deliveries: the fetch they use and the first retry delay (doubling); tests shorten it. */
   notifications?: { fetch?: typeof fetch; retryBaseMs?: number };
   /** The chat bot on the Telegram Bot API (`GANTRY_TELEGRAM_BOT_TOKEN` for `gantry serve`); off when absent. */

@@ -8,6 +8,7 @@ export * from './schemas/events';
 export * from './schemas/tokens';
 export * from './schemas/hosts';
 export * from './schemas/slurm';
+export * from './schemas/kubernetes';
 export * from './schemas/suites';
 export * from './schemas/telemetry';
 export * from './schemas/metrics';

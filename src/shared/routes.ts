@@ -42,6 +42,7 @@ import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } fr
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust } from './schemas/hosts';
 import { Artifact, ArtifactName, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
+import { KubernetesCluster, KubernetesClusterAdd, KubernetesClusterName, RemovedKubernetesCluster } from './schemas/kubernetes';
 import { HOOK_LOG_LIMIT, HookReport, HookRun, Suite, SuiteClosed, SuiteCreate, SuiteListQuery, WorkerSuites } from './schemas/suites';
 
 /**
@@ -98,6 +99,7 @@ const NameParams = z.strictObject({ name: z.string().min(1).max(200) });
 const Ok = z.object({ ok: z.literal(true) });
 const HostParams = z.strictObject({ name: HostName });
 const ClusterParams = z.strictObject({ name: ClusterName });
+const KubernetesClusterParams = z.strictObject({ name: KubernetesClusterName });
 /** `*` is the artifact's name, a path relative to the job's directory that may hold slashes. */
 const ArtifactParams = z.strictObject({ id: PathId, '*': ArtifactName });
 const UploadParams = z.strictObject({ id: PathId, upload: z.string().regex(/^[0-9a-f]{32}$/, 'an upload id is 32 hex digits') });
@@ -267,6 +269,10 @@ export const ROUTES = {
   addSlurmCluster: { method: 'POST', path: '/api/v1/slurm', summary: 'Add a Slurm cluster (its login node a host of /hosts), or update the one with that name in place; pilots follow demand from then on', scopes: ['admin'], body: SlurmClusterAdd, response: SlurmCluster },
   getSlurmCluster: { method: 'GET', path: '/api/v1/slurm/:name', summary: 'Get one Slurm cluster with its pilots', scopes: ALL, params: ClusterParams, response: SlurmCluster },
   removeSlurmCluster: { method: 'DELETE', path: '/api/v1/slurm/:name', summary: "Cancel the cluster's pilots (scancel), revoke their token and forget the cluster", scopes: ['admin'], params: ClusterParams, response: RemovedCluster },
+  listK8sClusters: { method: 'GET', path: '/api/v1/k8s', summary: 'List Kubernetes clusters with their bridge worker', scopes: ALL, response: z.array(KubernetesCluster) },
+  addK8sCluster: { method: 'POST', path: '/api/v1/k8s', summary: 'Add a Kubernetes cluster (a kubeconfig context and namespace), or update the one with that name in place; its bridge worker starts at once', scopes: ['admin'], body: KubernetesClusterAdd, response: KubernetesCluster },
+  getK8sCluster: { method: 'GET', path: '/api/v1/k8s/:name', summary: 'Get one Kubernetes cluster', scopes: ALL, params: KubernetesClusterParams, response: KubernetesCluster },
+  removeK8sCluster: { method: 'DELETE', path: '/api/v1/k8s/:name', summary: "Stop the cluster's bridge worker (its jobs are handed back) and forget the cluster; Jobs already in Kubernetes are left alone", scopes: ['admin'], params: KubernetesClusterParams, response: RemovedKubernetesCluster },
   authLog: { method: 'GET', path: '/api/v1/auth-log', summary: 'Authentication failures and token changes after an id', scopes: ['admin'], query: AuthLogQuery, response: z.array(AuthLogEntry) },
 
   listSuites: { method: 'GET', path: '/api/v1/suites', summary: 'List suites with their counters, open first', scopes: ALL, query: SuiteListQuery, response: z.array(Suite) },

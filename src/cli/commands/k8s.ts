@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { addConnectionFlags, defaultDataDir, resolveConnection, type ConnectionFlags } from '../connection';
+import type { KubernetesClusterAdd } from '../../shared';
+import { addConnectionFlags, connect, defaultDataDir, type ConnectionFlags } from '../connection';
 import { printJson, printLine, type CliContext } from '../context';
-import { CliError, EXIT, usageError } from '../exitCodes';
+import { clusterLine } from '../format/kubernetes';
 import { integerArg, positiveNumberArg } from '../jobFlags';
-import { findCluster, parseCluster, readClusters, writeClusters, type KubernetesCluster } from '../k8s/clusterStore';
+
+/** Adding runs kubectl twice on the coordinator's machine and starts the bridge worker. */
+const K8S_CALL_MS = 120_000;
 
 interface AddFlags extends ConnectionFlags {
   context: string;
@@ -17,36 +21,19 @@ interface AddFlags extends ConnectionFlags {
   mem: number;
 }
 
-function dataDirOf(flags: ConnectionFlags, context: CliContext): string {
-  return flags.dataDir ?? defaultDataDir(context.env, context.homeDir);
+function clusterBody(name: string, flags: AddFlags): KubernetesClusterAdd {
+  return {
+    name, context: flags.context, namespace: flags.namespace, image: flags.image, max_jobs: flags.maxJobs,
+    gpus: flags.gpus, gpu_model: flags.gpuModel, gpu_memory_mb: flags.gpuMem, cpus: flags.cpus, memory_mb: flags.mem,
+  };
 }
 
-/** The context must exist in the user's kubeconfig and may create Jobs in the namespace; kubectl says which is wrong. */
-async function checkAccess(cluster: KubernetesCluster): Promise<void> {
-  // The agent layer is loaded only by the k8s commands, so other commands start without it.
-  const { runKubectl } = await import('../../agent');
-  const target = { context: cluster.context, namespace: cluster.namespace };
-  const contexts = await runKubectl(target, ['config', 'get-contexts', cluster.context, '-o', 'name']);
-  if (contexts.code !== 0 || contexts.stdout.trim() !== cluster.context) {
-    throw usageError(`--context ${cluster.context}: not a context of your kubeconfig (kubectl config get-contexts)${contexts.code === null ? `: ${contexts.stderr.trim()}` : ''}`);
-  }
-  const allowed = await runKubectl(target, ['auth', 'can-i', 'create', 'jobs.batch']);
-  if (allowed.stdout.trim() !== 'yes') throw new CliError(EXIT.apiRefused, `--namespace ${cluster.namespace}: context ${cluster.context} may not create Jobs there (kubectl auth can-i create jobs.batch)`);
-}
-
-function clusterLine(c: KubernetesCluster): string {
-  const gpus = c.gpus > 0 ? `, ${c.gpus} × ${c.gpu_model} (${c.gpu_memory_mb} MB)` : '';
-  return `${c.name}  context ${c.context}, namespace ${c.namespace}, image ${c.image}: up to ${c.max_jobs} jobs, ${c.cpus} CPU, ${c.memory_mb} MB${gpus}`;
-}
-
-export function registerK8s(program: Command, context: CliContext): void {
-  const k8s = program.command('k8s').summary('Kubernetes clusters that run jobs as Kubernetes Jobs through kubectl');
-
+function registerAdd(k8s: Command, context: CliContext): void {
   const add = k8s
     .command('add')
-    .summary('add a cluster: a kubeconfig context and namespace')
+    .summary("add a cluster (a kubeconfig context and namespace), or update it in place; the coordinator starts its bridge worker")
     .argument('<name>', 'a name for the cluster; jobs go there with --k8s NAME --direct')
-    .requiredOption('--context <ctx>', 'the kubeconfig context kubectl uses (your credentials; nothing is copied)')
+    .requiredOption('--context <ctx>', 'the kubeconfig context kubectl uses on the coordinator\'s machine (your credentials; nothing is copied)')
     .option('--namespace <ns>', 'namespace of the Jobs', 'default')
     .requiredOption('--image <image>', 'the container image jobs run in')
     .option('--max-jobs <n>', 'jobs running at once at most', integerArg(1), 8)
@@ -57,51 +44,55 @@ export function registerK8s(program: Command, context: CliContext): void {
     .option('--mem <mb>', 'memory in MB the cluster may give Gantry jobs at once', integerArg(1), 131_072);
   addConnectionFlags(add);
   add.action(async (name: string, flags: AddFlags) => {
-    const cluster = parseCluster({
-      name, context: flags.context, namespace: flags.namespace, image: flags.image, max_jobs: flags.maxJobs,
-      gpus: flags.gpus, gpu_model: flags.gpuModel, gpu_memory_mb: flags.gpuMem, cpus: flags.cpus, memory_mb: flags.mem,
-    });
-    await checkAccess(cluster);
-    const dataDir = dataDirOf(flags, context);
-    const others = (await readClusters(dataDir)).filter((c) => c.name !== name);
-    await writeClusters(dataDir, [...others, cluster]);
-    printLine(context.stdout, `added ${clusterLine(cluster)}\nrun its worker with: gantry k8s run ${name}`);
+    const { client } = await connect(flags, context);
+    const cluster = await client.call('addK8sCluster', { body: clusterBody(name, flags) }, K8S_CALL_MS);
+    printLine(context.stdout, `added ${clusterLine(cluster)}`);
   });
+}
 
-  const ls = k8s.command('ls', { isDefault: true }).summary('list clusters').option('--json', 'print them as JSON');
-  addConnectionFlags(ls);
-  ls.action(async (flags: ConnectionFlags & { json?: boolean }) => {
-    const clusters = await readClusters(dataDirOf(flags, context));
-    if (flags.json) return printJson(context, clusters);
-    printLine(context.stdout, clusters.length ? clusters.map(clusterLine).join('\n') : 'no Kubernetes clusters (gantry k8s add NAME --context CTX --image IMAGE)');
-  });
-
-  const rm = k8s.command('rm').summary('forget a cluster (its running Jobs are left alone)').argument('<name>');
-  addConnectionFlags(rm);
-  rm.action(async (name: string, flags: ConnectionFlags) => {
-    const dataDir = dataDirOf(flags, context);
-    await findCluster(dataDir, name);
-    await writeClusters(dataDir, (await readClusters(dataDir)).filter((c) => c.name !== name));
-    printLine(context.stdout, `removed ${name}`);
-  });
-
+/** A bridge worker in this process, for debugging: the coordinator already runs one per cluster. */
+function registerRun(k8s: Command, context: CliContext): void {
   const run = k8s
     .command('run')
-    .summary("run a cluster's bridge worker: it claims the cluster's jobs and runs each as a Kubernetes Job")
+    .summary("run a cluster's bridge worker here, for debugging (the coordinator runs one by itself)")
     .argument('<name>')
     .option('--poll <ms>', "how often a Job's state is read", integerArg(100), 2_000)
     .option('--quiet', 'log warnings and errors only');
   addConnectionFlags(run);
   run.action(async (name: string, flags: ConnectionFlags & { poll: number; quiet?: boolean }) => {
-    const dataDir = dataDirOf(flags, context);
-    const cluster = await findCluster(dataDir, name);
-    const connection = await resolveConnection(flags, context.env, context.homeDir);
-    const { startBridgeWorker } = await import('../k8s/bridgeWorker');
-    const agent = await startBridgeWorker(cluster, connection, { dataDir, pollMs: flags.poll, quiet: flags.quiet });
+    const { client, connection } = await connect(flags, context);
+    const cluster = await client.call('getK8sCluster', { params: { name } });
+    const { startBridgeWorker, stderrLogger } = await import('../../agent');
+    const spoolDir = join(flags.dataDir ?? defaultDataDir(context.env, context.homeDir), `k8s-${name}-debug`);
+    const agent = await startBridgeWorker(cluster, { url: connection.url, token: connection.token, spoolDir, logger: stderrLogger({ quiet: flags.quiet ?? false }), pollMs: flags.poll });
     printLine(context.stderr, `worker k8s-${name} runs jobs submitted with --k8s ${name} --direct as Kubernetes Jobs (context ${cluster.context}, namespace ${cluster.namespace}); Ctrl-C stops it`);
     const stop = (): void => void agent.stop({ graceful: true });
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     await agent.stopped;
   });
+}
+
+export function registerK8s(program: Command, context: CliContext): void {
+  const k8s = program.command('k8s').summary('Kubernetes clusters that run jobs as Kubernetes Jobs through kubectl');
+  registerAdd(k8s, context);
+
+  const ls = k8s.command('ls', { isDefault: true }).summary('list clusters').option('--json', 'print them as JSON');
+  addConnectionFlags(ls);
+  ls.action(async (flags: ConnectionFlags & { json?: boolean }) => {
+    const { client } = await connect(flags, context);
+    const clusters = await client.call('listK8sClusters', {});
+    if (flags.json) return printJson(context, clusters);
+    printLine(context.stdout, clusters.length ? clusters.map(clusterLine).join('\n') : 'no Kubernetes clusters (gantry k8s add NAME --context CTX --image IMAGE)');
+  });
+
+  const rm = k8s.command('rm').summary("forget a cluster: its bridge worker stops and hands its jobs back (Jobs it started are deleted)").argument('<name>');
+  addConnectionFlags(rm);
+  rm.action(async (name: string, flags: ConnectionFlags) => {
+    const { client } = await connect(flags, context);
+    await client.call('removeK8sCluster', { params: { name } });
+    printLine(context.stdout, `removed ${name}`);
+  });
+
+  registerRun(k8s, context);
 }

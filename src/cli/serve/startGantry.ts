@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { RunningServer } from '../../server';
 import { removeServerInfo, writeServerInfo, type ServerInfo } from '../connection';
 import { PACKAGE_ROOT } from '../packageRoot';
+import { lazyKubernetesSupport } from './kubernetesSupport';
 
 export interface GantryOptions {
   dataDir: string;
@@ -64,17 +65,18 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
   try {
     const { token, created } = await ensureAdminToken(coordinator, options.dataDir);
     const spoolDir = options.localWorker ? join(options.dataDir, 'spool') : null;
+    const quiet = options.logLevel !== 'info' && options.logLevel !== 'debug';
     // The agent needs the server's URL, so it is launched once the server listens, and again on `workers start`.
     let localUrl = '';
     const localWorker = spoolDir
       ? new RestartableWorker(async () => {
           const { startAgent, stderrLogger } = await import('../../agent');
-          const quiet = options.logLevel !== 'info' && options.logLevel !== 'debug';
           return startAgent({ url: localUrl, token, name: options.workerName, spoolDir, logger: stderrLogger({ quiet }) });
         })
       : undefined;
     server = await startServer({
       localWorker,
+      kubernetes: lazyKubernetesSupport({ dataDir: options.dataDir, token, quiet, env: process.env }),
       coordinator,
       host: options.host,
       port: options.port,

@@ -1,7 +1,7 @@
 import { createCoordinator } from '../../core';
 import type { Coordinator, SecretStore } from '../../core';
 import { ensureAdminToken, RestartableWorker, startServer } from '../../server';
-import { startAgent, type SpawnJob } from '../../agent';
+import { kubernetesHostSupport, startAgent, stderrLogger, type SpawnJob } from '../../agent';
 import type { DataDirLayout } from '../paths/dataDirLayout';
 import type { ShutdownStep } from '../lifecycle/shutdown';
 
@@ -62,6 +62,8 @@ export async function startGantryServices(options: StartServicesOptions): Promis
       hosts: { agentBundle: options.agentBundle },
       allowedOrigins: options.devServerOrigin ? [options.devServerOrigin] : [],
       localWorker: worker,
+      // Kubernetes clusters' bridge workers run here as in `gantry serve`, with the user's kubectl and kubeconfig.
+      kubernetes: kubernetesHostSupport({ dataDir: layout.db, token, logger: stderrLogger({ quiet: true }) }),
     });
     url = server.url;
     await worker.start();

@@ -16,6 +16,7 @@ import { maintenanceHandlers } from './maintenance';
 import { notificationHandlers } from './notifications';
 import type { RouteHandler } from './routeHandler';
 import { slurmHandlers } from './slurm';
+import { kubernetesHandlers } from './k8s';
 import { suiteHandlers } from './suites';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
@@ -39,6 +40,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...tokenHandlers,
     ...hostHandlers,
     ...slurmHandlers,
+    ...kubernetesHandlers,
     ...eventHandlers,
     ...prometheusHandlers,
     ...statsHandlers,

@@ -7,6 +7,7 @@ import type { RouteName, ROUTES } from '../../shared';
 import type { JobTokens } from '../auth/jobTokens';
 import type { Principal } from '../auth/principal';
 import type { LiveHub } from '../live/liveHub';
+import type { KubernetesBridges } from '../kubernetes/kubernetesBridges';
 import type { ParkedClaims } from './workers/parkedClaims';
 import type { PrometheusMetrics } from '../metrics/prometheusMetrics';
 
@@ -21,6 +22,8 @@ export interface ServerDeps {
   hosts: HostService;
   /** Slurm clusters: pilots over sbatch on their login nodes. */
   slurm: SlurmService;
+  /** Kubernetes clusters' bridge workers. */
+  kubernetes: KubernetesBridges;
   /** Aborted when the server starts closing, so long-polls return at once. */
   closing: AbortSignal;
   /** The host's own worker, when it has one it can start again. */

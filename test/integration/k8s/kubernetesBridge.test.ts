@@ -1,74 +1,98 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Job as KubernetesJob } from 'kubernetes-models/batch/v1/Job';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopChild } from '../../support/stopChild';
+import type { Job, KubernetesCluster, Worker } from '../../../src/shared';
+import { startGantryServe, type RunningGantry } from '../../e2e/support/gantryServe';
 import { waitFor } from '../../support/waitFor';
-import { REPO_ROOT, startTestCoordinator, stdoutText, type TestCoordinator } from '../cli/harness';
+import { REPO_ROOT, runGantry, stdoutText, type CliResult } from '../cli/harness';
 
 const STANDIN = join(REPO_ROOT, 'test', 'fixtures', 'kubectl');
 
-let t: TestCoordinator;
+let serve: RunningGantry;
 let state: string;
 let env: NodeJS.ProcessEnv;
-let bridge: ChildProcess | undefined;
 
+/**
+ * A real `gantry serve` with the stand-in kubectl first on its PATH, as a real one would be found:
+ * it checks clusters with kubectl and runs their bridge workers by itself.
+ */
 beforeAll(async () => {
-  t = await startTestCoordinator();
   state = mkdtempSync(join(tmpdir(), 'gantry-kubectl-'));
-  // The stand-in kubectl comes first on PATH, as a real one would be found.
-  env = { PATH: `${STANDIN}:${process.env.PATH}`, GANTRY_DATA_DIR: join(state, 'data'), KUBECTL_STANDIN_STATE: state, KUBECTL_STANDIN_CONTEXT: 'lab' };
-});
+  const standin = { PATH: `${STANDIN}:${process.env.PATH}`, KUBECTL_STANDIN_STATE: state, KUBECTL_STANDIN_CONTEXT: 'lab' };
+  serve = await startGantryServe({ localWorker: false, env: { ...standin, GANTRY_K8S_POLL_MS: '100' } });
+  env = { ...standin, GANTRY_URL: serve.url, GANTRY_TOKEN: serve.token };
+}, 120_000);
 afterAll(async () => {
-  if (bridge) await stopChild(bridge);
-  await t?.close();
+  await serve?.stop();
+  rmSync(state, { recursive: true, force: true });
 });
+
+const gantry = (args: string[]): Promise<CliResult> => runGantry(args, env);
+
+async function api<T>(path: string): Promise<T> {
+  const response = await fetch(`${serve.url}${path}`, { headers: { authorization: `Bearer ${serve.token}` } });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+const jobOf = (id: number): Promise<Job> => api<Job>(`/api/v1/jobs/${id}`);
+async function jobIn(id: number, states: Job['state'][]): Promise<Job> {
+  return waitFor(async () => { const job = await jobOf(id); return states.includes(job.state) ? job : null; }, `job ${id} to be ${states.join(' or ')}`, 60_000);
+}
 
 const calls = (): string[][] => readFileSync(join(state, 'calls.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
 const unexpected = (): string => (existsSync(join(state, 'unexpected.jsonl')) ? readFileSync(join(state, 'unexpected.jsonl'), 'utf8') : '');
 const applied = (name: string): { kind: string; items?: unknown[] } => JSON.parse(readFileSync(join(state, `applied-${name}.json`), 'utf8')) as { kind: string; items?: unknown[] };
 
 async function submit(args: string[]): Promise<number> {
-  const result = await t.gantry(['submit', '--k8s', 'lab-gpu', '--direct', ...args], env);
+  const result = await gantry(['submit', '--k8s', 'lab-gpu', '--direct', ...args]);
   expect(result.stderr).toBe('');
   return Number(stdoutText(result).trim());
 }
 
-describe('gantry k8s add, ls, rm', () => {
-  it('refuses a context the kubeconfig does not have, naming the flag', async () => {
-    const result = await t.gantry(['k8s', 'add', 'elsewhere', '--context', 'nope', '--image', 'python:3.12'], env);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--context nope: not a context of your kubeconfig/);
+// Each step spawns the CLI, whose start alone takes seconds on a loaded machine.
+describe('gantry k8s add, ls, rm (clusters in the database, through /api/v1/k8s)', { timeout: 180_000 }, () => {
+  it('refuses a context the kubeconfig does not have, naming the field, and stores nothing', async () => {
+    const result = await gantry(['k8s', 'add', 'elsewhere', '--context', 'nope', '--image', 'python:3.12']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/context nope: not a context of the kubeconfig/);
+    expect(await api<KubernetesCluster[]>('/api/v1/k8s')).toEqual([]);
+  });
+
+  it('refuses a bad field through the API, naming it', async () => {
+    const response = await fetch(`${serve.url}/api/v1/k8s`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bad_Name', context: 'lab', image: 'python:3.12' }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { field: string } }).error.field).toBe('name');
   });
 
   it('adds a cluster after checking its context and that it may create Jobs, lists it and removes it', async () => {
-    const added = await t.gantry(['k8s', 'add', 'scratch', '--context', 'lab', '--namespace', 'research', '--image', 'python:3.12'], env);
+    const added = await gantry(['k8s', 'add', 'scratch', '--context', 'lab', '--namespace', 'research', '--image', 'python:3.12']);
     expect(added.stderr).toBe('');
     expect(calls()).toContainEqual(['--context', 'lab', '-n', 'research', 'auth', 'can-i', 'create', 'jobs.batch']);
-    expect(stdoutText(await t.gantry(['k8s', 'ls'], env))).toMatch(/^scratch {2}context lab, namespace research, image python:3.12/);
-    expect((await t.gantry(['k8s', 'rm', 'scratch'], env)).code).toBe(0);
-    expect(stdoutText(await t.gantry(['k8s', 'ls', '--json'], env))).toBe('[]\n');
+    expect(stdoutText(await gantry(['k8s', 'ls']))).toMatch(/^scratch {2}context lab, namespace research, image python:3.12/);
+    expect((await api<KubernetesCluster>('/api/v1/k8s/scratch')).namespace).toBe('research');
+    expect((await gantry(['k8s', 'rm', 'scratch'])).code).toBe(0);
+    expect(stdoutText(await gantry(['k8s', 'ls', '--json']))).toBe('[]\n');
   });
 });
 
-describe('gantry submit --k8s NAME --direct', () => {
+describe('gantry submit --k8s NAME --direct, with the bridge worker gantry serve started by itself', { timeout: 180_000 }, () => {
   beforeAll(async () => {
-    const added = await t.gantry(['k8s', 'add', 'lab-gpu', '--context', 'lab', '--namespace', 'research', '--image', 'python:3.12', '--gpus', '4', '--gpu-model', 'A100'], env);
-    expect(added.code).toBe(0);
-    bridge = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'gantry.js'), 'k8s', 'run', 'lab-gpu', '--poll', '100', '--quiet'], {
-      cwd: REPO_ROOT,
-      env: { ...env, HOME: process.env.HOME, ...t.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitFor(() => t.coordinator.listWorkers().some((worker) => worker.name === 'k8s-lab-gpu' && worker.state === 'online'), 'the bridge worker to come online', 60_000);
-  });
+    const added = await gantry(['k8s', 'add', 'lab-gpu', '--context', 'lab', '--namespace', 'research', '--image', 'python:3.12', '--gpus', '4', '--gpu-model', 'A100']);
+    expect(added.stderr).toBe('');
+    // No `gantry k8s run`: the coordinator started the bridge when the cluster was added.
+    await waitFor(async () => (await api<Worker[]>('/api/v1/workers')).some((worker) => worker.name === 'k8s-lab-gpu' && worker.state === 'online'), 'the bridge worker to come online', 60_000);
+    expect((await api<KubernetesCluster>('/api/v1/k8s/lab-gpu')).worker_state).toBe('online');
+  }, 90_000);
 
   it('runs a job as a Kubernetes Job: GPUs requested, state mirrored, log and metrics streamed back', async () => {
     const id = await submit(['--name', 'succeeds', '--gpus', '2', '--', 'python', 'train.py']);
-    const job = await waitFor(() => { const j = t.coordinator.getJob(id); return j.state === 'succeeded' || j.state === 'failed' ? j : null; }, `job ${id} to finish`, 60_000);
-    expect(job).toMatchObject({ state: 'succeeded', exit_code: 0 });
+    expect(await jobIn(id, ['succeeded', 'failed'])).toMatchObject({ state: 'succeeded', exit_code: 0 });
 
     const manifest = new KubernetesJob(applied(`gantry-${id}-1`) as ConstructorParameters<typeof KubernetesJob>[0]);
     manifest.validate();
@@ -77,30 +101,29 @@ describe('gantry submit --k8s NAME --direct', () => {
     expect(container?.env).toContainEqual({ name: 'GANTRY_JOB_ID', value: String(id) });
     expect(manifest.metadata?.labels?.['gantry.dev/job-id']).toBe(String(id));
 
-    const log = stdoutText(await t.gantry(['logs', String(id)], env));
-    expect(log).toContain('epoch 2\n');
-    expect(t.coordinator.listMetrics(id).filter((point) => point.name === 'loss').map((point) => point.value)).toEqual([0.5, 0.25]);
+    expect(stdoutText(await gantry(['logs', String(id)]))).toContain('epoch 2\n');
+    const metrics = await api<Array<{ name: string; value: number }>>(`/api/v1/jobs/${id}/metrics`);
+    expect(metrics.filter((point) => point.name === 'loss').map((point) => point.value)).toEqual([0.5, 0.25]);
     expect(calls()).toContainEqual(['--context', 'lab', '-n', 'research', 'logs', '-f', `job/gantry-${id}-1`]);
   });
 
   it("fails the job with the container's exit code", async () => {
     const id = await submit(['--name', 'fails', '--', 'python', 'broken.py']);
-    const job = await waitFor(() => { const j = t.coordinator.getJob(id); return j.state === 'failed' ? j : null; }, `job ${id} to fail`, 60_000);
-    expect(job.exit_code).toBe(3);
-    expect(stdoutText(await t.gantry(['logs', String(id)], env))).toContain('ValueError: bad data');
+    expect((await jobIn(id, ['failed'])).exit_code).toBe(3);
+    expect(stdoutText(await gantry(['logs', String(id)]))).toContain('ValueError: bad data');
   });
 
   it('deletes the Kubernetes Job when the job is cancelled', async () => {
     const id = await submit(['--name', 'runs-long', '--', 'python', 'forever.py']);
-    await waitFor(() => t.coordinator.getJob(id).state === 'running', `job ${id} to run`, 60_000);
-    expect((await t.gantry(['cancel', String(id)], env)).code).toBe(0);
+    await jobIn(id, ['running']);
+    expect((await gantry(['cancel', String(id)])).code).toBe(0);
     await waitFor(() => existsSync(join(state, `deleted-gantry-${id}-1`)), `the Kubernetes Job of ${id} to be deleted`, 60_000);
-    await waitFor(() => t.coordinator.getJob(id).state === 'cancelled', `job ${id} to be cancelled`, 60_000);
+    await jobIn(id, ['cancelled']);
   });
 
   it('keeps secret env values out of the Job, in a Secret beside it', async () => {
     const id = await submit(['--name', 'succeeds', '--env', 'WANDB_API_KEY=s3cr3t-value', '--', 'python', 'train.py']);
-    await waitFor(() => t.coordinator.getJob(id).state === 'succeeded', `job ${id} to succeed`, 60_000);
+    await jobIn(id, ['succeeded']);
     const list = applied(`gantry-${id}-1`);
     expect(list.kind).toBe('List');
     const [secret, job] = list.items as [{ kind: string; stringData: Record<string, string> }, unknown];
@@ -110,7 +133,7 @@ describe('gantry submit --k8s NAME --direct', () => {
   });
 
   it('refuses --k8s without --direct: pilots on Kubernetes do not exist', async () => {
-    const result = await t.gantry(['submit', '--k8s', 'lab-gpu', '--', 'true'], env);
+    const result = await gantry(['submit', '--k8s', 'lab-gpu', '--', 'true']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--k8s lab-gpu: add --direct/);
   });
@@ -118,4 +141,24 @@ describe('gantry submit --k8s NAME --direct', () => {
   it('made no kubectl call the stand-in did not expect', () => {
     expect(unexpected()).toBe('');
   });
+});
+
+describe('clusters kept in k8s-clusters.json before the database', () => {
+  it('are imported once when gantry serve starts, and their bridge worker runs', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gantry-k8s-legacy-'));
+    const legacy = [{ name: 'old-lab', context: 'lab', namespace: 'research', image: 'python:3.12', max_jobs: 2, gpus: 0, gpu_model: 'GPU', gpu_memory_mb: 81_920, cpus: 4, memory_mb: 8192 }];
+    writeFileSync(join(dataDir, 'k8s-clusters.json'), JSON.stringify(legacy), { mode: 0o600 });
+    const old = await startGantryServe({ dataDir, localWorker: false, env: { PATH: env.PATH, KUBECTL_STANDIN_STATE: state, KUBECTL_STANDIN_CONTEXT: 'lab' } });
+    try {
+      const headers = { authorization: `Bearer ${old.token}` };
+      const clusters = (await (await fetch(`${old.url}/api/v1/k8s`, { headers })).json()) as KubernetesCluster[];
+      expect(clusters).toMatchObject([{ name: 'old-lab', namespace: 'research', max_jobs: 2, cpus: 4 }]);
+      expect(existsSync(join(dataDir, 'k8s-clusters.json'))).toBe(false);
+      expect(existsSync(join(dataDir, 'k8s-clusters.json.imported'))).toBe(true);
+      await waitFor(async () => ((await (await fetch(`${old.url}/api/v1/workers`, { headers })).json()) as Worker[]).some((w) => w.name === 'k8s-old-lab' && w.state === 'online'), 'the imported cluster\'s bridge worker', 60_000);
+    } finally {
+      await old.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -360,4 +360,14 @@ export const WORKLOADS: string[] = [
   );
   CREATE INDEX suite_hook_runs_suite ON suite_hook_runs (suite_id, id);
   `,
+  // Kubernetes clusters (issue 22), formerly k8s-clusters.json in the data dir: the settings as KubernetesClusterAdd parsed them.
+  `
+  CREATE TABLE k8s_clusters (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -7,6 +7,7 @@ import { AddHostForm } from './hosts/AddHostForm';
 import { FingerprintDialog } from './hosts/FingerprintDialog';
 import { HostShellPanel } from './hosts/HostShellPanel';
 import { SlurmSection } from './hosts/SlurmSection';
+import { KubernetesSection } from './hosts/KubernetesSection';
 
 /** Long: a bootstrap uploads the agent and may wait on a slow host. */
 const HOST_CALL_MS = 300_000;
@@ -95,6 +96,7 @@ export function HostsPage() {
         </table>
       )}
       <SlurmSection hostNames={hosts.map((h) => h.name)} />
+      <KubernetesSection />
       {shell && <HostShellPanel key={shell} host={shell} onClose={() => setShell(null)} />}
       {asked && <FingerprintDialog host={asked} busy={busy} onTrust={() => void trust(asked)} onClose={() => setAsking(null)} />}
     </div>
