@@ -182,7 +182,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       state.wakeup.notify();
     },
   });
-  const telemetry = new GpuTelemetry(nvidiaSmi, () => runs.processes(), logger);
+  const telemetry = new GpuTelemetry(nvidiaSmi, () => runs.processes(), logger, options.gpuIndexes);
   nextJobs = nextJobsWithResults({ capacity, runs, telemetry, state, outbox: deliverer });
 
   const session = new WorkerSession({ link, credential, registration: registration(options, host, runs, prefetch), state, logger, retry: options.retry });
