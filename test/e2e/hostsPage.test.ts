@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page, Request } from 'playwright-core';
 import { killAgentUnder } from '../integration/provision/support/provisionHarness';
 import { startSshd, type TestSshd } from '../integration/provision/support/sshd';
 import { hasChromium, launchChromium, screenshotDir } from './support/browser';
@@ -50,6 +50,37 @@ describe.skipIf(!hasChromium && !process.env.CI)('the Hosts page against a real 
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
     await page.locator('[data-host="lab"] [data-testid="host-state"]', { hasText: 'online' }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(screenshotDir(), 'console-hosts.png') });
+  });
+
+  it('follows the host state from live events: down and up from outside change its row with no reload or poll', async () => {
+    const listings: string[] = [];
+    const navigations: string[] = [];
+    const onRequest = (request: Request) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname.startsWith('/api/v1/hosts')) listings.push(request.url());
+    };
+    const onNavigated = (frame: Frame) => frame === page.mainFrame() && navigations.push(frame.url());
+    page.on('request', onRequest);
+    page.on('framenavigated', onNavigated);
+    const row = (state: string) => page.locator('[data-host="lab"] [data-testid="host-state"]', { hasText: new RegExp(`^${state}$`) });
+    try {
+      // Changed by another client (this test through REST), not by the page's own buttons, which reload after acting.
+      const call = (verb: string, body?: unknown) =>
+        fetch(`${gantry.url}/api/v1/hosts/lab/${verb}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${gantry.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      expect((await call('down', { now: true })).status).toBe(200);
+      await row('ready').waitFor({ timeout: 60_000 });
+      expect((await call('up')).status).toBe(200);
+      await row('online').waitFor({ timeout: 60_000 });
+    } finally {
+      page.off('request', onRequest);
+      page.off('framenavigated', onNavigated);
+    }
+    // Before host.* events the page learnt of these changes only by reloading its list.
+    expect(listings).toEqual([]);
+    expect(navigations).toEqual([]);
   });
 
   it('opens a shell on the host in a terminal panel, where a typed command runs', async () => {

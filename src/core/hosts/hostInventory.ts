@@ -3,6 +3,9 @@
  * found (state, probe, agent). Only src/provision drives a host's lifecycle; this module stores it.
  * A host's shown state joins its worker: an agent that was started is `online`, `draining` or
  * `offline` as its worker is.
+ * Events (written in the transaction of the change they record, data HostEventData): host.added,
+ * host.updated, host.trusted, host.state, host.upgraded, host.removed; see emitHostStateOfWorker for
+ * the state changes its worker causes.
  */
 import {
   HostAdd,
@@ -10,6 +13,9 @@ import {
   parseOrThrow,
   type Host,
   type HostProbe,
+  type EventType,
+  type HostEventData,
+  type HostSnapshot,
   type HostState,
   type PresentedKey,
   type SshEndpoint,
@@ -106,6 +112,28 @@ function toHostRecord(ctx: CoreContext, row: HostRow, hasPassphrase: (name: stri
   };
 }
 
+/** The host as events show it: the wire shape less what stays inside the coordinator and has_passphrase. */
+function snapshotOf(record: HostRecord): HostSnapshot {
+  const { desired: _desired, agent_path: _path, tunnel_port: _port, token_id: _token, has_passphrase: _passphrase, ...snapshot } = record;
+  return snapshot;
+}
+
+function emitHostEvent(ctx: CoreContext, type: EventType, name: string, record: HostRecord | null, extra: Omit<HostEventData, 'name' | 'host'>): void {
+  const data: HostEventData = { name, host: record && snapshotOf(record), ...extra };
+  ctx.emit(type, null, record?.worker_id ?? null, data);
+}
+
+/**
+ * The host whose agent runs as this worker shows the worker's state (online, draining, offline):
+ * registerWorker and friends call this next to their worker.* event so a host.state follows in the
+ * same transaction. Workers that are no host's (local, Slurm pilots) cost one indexed lookup.
+ */
+export function emitHostStateOfWorker(ctx: CoreContext, workerId: string): void {
+  const row = ctx.sql('SELECT h.* FROM workers w JOIN hosts h ON h.name = w.name WHERE w.id = ?').get(workerId) as HostRow | undefined;
+  if (!row || (row.state !== 'starting' && row.state !== 'online')) return;
+  emitHostEvent(ctx, 'host.state', row.name, toHostRecord(ctx, row, () => false), { previous_state: null });
+}
+
 export interface HostInventory {
   /** Adds the host, or updates the one with that name in place (its provisioning state is kept). */
   save(input: HostAdd): HostRecord;
@@ -114,7 +142,8 @@ export interface HostInventory {
   update(name: string, update: HostUpdate): HostRecord;
   remove(name: string): void;
   trustedKeys(host: string, port: number): TrustedKey[];
-  trustKey(host: string, port: number, keyType: string, fingerprint: string): void;
+  /** Trusts a key for an endpoint; `forHost` names the host whose connection presented it (for its host.trusted event). */
+  trustKey(host: string, port: number, keyType: string, fingerprint: string, forHost?: string): void;
 }
 
 export function createHostInventory(ctx: CoreContext, hasPassphrase: (name: string) => boolean = () => false): HostInventory {
@@ -124,11 +153,20 @@ export function createHostInventory(ctx: CoreContext, hasPassphrase: (name: stri
     return row;
   };
   const record = (row: HostRow): HostRecord => toHostRecord(ctx, row, hasPassphrase);
+  /** A change of shown state or of its error is a host.state; a different agent replacing one is a host.upgraded. */
+  const emitChanges = (before: HostRecord, after: HostRecord): void => {
+    if (after.state !== before.state || after.error !== before.error) emitHostEvent(ctx, 'host.state', after.name, after, { previous_state: before.state });
+    if (before.agent_version !== null && after.agent_version !== null && after.agent_version !== before.agent_version) {
+      emitHostEvent(ctx, 'host.upgraded', after.name, after, { previous_state: before.state, previous_version: before.agent_version });
+    }
+  };
 
   return {
     save(input) {
       const spec = parseOrThrow(HostAdd, input);
-      ctx.tx(() => {
+      return ctx.tx(() => {
+        const before = ctx.sql('SELECT * FROM hosts WHERE name = ?').get(spec.name) as HostRow | undefined;
+        const previous = before ? record(before).state : null;
         const now = ctx.now();
         ctx.sql(`INSERT INTO hosts (name, address, port, user, identity_file, jump, labels, max_jobs, gpus, state, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)
@@ -137,34 +175,44 @@ export function createHostInventory(ctx: CoreContext, hasPassphrase: (name: stri
             gpus = excluded.gpus, desired = 'up', updated_at = excluded.updated_at`)
           .run(spec.name, spec.ssh.host, spec.ssh.port, spec.ssh.user, spec.identity_file, JSON.stringify(spec.jump), JSON.stringify(spec.labels),
             spec.max_jobs, spec.gpus === null ? null : JSON.stringify(spec.gpus), now, now);
+        const saved = record(read(spec.name));
+        emitHostEvent(ctx, before ? 'host.updated' : 'host.added', spec.name, saved, { previous_state: previous });
+        return saved;
       });
-      return record(read(spec.name));
     },
     get: (name) => record(read(name)),
     list: () => (ctx.sql('SELECT * FROM hosts ORDER BY name').all() as HostRow[]).map(record),
     update(name, update) {
       const entries = Object.entries(update).filter(([, value]) => value !== undefined);
-      ctx.tx(() => {
-        read(name);
-        if (entries.length === 0) return;
+      return ctx.tx(() => {
+        const before = record(read(name));
+        if (entries.length === 0) return before;
         const sets = entries.map(([key]) => `${key} = ?`).join(', ');
         const values = entries.map(([key, value]) => (JSON_FIELDS.has(key) && value !== null ? JSON.stringify(value) : (value as unknown)));
         ctx.sql(`UPDATE hosts SET ${sets}, updated_at = ? WHERE name = ?`).run(...values, ctx.now(), name);
+        const after = record(read(name));
+        emitChanges(before, after);
+        return after;
       });
-      return record(read(name));
     },
     remove(name) {
       ctx.tx(() => {
-        read(name);
+        const before = record(read(name));
         ctx.sql('DELETE FROM hosts WHERE name = ?').run(name);
+        emitHostEvent(ctx, 'host.removed', name, null, { previous_state: before.state });
       });
     },
     trustedKeys: (host, port) => ctx.sql('SELECT key_type, fingerprint FROM host_keys WHERE host = ? AND port = ?').all(host, port) as TrustedKey[],
-    trustKey(host, port, keyType, fingerprint) {
+    trustKey(host, port, keyType, fingerprint, forHost) {
       ctx.tx(() => {
         ctx.sql(`INSERT INTO host_keys (host, port, key_type, fingerprint, trusted_at) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT (host, port, key_type) DO UPDATE SET fingerprint = excluded.fingerprint, trusted_at = excluded.trusted_at`)
           .run(host, port, keyType, fingerprint, ctx.now());
+        const owner = forHost === undefined ? undefined : (ctx.sql('SELECT * FROM hosts WHERE name = ?').get(forHost) as HostRow | undefined);
+        if (owner) {
+          const current = record(owner);
+          emitHostEvent(ctx, 'host.trusted', owner.name, current, { previous_state: current.state, fingerprint, endpoint: { host, port } });
+        }
       });
     },
   };

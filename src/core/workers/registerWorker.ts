@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, GantryError, Heartbeat, WorkerRegister, parseOrThrow, type HeartbeatReply, type Worker } from '../../shared';
 import type { CoreContext } from '../context';
+import { emitHostStateOfWorker } from '../hosts/hostInventory';
 import { loseAttempt } from '../queue/transitions/loseAttempt';
 import { recordGpuSamples } from '../telemetry/gpuHistory';
 import { hashToken } from '../tokens/tokenStore';
@@ -69,6 +70,7 @@ export function registerWorker(ctx: CoreContext, input: unknown, registrant: Reg
     for (const a of open) if (!held.has(`${a.job_id}/${a.attempt}`)) loseAttempt(ctx, a.job_id, a.attempt, 'the worker restarted without it');
     ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, id);
     ctx.emit('worker.registered', null, id, { name: info.name });
+    emitHostStateOfWorker(ctx, id);
     return { ...toWorker(ctx, requireWorkerRow(ctx, id)), credential: identity.credential };
   });
 }
@@ -97,6 +99,7 @@ export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): H
     // Skew as the beat arrives: the request's transit time counts too, which is why the health check's thresholds are seconds.
     const skew = beat.agent_time === undefined ? null : beat.agent_time - now;
     ctx.sql('UPDATE workers SET last_seen_at = ?, state = ?, gpu_free = ?, clock_skew_ms = COALESCE(?, clock_skew_ms) WHERE id = ?').run(now, state, gpuFree, skew, workerId);
+    if (row.state === 'offline') emitHostStateOfWorker(ctx, workerId);
     ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, workerId);
     recordGpuSamples(ctx, workerId, beat.gpu_samples);
     for (const usage of beat.job_gpu_usage) {
@@ -120,6 +123,7 @@ export function setWorkerState(ctx: CoreContext, workerId: string, state: 'onlin
     if (row.state !== state) {
       ctx.sql('UPDATE workers SET state = ? WHERE id = ?').run(state, workerId);
       ctx.emit('worker.state', null, workerId, { state });
+      emitHostStateOfWorker(ctx, workerId);
     }
     return toWorker(ctx, requireWorkerRow(ctx, workerId));
   });
@@ -145,6 +149,9 @@ export function markWorkerOffline(ctx: CoreContext, workerId: string, reason: st
     const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(workerId) as Array<{ job_id: number; attempt: number }>;
     for (const a of open) loseAttempt(ctx, a.job_id, a.attempt, reason, handedBack);
     const changed = ctx.sql("UPDATE workers SET state = 'offline' WHERE id = ? AND state <> 'offline'").run(workerId).changes;
-    if (changed > 0) ctx.emit('worker.state', null, workerId, { state: 'offline', reason });
+    if (changed > 0) {
+      ctx.emit('worker.state', null, workerId, { state: 'offline', reason });
+      emitHostStateOfWorker(ctx, workerId);
+    }
   });
 }

@@ -163,7 +163,7 @@ class SshHostService implements HostService {
         if (presented.fingerprint !== fingerprint) {
           throw new ConflictError(`fingerprint: ${presented.host}:${presented.port} presents ${presented.fingerprint}, not ${fingerprint}; nothing was trusted`, 'fingerprint');
         }
-        this.inventory.trustKey(presented.host, presented.port, presented.key_type, presented.fingerprint);
+        this.inventory.trustKey(presented.host, presented.port, presented.key_type, presented.fingerprint, name);
       }
       record = this.inventory.update(name, { presented_key: null, state: 'ready', error: null });
       if (record.desired !== 'up') return this.wire(record);

@@ -28,6 +28,19 @@ export const EventType = z.enum([
   'suite.created',
   'suite.closed',
   'suite.hook',
+  /**
+   * SSH hosts (issue 14); data is HostEventData (src/shared/schemas/hosts.ts). added/updated: `hosts add`
+   * of a new or an existing name; trusted: a key of the host (or a jump hop) was trusted (data.fingerprint);
+   * state: the shown state or its error changed (bootstrapping, starting, online, unreachable, …, also when
+   * the host's worker registers, drains or goes offline); upgraded: its agent was replaced by another
+   * version (data.previous_version); removed: `hosts rm` (data.host null).
+   */
+  'host.added',
+  'host.updated',
+  'host.trusted',
+  'host.state',
+  'host.upgraded',
+  'host.removed',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

@@ -103,6 +103,25 @@ export const Host = z.object({
 });
 export type Host = z.infer<typeof Host>;
 
+/** A host as a `host.*` event shows it: GET /api/v1/hosts/:name's shape, less has_passphrase (that lives with the secrets, outside the event log). */
+export const HostSnapshot = Host.omit({ has_passphrase: true });
+export type HostSnapshot = z.infer<typeof HostSnapshot>;
+
+/** The data of every `host.*` event (QueueEvent.data); clients follow hosts from these alone. */
+export const HostEventData = z.object({
+  name: z.string(),
+  /** The host after the change; null once removed. */
+  host: HostSnapshot.nullable(),
+  /** The shown state before the change; null for a new host, or when the host's worker moved it (its previous state is not kept). */
+  previous_state: HostState.nullable(),
+  /** host.trusted: the SHA256 fingerprint now trusted, and the endpoint (the host or a jump hop) that presented it. */
+  fingerprint: z.string().optional(),
+  endpoint: z.object({ host: z.string(), port: z.number().int() }).optional(),
+  /** host.upgraded: the agent version it replaced. */
+  previous_version: z.string().optional(),
+});
+export type HostEventData = z.infer<typeof HostEventData>;
+
 export const HostTrust = z.strictObject({
   fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 base64 characters'),
 });

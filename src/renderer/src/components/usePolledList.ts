@@ -7,13 +7,16 @@ export interface PolledList<T> {
   error: string | null;
   /** Runs an action with the page busy, shows its error, and reloads the list after it. */
   run<R>(work: () => Promise<R>): Promise<R | undefined>;
+  /** Changes the list in place (live events); stable across renders. */
+  update(change: (items: T[]) => T[]): void;
 }
 
 /**
  * A list the coordinator changes on its own (hosts, Slurm pilots): loaded now and every
- * `intervalMs`, with the busy flag and error line its page's actions share. `load` must be stable.
+ * `intervalMs` (null: loaded now only, the page follows events), with the busy flag and error line
+ * its page's actions share. `load` must be stable.
  */
-export function usePolledList<T>(load: () => Promise<T[]>, intervalMs: number): PolledList<T> {
+export function usePolledList<T>(load: () => Promise<T[]>, intervalMs: number | null): PolledList<T> {
   const [items, setItems] = useState<T[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -28,6 +31,7 @@ export function usePolledList<T>(load: () => Promise<T[]>, intervalMs: number): 
 
   useEffect(() => {
     void refresh();
+    if (intervalMs === null) return undefined;
     const timer = setInterval(() => void refresh(), intervalMs);
     return () => clearInterval(timer);
   }, [refresh, intervalMs]);
@@ -46,5 +50,5 @@ export function usePolledList<T>(load: () => Promise<T[]>, intervalMs: number): 
     }
   };
 
-  return { items, busy, error, run };
+  return { items, busy, error, run, update: setItems };
 }

@@ -1,8 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatSshTarget, type Host, type HostAdd } from '../../../shared';
 import { api } from '../api/client';
+import { onEvents } from '../api/live';
 import { EmptyState } from '../components/EmptyState';
 import { usePolledList } from '../components/usePolledList';
+import { applyHostEvents } from '../logic/hostEvents';
+import { useConnection } from '../stores/connection';
 import { AddHostForm } from './hosts/AddHostForm';
 import { FingerprintDialog } from './hosts/FingerprintDialog';
 import { HostShellPanel } from './hosts/HostShellPanel';
@@ -13,14 +16,20 @@ import { KubernetesSection } from './hosts/KubernetesSection';
 const HOST_CALL_MS = 300_000;
 const NEEDS_KEY = new Set<Host['state']>(['unknown-key', 'key-changed']);
 
-// Hosts change state on their own (agents registering, tunnels dropping); a slow poll is enough here.
-const HOSTS_POLL_MS = 3000;
+// Hosts change state on their own (agents registering, tunnels dropping): the page follows host.*
+// events, and polls slowly only while the live socket is down (it replays what it missed on reconnect).
+const HOSTS_FALLBACK_POLL_MS = 15_000;
 const listHosts = () => api().call('listHosts');
 
 type Action = 'hostUp' | 'hostRestart' | 'hostUpgrade';
 
 export function HostsPage() {
-  const { items: hosts, busy, error, run } = usePolledList(listHosts, HOSTS_POLL_MS);
+  const socketOpen = useConnection((s) => s.status === 'open');
+  const { items: hosts, busy, error, run, update } = usePolledList(listHosts, socketOpen ? null : HOSTS_FALLBACK_POLL_MS);
+  useEffect(() => {
+    const off = onEvents((events) => update((list) => applyHostEvents(list, events)));
+    return () => void off();
+  }, [update]);
   const [asking, setAsking] = useState<string | null>(null);
   const [shell, setShell] = useState<string | null>(null);
 
