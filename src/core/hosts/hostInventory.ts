@@ -142,6 +142,8 @@ export interface HostInventory {
   update(name: string, update: HostUpdate): HostRecord;
   remove(name: string): void;
   trustedKeys(host: string, port: number): TrustedKey[];
+  /** Working directories of unfinished jobs (waiting, queued, running) inside synced copies (`.gantry/sync/`): those copies must stay. */
+  syncedCwdsInUse(): string[];
   /** Trusts a key for an endpoint; `forHost` names the host whose connection presented it (for its host.trusted event). */
   trustKey(host: string, port: number, keyType: string, fingerprint: string, forHost?: string): void;
 }
@@ -202,6 +204,8 @@ export function createHostInventory(ctx: CoreContext, hasPassphrase: (name: stri
         emitHostEvent(ctx, 'host.removed', name, null, { previous_state: before.state });
       });
     },
+    syncedCwdsInUse: () =>
+      (ctx.sql("SELECT DISTINCT cwd FROM jobs WHERE state IN ('waiting', 'queued', 'running') AND cwd LIKE '%.gantry/sync/%'").all() as Array<{ cwd: string }>).map((r) => r.cwd),
     trustedKeys: (host, port) => ctx.sql('SELECT key_type, fingerprint FROM host_keys WHERE host = ? AND port = ?').all(host, port) as TrustedKey[],
     trustKey(host, port, keyType, fingerprint, forHost) {
       ctx.tx(() => {

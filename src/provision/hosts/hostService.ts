@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import type { Coordinator, HostRecord, SecretStore } from '../../core';
-import { carriesTokenSafely, ConflictError, HostAdd, HostTrust, parseOrThrow, type Host, type HostSyncResult } from '../../shared';
+import { carriesTokenSafely, ConflictError, ValidationError, HostAdd, HostTrust, parseOrThrow, type Host, type HostSyncResult } from '../../shared';
 import { removeGantryDir, stopRemoteAgent, tailAgentLog } from '../bootstrap/agentControl';
 import { defaultAgentBundlePath, loadAgentBundle } from '../bootstrap/agentBundle';
 import { hostReachesCoordinator } from '../bootstrap/checkReach';
@@ -11,6 +12,7 @@ import type { SshLink } from '../ssh/openSsh';
 import { execRemote, type ExecResult, type RemoteInput } from '../ssh/remoteExec';
 import { commandLine } from '../ssh/shellQuote';
 import { checkPrivateKey } from '../ssh/sshAuth';
+import { DEFAULT_SYNC_KEEP, pruneSyncCopies, syncHashOf } from '../sync/pruneSyncCopies';
 import { syncWorkDir } from '../sync/syncWorkDir';
 import { openRemoteShell, type RemoteShell, type ShellSize } from '../shell/remoteShell';
 import { TunnelKeeper } from '../tunnel/tunnelKeeper';
@@ -34,6 +36,11 @@ export interface HostServiceOptions {
   agentSocket?: string | null;
   keepaliveIntervalMs?: number;
   tunnelBackoffMs?: { initial: number; max: number };
+  /**
+   * Synced copies a host keeps beyond those unfinished jobs run in, the ones used last (GANTRY_SYNC_KEEP,
+   * default 5); older ones are removed after each sync and on `hosts up`.
+   */
+  syncKeep?: number;
 }
 
 export interface RemovedHost {
@@ -77,6 +84,15 @@ export interface HostService {
   close(): void;
 }
 
+/** The option, else GANTRY_SYNC_KEEP, else the default; a bad value stops the service from starting, naming it. */
+function syncKeepSetting(option: number | undefined): number {
+  const raw = option ?? process.env.GANTRY_SYNC_KEEP;
+  if (raw === undefined || raw === '') return DEFAULT_SYNC_KEEP;
+  const keep = Number(raw);
+  if (!Number.isInteger(keep) || keep < 1) throw new ValidationError(`GANTRY_SYNC_KEEP: give a whole number of synced copies to keep, 1 or more (not ${String(raw)})`, 'GANTRY_SYNC_KEEP');
+  return keep;
+}
+
 export function createHostService(options: HostServiceOptions): HostService {
   return new SshHostService(options);
 }
@@ -88,8 +104,10 @@ class SshHostService implements HostService {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly draining = new Set<string>();
   private readonly unsubscribe: () => void;
+  private readonly syncKeep: number;
 
   constructor(private readonly options: HostServiceOptions) {
+    this.syncKeep = syncKeepSetting(options.syncKeep);
     this.inventory = options.coordinator.hosts;
     this.connector = connectorWithDefaults(options);
     this.unsubscribe = options.coordinator.subscribe((event) => {
@@ -198,6 +216,7 @@ class SshHostService implements HostService {
       this.inventory.update(name, { probe });
       const bundle = loadAgentBundle(this.options.agentBundle ?? defaultAgentBundlePath());
       const installed = await installAgentFiles({ client: link.client, probe, bundle, nodeCacheDir: this.nodeCacheDir() });
+      await this.pruneSynced(link, probe.home);
       const { url, reach, tunnelPort } = await this.chooseReach(record, link, installed);
       const previousToken = record.token_id;
       const { token, record: tokenRecord } = this.options.coordinator.createToken({ name: `host:${name}`, scope: 'worker' });
@@ -367,8 +386,24 @@ class SshHostService implements HostService {
     const record = this.inventory.get(name);
     const home = record.probe?.home;
     if (!home) throw new ConflictError(`host ${name} has not been probed yet: bring it up (gantry hosts up ${name}) before syncing to it`, 'name');
-    // In the host's queue: two syncs of one tree never upload it twice.
-    return this.serial(name, () => this.withConnection(record, (link) => syncWorkDir(link.client, home, input)));
+    // In the host's queue: two syncs of one tree never upload it twice, and pruning never races an upload.
+    return this.serial(name, () =>
+      this.withConnection(record, async (link) => {
+        const result = await syncWorkDir(link.client, home, input);
+        await this.pruneSynced(link, home, [result.hash]);
+        return result;
+      }),
+    );
+  }
+
+  /** Removes old synced copies, never one an unfinished job runs in (nor `keepToo`, about to get its jobs). */
+  private async pruneSynced(link: SshLink, home: string, keepToo: string[] = []): Promise<string[]> {
+    const inUse = new Set(keepToo);
+    for (const cwd of this.inventory.syncedCwdsInUse()) {
+      const hash = syncHashOf(cwd);
+      if (hash) inUse.add(hash);
+    }
+    return pruneSyncCopies(link.client, posix.join(remoteLayout(home).root, 'sync'), this.syncKeep, [...inUse]);
   }
 
   async shell(name: string, size: ShellSize): Promise<RemoteShell> {

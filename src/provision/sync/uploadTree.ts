@@ -10,6 +10,7 @@ import type { LocalTree } from './localTree';
 /**
  * Unpacks a tar read on stdin into a fresh directory beside $1 and renames it to $1 once complete,
  * so a directory at $1 is always a whole tree: a cut-off upload leaves only a `.partial` behind.
+ * The copy is touched (tar may have set its time to the local directory's): pruning keeps the ones used last.
  */
 const UNPACK_SCRIPT = `
 set -e
@@ -19,7 +20,7 @@ mkdir -p "$(dirname "$final")"
 rm -rf "$tmp"
 mkdir "$tmp"
 if ! tar -xf - -C "$tmp" --no-same-owner; then rm -rf "$tmp"; exit 1; fi
-if [ -d "$final" ]; then rm -rf "$tmp"; echo present; else mv "$tmp" "$final"; echo uploaded; fi
+if [ -d "$final" ]; then rm -rf "$tmp"; touch "$final"; echo present; else mv "$tmp" "$final"; touch "$final"; echo uploaded; fi
 `;
 
 /** Where a tree with this hash lives under a host's ~/.gantry. */
@@ -27,8 +28,9 @@ export function syncDir(gantryRoot: string, hash: string): string {
   return posix.join(gantryRoot, 'sync', hash);
 }
 
+/** Whether the tree is on the host; a copy found is touched, so pruning counts it as just used. */
 export async function remoteTreePresent(client: Client, dir: string): Promise<boolean> {
-  return (await runRemote(client, shScript('[ -d "$1" ] && echo present; exit 0', [dir]), 'looking for a synced directory')).trim() === 'present';
+  return (await runRemote(client, shScript('[ -d "$1" ] && touch "$1" && echo present; exit 0', [dir]), 'looking for a synced directory')).trim() === 'present';
 }
 
 /**
