@@ -10,10 +10,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ProvisionHarness } from '../test/integration/provision/support/provisionHarness';
-import type { TestSshd } from '../test/integration/provision/support/sshd';
-import { startProvisionHarness, killAgentUnder } from '../test/integration/provision/support/provisionHarness';
-import { startSshd } from '../test/integration/provision/support/sshd';
+import type { ProvisionHarness } from '../test/support/provisionHarness';
+import type { TestSshd } from '../test/support/sshd';
+import { startProvisionHarness, killAgentUnder } from '../test/support/provisionHarness';
+import { startSshd } from '../test/support/sshd';
 import type { FigureLog } from './lib/figures';
 
 async function secondsUntilOnline(check: () => boolean, started: number): Promise<number> {

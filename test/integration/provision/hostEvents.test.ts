@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HostEventData, WsServerMessage, type QueueEvent } from '../../../src/shared';
 import { waitFor } from '../../support/waitFor';
-import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from './support/provisionHarness';
-import { startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 
 /** Subscribes to the live socket from now on and keeps the host.* events it pushes. */
 async function followHostEvents(serverUrl: string, token: string): Promise<{ events: QueueEvent[]; close(): void }> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostKeyError } from '../../../src/provision';
-import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from './support/provisionHarness';
-import { startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 
 describe('HostService.exec: argv on a host over SSH', () => {
   let h: ProvisionHarness;

@@ -1,43 +1,32 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '../../../src/core';
+import type { Coordinator } from '../../../src/core';
 import type { Host } from '../../../src/shared';
-import { ensureAdminToken, startServer, type RunningServer } from '../../../src/server';
 import { waitFor } from '../../support/waitFor';
 import { runGantry, stdoutText } from '../cli/harness';
-import { ensureAgentBundle, killAgentUnder } from './support/provisionHarness';
-import { startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startHostsServer, type HostsServer } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 
 describe('gantry hosts, end to end through the CLI', () => {
   let sshd: TestSshd;
   let locked: TestSshd;
+  let hs: HostsServer;
   let coordinator: Coordinator;
-  let server: RunningServer;
-  let dataDir: string;
   let env: NodeJS.ProcessEnv;
   const gantry = (args: string[], extra: NodeJS.ProcessEnv = {}) => runGantry(args, { ...env, ...extra });
   const hostsJson = async (): Promise<Host[]> => JSON.parse(stdoutText(await gantry(['hosts', 'ls', '--json']))) as Host[];
 
   beforeAll(async () => {
     [sshd, locked] = await Promise.all([startSshd(), startSshd({ passphrase: 'correct horse' })]);
-    dataDir = mkdtempSync(join(tmpdir(), 'gantry-hosts-cli-'));
-    coordinator = createCoordinator({ dataDir });
-    server = await startServer({
-      coordinator,
-      logger: false,
-      hosts: { agentBundle: ensureAgentBundle(), knownHostsFiles: [join(dataDir, 'known_hosts')], agentSocket: null, nodeCacheDir: null },
-    });
-    env = { GANTRY_URL: server.url, GANTRY_TOKEN: ensureAdminToken(coordinator, dataDir).token };
+    hs = await startHostsServer({ prefix: 'gantry-hosts-cli-' });
+    ({ coordinator, env } = hs);
   });
   afterAll(async () => {
-    killAgentUnder(sshd.home);
-    await server.close();
-    coordinator.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await Promise.all([sshd.stop(), locked.stop()]);
+    if (sshd) killAgentUnder(sshd.home);
+    await hs?.close();
+    await Promise.all([sshd?.stop(), locked?.stop()]);
   });
 
   it('add shows the unknown key; trust with its fingerprint starts the agent; a --host job runs there', async () => {

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/waitFor';
-import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from './support/provisionHarness';
-import { createNetns, startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from '../../support/provisionHarness';
+import { createNetns, startSshd, type TestSshd } from '../../support/sshd';
 
 /**
  * The target's sshd listens on the loopback of a network namespace; only the jump host (bridged

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/waitFor';
-import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from './support/provisionHarness';
-import { startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 
 /** A PATH with every tool of /usr/bin and /bin except node: the host "has no Node". */
 function pathWithoutNode(dir: string): string {

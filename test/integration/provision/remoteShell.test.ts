@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createCoordinator, type Coordinator } from '../../../src/core';
+import type { Coordinator } from '../../../src/core';
 import { hostShellPath } from '../../../src/shared';
-import { ensureAdminToken, startServer, type RunningServer } from '../../../src/server';
+import type { RunningServer } from '../../../src/server';
 import { waitFor } from '../../support/waitFor';
 import { runGantry, stdoutText } from '../cli/harness';
-import { ensureAgentBundle } from './support/provisionHarness';
-import { startSshd, type TestSshd } from './support/sshd';
+import { startHostsServer, type HostsServer } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 
 /** A shell socket and everything it received: output bytes and the text messages. */
 function openShell(url: string, token: string, size = { cols: 80, rows: 24 }) {
@@ -39,28 +36,24 @@ function openShell(url: string, token: string, size = { cols: 80, rows: 24 }) {
 
 describe('the remote shell: gantry hosts shell and its WebSocket', () => {
   let sshd: TestSshd;
+  let hs: HostsServer;
   let coordinator: Coordinator;
   let server: RunningServer;
-  let dataDir: string;
   let admin: string;
 
   beforeAll(async () => {
     sshd = await startSshd();
-    dataDir = mkdtempSync(join(tmpdir(), 'gantry-shell-'));
-    coordinator = createCoordinator({ dataDir });
-    server = await startServer({ coordinator, logger: false, hosts: { agentBundle: ensureAgentBundle(), knownHostsFiles: [join(dataDir, 'known_hosts')], agentSocket: null, nodeCacheDir: null } });
-    admin = ensureAdminToken(coordinator, dataDir).token;
-    const added = await runGantry(['hosts', 'add', 'box', '--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`, '--identity', sshd.identityFile], { GANTRY_URL: server.url, GANTRY_TOKEN: admin });
+    hs = await startHostsServer({ prefix: 'gantry-shell-' });
+    ({ coordinator, server, admin } = hs);
+    const added = await runGantry(['hosts', 'add', 'box', '--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`, '--identity', sshd.identityFile], hs.env);
     expect(added.code, added.stderr).toBe(0);
     // Trusted straight in the store: the shell needs the key trusted, not an agent running.
     const key = coordinator.hosts.get('box').presented_key!;
     coordinator.hosts.trustKey(key.host, key.port, key.key_type, key.fingerprint);
   }, 120_000);
   afterAll(async () => {
-    await server.close();
-    coordinator.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await sshd.stop();
+    await hs?.close();
+    await sshd?.stop();
   });
 
   it('runs what is typed in a login shell with a pty, follows a resize, and reports the exit status', async () => {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/waitFor';
-import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from './support/provisionHarness';
-import { createNetns, startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from '../../support/provisionHarness';
+import { createNetns, startSshd, type TestSshd } from '../../support/sshd';
 
 /**
  * The host runs in its own network namespace: the laptop reaches its sshd (bridged in), but its

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostService } from '../../../src/provision';
 import { waitFor } from '../../support/waitFor';
-import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from './support/provisionHarness';
-import { startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startProvisionHarness, type ProvisionHarness } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 
 describe('old synced copies on a host are pruned, never one an unfinished job runs in', () => {
   let h: ProvisionHarness;

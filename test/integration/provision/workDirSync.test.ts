@@ -1,13 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '../../../src/core';
-import { ensureAdminToken, startServer, type RunningServer } from '../../../src/server';
+import type { Coordinator } from '../../../src/core';
 import { waitFor } from '../../support/waitFor';
 import { runGantry, stdoutText } from '../cli/harness';
-import { ensureAgentBundle, killAgentUnder } from './support/provisionHarness';
-import { startSshd, type TestSshd } from './support/sshd';
+import { killAgentUnder, startHostsServer, type HostsServer } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 
 const CHECK_SCRIPT = `#!/bin/sh
 echo "job $1 sees $(cat data.txt) and $(cat sub/nested.txt)"
@@ -38,8 +36,8 @@ function makeWorkDir(root: string): string {
 
 describe('gantry submit/sweep --sync DIR --host NAME', () => {
   let sshd: TestSshd;
+  let hs: HostsServer;
   let coordinator: Coordinator;
-  let server: RunningServer;
   let dataDir: string;
   let workDir: string;
   let env: NodeJS.ProcessEnv;
@@ -48,23 +46,17 @@ describe('gantry submit/sweep --sync DIR --host NAME', () => {
 
   beforeAll(async () => {
     sshd = await startSshd();
-    dataDir = mkdtempSync(join(tmpdir(), 'gantry-sync-'));
+    hs = await startHostsServer({ prefix: 'gantry-sync-', trusted: [sshd] });
+    ({ coordinator, dataDir, env } = hs);
     workDir = makeWorkDir(dataDir);
-    const knownHosts = join(dataDir, 'known_hosts');
-    writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`);
-    coordinator = createCoordinator({ dataDir });
-    server = await startServer({ coordinator, logger: false, hosts: { agentBundle: ensureAgentBundle(), knownHostsFiles: [knownHosts], agentSocket: null, nodeCacheDir: null } });
-    env = { GANTRY_URL: server.url, GANTRY_TOKEN: ensureAdminToken(coordinator, dataDir).token };
     const added = await gantry(['hosts', 'add', 'box', '--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`, '--identity', sshd.identityFile, '--max-jobs', '4']);
     expect(added.code, added.stderr).toBe(0);
     await waitFor(() => coordinator.hosts.get('box').state === 'online', 'box online', 60_000);
   }, 120_000);
   afterAll(async () => {
-    killAgentUnder(sshd.home);
-    await server.close();
-    coordinator.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await sshd.stop();
+    if (sshd) killAgentUnder(sshd.home);
+    await hs?.close();
+    await sshd?.stop();
   });
 
   const finished = (ids: number[]) =>

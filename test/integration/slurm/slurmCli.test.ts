@@ -7,8 +7,8 @@ import type { SlurmCluster } from '../../../src/shared';
 import { ensureAdminToken, startServer, type RunningServer } from '../../../src/server';
 import { waitFor } from '../../support/waitFor';
 import { runGantry, stdoutText } from '../cli/harness';
-import { ensureAgentBundle } from '../provision/support/provisionHarness';
-import { startSshd, type TestSshd } from '../provision/support/sshd';
+import { ensureAgentBundle } from '../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../support/sshd';
 import { startSlurm, type TestSlurm } from './support/slurmCluster';
 
 describe('gantry slurm, end to end through the CLI and REST', () => {

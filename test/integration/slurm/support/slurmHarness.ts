@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import type { SlurmCluster } from '../../../../src/shared';
 import { createSlurmService, type SlurmService } from '../../../../src/provision';
 import { waitFor } from '../../../support/waitFor';
-import { ensureAgentBundle, startProvisionHarness, type ProvisionHarness } from '../../provision/support/provisionHarness';
-import { startSshd, type TestSshd } from '../../provision/support/sshd';
+import { ensureAgentBundle, startProvisionHarness, type ProvisionHarness } from '../../../support/provisionHarness';
+import { startSshd, type TestSshd } from '../../../support/sshd';
 import { startSlurm, type TestSlurm } from './slurmCluster';
 
 /** A coordinator with its server, a real Slurm, and the test sshd as the cluster's login node. */

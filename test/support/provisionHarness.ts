@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCoordinator, createFileSecretStore, type Coordinator, type SecretStore } from '../../../../src/core';
-import { createHostService, type HostService, type HostServiceOptions } from '../../../../src/provision';
-import { startServer, type RunningServer } from '../../../../src/server';
+import { createCoordinator, createFileSecretStore, type Coordinator, type CoordinatorOptions, type SecretStore } from '../../src/core';
+import { createHostService, type HostService, type HostServiceOptions } from '../../src/provision';
+import { ensureAdminToken, startServer, type RunningServer } from '../../src/server';
 import type { TestSshd } from './sshd';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const AGENT_BUNDLE = join(ROOT, 'out', 'agent', 'gantry-agent.js');
 
 /** Builds the agent bundle once if this checkout has none (CI builds it before the tests). */
@@ -83,4 +83,43 @@ export function killAgentUnder(home: string): void {
   } catch {
     // already gone
   }
+}
+
+/** A coordinator and its server with the hosts routes, driven the way users do: the CLI or REST with an admin token. */
+export interface HostsServer {
+  coordinator: Coordinator;
+  server: RunningServer;
+  dataDir: string;
+  /** Gantry's known_hosts for this server (the user's is never read). */
+  knownHosts: string;
+  admin: string;
+  /** GANTRY_URL and GANTRY_TOKEN for `gantry` commands against this server. */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a HostsServer in a fresh data dir; the keys of `trusted` sshds are written to its
+ * known_hosts first, so hosts on them come up without the fingerprint step.
+ */
+export async function startHostsServer(options: { prefix?: string; trusted?: TestSshd[]; coordinator?: Partial<CoordinatorOptions> } = {}): Promise<HostsServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), options.prefix ?? 'gantry-hosts-'));
+  const knownHosts = join(dataDir, 'known_hosts');
+  writeFileSync(knownHosts, (options.trusted ?? []).map((sshd) => `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`).join(''));
+  const coordinator = createCoordinator({ ...options.coordinator, dataDir });
+  const server = await startServer({ coordinator, logger: false, hosts: { agentBundle: ensureAgentBundle(), knownHostsFiles: [knownHosts], agentSocket: null, nodeCacheDir: null } });
+  const admin = ensureAdminToken(coordinator, dataDir).token;
+  return {
+    coordinator,
+    server,
+    dataDir,
+    knownHosts,
+    admin,
+    env: { GANTRY_URL: server.url, GANTRY_TOKEN: admin },
+    async close() {
+      await server.close();
+      coordinator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

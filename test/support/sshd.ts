@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../support/cluster';
-import { stopChild } from '../../../support/stopChild';
-import { waitFor } from '../../../support/waitFor';
+import { freePort } from './cluster';
+import { stopChild } from './stopChild';
+import { killProcessesUnder, registerRunDir } from './strayProcesses';
+import { waitFor } from './waitFor';
 
 /** A throwaway OpenSSH server for one test: its own config, host key, authorized key and home dir. */
 export interface TestSshd {
@@ -136,10 +137,15 @@ async function bridgeIntoNetns(netns: string, configFile: string): Promise<{ ser
   return { server, port, children, accepted: () => accepted };
 }
 
-/** Starts a real sshd for the current user; `stop()` ends it and removes its files. */
+/**
+ * Starts a real sshd for the current user; `stop()` ends it, kills whatever still runs from its
+ * dir (agents started over it run detached, so ending SSH does not end them) and removes its files.
+ * The run's teardown does the same for an sshd whose test never reached stop().
+ */
 export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'gantry-sshd-'));
+  registerRunDir(dir);
   const home = join(dir, 'home');
   mkdirSync(home, { mode: 0o700 });
   keygen(join(dir, 'host_ed25519'));
@@ -203,6 +209,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
         await Promise.all([...bridge.children].map((c) => stopChild(c)));
         await new Promise((resolve) => bridge!.server.close(resolve));
       }
+      killProcessesUnder([dir]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
