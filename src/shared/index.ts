@@ -34,3 +34,4 @@ export * from './loopback';
 export * from './paramEnv';
 export * from './export/index';
 export * from './schemas/chat';
+export * from './hostEvents';

@@ -10,6 +10,7 @@ import { describeHost, formatHostTable } from '../format/hosts';
 import { collect, integerArg } from '../jobFlags';
 import { ask, canAsk } from '../hosts/prompt';
 import { runRemoteShell } from '../hosts/remoteShell';
+import { describeHostEvent, watchHosts } from '../hosts/watchHosts';
 import { parseSshConfig } from '../hosts/sshConfig';
 
 /** Bootstrapping uploads a bundle and may wait on a slow host; far longer than a plain call. */
@@ -170,13 +171,28 @@ function registerLifecycle(hosts: Command, context: CliContext): void {
 export function registerHosts(program: Command, context: CliContext): void {
   const hosts = program.command('hosts').summary('GPU hosts over SSH: add, trust, up, down, restart, upgrade, rm, logs, shell');
 
-  const ls = hosts.command('ls', { isDefault: true }).summary('list hosts and their state (the default)').option('--json', 'print the hosts as JSON');
+  const ls = hosts
+    .command('ls', { isDefault: true })
+    .summary('list hosts and their state (the default)')
+    .option('--json', 'print the hosts as JSON (with --watch: then each host.* event as a JSON line)')
+    .option('--watch', 'then print a line per host change as it happens (live events), until interrupted');
   addConnectionFlags(ls);
-  ls.action(async (flags: ConnectionFlags & { json?: boolean }) => {
-    const { client } = await connect(flags, context);
-    const list = await client.call('listHosts');
-    if (flags.json) printJson(context, list);
-    else printLine(context.stdout, formatHostTable(list));
+  ls.action(async (flags: ConnectionFlags & { json?: boolean; watch?: boolean }) => {
+    const { client, connection } = await connect(flags, context);
+    const print = async () => {
+      const list = await client.call('listHosts');
+      // Watching with --json prints JSON lines: the list on one line, then one event a line.
+      if (flags.json && flags.watch) printLine(context.stdout, JSON.stringify(list));
+      else if (flags.json) printJson(context, list);
+      else printLine(context.stdout, formatHostTable(list));
+    };
+    if (!flags.watch) return print();
+    await watchHosts({
+      ...connection,
+      onSubscribed: print,
+      onEvent: (event) => printLine(context.stdout, flags.json ? JSON.stringify(event) : describeHostEvent(event)),
+      notice: (message) => printLine(context.stderr, message),
+    });
   });
 
   registerAdd(hosts, context);

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
-import { formatSshTarget, type Host, type HostAdd } from '../../../shared';
+import { applyHostEvents, formatSshTarget, type Host, type HostAdd } from '../../../shared';
 import { api } from '../api/client';
 import { onEvents } from '../api/live';
 import { EmptyState } from '../components/EmptyState';
 import { usePolledList } from '../components/usePolledList';
-import { applyHostEvents } from '../logic/hostEvents';
 import { useConnection } from '../stores/connection';
 import { AddHostForm } from './hosts/AddHostForm';
 import { FingerprintDialog } from './hosts/FingerprintDialog';

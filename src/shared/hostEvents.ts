@@ -1,4 +1,5 @@
-import { HostEventData, type Host, type QueueEvent } from '../../../shared';
+import { HostEventData, type Host } from './schemas/hosts';
+import type { QueueEvent } from './schemas/events';
 
 /**
  * The host list after these events: host.removed drops the host, every other host.* event carries

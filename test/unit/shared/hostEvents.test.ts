@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Host, HostEventData, QueueEvent } from '../../../src/shared';
-import { applyHostEvents } from '../../../src/renderer/src/logic/hostEvents';
+import { applyHostEvents, type Host, type HostEventData, type QueueEvent } from '../../../src/shared';
 
 const host = (name: string, state: Host['state'] = 'ready'): Host => ({
   name, ssh: { user: 'me', host: '10.0.0.7', port: 22 }, identity_file: null, has_passphrase: false, jump: [], labels: [], max_jobs: null, gpus: null,
@@ -16,7 +15,7 @@ const snapshot = (h: Host) => {
   return rest;
 };
 
-describe('applyHostEvents (the Hosts page following host.* events)', () => {
+describe('applyHostEvents (the Hosts page and hosts ls --watch following host.* events)', () => {
   it('replaces a host row with the host its event carries, keeping has_passphrase as loaded', () => {
     const loaded = [{ ...host('a'), has_passphrase: true }, host('b')];
     const next = applyHostEvents(loaded, [event('host.state', { name: 'a', previous_state: 'ready', host: snapshot(host('a', 'online')) })]);
