@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { GpuDevice, WorkerRegister } from '../shared';
 import { installPythonHelper } from './artifacts/pythonHelper';
+import { jobInputStager } from './artifacts/stageInputs';
 import { outputCollector } from './artifacts/uploadOutputs';
 import { Capacity } from './capacity';
 import { deliverToCoordinator, judgeDeliveryFailure } from './deliverToCoordinator';
@@ -173,6 +174,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     inheritEnv: options.inheritEnv ?? false,
     checkpointRoot: checkpoints.root,
     collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
+    stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }),
     pythonHelperDir: installPythonHelper(options.spoolDir),
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => {

@@ -10,4 +10,6 @@ export { checkClusterAccess } from './kubernetes/clusterAccess';
 export { kubernetesHostSupport, type KubernetesHostOptions } from './kubernetes/kubernetesHostSupport';
 export { uploadArtifact, sha256OfFile } from './artifacts/uploadArtifact';
 export { downloadArtifact, downloadFromPath } from './artifacts/downloadArtifact';
-export type { ArtifactEndpoint } from './artifacts/artifactHttp';
+export { artifactRequest, jsonReply, type ArtifactEndpoint } from './artifacts/artifactHttp';
+export { stageInputs, removeStagedInputs, jobInputRefs, type StageInput, type StageOptions, type StagedInputs } from './artifacts/stageInputs';
+export { InputCache } from './artifacts/inputCache';

@@ -33,6 +33,9 @@ export interface JobFlags {
    * has an --output of its own (export's Slurm output pattern), which then is not a job flag.
    */
   output?: string[] | string;
+  /** Artifacts, models, datasets or local files staged into the job's directory before it starts. */
+  input?: string[];
+  keepInputs?: boolean;
   cwd?: string;
   /** Copy this directory to the --host and run there in the copy. */
   sync?: string;
@@ -109,6 +112,8 @@ export function addJobFlags(command: Command): Command {
     .option('--env <K=V>', 'environment variable; K alone copies K from your environment (repeatable)', collect(keep))
     .option('--secret-env <NAME>', 'an env name whose value is secret: shown redacted to read tokens (repeatable)', collect(keep))
     .option('--suite <name>', "join this open suite: its setup runs once per worker first, its tags choose the workers (see `gantry suite create`)")
+    .option('--input <name>', 'stage JOB:PATH, model:NAME[@VERSION], dataset:NAME or a local file (uploaded as a dataset) into the job directory before it starts; a zip or tar is extracted (repeatable)', collect(keep))
+    .option('--keep-inputs', 'leave staged inputs in the job directory after the attempt')
     .option('--cwd <dir>', 'working directory on the worker, on any machine (relative paths resolve against yours). Default: this directory on a worker on this machine, a scratch directory on a worker elsewhere');
 }
 
@@ -139,6 +144,8 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
   if (flags.env?.length) fields.env = parseEnvPairs(flags.env, context.env);
   if (flags.secretEnv?.length) fields.secret_env = flags.secretEnv;
   if (Array.isArray(flags.output) && flags.output.length) fields.outputs = flags.output;
+  if (flags.input?.length) fields.inputs = flags.input;
+  if (flags.keepInputs) fields.keep_inputs = true;
   if (flags.cwd !== undefined) fields.cwd = resolve(context.cwd, flags.cwd);
   if (flags.suite !== undefined) fields.suite = flags.suite;
   return fields;

@@ -40,7 +40,7 @@ import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { NotifyDelivery, NotifyLogQuery, NotifyRule, NotifyRuleCreate } from './schemas/notifications';
 import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
 import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust } from './schemas/hosts';
-import { Artifact, ArtifactName, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
+import { Artifact, ArtifactName, Dataset, DatasetUploadCreate, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
 import { KubernetesCluster, KubernetesClusterAdd, KubernetesClusterName, RemovedKubernetesCluster } from './schemas/kubernetes';
 import { HOOK_LOG_LIMIT, HookReport, HookRun, Suite, SuiteClosed, SuiteCreate, SuiteListQuery, WorkerSuites } from './schemas/suites';
@@ -106,6 +106,9 @@ const UploadParams = z.strictObject({ id: PathId, upload: z.string().regex(/^[0-
 const ModelParams = z.strictObject({ name: RegistryName });
 const ModelVersionParams = z.strictObject({ name: RegistryName, version: PathId });
 const Removed = z.object({ removed: z.number().int() });
+const DatasetParams = z.strictObject({ name: RegistryName });
+const DatasetUploadParams = z.strictObject({ upload: z.string().regex(/^[0-9a-f]{32}$/, 'an upload id is 32 hex digits') });
+const InputParams = z.strictObject({ id: PathId, position: z.union([z.number(), z.string().regex(/^\d+$/, 'expected a whole number')]).transform(Number).pipe(z.number().int().min(0).max(99)) });
 /** Upload chunks stream to disk; the declared size and the store's limits bound them, not a body limit. */
 const UNBOUNDED_STREAM = Number.MAX_SAFE_INTEGER;
 /** A suite by id (digits) or by name (its open suite, else the newest closed one). */
@@ -221,6 +224,14 @@ export const ROUTES = {
   downloadModel: { method: 'GET', path: '/api/v1/models/:name/versions/:version/file', summary: "A model version's bytes (Range supported)", scopes: ALL, params: ModelVersionParams, response: z.string(), raw: true },
   deleteModel: { method: 'DELETE', path: '/api/v1/models/:name', summary: 'Delete every version of a model; each file goes once nothing refers to it', scopes: ['admin'], params: ModelParams, response: Removed },
   deleteModelVersion: { method: 'DELETE', path: '/api/v1/models/:name/versions/:version', summary: 'Delete one version of a model', scopes: ['admin'], params: ModelVersionParams, response: Removed },
+  listDatasets: { method: 'GET', path: '/api/v1/datasets', summary: 'Datasets with their format, size, rows and columns (CSV, JSONL, Parquet) or file count (zip, tar)', scopes: ALL, response: z.array(Dataset) },
+  createDatasetUpload: { method: 'POST', path: '/api/v1/datasets/uploads', summary: 'Start or resume the upload of a dataset {name, file_name, size, sha256}; content already stored completes at once', scopes: ['admin'], body: DatasetUploadCreate, response: UploadState },
+  getDatasetUpload: { method: 'GET', path: '/api/v1/datasets/uploads/:upload', summary: "Where a dataset's upload stands: send from its offset", scopes: ['admin'], params: DatasetUploadParams, response: UploadState },
+  sendDatasetUpload: { method: 'PATCH', path: '/api/v1/datasets/uploads/:upload', summary: "Send a dataset upload's bytes (application/octet-stream) from ?offset=; once complete it is verified, read and stored", scopes: ['admin'], params: DatasetUploadParams, query: UploadChunkQuery, stream: true, bodyLimit: UNBOUNDED_STREAM, response: UploadState },
+  getDataset: { method: 'GET', path: '/api/v1/datasets/:name', summary: 'One dataset', scopes: ALL, params: DatasetParams, response: Dataset },
+  downloadDataset: { method: 'GET', path: '/api/v1/datasets/:name/file', summary: "A dataset's bytes (Range supported)", scopes: ALL, params: DatasetParams, response: z.string(), raw: true },
+  deleteDataset: { method: 'DELETE', path: '/api/v1/datasets/:name', summary: 'Delete a dataset; its file goes once nothing refers to it (jobs keep the inputs they were given)', scopes: ['admin'], params: DatasetParams, response: Ok },
+  downloadJobInput: { method: 'GET', path: '/api/v1/jobs/:id/inputs/:position', summary: "The bytes of a job's input as pinned at submit (agents stage it with the job's token; Range supported)", scopes: ['admin', 'read', 'job'], params: InputParams, response: z.string(), raw: true },
 
   registerWorker: { method: 'POST', path: '/api/v1/workers', summary: 'Register a worker with an enrolment token, or again with its credential; returns the worker credential', scopes: ['worker'], enrol: true, bodyLimit: 256 * 1024, body: WorkerRegister, response: RegisteredWorker },
   createChatLinkCode: { method: 'POST', path: '/api/v1/chat/link-codes', summary: 'A one-time code that links a chat to the chat bot (send /link CODE to the bot; expires in 10 minutes)', scopes: ['admin'], response: ChatLinkCode },

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClaimedJob, FinishRequest, MetricPoint } from '../../shared';
+import { removeStagedInputs, type StagedInputs, type StageJobInputs } from '../artifacts/stageInputs';
 import type { CollectOutputs } from '../artifacts/uploadOutputs';
 import type { Outbox } from '../spool/outboxItem';
 import { jobArgv, jobEnvironment } from './jobEnvironment';
@@ -32,6 +33,10 @@ export interface JobRunOptions {
   collectOutputs?: CollectOutputs;
   /** The folder holding gantry_job.py, put on each job's PYTHONPATH. */
   pythonHelperDir?: string;
+  /** Downloads and extracts the job's inputs into its directory before it starts. */
+  stageInputs?: StageJobInputs;
+  /** The job's process started (it may start after staging, not within `start()`). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface AttemptResult {
@@ -78,6 +83,9 @@ export class JobRun {
   private settling = false;
   private cwd: string | undefined;
   private exited = false;
+  private staged: StagedInputs | undefined;
+  /** Aborts the inputs' downloads when the attempt is stopped before its process starts. */
+  private readonly staging = new AbortController();
   private stopReason: StopReason | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
@@ -114,15 +122,32 @@ export class JobRun {
   }
 
   start(): void {
-    const { job } = this.claimed;
     const where = chooseWorkingDirectory(this.claimed, this.options.placement);
     if ('error' in where) return this.onExit({ code: null, signal: null, error: new PlacementError(where.error) });
     this.cwd = where.cwd;
+    const { stageInputs } = this.options;
+    if (!stageInputs || !this.claimed.job.inputs?.length) return this.spawn(where.cwd);
+    void stageInputs(this.claimed, where.cwd, (line) => this.chunker.write('stderr', Buffer.from(line)), this.staging.signal).then(
+      (staged) => {
+        this.staged = staged;
+        // Stopped while staging (cancelled, the agent leaving): the job never starts.
+        if (this.stopReason) this.onExit({ code: null, signal: null });
+        else this.spawn(where.cwd);
+      },
+      (error: unknown) => {
+        if (this.stopReason) return this.onExit({ code: null, signal: null });
+        this.onExit({ code: null, signal: null, error: new PlacementError(`staging the inputs failed: ${error instanceof Error ? error.message : String(error)}`) });
+      },
+    );
+  }
+
+  private spawn(cwd: string): void {
+    const { job } = this.claimed;
     let child: JobProcess;
     try {
       child = this.options.spawnJob({
         argv: jobArgv(job.command),
-        cwd: where.cwd,
+        cwd,
         env: jobEnvironment(this.claimed, this.options.apiUrl, { base: this.options.baseEnv, inherit: this.options.inheritEnv, checkpointDir: this.checkpointDir(), pythonHelperDir: this.options.pythonHelperDir }),
         job,
         attempt: this.claimed.attempt,
@@ -132,6 +157,7 @@ export class JobRun {
       return this.onExit({ code: null, signal: null, error: error instanceof Error ? error : new Error(String(error)) });
     }
     this.process = child;
+    if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
     child.onData((stream, bytes) => {
       if (stream === 'stdout') this.pendingPoints.push(...this.metrics.write(bytes));
       this.chunker.write(stream, bytes);
@@ -148,6 +174,7 @@ export class JobRun {
     }
     if (this.stopReason || this.exited) return;
     this.stopReason = reason;
+    this.staging.abort();
     this.process?.kill('SIGTERM');
     this.killTimer = setTimeout(() => this.process?.kill('SIGKILL'), this.options.killGraceMs);
   }
@@ -201,12 +228,18 @@ export class JobRun {
     this.exited = true;
     const handBack = this.stopReason === 'agent_stopping';
     const { collectOutputs } = this.options;
+    const cwd = this.cwd;
     // A job cancelled or handed back has no attempt left to upload for (its token no longer writes);
     // otherwise outputs go up while the attempt still runs, so its result arrives with them stored.
-    if (!collectOutputs || !this.claimed.job.outputs?.length || this.cwd === undefined || handBack || this.stopReason === 'cancelled') return this.report(result, handBack);
+    const collect = collectOutputs && this.claimed.job.outputs?.length && cwd !== undefined && !handBack && this.stopReason !== 'cancelled';
+    if (!collect && !this.staged) return this.report(result, handBack);
     const log = (line: string): void => this.chunker.write('stderr', Buffer.from(line));
-    void collectOutputs(this.claimed, this.cwd, log)
+    void (collect ? collectOutputs(this.claimed, cwd, log) : Promise.resolve())
       .catch((error: unknown) => log(`gantry: collecting outputs failed: ${error instanceof Error ? error.message : String(error)}\n`))
+      .then(() => {
+        if (this.staged && cwd !== undefined && !this.claimed.job.keep_inputs) removeStagedInputs(cwd, this.staged);
+      })
+      .catch((error: unknown) => log(`gantry: removing staged inputs failed: ${error instanceof Error ? error.message : String(error)}\n`))
       .then(() => this.report(result, handBack));
   }
 

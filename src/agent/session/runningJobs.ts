@@ -4,6 +4,7 @@ import type { AgentLogger } from '../logger';
 import { JobRun, type StopReason } from '../jobs/jobRun';
 import type { SpawnJob } from '../jobs/jobProcess';
 import type { Placement } from '../jobs/workingDirectory';
+import type { StageJobInputs } from '../artifacts/stageInputs';
 import type { CollectOutputs } from '../artifacts/uploadOutputs';
 import type { Deliverer } from '../spool/deliverer';
 import type { ProcessGroupRecords } from '../state/processGroups';
@@ -31,6 +32,8 @@ export interface RunningJobsOptions {
   collectOutputs?: CollectOutputs;
   /** The folder holding gantry_job.py, put on each job's PYTHONPATH. */
   pythonHelperDir?: string;
+  /** Downloads and extracts each job's inputs before it starts. */
+  stageInputs?: StageJobInputs;
   logger: AgentLogger;
   /** A slot is free again: the claim loop may claim. */
   onSlotFree: () => void;
@@ -115,11 +118,14 @@ export class RunningJobs {
     if (pinner && !cores) logger.warn('too few free cores to pin the job apart; it runs unpinned', { job_id: jobId, cpus: claimed.job.requirements.cpus });
     let spawnJob = suites ? suites.decorate(claimed, this.options.spawnJob) : this.options.spawnJob;
     if (cores) spawnJob = pinnedSpawn(spawnJob, cores);
-    const run = new JobRun(claimed, { spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir });
+    const run = new JobRun(claimed, { spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir,
+      stageInputs: this.options.stageInputs,
+      // Recorded as soon as the process exists, which is after staging for a job with inputs.
+      onSpawn: (pid) => groups.record(jobId, claimed.attempt, pid),
+    });
     this.runs.set(key, run);
     logger.info('job started', { job_id: jobId, attempt: claimed.attempt, gpus: claimed.cuda_visible_devices, cpus: cores?.join(',') });
     run.start();
-    if (run.pid !== undefined) groups.record(jobId, claimed.attempt, run.pid);
     void run.finished.then(async (result) => {
       this.runs.delete(key);
       groups.forget(jobId, claimed.attempt);

@@ -6,6 +6,7 @@ import { submitCreatingProject } from '../ensureProject';
 import { usageError } from '../exitCodes';
 import { syncedWorkDir } from '../hosts/syncWorkDir';
 import { addJobFlags, jobFieldsFromFlags, submittedFrom, type JobFlags } from '../jobFlags';
+import { resolveLocalInputs } from '../artifacts/localInputs';
 
 interface SubmitFlags extends JobFlags, ConnectionFlags {
   shell?: boolean;
@@ -33,7 +34,8 @@ export function registerSubmit(program: Command, context: CliContext): void {
   addConnectionFlags(command);
   command.action(async (argv: string[], flags: SubmitFlags) => {
     const spec = submitSpec(argv, flags, context);
-    const { client } = await connect(flags, context);
+    const { client, connection } = await connect(flags, context);
+    if (spec.inputs?.length) spec.inputs = await resolveLocalInputs(spec.inputs, context.cwd, client, connection, (line) => printLine(context.stderr, line));
     const synced = await syncedWorkDir(client, flags, context);
     const body = synced ? { ...spec, ...synced } : spec;
     const job = await submitCreatingProject(client, flags.project, context, () => client.call('submitJob', { body }));

@@ -7,6 +7,7 @@ import { usageError } from '../exitCodes';
 import { formatCommand } from '../../shared';
 import { formatIdRanges } from '../format/idRanges';
 import { syncedWorkDir } from '../hosts/syncWorkDir';
+import { resolveLocalInputs } from '../artifacts/localInputs';
 import { addJobFlags, collect, jobFieldsFromFlags, submittedFrom, type JobFlags } from '../jobFlags';
 import { parseParams } from '../sweep/parseParam';
 import { tokenizeTemplate } from '../sweep/tokenizeTemplate';
@@ -49,7 +50,8 @@ export function registerSweep(program: Command, context: CliContext): void {
   command.addHelpText('after', `\nExample:\n  gantry sweep 'python train.py --lr {lr} --seed {seed}' --param lr=1e-3,3e-4 --param seed=1..5 --gpus 1`);
   command.action(async (template: string, flags: SweepFlags) => {
     const request = sweepRequest(template, flags, context);
-    const { client } = await connect(flags, context);
+    const { client, connection } = await connect(flags, context);
+    if (request.inputs?.length && !request.dry_run) request.inputs = await resolveLocalInputs(request.inputs, context.cwd, client, connection, (line) => printLine(context.stderr, line));
     // A dry run only shows the commands: nothing is copied.
     const synced = request.dry_run ? null : await syncedWorkDir(client, flags, context);
     const body = synced ? { ...request, ...synced } : request;

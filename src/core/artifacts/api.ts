@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Artifact, ArtifactLimits, Model, UploadState } from '../../shared';
+import type { Artifact, ArtifactLimits, Dataset, JobInput, Model, UploadState } from '../../shared';
 
 /** A job's output files in the content-addressed store of the data dir. */
 export interface Artifacts {
@@ -29,6 +29,19 @@ export interface Artifacts {
   locateModel(name: string, version?: number): Model & { path: string };
   /** Deletes one version or all of a name; each file goes once nothing refers to it. Returns how many versions went. */
   deleteModel(name: string, version?: number): number;
+
+  /** Starts (or resumes) a dataset's upload `{name, file_name, size, sha256, description}`; stored content completes at once. */
+  createDatasetUpload(input: unknown): Promise<UploadState>;
+  datasetUpload(uploadId: string): UploadState;
+  /** Appends a dataset upload's bytes; once complete, its format, rows, columns or file count are read and it is stored. */
+  appendDatasetUpload(uploadId: string, offset: number, body: Readable): Promise<UploadState>;
+  listDatasets(): Dataset[];
+  getDataset(name: string): Dataset;
+  locateDataset(name: string): Dataset & { path: string };
+  deleteDataset(name: string): void;
+
+  /** A job's pinned input by position, with the path of its bytes (the agent stages it before the job starts). */
+  locateJobInput(jobId: number, position: number): JobInput & { path: string };
   /** Removes stored bytes nothing refers to and stale uploads; the sweep calls it. */
   collect(): number;
 }

@@ -63,6 +63,12 @@ export function hasBlob(ctx: CoreContext, sha256: string, size: number): boolean
   return row !== undefined && row.size === size && fileExists(blobPath(ctx.dataDir, sha256));
 }
 
+/** The size of stored content, or null when the store does not hold it. */
+export function hasBlobContent(ctx: CoreContext, sha256: string): number | null {
+  const row = ctx.sql('SELECT size FROM blobs WHERE sha256 = ?').get(sha256) as { size: number } | undefined;
+  return row !== undefined && fileExists(blobPath(ctx.dataDir, sha256)) ? row.size : null;
+}
+
 /**
  * Deletes blobs nothing refers to any more, rows first, then their files. Rows that referred to
  * them went with their owners (a job removed, a model deleted), and the triggers counted that.

@@ -4,6 +4,8 @@ import { removeUnreferencedBlobs } from './blobStore';
 import { deleteArtifact, getArtifact, listArtifacts, locateArtifact } from './jobArtifacts';
 import { DEFAULT_STORAGE_LIMITS } from './limits';
 import { deleteModel, getModel, listModels, locateModel, registerModel } from './models';
+import { deleteDataset, getDataset, listDatasets, locateDataset } from './datasets';
+import { locateJobInput } from './jobInputs';
 import { UploadSessions } from './uploads';
 
 /** An upload nobody has finished for a day is abandoned; its part file goes. */
@@ -35,6 +37,14 @@ export function createArtifacts(ctx: CoreContext, options: ArtifactOptions = {})
     getModel: (name, version) => getModel(ctx, name, version),
     locateModel: (name, version) => locateModel(ctx, name, version),
     deleteModel: (name, version) => deleteModel(ctx, name, version),
+    createDatasetUpload: (input) => uploads.createDataset(input),
+    datasetUpload: (uploadId) => uploads.get(null, uploadId),
+    appendDatasetUpload: (uploadId, offset, body) => uploads.append(null, uploadId, offset, body),
+    listDatasets: () => listDatasets(ctx),
+    getDataset: (name) => getDataset(ctx, name),
+    locateDataset: (name) => locateDataset(ctx, name),
+    deleteDataset: (name) => deleteDataset(ctx, name),
+    locateJobInput: (jobId, position) => locateJobInput(ctx, jobId, position),
     limits: { max_file_bytes: limits.maxFileBytes, max_job_bytes: limits.maxJobBytes },
     collect,
     tick: () => {

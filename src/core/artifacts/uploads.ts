@@ -3,17 +3,22 @@ import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, truncateSy
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConflictError, GantryError, NotFoundError, UploadCreate, ValidationError, parseOrThrow, type UploadState } from '../../shared';
+import { ConflictError, DatasetUploadCreate, GantryError, NotFoundError, UploadCreate, ValidationError, parseOrThrow, type UploadState } from '../../shared';
 import type { CoreContext } from '../context';
 import { requireJobRow } from '../queue/jobRows';
-import { adoptBlob, hasBlob, hashFile, uploadsDir } from './blobStore';
+import { adoptBlob, blobPath, hasBlob, hashFile, uploadsDir } from './blobStore';
+import { readDatasetFacts } from './datasetMetadata';
+import { findDataset, recordDataset } from './datasets';
 import { jobArtifactBytes, recordArtifact } from './jobArtifacts';
 import type { StorageLimits } from './limits';
 
+/** An upload for a job's artifact, or (job_id null) of a dataset named `name`. */
 interface UploadRow {
   id: string;
-  job_id: number;
+  job_id: number | null;
   name: string;
+  file_name: string | null;
+  description: string | null;
   size: number;
   sha256: string;
   attempt: number | null;
@@ -92,7 +97,7 @@ export class UploadSessions {
       if (hasBlob(ctx, spec.sha256, spec.size)) {
         ctx.sql('DELETE FROM artifact_uploads WHERE job_id = ? AND name = ?').run(jobId, spec.name);
         const artifact = recordArtifact(ctx, jobId, spec.name, spec.sha256, spec.size, attempt);
-        return { id: '', name: spec.name, size: spec.size, sha256: spec.sha256, offset: spec.size, complete: true, artifact };
+        return { id: '', name: spec.name, size: spec.size, sha256: spec.sha256, offset: spec.size, complete: true, artifact, dataset: null };
       }
       const existing = ctx.sql('SELECT * FROM artifact_uploads WHERE job_id = ? AND name = ?').get(jobId, spec.name) as UploadRow | undefined;
       if (existing && existing.sha256 === spec.sha256 && existing.size === spec.size) return this.state(existing);
@@ -105,16 +110,52 @@ export class UploadSessions {
       if (spec.size > 0) return this.state(row);
       // Nothing to send: an empty file is complete as soon as it is declared.
       writeFileSync(partPath(ctx, id), '', { mode: 0o600 });
-      return this.complete(row, partPath(ctx, id), EMPTY_SHA256);
+      this.verify(row, EMPTY_SHA256);
+      return this.completeArtifact(row, partPath(ctx, id));
     });
   }
 
-  get(jobId: number, id: string): UploadState {
+  /**
+   * Starts (or resumes) the upload of a dataset `{name, file_name, size, sha256, description}`. A
+   * name already taken is refused; content the store holds already becomes the dataset at once.
+   */
+  async createDataset(input: unknown): Promise<UploadState> {
+    const spec = parseOrThrow(DatasetUploadCreate, input);
+    const ctx = this.ctx;
+    if (findDataset(ctx, spec.name)) throw new ConflictError(`a dataset named ${spec.name} exists; delete it first or choose another name`, 'name');
+    this.checkFileLimit(spec.name, spec.size);
+    if (hasBlob(ctx, spec.sha256, spec.size)) {
+      const facts = await readDatasetFacts(blobPath(ctx.dataDir, spec.sha256), spec.file_name);
+      const dataset = ctx.tx(() => {
+        if (findDataset(ctx, spec.name)) throw new ConflictError(`a dataset named ${spec.name} exists; delete it first or choose another name`, 'name');
+        ctx.sql('DELETE FROM artifact_uploads WHERE job_id IS NULL AND name = ?').run(spec.name);
+        return recordDataset(ctx, { name: spec.name, fileName: spec.file_name, sha256: spec.sha256, size: spec.size, description: spec.description, facts });
+      });
+      return { id: '', name: spec.name, size: spec.size, sha256: spec.sha256, offset: spec.size, complete: true, artifact: null, dataset };
+    }
+    const row = ctx.tx(() => {
+      const existing = ctx.sql('SELECT * FROM artifact_uploads WHERE job_id IS NULL AND name = ?').get(spec.name) as UploadRow | undefined;
+      if (existing && existing.sha256 === spec.sha256 && existing.size === spec.size && existing.file_name === spec.file_name) return existing;
+      if (existing) this.discard(existing.id);
+      const id = randomBytes(16).toString('hex');
+      ctx.sql('INSERT INTO artifact_uploads (id, job_id, name, file_name, description, size, sha256, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)').run(
+        id, spec.name, spec.file_name, spec.description, spec.size, spec.sha256, ctx.now(),
+      );
+      return this.row(null, id);
+    });
+    if (spec.size > 0) return this.state(row);
+    writeFileSync(partPath(ctx, row.id), '', { mode: 0o600 });
+    this.verify(row, EMPTY_SHA256);
+    return this.completeDataset(row, partPath(ctx, row.id));
+  }
+
+  /** jobId null: a dataset's upload. */
+  get(jobId: number | null, id: string): UploadState {
     return this.state(this.row(jobId, id));
   }
 
   /** Appends `body` at `offset`; once the declared size is reached, verifies the hash and stores the artifact. */
-  async append(jobId: number, id: string, offset: number, body: Readable): Promise<UploadState> {
+  async append(jobId: number | null, id: string, offset: number, body: Readable): Promise<UploadState> {
     const row = this.row(jobId, id);
     if (this.busy.has(id)) throw new ConflictError(`another request is sending the bytes of upload ${id}; wait for it to end`, 'offset');
     this.busy.add(id);
@@ -132,7 +173,8 @@ export class UploadSessions {
         throw error;
       }
       if (running.offset < row.size) return this.state(row);
-      return this.complete(row, path, running.hash.digest('hex'));
+      this.verify(row, running.hash.digest('hex'));
+      return row.job_id === null ? await this.completeDataset(row, path) : this.completeArtifact(row, path);
     } finally {
       this.busy.delete(id);
     }
@@ -156,11 +198,16 @@ export class UploadSessions {
     return removed;
   }
 
-  private checkLimits(jobId: number, name: string, size: number): void {
-    const { maxFileBytes, maxJobBytes } = this.limits;
+  private checkFileLimit(name: string, size: number): void {
+    const { maxFileBytes } = this.limits;
     if (size > maxFileBytes) {
       throw new GantryError('payload_too_large', `${name} is ${formatBytes(size)}; the per-file artifact limit (max_file_bytes) is ${formatBytes(maxFileBytes)}`, 'size');
     }
+  }
+
+  private checkLimits(jobId: number, name: string, size: number): void {
+    const { maxJobBytes } = this.limits;
+    this.checkFileLimit(name, size);
     const others = jobArtifactBytes(this.ctx, jobId, name);
     if (others + size > maxJobBytes) {
       throw new GantryError(
@@ -180,19 +227,42 @@ export class UploadSessions {
     return running;
   }
 
-  private complete(row: UploadRow, path: string, digest: string): UploadState {
+  private verify(row: UploadRow, digest: string): void {
     this.hashes.delete(row.id);
+    if (digest === row.sha256) return;
+    this.ctx.tx(() => this.discard(row.id));
+    throw new ValidationError(`the bytes of ${row.name} hash to sha256 ${digest}, not the declared ${row.sha256}; the upload was discarded, start it again`, 'sha256');
+  }
+
+  private completeArtifact(row: UploadRow, path: string): UploadState {
     const ctx = this.ctx;
-    if (digest !== row.sha256) {
-      ctx.tx(() => this.discard(row.id));
-      throw new ValidationError(`the bytes of ${row.name} hash to sha256 ${digest}, not the declared ${row.sha256}; the upload was discarded, start it again`, 'sha256');
-    }
+    const jobId = row.job_id as number;
     return ctx.tx(() => {
-      requireJobRow(ctx, row.job_id);
+      requireJobRow(ctx, jobId);
       adoptBlob(ctx, path, row.sha256, row.size);
       ctx.sql('DELETE FROM artifact_uploads WHERE id = ?').run(row.id);
-      const artifact = recordArtifact(ctx, row.job_id, row.name, row.sha256, row.size, row.attempt);
-      return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: row.size, complete: true, artifact };
+      const artifact = recordArtifact(ctx, jobId, row.name, row.sha256, row.size, row.attempt);
+      return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: row.size, complete: true, artifact, dataset: null };
+    });
+  }
+
+  /** Reads the dataset's facts from the verified file (a bad file is refused and discarded), then stores it. */
+  private async completeDataset(row: UploadRow, path: string): Promise<UploadState> {
+    const ctx = this.ctx;
+    const fileName = row.file_name ?? row.name;
+    let facts;
+    try {
+      facts = await readDatasetFacts(path, fileName);
+    } catch (error) {
+      ctx.tx(() => this.discard(row.id));
+      throw new ValidationError(`${error instanceof Error ? error.message : String(error)}; the upload was discarded`, 'file_name');
+    }
+    return ctx.tx(() => {
+      if (findDataset(ctx, row.name)) throw new ConflictError(`a dataset named ${row.name} was created meanwhile; delete it first`, 'name');
+      adoptBlob(ctx, path, row.sha256, row.size);
+      ctx.sql('DELETE FROM artifact_uploads WHERE id = ?').run(row.id);
+      const dataset = recordDataset(ctx, { name: row.name, fileName, sha256: row.sha256, size: row.size, description: row.description ?? '', facts });
+      return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: row.size, complete: true, artifact: null, dataset };
     });
   }
 
@@ -202,13 +272,14 @@ export class UploadSessions {
     rmSync(partPath(this.ctx, id), { force: true });
   }
 
-  private row(jobId: number, id: string): UploadRow {
-    const row = this.ctx.sql('SELECT * FROM artifact_uploads WHERE id = ? AND job_id = ?').get(id, jobId) as UploadRow | undefined;
-    if (!row) throw new NotFoundError(`job ${jobId} has no upload ${id}; it completed, was discarded, or never existed`, 'upload');
+  private row(jobId: number | null, id: string): UploadRow {
+    const row = this.ctx.sql('SELECT * FROM artifact_uploads WHERE id = ? AND job_id IS ?').get(id, jobId) as UploadRow | undefined;
+    const owner = jobId === null ? 'there is no dataset upload' : `job ${jobId} has no upload`;
+    if (!row) throw new NotFoundError(`${owner} ${id}; it completed, was discarded, or never existed`, 'upload');
     return row;
   }
 
   private state(row: UploadRow): UploadState {
-    return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: partSize(partPath(this.ctx, row.id)), complete: false, artifact: null };
+    return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: partSize(partPath(this.ctx, row.id)), complete: false, artifact: null, dataset: null };
   }
 }

@@ -1,4 +1,4 @@
-import type { Attempt, CheckpointSignal, Job, JobState, Requirements, Command, ParamValue } from '../../shared';
+import type { Attempt, CheckpointSignal, Job, JobInput, JobState, Requirements, Command, ParamValue } from '../../shared';
 
 /** A jobs row as stored; JSON columns are text. */
 export interface JobRow {
@@ -11,6 +11,8 @@ export interface JobRow {
   env: string;
   secret_env: string;
   outputs: string;
+  inputs: string;
+  keep_inputs: number;
   params: string;
   priority: number;
   requirements: string;
@@ -59,6 +61,8 @@ export function toJob(row: JobRow, project: string): Job {
     env: JSON.parse(row.env) as Record<string, string>,
     secret_env: JSON.parse(row.secret_env) as string[],
     outputs: JSON.parse(row.outputs) as string[],
+    inputs: JSON.parse(row.inputs) as JobInput[],
+    keep_inputs: row.keep_inputs === 1,
     params: JSON.parse(row.params) as Record<string, ParamValue>,
     priority: row.priority,
     requirements: JSON.parse(row.requirements) as Requirements,

@@ -2,6 +2,7 @@ import type { RouteName } from '../../shared';
 import { chatHandlers } from './chat';
 import { artifactHandlers } from './artifacts';
 import { modelHandlers } from './artifacts/models';
+import { datasetHandlers } from './artifacts/datasets';
 import { eventHandlers } from './events';
 import { gpuHandlers } from './gpus';
 import { healthHandlers, type SecretsInfo } from './health';
@@ -35,6 +36,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...metricHandlers,
     ...artifactHandlers,
     ...modelHandlers,
+    ...datasetHandlers,
     ...workerHandlers,
     ...gpuHandlers,
     ...tokenHandlers,

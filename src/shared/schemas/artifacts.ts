@@ -52,8 +52,10 @@ export const UploadState = z.object({
   sha256: z.string(),
   offset: z.number().int(),
   complete: z.boolean(),
-  /** Set once complete: the stored artifact. */
+  /** Set once complete: the stored artifact (an upload for a job). */
   artifact: Artifact.nullable(),
+  /** Set once complete: the dataset (an upload of a dataset). */
+  dataset: z.lazy(() => Dataset).nullable().optional(),
 });
 export type UploadState = z.infer<typeof UploadState>;
 
@@ -104,3 +106,67 @@ export const Model = z.object({
   created_at: z.number(),
 });
 export type Model = z.infer<typeof Model>;
+
+/**
+ * What a job takes as input, staged into its directory before it starts: `JOB:PATH` (an artifact
+ * of another job), `model:NAME` or `model:NAME@VERSION`, `dataset:NAME` (the CLI uploads a local
+ * file given to `--input` as a dataset first), or `sha256:HEX[:FILENAME]` (any content the store
+ * holds, e.g. an uploaded file). A zip or tar is extracted there; any other file is copied under its name.
+ */
+export const InputRef = z
+  .string()
+  .min(1)
+  .max(1200)
+  .regex(/^(\d+:.+|model:[^@]+(@\d+)?|dataset:.+|sha256:[0-9a-f]{64}(:[^/\\]+)?)$/, 'an input is JOB:PATH, model:NAME[@VERSION], dataset:NAME or sha256:HEX[:FILENAME]');
+
+/** An input as the coordinator pinned it at submit: the exact content the job gets, whatever happens to its source later. */
+export const JobInput = z.object({
+  /** What the submitter named, e.g. `12:data.zip` or `model:resnet@3`. */
+  source: z.string(),
+  /** The file name it is staged under (an archive is extracted instead). */
+  name: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  /** `zip` or `tar` when it is extracted into the job's directory; null when copied as a file. */
+  archive: z.enum(['zip', 'tar']).nullable(),
+});
+export type JobInput = z.infer<typeof JobInput>;
+
+/** How a file name says it is an archive the agent extracts (node-tar reads plain and gzipped tars, not bzip2 or xz). */
+export function archiveKind(name: string): 'zip' | 'tar' | null {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.zip')) return 'zip';
+  if (/\.(tar|tar\.gz|tgz)$/.test(lower)) return 'tar';
+  return null;
+}
+
+export const DatasetFormat = z.enum(['csv', 'jsonl', 'parquet', 'zip', 'tar', 'other']);
+export type DatasetFormat = z.infer<typeof DatasetFormat>;
+
+/** A named dataset: one stored file or archive, with what Gantry read from it. */
+export const Dataset = z.object({
+  name: z.string(),
+  file_name: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  format: DatasetFormat,
+  /** Data rows of CSV (header excluded), JSONL and Parquet; null for other formats. */
+  rows: z.number().int().nullable(),
+  columns: z.array(z.string()).nullable(),
+  /** Files in a zip or tar; null for other formats. */
+  files: z.number().int().nullable(),
+  description: z.string(),
+  created_at: z.number(),
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+/** Starts (or resumes) the upload of a dataset; the bytes go to its upload's route like an artifact's. */
+export const DatasetUploadCreate = z.strictObject({
+  name: RegistryName,
+  /** The uploaded file's own name: its extension says the format, and jobs get it under this name. */
+  file_name: z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'file_name is a file name without / or \\').refine((n) => n !== '.' && n !== '..', 'file_name must not be . or ..'),
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  sha256: Sha256,
+  description: z.string().max(10_000).default(''),
+});
+export type DatasetUploadCreate = z.input<typeof DatasetUploadCreate>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AttemptOutcome, JobState } from '../states';
-import { OutputGlob } from './artifacts';
+import { InputRef, JobInput, OutputGlob } from './artifacts';
 
 /** Limits that keep a typo (or a hostile client) from storing absurd values. */
 export const LIMITS = {
@@ -126,6 +126,10 @@ export const JobSubmit = z.strictObject({
   outputs: z.array(OutputGlob).max(100).default([]),
   /** The open suite (name or id) the job joins: its tags join the requirements, its hooks run on the worker first. */
   suite: z.string().min(1).max(200).nullable().default(null),
+  /** Artifacts, models, datasets or uploaded files staged into the job's directory before it starts (archives extracted). */
+  inputs: z.array(InputRef).max(100).default([]),
+  /** Leave staged inputs in the job's directory after the attempt instead of removing them. */
+  keep_inputs: z.boolean().default(false),
 });
 export type JobSubmit = z.infer<typeof JobSubmit>;
 export type JobSubmitInput = z.input<typeof JobSubmit>;
@@ -162,6 +166,9 @@ export const Job = z.object({
   /** The suite the job belongs to; optional on the wire for coordinators from before suites. */
   suite_id: z.number().int().nullable().optional(),
   suite: z.string().nullable().optional(),
+  /** Optional on the wire for coordinators from before artifacts: inputs pinned to their content at submit. */
+  inputs: z.array(JobInput).optional(),
+  keep_inputs: z.boolean().optional(),
   state: JobState,
   /** Number of the latest attempt ever started (every run counts, lost or not). */
   attempt: z.number().int(),

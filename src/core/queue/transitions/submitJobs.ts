@@ -10,6 +10,7 @@
 import { JobSubmit, NotFoundError, PREEMPTION_DEFAULTS, ValidationError, parseOrThrow, type Job, type JobState, type ProjectPreemption } from '../../../shared';
 import type { CoreContext } from '../../context';
 import { projectDefaults } from '../../projects';
+import { recordJobInputs, resolveInputs } from '../../artifacts/jobInputs';
 import { stateFromDependencies } from '../dependencyGraph';
 import { getJob } from '../jobRows';
 import { joinSuite, shapeKey } from '../../suites/joinSuite';
@@ -137,9 +138,9 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     // The id is numbered past removed jobs too (the high-water mark), so an old job token never opens a new job.
     const insertJob = ctx.sql(`INSERT INTO jobs (id, project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
       max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at, cwd_machine,
-      preemptible, checkpoint_signal, grace_s, min_runtime_s, secret_env, outputs, suite_id)
+      preemptible, checkpoint_signal, grace_s, min_runtime_s, secret_env, outputs, suite_id, inputs, keep_inputs)
       VALUES ((SELECT MAX(COALESCE(MAX(id), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'job_id_high_water'), 0)) + 1 FROM jobs),
-      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const shapeOf = shapeIds(ctx);
     const insertDep = ctx.sql('INSERT INTO job_deps (job_id, depends_on) VALUES (?, ?)');
     const markDependedOn = ctx.sql('UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0');
@@ -159,16 +160,18 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
       const depStates = depIds.map((id) => states.get(id) ?? (depState.get(id) as { state: JobState }).state);
       const state = stateFromDependencies(depStates);
       const requirements = JSON.stringify(spec.requirements);
+      const inputs = spec.inputs.length > 0 ? resolveInputs(ctx, spec.inputs, field ? `${field}.inputs` : 'inputs') : [];
       const info = insertJob.run(
         projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
         JSON.stringify(spec.params), spec.priority ?? 0, requirements, shapeOf(shapeKey(requirements, suiteId)), JSON.stringify(depIds),
         spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
         state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null, spec.cwd_machine,
         preemption.preemptible ? 1 : 0, preemption.checkpoint_signal, preemption.grace_s, preemption.min_runtime_s, JSON.stringify(spec.secret_env),
-        JSON.stringify(spec.outputs), suiteId,
+        JSON.stringify(spec.outputs), suiteId, JSON.stringify(inputs), spec.keep_inputs ? 1 : 0,
       );
       const id = Number(info.lastInsertRowid);
       ids[i] = id;
+      recordJobInputs(ctx, id, inputs);
       states.set(id, state);
       for (const dep of depIds) {
         insertDep.run(id, dep);

@@ -370,4 +370,45 @@ export const WORKLOADS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // Job inputs (issue 17): each is pinned at submit to the content it names (jobs.inputs, JSON), and
+  // job_inputs refers to those blobs so they stay stored while the job exists.
+  `
+  ALTER TABLE jobs ADD COLUMN inputs TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE jobs ADD COLUMN keep_inputs INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE job_inputs (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    PRIMARY KEY (job_id, position)
+  );
+  CREATE TRIGGER job_inputs_ref AFTER INSERT ON job_inputs BEGIN
+    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
+  END;
+  CREATE TRIGGER job_inputs_unref AFTER DELETE ON job_inputs BEGIN
+    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
+  END;
+  `,
+  // Datasets (issue 17): an uploaded file or archive by name, with what Gantry read from it
+  // (format, rows and columns of CSV/JSONL/Parquet, file count of archives).
+  `
+  CREATE TABLE datasets (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    size INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    rows INTEGER,
+    columns TEXT,
+    files INTEGER,
+    description TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+  );
+  CREATE TRIGGER datasets_ref AFTER INSERT ON datasets BEGIN
+    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
+  END;
+  CREATE TRIGGER datasets_unref AFTER DELETE ON datasets BEGIN
+    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
+  END;
+  `,
 ];

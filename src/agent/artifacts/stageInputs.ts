@@ -1,0 +1,124 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { ClaimedJob, JobInput } from '../../shared';
+import type { ArtifactEndpoint } from './artifactHttp';
+import { downloadFromPath } from './downloadArtifact';
+import { extractArchive } from './extractArchive';
+import type { InputCache } from './inputCache';
+import { placeTree, type PlaceMode } from './placeTree';
+
+/** One input to stage: its content as the coordinator pinned it, and the coordinator path that serves its bytes. */
+export interface StageInput extends JobInput {
+  /** e.g. `/api/v1/jobs/12/inputs/0`; fetched with the endpoint's token. */
+  from: string;
+}
+
+export interface StageOptions {
+  /** The coordinator and the token that may read the inputs (a job token, a worker credential). */
+  endpoint: ArtifactEndpoint;
+  /**
+   * A per-worker cache: each content is downloaded, and each archive extracted, once; the target
+   * folder gets hard links to read-only files. Without it every call downloads and extracts afresh.
+   */
+  cache?: InputCache;
+  /** One line per staged input, e.g. for the job's log. */
+  log?: (line: string) => void;
+  /** Stops the downloads; what was placed so far is removed. */
+  signal?: AbortSignal;
+}
+
+/** What staging put into the target folder: the paths it made, removed after the attempt unless kept. */
+export interface StagedInputs {
+  created: string[];
+}
+
+async function fetchChecked(options: StageOptions, input: StageInput, dest: string): Promise<void> {
+  const { sha256 } = await downloadFromPath(options.endpoint, input.from, dest, options.signal);
+  if (sha256 === input.sha256) return;
+  rmSync(dest, { force: true });
+  throw new Error(`${input.source}: the bytes hash to sha256 ${sha256}, not the pinned ${input.sha256}`);
+}
+
+/** Places a file at `dir/name`, or each top-level entry of an extracted tree into `dir`. */
+async function placeContent(input: StageInput, content: string, dir: string, mode: PlaceMode, created: string[]): Promise<void> {
+  if (!input.archive) return placeTree(content, join(dir, input.name), mode, created);
+  for (const entry of readdirSync(content)) await placeTree(join(content, entry), join(dir, entry), mode, created);
+}
+
+/** Downloads and extracts into a scratch folder inside `dir` (same filesystem, so placing is a rename). */
+async function stageFresh(options: StageOptions, input: StageInput, dir: string, created: string[]): Promise<number | null> {
+  const scratch = mkdtempSync(join(dir, '.gantry-input-'));
+  try {
+    const download = join(scratch, input.archive ? 'archive' : 'file');
+    await fetchChecked(options, input, download);
+    if (!input.archive) {
+      await placeContent(input, download, dir, 'move', created);
+      return null;
+    }
+    const tree = join(scratch, 'tree');
+    mkdirSync(tree);
+    const entries = await extractArchive(input.archive, download, tree);
+    await placeContent(input, tree, dir, 'move', created);
+    return entries;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function stageOne(options: StageOptions, input: StageInput, dir: string, created: string[]): Promise<string> {
+  const { cache } = options;
+  if (cache) {
+    const content = await cache.obtain(input, (dest) => fetchChecked(options, input, dest));
+    await placeContent(input, content, dir, 'link', created);
+    return input.archive ? `${input.source} → extracted ${input.name} (cached)` : `${input.source} → ${input.name} (cached)`;
+  }
+  const entries = await stageFresh(options, input, dir, created);
+  return entries === null ? `${input.source} → ${input.name}` : `${input.source} → extracted ${input.name} (${entries} entries)`;
+}
+
+/**
+ * Downloads each input with the endpoint's token, checks it against its pinned sha256, and puts it
+ * into `targetDir`: a file under its name, a zip or tar (plain or gzipped) extracted. Files the
+ * folder already holds are never replaced (same bytes are left, other bytes fail staging). On
+ * failure whatever this call placed is removed again. Used for a job's inputs before it starts;
+ * any agent code that needs coordinator files in a folder (suite hooks, synced work dirs) calls it too.
+ */
+export async function stageInputs(inputs: readonly StageInput[], targetDir: string, options: StageOptions): Promise<StagedInputs> {
+  const dir = resolve(targetDir);
+  mkdirSync(dir, { recursive: true });
+  const created: string[] = [];
+  try {
+    for (const input of inputs) {
+      options.signal?.throwIfAborted();
+      // Staged before logging: with no log, `log?.(…)` would skip evaluating its argument.
+      const what = await stageOne(options, input, dir, created);
+      options.log?.(`gantry: staged ${what}\n`);
+    }
+  } catch (error) {
+    removeStagedInputs(dir, { created });
+    throw error;
+  }
+  return { created };
+}
+
+/** Removes what staging made in `targetDir` (never anything outside it), newest first. */
+export function removeStagedInputs(targetDir: string, staged: StagedInputs): void {
+  const dir = resolve(targetDir);
+  for (const path of [...staged.created].reverse()) {
+    const inside = relative(dir, path);
+    if (inside === '' || inside.startsWith('..')) continue;
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** A claimed job's pinned inputs, each served to its job token at `/api/v1/jobs/:id/inputs/:position`. */
+export function jobInputRefs(claimed: ClaimedJob): StageInput[] {
+  return (claimed.job.inputs ?? []).map((input, position) => ({ ...input, from: `/api/v1/jobs/${claimed.job.id}/inputs/${position}` }));
+}
+
+/** Stages a claimed job's inputs into its directory before it starts, with the job's own token. */
+export type StageJobInputs = (claimed: ClaimedJob, cwd: string, log: (line: string) => void, signal: AbortSignal) => Promise<StagedInputs>;
+
+export function jobInputStager(coordinator: Omit<ArtifactEndpoint, 'token'>, cache?: InputCache): StageJobInputs {
+  return (claimed, cwd, log, signal) => stageInputs(jobInputRefs(claimed), cwd, { endpoint: { ...coordinator, token: claimed.token }, cache, log, signal });
+}

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../support/waitFor';
+import { startTestCoordinator, stdoutText, type TestCoordinator } from './harness';
+
+let t: TestCoordinator;
+let scratch: string;
+beforeAll(async () => {
+  t = await startTestCoordinator();
+  scratch = mkdtempSync(join(tmpdir(), 'gantry-cli-inputs-'));
+  await t.startWorker();
+});
+afterAll(async () => {
+  await t?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A zip of data/a.txt and data/sub/b.txt, made by python3's zipfile (CI installs python3). */
+function makeZip(path: string): void {
+  const script = 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  z.writestr("data/a.txt", "hello")\n  z.writestr("data/sub/b.txt", "nested")\n';
+  execFileSync('python3', ['-c', script, path]);
+}
+
+function jobDir(name: string): string {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function submittedId(args: string[]): Promise<number> {
+  const result = await t.gantry(['submit', ...args]);
+  expect(result.code, result.stderr).toBe(0);
+  return Number(stdoutText(result).trim());
+}
+
+const CHECK_DATA = 'test "$(cat data/a.txt)" = hello && test "$(cat data/sub/b.txt)" = nested && echo inputs-ok';
+
+describe('gantry submit --input', () => {
+  it('uploads a local zip, stages and extracts it before the job starts, and removes it after the attempt', { timeout: 240_000 }, async () => {
+    const zip = join(scratch, 'data.zip');
+    makeZip(zip);
+    const cwd = jobDir('plain');
+    const id = await submittedId(['--cwd', cwd, '--input', zip, '--', 'sh', '-c', CHECK_DATA]);
+    expect(t.coordinator.getJob(id).inputs).toEqual([expect.objectContaining({ source: 'dataset:data.zip', name: 'data.zip', archive: 'zip' })]);
+    await waitFor(() => ['succeeded', 'failed'].includes(t.coordinator.getJob(id).state), 'the job to end', 120_000);
+    const log = t.coordinator.readLog(id, 1, 0).data.toString();
+    expect(t.coordinator.getJob(id).state, log).toBe('succeeded');
+    expect(log).toContain('inputs-ok');
+    expect(log).toContain('gantry: staged dataset:data.zip → extracted data.zip');
+    expect(existsSync(join(cwd, 'data'))).toBe(false);
+    expect(t.coordinator.artifacts.getDataset('data.zip')).toMatchObject({ format: 'zip', files: 2 });
+  });
+
+  it('leaves the staged files with --keep-inputs and never replaces a file the directory already has', { timeout: 240_000 }, async () => {
+    const cwd = jobDir('kept');
+    const kept = await submittedId(['--cwd', cwd, '--input', 'dataset:data.zip', '--keep-inputs', '--', 'sh', '-c', CHECK_DATA]);
+    await waitFor(() => t.coordinator.getJob(kept).state === 'succeeded', 'the job with kept inputs to succeed', 120_000);
+    expect(readFileSync(join(cwd, 'data/a.txt'), 'utf8')).toBe('hello');
+
+    writeFileSync(join(cwd, 'data/a.txt'), 'mine');
+    const clash = await submittedId(['--cwd', cwd, '--input', 'dataset:data.zip', '--', 'true']);
+    await waitFor(() => t.coordinator.getJob(clash).state === 'failed', 'the clashing job to fail', 120_000);
+    expect(t.coordinator.getJob(clash).error).toMatch(/staging the inputs failed: .*data\/a\.txt is already in the job directory/);
+    expect(readFileSync(join(cwd, 'data/a.txt'), 'utf8')).toBe('mine');
+  });
+
+  it("stages another job's artifact and a gzipped tar by reference", { timeout: 240_000 }, async () => {
+    const producer = await submittedId(['--cwd', jobDir('producer'), '--output', 'model.bin', '--output', 'pack.tgz', '--', 'sh', '-c', 'printf weights > model.bin && mkdir -p pack/x && printf deep > pack/x/y.txt && tar czf pack.tgz pack']);
+    await waitFor(() => t.coordinator.getJob(producer).state === 'succeeded', 'the producer to succeed', 120_000);
+    const cwd = jobDir('consumer');
+    const consumer = await submittedId(['--cwd', cwd, '--input', `${producer}:model.bin`, '--input', `${producer}:pack.tgz`, '--', 'sh', '-c', 'test "$(cat model.bin)" = weights && test "$(cat pack/x/y.txt)" = deep']);
+    await waitFor(() => ['succeeded', 'failed'].includes(t.coordinator.getJob(consumer).state), 'the consumer to end', 120_000);
+    expect(t.coordinator.getJob(consumer).state, t.coordinator.readLog(consumer, 1, 0).data.toString()).toBe('succeeded');
+    expect(existsSync(join(cwd, 'model.bin'))).toBe(false);
+    expect(existsSync(join(cwd, 'pack'))).toBe(false);
+  });
+
+  it('refuses an input that names nothing stored, naming the field, and queues nothing', async () => {
+    const before = t.coordinator.listJobs({}).jobs.length;
+    const missing = await t.gantry(['submit', '--input', 'dataset:nope', '--', 'true']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/inputs\.0.*no dataset named nope/);
+    const malformed = await t.gantry(['submit', '--input', 'nope', '--', 'true']);
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toMatch(/--input nope/);
+    expect(t.coordinator.listJobs({}).jobs.length).toBe(before);
+  });
+});
