@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerArtifacts } from './commands/artifacts';
 import { registerAuthLog } from './commands/authLog';
 import { registerModels } from './commands/models';
+import { registerDatasets } from './commands/datasets';
 import { registerCancel } from './commands/cancel';
 import { registerChat } from './commands/chat';
 import { registerClear } from './commands/clear';
@@ -62,6 +63,7 @@ export function createProgram(context: CliContext, version: string): Command {
     registerMetrics,
     registerArtifacts,
     registerModels,
+    registerDatasets,
     registerWait,
     registerCancel,
     registerRetry,

@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { sha256OfFile } from '../../agent';
 import { ApiError, GantryClient, type Dataset } from '../../shared';
 import type { Connection } from '../connection';
+import { usageError } from '../exitCodes';
+import { packDirectory } from './packDirectory';
 import { uploadDataset } from './uploadDataset';
 
 const REFERENCE = /^(\d+:.+|model:.+|dataset:.+|sha256:[0-9a-f]{64}(:.+)?)$/;
@@ -22,10 +24,31 @@ async function existingDataset(client: GantryClient, name: string): Promise<Data
   }
 }
 
+/** `data.tar.gz` → `data-1a2b3c4d.tar.gz`: the extension (which says the format) stays last. */
+function withHash(fileName: string, sha256: string): string {
+  const extension = /(\.tar\.gz|\.[^.]*)$/.exec(fileName)?.[0] ?? '';
+  return `${fileName.slice(0, fileName.length - extension.length)}-${sha256.slice(0, 8)}${extension}`;
+}
+
 /**
- * `--input` takes references (`JOB:PATH`, `model:NAME[@V]`, `dataset:NAME`) or a local file: the
- * file is uploaded as a dataset named after it (the one already there when its content is the
- * same, else a name with its hash) and the job takes `dataset:NAME`.
+ * Uploads a local file as a dataset named after it, or finds the dataset already holding the
+ * same bytes under that name (or the name with its hash, when the plain name holds other bytes).
+ */
+async function datasetForFile(path: string, fileName: string, client: GantryClient, connection: Connection): Promise<{ name: string; uploaded: boolean }> {
+  const sha256 = await sha256OfFile(path);
+  const plain = datasetNameFor(fileName);
+  const taken = await existingDataset(client, plain);
+  if (taken?.sha256 === sha256) return { name: plain, uploaded: false };
+  const name = taken ? datasetNameFor(withHash(fileName, sha256)) : plain;
+  if (await existingDataset(client, name)) return { name, uploaded: false };
+  await uploadDataset({ baseUrl: connection.url, token: connection.token }, { path, name, fileName });
+  return { name, uploaded: true };
+}
+
+/**
+ * `--input` takes references (`JOB:PATH`, `model:NAME[@V]`, `dataset:NAME`, `sha256:HEX[:FILE]`) or
+ * a local path: a file is uploaded as a dataset named after it, a directory packed as NAME.tar.gz
+ * first (the job finds NAME/ in its directory), and the job takes `dataset:NAME`.
  */
 export async function resolveLocalInputs(inputs: readonly string[], cwd: string, client: GantryClient, connection: Connection, say: (line: string) => void): Promise<string[]> {
   const resolved: string[] = [];
@@ -35,17 +58,15 @@ export async function resolveLocalInputs(inputs: readonly string[], cwd: string,
       resolved.push(input);
       continue;
     }
-    if (!existsSync(path) || !statSync(path).isFile()) throw new Error(`--input ${input}: no such file here, and not JOB:PATH, model:NAME[@VERSION], dataset:NAME or sha256:HEX`);
-    const sha256 = await sha256OfFile(path);
-    const fileName = basename(path);
-    let name = datasetNameFor(fileName);
-    const taken = await existingDataset(client, name);
-    if (taken && taken.sha256 !== sha256) name = datasetNameFor(`${basename(fileName, extname(fileName))}-${sha256.slice(0, 8)}${extname(fileName)}`);
-    if (!taken || taken.sha256 !== sha256) {
-      const dataset = (await existingDataset(client, name)) ?? (await uploadDataset({ baseUrl: connection.url, token: connection.token }, { path, name, fileName }));
-      say(`uploaded ${input} as dataset ${dataset.name}`);
+    if (!existsSync(path)) throw usageError(`--input ${input}: no such file or directory here, and not JOB:PATH, model:NAME[@VERSION], dataset:NAME or sha256:HEX`);
+    const packed = statSync(path).isDirectory() ? await packDirectory(path) : null;
+    try {
+      const { name, uploaded } = await datasetForFile(packed?.path ?? path, packed?.fileName ?? basename(path), client, connection);
+      if (uploaded) say(`uploaded ${input} as dataset ${name}`);
+      resolved.push(`dataset:${name}`);
+    } finally {
+      packed?.dispose();
     }
-    resolved.push(`dataset:${name}`);
   }
   return resolved;
 }

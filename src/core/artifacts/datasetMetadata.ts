@@ -35,20 +35,26 @@ async function csvFacts(path: string): Promise<Pick<DatasetFacts, 'rows' | 'colu
   return { rows, columns: columns ?? [] };
 }
 
-/** Non-empty lines, and the keys of the objects on them in the order first seen (the first 1,000 lines). */
+/** Lines whose keys are read for the column list; later lines are only counted, so a huge file costs one pass without parsing. */
+const JSONL_SAMPLE_LINES = 1000;
+
+/** Non-empty lines, and the keys of the objects on the first 1,000 in the order first seen; a sampled line that is not JSON refuses the file. */
 async function jsonlFacts(path: string): Promise<Pick<DatasetFacts, 'rows' | 'columns'>> {
   const columns = new Set<string>();
   let rows = 0;
+  let lineNumber = 0;
   for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    lineNumber++;
     if (line.trim() === '') continue;
     rows++;
-    if (rows > 1000) continue;
+    if (rows > JSONL_SAMPLE_LINES) continue;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(line);
-      if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) columns.add(key);
-    } catch {
-      // A line that is not JSON still counts as a row; its keys are unknown.
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`line ${lineNumber} is not JSON`, { cause: error });
     }
+    if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) columns.add(key);
   }
   return { rows, columns: [...columns] };
 }

@@ -17,7 +17,8 @@ interface DatasetRow {
 }
 
 function toDataset(row: DatasetRow): Dataset {
-  return { ...row, columns: row.columns === null ? null : (JSON.parse(row.columns) as string[]) };
+  const { name, file_name, sha256, size, format, rows, files, description, created_at } = row;
+  return { name, file_name, sha256, size, format, rows, columns: row.columns === null ? null : (JSON.parse(row.columns) as string[]), files, description, created_at };
 }
 
 export function findDataset(ctx: CoreContext, name: string): Dataset | null {
