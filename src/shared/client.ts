@@ -79,17 +79,19 @@ export class GantryClient {
     return `${this.baseUrl}${routePath(def, input.params as Record<string, unknown>)}${queryString(input.query as Record<string, unknown>)}`;
   }
 
-  async request(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}, timeoutMs?: number): Promise<Response> {
+  /** `bytes`: a raw body (a browser's File or Blob) for the streamed routes, sent as application/octet-stream instead of JSON. */
+  async request(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown; bytes?: Blob } = {}, timeoutMs?: number): Promise<Response> {
     const def: RouteDef = ROUTES[name];
     const headers: Record<string, string> = {};
     const token = this.token;
     if (token) headers.authorization = `Bearer ${token}`;
     if (input.body !== undefined) headers['content-type'] = 'application/json';
+    if (input.bytes !== undefined) headers['content-type'] = 'application/octet-stream';
     const signal = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const response = await this.fetchImpl(this.url(name, input), {
       method: def.method,
       headers,
-      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      body: input.bytes ?? (input.body === undefined ? undefined : JSON.stringify(input.body)),
       signal,
     });
     if (!response.ok) throw await toApiError(response);

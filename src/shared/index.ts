@@ -35,3 +35,5 @@ export * from './paramEnv';
 export * from './export/index';
 export * from './schemas/chat';
 export * from './hostEvents';
+export * from './datasetNames';
+export * from './format/datasetShape';

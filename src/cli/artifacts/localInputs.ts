@@ -1,19 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { sha256OfFile } from '../../agent';
-import { ApiError, GantryClient, type Dataset } from '../../shared';
+import { ApiError, GantryClient, datasetNameFor, datasetNameWithHash, type Dataset } from '../../shared';
 import type { Connection } from '../connection';
 import { usageError } from '../exitCodes';
 import { packDirectory } from './packDirectory';
 import { uploadDataset } from './uploadDataset';
 
 const REFERENCE = /^(\d+:.+|model:.+|dataset:.+|sha256:[0-9a-f]{64}(:.+)?)$/;
-
-/** A name a dataset may have, made from a file's name: other characters become `-`. */
-export function datasetNameFor(fileName: string): string {
-  const name = fileName.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return name === '' ? 'upload' : name.slice(0, 200);
-}
 
 async function existingDataset(client: GantryClient, name: string): Promise<Dataset | null> {
   try {
@@ -22,12 +16,6 @@ async function existingDataset(client: GantryClient, name: string): Promise<Data
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
-}
-
-/** `data.tar.gz` → `data-1a2b3c4d.tar.gz`: the extension (which says the format) stays last. */
-function withHash(fileName: string, sha256: string): string {
-  const extension = /(\.tar\.gz|\.[^.]*)$/.exec(fileName)?.[0] ?? '';
-  return `${fileName.slice(0, fileName.length - extension.length)}-${sha256.slice(0, 8)}${extension}`;
 }
 
 /**
@@ -39,7 +27,7 @@ async function datasetForFile(path: string, fileName: string, client: GantryClie
   const plain = datasetNameFor(fileName);
   const taken = await existingDataset(client, plain);
   if (taken?.sha256 === sha256) return { name: plain, uploaded: false };
-  const name = taken ? datasetNameFor(withHash(fileName, sha256)) : plain;
+  const name = taken ? datasetNameWithHash(fileName, sha256) : plain;
   if (await existingDataset(client, name)) return { name, uploaded: false };
   await uploadDataset({ baseUrl: connection.url, token: connection.token }, { path, name, fileName });
   return { name, uploaded: true };

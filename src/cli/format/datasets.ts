@@ -1,12 +1,5 @@
-import { formatBytes, type Dataset } from '../../shared';
+import { datasetShape, formatBytes, type Dataset } from '../../shared';
 import { renderTable } from './table';
-
-/** What Gantry read from the file: rows × columns for tables, a file count for archives. */
-export function datasetShape(dataset: Dataset): string {
-  if (dataset.files !== null) return `${dataset.files} file${dataset.files === 1 ? '' : 's'}`;
-  if (dataset.rows !== null) return `${dataset.rows} rows × ${dataset.columns?.length ?? 0} columns`;
-  return '-';
-}
 
 export function formatDatasetTable(datasets: readonly Dataset[]): string {
   if (datasets.length === 0) return 'no datasets';

@@ -13,6 +13,8 @@ import { SubmitPage } from './pages/SubmitPage';
 import { WorkersPage } from './pages/WorkersPage';
 import { HostsPage } from './pages/HostsPage';
 import { SuitesPage } from './pages/SuitesPage';
+import { ModelsPage } from './pages/ModelsPage';
+import { DatasetsPage } from './pages/DatasetsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { StatisticsPage } from './pages/StatisticsPage';
 import { ComparePage } from './pages/ComparePage';
@@ -30,6 +32,8 @@ const NAV: Array<{ to: string; label: string; key: string; page: Route['page'][]
   { to: '/workers', label: 'Workers & GPUs', key: 'g w', page: ['workers'] },
   { to: '/hosts', label: 'Hosts', key: '', page: ['hosts'] },
   { to: '/suites', label: 'Suites', key: '', page: ['suites'] },
+  { to: '/models', label: 'Models', key: '', page: ['models'] },
+  { to: '/datasets', label: 'Datasets', key: '', page: ['datasets'] },
   { to: '/statistics', label: 'Statistics', key: '', page: ['statistics'] },
   { to: '/compare', label: 'Compare', key: '', page: ['compare'] },
   { to: '/terminal', label: 'Terminal', key: 'g t', page: ['terminal'] },
@@ -88,6 +92,10 @@ function Page({ route }: { route: Route }) {
       return <HostsPage />;
     case 'suites':
       return <SuitesPage />;
+    case 'models':
+      return <ModelsPage />;
+    case 'datasets':
+      return <DatasetsPage />;
     case 'settings':
       return <SettingsPage />;
     case 'statistics':

@@ -7,6 +7,8 @@ export type Route =
   | { page: 'workers' }
   | { page: 'hosts' }
   | { page: 'suites' }
+  | { page: 'models' }
+  | { page: 'datasets' }
   | { page: 'settings' }
   | { page: 'statistics' }
   | { page: 'terminal' }
@@ -23,6 +25,8 @@ export function matchRoute(pathname: string): Route {
   if (path === '/workers') return { page: 'workers' };
   if (path === '/hosts') return { page: 'hosts' };
   if (path === '/suites') return { page: 'suites' };
+  if (path === '/models') return { page: 'models' };
+  if (path === '/datasets') return { page: 'datasets' };
   if (path === '/settings') return { page: 'settings' };
   if (path === '/statistics') return { page: 'statistics' };
   if (path === '/terminal') return { page: 'terminal' };

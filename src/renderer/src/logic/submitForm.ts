@@ -36,6 +36,10 @@ export interface SubmitForm {
   host: string;
   /** A directory on the coordinator's machine copied to the host first; the jobs run in the copy (`--sync`). */
   syncDir: string;
+  /** Inputs by reference, one per line or comma: `dataset:NAME`, `model:NAME[@V]`, `JOB:PATH` (`--input`). Attached files join them at submit. */
+  inputs: string;
+  /** Leave staged inputs in the job's directory after the attempt (`--keep-inputs`). */
+  keepInputs: boolean;
 }
 
 export const EMPTY_FORM: SubmitForm = {
@@ -64,6 +68,8 @@ export const EMPTY_FORM: SubmitForm = {
   minRuntimeS: '',
   host: '',
   syncDir: '',
+  inputs: '',
+  keepInputs: false,
 };
 
 /** A form problem found before asking the API; `field` uses the API's field names so both highlight the same input. */
@@ -132,6 +138,15 @@ export function syncTarget(form: SubmitForm): { host: string; dir: string } | nu
   return { host, dir };
 }
 
+/** `inputs` and `keep_inputs` as typed; left out when empty, so the body stays what it was without them. */
+function inputFields(form: SubmitForm): Pick<JobSubmitInput, 'inputs' | 'keep_inputs'> {
+  const inputs = form.inputs
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return { ...(inputs.length ? { inputs } : {}), ...(form.keepInputs ? { keep_inputs: true } : {}) };
+}
+
 /** The request body the form describes; throws FormError naming the field to fix. */
 export function buildSubmission(form: SubmitForm): Submission {
   syncTarget(form);
@@ -160,6 +175,7 @@ export function buildSubmission(form: SubmitForm): Submission {
     max_attempts: number(form.maxAttempts, 'max_attempts', 1) ?? 1,
     timeout_s: number(form.timeoutS, 'timeout_s', null),
     ...preemption(form),
+    ...inputFields(form),
   };
   if (form.mode === 'single') {
     if (!form.command.trim()) throw new FormError('enter a command', 'command');

@@ -3,6 +3,7 @@ import { CommandCard } from './submit/CommandCard';
 import { ResourcesCard } from './submit/ResourcesCard';
 import { PreemptionCard } from './submit/PreemptionCard';
 import { HostCard } from './submit/HostCard';
+import { InputsCard } from './submit/InputsCard';
 import { SchedulingCard } from './submit/SchedulingCard';
 
 export function SubmitPage() {
@@ -26,6 +27,7 @@ export function SubmitPage() {
       <ResourcesCard state={state} />
       <SchedulingCard state={state} />
       <HostCard state={state} />
+      <InputsCard state={state} />
       <PreemptionCard state={state} />
       <div className="toolbar">
         <button className="primary" disabled={submitting || !preview.ok} onClick={submit} data-testid="submit">

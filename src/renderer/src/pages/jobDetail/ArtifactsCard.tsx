@@ -1,24 +1,10 @@
 import { useEffect, useState } from 'react';
 import { formatBytes, type Artifact, type JobState } from '../../../../shared';
 import { api, describeError } from '../../api/client';
-import { toastError } from '../../stores/toasts';
+import { saveDownload } from '../../api/saveDownload';
 
-/** Downloads can be large and slow; the client's default timeout is for small calls. */
-const DOWNLOAD_TIMEOUT_MS = 6 * 3600_000;
-
-async function download(jobId: number, artifact: Artifact): Promise<void> {
-  try {
-    // The token travels in a header, never in a URL, so the bytes come through fetch rather than a plain link.
-    const response = await api().request('downloadArtifact', { params: { id: jobId, '*': artifact.name } }, DOWNLOAD_TIMEOUT_MS);
-    const url = URL.createObjectURL(await response.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = artifact.name.split('/').pop() ?? artifact.name;
-    a.click();
-    URL.revokeObjectURL(url);
-  } catch (error) {
-    toastError(error, `Downloading ${artifact.name} failed`);
-  }
+function download(jobId: number, artifact: Artifact): Promise<void> {
+  return saveDownload('downloadArtifact', { id: jobId, '*': artifact.name }, artifact.name.split('/').pop() ?? artifact.name);
 }
 
 /** The files a job kept: its declared outputs and what it uploaded, each downloadable. Reloads when the job's state changes. */

@@ -6,6 +6,7 @@ import { useJobs } from '../../stores/jobs';
 import { toastError, toastSuccess } from '../../stores/toasts';
 import { buildSubmission, EMPTY_FORM, FormError, previewSubmission, syncTarget, type Submission, type SubmitForm } from '../../logic/submitForm';
 import { placeholders } from '../../logic/params';
+import { inputForFile } from '../../api/uploadDataset';
 
 /** A large directory over a slow link takes a while; far longer than a plain call (as the CLI's --sync). */
 const SYNC_CALL_MS = 3_600_000;
@@ -18,6 +19,15 @@ async function withSyncedDir(form: SubmitForm, submission: Submission): Promise<
   toastSuccess(result.uploaded ? `Copied ${target.dir} to ${target.host} (${result.files} files)` : `${target.dir} is already on ${target.host}`);
   const placed = { cwd: result.cwd, cwd_machine: null };
   return submission.kind === 'single' ? { kind: 'single', body: { ...submission.body, ...placed } } : { kind: 'sweep', body: { ...submission.body, ...placed } };
+}
+
+/** Uploads the attached files as datasets (each once per content) and adds them to the jobs' inputs. */
+async function withAttachedInputs(files: readonly File[], submission: Submission): Promise<Submission> {
+  if (files.length === 0) return submission;
+  const refs: string[] = [];
+  for (const file of files) refs.push(await inputForFile(file));
+  const inputs = [...(submission.body.inputs ?? []), ...refs];
+  return submission.kind === 'single' ? { kind: 'single', body: { ...submission.body, inputs } } : { kind: 'sweep', body: { ...submission.body, inputs } };
 }
 
 export type Preview = { ok: true; count: number; commands: string[][] } | { ok: false; message: string; field?: string };
@@ -46,6 +56,9 @@ export interface SubmitFormState {
   field: string | undefined;
   submitting: boolean;
   submit(): Promise<void>;
+  /** Files from this browser to upload and stage as inputs when the form is submitted. */
+  files: File[];
+  setFiles(files: File[]): void;
 }
 
 /** The Submit page's state: the form as typed, its live preview, and submitting it. */
@@ -53,6 +66,7 @@ export function useSubmitForm(): SubmitFormState {
   const [form, setForm] = useState<SubmitForm>(EMPTY_FORM);
   const [badField, setBadField] = useState<string | undefined>();
   const [submitting, setSubmitting] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
   const set = <K extends keyof SubmitForm>(key: K, value: SubmitForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const preview = useMemo(() => computePreview(form), [form]);
   const field = badField ?? (preview.ok || !form.command.trim() ? undefined : preview.field);
@@ -83,6 +97,7 @@ export function useSubmitForm(): SubmitFormState {
     setSubmitting(true);
     try {
       submission = await withSyncedDir(form, submission);
+      submission = await withAttachedInputs(files, submission);
       if (submission.kind === 'single') {
         const job = await api().call('submitJob', { body: submission.body });
         toastSuccess(`Submitted job #${job.id}`);
@@ -102,5 +117,9 @@ export function useSubmitForm(): SubmitFormState {
     }
   };
 
-  return { form, set, setMode, setCommand, reset: () => setForm(EMPTY_FORM), preview, field, submitting, submit };
+  const reset = () => {
+    setForm(EMPTY_FORM);
+    setFiles([]);
+  };
+  return { form, set, setMode, setCommand, reset, preview, field, submitting, submit, files, setFiles };
 }
