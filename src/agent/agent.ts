@@ -13,6 +13,7 @@ import { localMachine } from './localMachine';
 import type { SpawnJob } from './jobs/jobProcess';
 import { spawnPipedJob } from './jobs/spawnPipedJob';
 import { watchPilotLifetime, type PilotLifetime } from './pilot/pilotLifetime';
+import { withinAllocation, type SlurmAllocation } from './pilot/slurmAllocation';
 import { stderrLogger, type AgentLogger } from './logger';
 import { AgentState } from './session/agentState';
 import { cancelAttempt } from './session/cancelAttempt';
@@ -74,6 +75,8 @@ export interface AgentOptions {
   gpus?: GpuDevice[];
   /** Set for a Slurm pilot: when it leaves on its own (idle, wall time). */
   pilot?: PilotLifetime;
+  /** Set inside a Slurm job: the worker offers the CPUs, memory and GPUs Slurm gave it, not the node's. */
+  allocation?: SlurmAllocation | null;
   /** Claimed jobs held beyond the free slots, so the next starts without a round trip (default 0). */
   prefetch?: number;
   /** Each job runs on cores of its own (taskset), exported as GANTRY_CPUS; GPU jobs near their GPUs. */
@@ -149,7 +152,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // The enrolment token registers; every later call carries the worker credential registering returned.
   const credential = new WorkerCredential(options.spoolDir, options.url, options.token);
   const link = new CoordinatorLink({ url: options.url, token: () => credential.token, stopSignal: stopController.signal, ca: options.ca });
-  const host = onlyGpus(await detectResources(nvidiaSmi, logger), options.gpuIndexes);
+  const detected = onlyGpus(await detectResources(nvidiaSmi, logger), options.gpuIndexes);
+  const host = options.allocation ? withinAllocation(detected, options.allocation) : detected;
   const capacity = new Capacity(options.maxJobs ?? Math.max(1, host.cpus));
   // Results claim the jobs for the slots they free (finish-and-claim); wired once the runs exist.
   let nextJobs: NextJobs | null = null;

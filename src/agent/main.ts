@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { startAgent } from './agent';
 import { stderrLogger } from './logger';
 import type { PilotLifetime } from './pilot/pilotLifetime';
+import { readSlurmAllocation } from './pilot/slurmAllocation';
 import { AgentConfigError, checkCoordinatorUrl } from './transport/coordinatorUrl';
 import { AGENT_VERSION } from './version';
 
@@ -41,6 +42,9 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
                        runs --hand-back seconds before (default 60), then exits
   --wind-down SECONDS
   --hand-back SECONDS
+                       Inside a Slurm job (SLURM_JOB_ID set) the worker offers the CPUs, memory
+                       and GPUs Slurm allocated (SLURM_CPUS_PER_TASK or SLURM_CPUS_ON_NODE,
+                       SLURM_MEM_PER_NODE, SLURM_JOB_GPUS or CUDA_VISIBLE_DEVICES), not the node's
   --version            print the version
   -h, --help           print this help
 
@@ -136,6 +140,7 @@ async function main(): Promise<void> {
     insecureHttp: values['insecure-http'],
     inheritEnv: values['inherit-env'],
     pilot,
+    allocation: readSlurmAllocation(process.env),
     prefetch,
     pinCpus: values['pin-cpus'],
     logger,

@@ -146,6 +146,8 @@ export interface Coordinator {
   attemptHolder(jobId: number, attempt: number): AttemptHolder | null;
   heartbeat(workerId: string, beat?: Heartbeat): HeartbeatReply;
   claim(workerId: string, options?: ClaimOptions): ClaimedJob[];
+  /** One given queued job, for a bridge worker whose other scheduler just started it (Slurm per-job mode); null when it is no longer claimable. */
+  claimJob(workerId: string, jobId: number): ClaimedJob | null;
   finish(jobId: number, request: FinishRequest): Job;
   /** Many results in one transaction; each is applied or refused on its own. */
   finishMany(batch: FinishBatch): FinishOutcome[];

@@ -4,6 +4,7 @@ import { openDatabase } from './store/database';
 import { toAttempt, type AttemptRow } from './store/rows';
 import { submitJobs } from './queue/transitions/submitJobs';
 import { claimJobs } from './queue/transitions/claimJobs';
+import { claimNamedJob } from './queue/transitions/claimNamedJob';
 import { finishAttempt, finishAttempts } from './queue/transitions/finishAttempt';
 import { finishAndClaim } from './queue/transitions/finishAndClaim';
 import { cancelJob } from './queue/transitions/cancelJob';
@@ -112,6 +113,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     attemptHolder: (jobId, attempt) => attemptHolder(ctx, jobId, attempt),
     heartbeat: (workerId, beat) => heartbeat(ctx, workerId, beat ?? {}),
     claim: (workerId, claimOptions = {}) => withSuiteHooks(ctx, claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free)),
+    claimJob: (workerId, jobId) => claimNamedJob(ctx, workerId, jobId),
     finish: (jobId, request) => finishAttempt(ctx, jobId, request),
     finishMany: (batch) => finishAttempts(ctx, batch),
     finishAndClaim: (workerId, batch, claimOptions) => {

@@ -1,9 +1,10 @@
 export { createHostService, type ExecOptions, type HostService, type HostServiceOptions, type RemovedHost } from './hosts/hostService';
 export type { ExecResult, RemoteInput } from './ssh/remoteExec';
 export { createSlurmService, type SlurmService, type SlurmServiceOptions } from './slurm/slurmService';
-export { parseSqueue } from './slurm/slurmCommands';
+export { parseSacct, parseScontrolJobs, parseSqueue } from './slurm/slurmCommands';
 export { pilotScript } from './slurm/pilotScript';
-export { directScript } from './slurm/directScript';
+export { directBatches } from './slurm/directScript';
+export { resultOfEnd, sbatchRefusal } from './slurm/directJobs';
 export { wantedPilots } from './slurm/pilotCount';
 export { HostKeyError, SshAuthError, PassphraseError, SshUnreachableError, RemoteCommandError } from './errors';
 export { keyNeedsPassphrase } from './ssh/sshAuth';

@@ -14,7 +14,7 @@ import { preemptionWorkers } from '../queue/transitions/preemptJobs';
 import { allocate, couldEverFit, hasTags } from './capacity';
 import { whyNoPreemption } from './chooseVictims';
 import { planClaim } from './planClaim';
-import { directTaskMessage, pilotReason } from '../slurm/pilotReason';
+import { directTaskMessage, pendingInSlurmReason, pilotReason } from '../slurm/pilotReason';
 import { ranksBefore } from './queuedShapes';
 
 type JobRef = { id: number; name: string; state: JobState };
@@ -179,6 +179,8 @@ function idleWorkerReason(ctx: CoreContext, req: Requirements): Reason | null {
 function queuedReasons(ctx: CoreContext, job: JobRow, viewer: ExplainViewer): Reason[] {
   const delayed = retryDelayReason(ctx, job);
   if (delayed) return [delayed];
+  const inSlurm = pendingInSlurmReason(ctx, job.id, job.attempt);
+  if (inSlurm) return [inSlurm];
   const req = JSON.parse(job.requirements) as Requirements;
   const workers = (ctx.sql("SELECT * FROM workers WHERE state = 'online'").all() as WorkerRow[]).map(toWorkerSpec);
   const tagged = workers.filter((w) => hasTags({ tags: new Set(w.tags) }, req));

@@ -3,8 +3,10 @@
  * pilots table (each array task sbatch started, with squeue's last word on it). src/provision
  * drives clusters over SSH; this module only stores them and answers what the queue asks of them.
  */
-import { NotFoundError, parseOrThrow, SlurmClusterAdd, type SlurmCluster, type SlurmClusterSpec, type SlurmPilot } from '../../shared';
+import { NotFoundError, parseOrThrow, SlurmClusterAdd, type Job, type SlurmCluster, type SlurmClusterSpec, type SlurmPilot } from '../../shared';
 import type { CoreContext } from '../context';
+import { jobFromRow } from '../queue/jobRows';
+import type { JobRow } from '../store/rows';
 import { createDirectTaskStore, type DirectTaskStore } from './directTasks';
 
 interface ClusterRow {
@@ -59,6 +61,8 @@ export interface SlurmInventory {
   demand(name: string): number;
   /** Jobs for per-job mode that wait to be sent to Slurm. */
   waitingDirect(name: string): number;
+  /** Those jobs, highest priority first: queued, claimable, and with no task in Slurm for their next attempt. */
+  unsentDirect(name: string, limit: number): Job[];
   /** Per-job mode's array tasks. */
   readonly direct: DirectTaskStore;
 }
@@ -76,6 +80,11 @@ function taggedJobs(ctx: CoreContext, tag: string, states: string): number {
     AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)`).get(tag) as { n: number };
   return row.n;
 }
+
+/** Per-job mode sends a queued job to Slurm before claiming it, for the attempt its claim will open. */
+const UNSENT_DIRECT = `FROM jobs WHERE state = 'queued' AND retry_at IS NULL
+  AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)
+  AND NOT EXISTS (SELECT 1 FROM slurm_direct_tasks t WHERE t.job_id = jobs.id AND t.attempt = jobs.attempt + 1)`;
 
 const demandOf = (ctx: CoreContext, name: string): number => taggedJobs(ctx, pilotTag(name), "'queued', 'running'");
 
@@ -143,7 +152,8 @@ export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
       });
     },
     demand: (name) => demandOf(ctx, name),
-    waitingDirect: (name) => taggedJobs(ctx, directTag(name), "'queued'"),
+    waitingDirect: (name) => (ctx.sql(`SELECT COUNT(*) AS n ${UNSENT_DIRECT}`).get(directTag(name)) as { n: number }).n,
+    unsentDirect: (name, limit) => (ctx.sql(`SELECT * ${UNSENT_DIRECT} ORDER BY priority DESC, id LIMIT ?`).all(directTag(name), limit) as JobRow[]).map((row) => jobFromRow(ctx, row)),
     direct,
   };
 }

@@ -1,5 +1,7 @@
 /**
- * Per-job mode: each attempt sent to Slurm as its own array task, with what squeue last said of it
+ * Per-job mode: each attempt sent to Slurm as its own job or array task (sent while the job is
+ * still queued, for the attempt its claim will open, and claimed once Slurm starts it), with what
+ * squeue last said of it
  * and how much of its output file the job's log already has. Kept in the database so a restarted
  * coordinator goes on mirroring tasks that still run instead of losing them.
  */
@@ -7,7 +9,7 @@ import type { SlurmDirectTask } from '../../shared';
 import type { CoreContext } from '../context';
 
 export interface DirectTaskRecord extends SlurmDirectTask {
-  /** The task's output file on the login node; its exit status goes to `<out_file>.exit`. */
+  /** The task's output file on the login node, streamed back as the job's log. */
   out_file: string;
   /** Bytes of the output file already in the job's log, and the next log chunk number. */
   log_offset: number;
@@ -17,11 +19,11 @@ export interface DirectTaskRecord extends SlurmDirectTask {
 export interface DirectTaskStore {
   add(cluster: string, tasks: Array<Pick<DirectTaskRecord, 'slurm_job_id' | 'job_id' | 'attempt' | 'out_file'>>): void;
   list(cluster: string): DirectTaskRecord[];
-  update(cluster: string, slurmJobId: string, update: Partial<Pick<DirectTaskRecord, 'state' | 'reason' | 'log_offset' | 'log_seq'>>): void;
+  update(cluster: string, slurmJobId: string, update: Partial<Pick<DirectTaskRecord, 'attempt' | 'state' | 'reason' | 'log_offset' | 'log_seq'>>): void;
   remove(cluster: string, slurmJobId: string): void;
 }
 
-const FIELDS = new Set(['state', 'reason', 'log_offset', 'log_seq']);
+const FIELDS = new Set(['attempt', 'state', 'reason', 'log_offset', 'log_seq']);
 
 export function createDirectTaskStore(ctx: CoreContext): DirectTaskStore {
   return {

@@ -23,6 +23,19 @@ export function pilotReason(ctx: CoreContext, req: Requirements): Reason | null 
   return { code: 'waiting_for_pilot', cluster, slurm_state: pilot?.state ?? null, slurm_reason: pilot?.reason ?? null, message: `waiting for a pilot on cluster ${cluster} (${detail})` };
 }
 
+/**
+ * For a queued job already sent to Slurm on its own (per-job mode): its task waits there. The
+ * task was submitted for the attempt the job's next claim opens, so it is found by that number.
+ */
+export function pendingInSlurmReason(ctx: CoreContext, jobId: number, lastAttempt: number): Reason | null {
+  const task = ctx.sql('SELECT cluster, slurm_job_id, state, reason FROM slurm_direct_tasks WHERE job_id = ? AND attempt = ?').get(jobId, lastAttempt + 1) as
+    | { cluster: string; slurm_job_id: string; state: string; reason: string | null }
+    | undefined;
+  if (!task) return null;
+  const message = directTaskMessage(ctx, jobId, lastAttempt + 1) as string;
+  return { code: 'pending_in_slurm', cluster: task.cluster, slurm_job_id: task.slurm_job_id, slurm_state: task.state, slurm_reason: task.reason, message };
+}
+
 /** For a job sent to Slurm on its own (per-job mode): its array task and squeue's state and reason. */
 export function directTaskMessage(ctx: CoreContext, jobId: number, attempt: number): string | null {
   const task = ctx.sql('SELECT cluster, slurm_job_id, state, reason FROM slurm_direct_tasks WHERE job_id = ? AND attempt = ?').get(jobId, attempt) as

@@ -1,62 +1,73 @@
-import { formatCommand, quoteArg, type ClaimedJob, type SlurmClusterSpec } from '../../shared';
+import { formatSbatch, modelFromJob, type Job, type JobModel, type SlurmClusterSpec } from '../../shared';
 
-/** The Slurm job name of a cluster's per-job arrays. */
+/** The Slurm job name of a cluster's per-job jobs and arrays: squeue and scancel find them by it. */
 export const directJobName = (cluster: string): string => `gantry-job-${cluster}`;
 
 export interface DirectScriptInput {
   spec: SlurmClusterSpec;
-  /** `~/.gantry/slurm/NAME/jobs` on the login node: output files `%A_%a.out` and their `.exit`. */
+  /** `~/.gantry/slurm/NAME/jobs` on the login node: the output files. */
   dir: string;
-  claimed: ClaimedJob[];
+  /** Queued jobs, each sent for the attempt its claim will open (attempt + 1). */
+  jobs: Job[];
 }
 
-/** Whole minutes for --time: the longest job timeout, else the cluster's time limit. */
-function timeMinutes(spec: SlurmClusterSpec, claimed: ClaimedJob[]): number {
-  const timeouts = claimed.map((c) => c.job.timeout_s);
-  if (timeouts.some((t) => t === null)) return spec.time_limit_min;
-  return Math.max(1, ...timeouts.map((t) => Math.ceil((t as number) / 60)));
+/** One sbatch: a job on its own, or an array of jobs that share everything but command and params (a sweep). */
+export interface DirectBatch {
+  script: string;
+  jobs: Job[];
+  /** True: an array, whose tasks squeue names `ID_INDEX` and whose outputs are `ID_INDEX.out`. */
+  array: boolean;
 }
 
-/** One `case` branch: the job's environment and working directory, then its command. */
-function taskBranch(index: number, claimed: ClaimedJob): string {
-  const { job } = claimed;
-  const env = { ...job.env, GANTRY_JOB_ID: String(job.id), GANTRY_ATTEMPT: String(claimed.attempt) };
-  const exports = Object.entries(env).map(([name, value]) => `${name}=${quoteArg(value)}`).join(' ');
-  // A cwd tied to the submitter's machine means nothing on the cluster; a cwd for any worker is used as is.
-  const cd = job.cwd && !job.cwd_machine ? `cd ${quoteArg(job.cwd)} && ` : '';
-  return `  ${index}) ( ${cd}export ${exports} && exec ${formatCommand(job.command)} ) ;;`;
+/** Jobs that can be tasks of one array: every #SBATCH line and the script's preamble come out the same. */
+function batchKey(job: Job): string {
+  const model = modelFromJob(job);
+  return JSON.stringify([job.project, model.cwd, job.env, job.requirements, job.timeout_s]);
+}
+
+function directModel(spec: SlurmClusterSpec, jobs: Job[]): JobModel {
+  const base = modelFromJob(jobs[0]);
+  return {
+    ...base,
+    name: directJobName(spec.name),
+    // The script goes to sbatch on stdin, never on a command line, and jobs read their env from it:
+    // secret values are written into it as the other values are (Slurm keeps it with the job).
+    secretEnv: [],
+    sweep: jobs.length > 1,
+    tasks: jobs.map((job) => ({
+      command: job.command,
+      params: job.params,
+      jobId: job.id,
+      env: { GANTRY_JOB_ID: String(job.id), GANTRY_ATTEMPT: String(job.attempt + 1) },
+    })),
+  };
 }
 
 /**
- * The batch script of a job array for jobs sent to Slurm one by one (`--slurm NAME --direct`):
- * each array task runs one job (a sweep becomes one array), its output goes to its own file that
- * the coordinator streams back as the job's log, and its exit status to a file beside it.
+ * The sbatch scripts for jobs sent to Slurm one by one (`--slurm NAME --direct`), written by
+ * formatSbatch, the formatter `gantry export --format slurm` prints: each job asks for its own
+ * CPUs, memory and GPUs (`--gres=gpu:N`), its timeout or the cluster's time limit, and the
+ * cluster's partition, account and QoS; jobs that differ only in command and params (a sweep)
+ * become one array. Output goes to a file per task that the coordinator streams back as the log;
+ * the exit status comes from Slurm's accounting (sacct) once the job has left squeue.
  */
-export function directScript(input: DirectScriptInput): string {
-  const { spec, claimed } = input;
-  const cpus = Math.max(1, ...claimed.map((c) => Math.ceil(c.job.requirements.cpus)));
-  const memory = Math.max(0, ...claimed.map((c) => c.job.requirements.memory_mb));
-  const lines = [
-    '#!/bin/sh',
-    `#SBATCH --job-name=${directJobName(spec.name)}`,
-    `#SBATCH --array=0-${claimed.length - 1}`,
-    `#SBATCH --output=${input.dir}/%A_%a.out`,
-    `#SBATCH --time=${timeMinutes(spec, claimed)}`,
-    '#SBATCH --nodes=1',
-    '#SBATCH --ntasks=1',
-    `#SBATCH --cpus-per-task=${cpus}`,
-    ...(memory > 0 ? [`#SBATCH --mem=${memory}M`] : []),
-    ...(spec.partition ? [`#SBATCH --partition=${spec.partition}`] : []),
-    ...(spec.account ? [`#SBATCH --account=${spec.account}`] : []),
-    ...(spec.qos ? [`#SBATCH --qos=${spec.qos}`] : []),
-    'case "$SLURM_ARRAY_TASK_ID" in',
-    ...claimed.map((c, i) => taskBranch(i, c)),
-    '  *) echo "no job for array task $SLURM_ARRAY_TASK_ID" >&2; false ;;',
-    'esac',
-    'code=$?',
-    `printf '%s\\n' "$code" > ${quoteArg(input.dir)}/"\${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID}.out.exit"`,
-    'exit "$code"',
-    '',
-  ];
-  return lines.join('\n');
+export function directBatches(input: DirectScriptInput): DirectBatch[] {
+  const groups = new Map<string, Job[]>();
+  for (const job of input.jobs) {
+    const key = batchKey(job);
+    groups.set(key, [...(groups.get(key) ?? []), job]);
+  }
+  const { spec } = input;
+  return [...groups.values()].map((jobs) => {
+    const array = jobs.length > 1;
+    const timeLimitS = jobs[0].timeout_s ?? spec.time_limit_min * 60;
+    const script = formatSbatch(directModel(spec, jobs), {
+      partition: spec.partition ?? undefined,
+      account: spec.account ?? undefined,
+      qos: spec.qos ?? undefined,
+      timeLimitS,
+      output: `${input.dir}/${array ? '%A_%a' : '%j'}.out`,
+    });
+    return { script, jobs, array };
+  });
 }

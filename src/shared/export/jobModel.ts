@@ -11,6 +11,8 @@ export interface ExportTask {
   params: Record<string, ParamValue>;
   /** The Gantry job this task is, when exported from the queue. */
   jobId: number | null;
+  /** Variables of this task alone, exported before its params (per-job mode: GANTRY_JOB_ID, GANTRY_ATTEMPT). */
+  env?: Record<string, string>;
 }
 
 /**

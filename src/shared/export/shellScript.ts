@@ -9,7 +9,7 @@ export function envExportLines(model: JobModel): string[] {
 }
 
 function paramExports(task: ExportTask): string | null {
-  const env = Object.entries(paramEnv(task.params));
+  const env = Object.entries({ ...task.env, ...paramEnv(task.params) });
   return env.length ? `export ${env.map(([name, value]) => `${name}=${quoteArg(value)}`).join(' ')}` : null;
 }
 

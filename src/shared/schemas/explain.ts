@@ -35,6 +35,8 @@ export const Reason = z.discriminatedUnion('code', [
   z.object({ code: z.literal('will_preempt'), message: z.string(), worker: z.string(), victims: z.array(z.number().int()), grace_s: z.number() }),
   /** Slurm (issue 15): the job is for a cluster's pilots and none is online; squeue's state and reason for the nearest pilot. */
   z.object({ code: z.literal('waiting_for_pilot'), message: z.string(), cluster: z.string(), slurm_state: z.string().nullable(), slurm_reason: z.string().nullable() }),
+  /** Slurm per-job mode (issue 15): the job was sent to Slurm as its own job and waits there; squeue's state and reason. */
+  z.object({ code: z.literal('pending_in_slurm'), message: z.string(), cluster: z.string(), slurm_job_id: z.string(), slurm_state: z.string(), slurm_reason: z.string().nullable() }),
   /** Jobs run where this one could, but preemption does not apply (not preemptible, not lower priority, minimum runtime, not enough room). */
   z.object({ code: z.literal('no_preemption'), message: z.string() }),
 ]);

@@ -58,6 +58,8 @@ describe('pilot agents on a real Slurm', () => {
       const worker = s.h.coordinator.getWorker(id!);
       expect(worker.name).toMatch(/^c1-\d+_\d+$/);
       expect(worker.tags).toContain('slurm:c1');
+      // sbatch --cpus-per-task=1 on a node of more: the pilot offers the one CPU Slurm gave it.
+      expect(worker.cpus).toBe(1);
       const pilot = cluster.pilots.find((p) => p.worker_name === worker.name);
       if (pilot) expect(pilot.worker_id).toBe(worker.id);
     }

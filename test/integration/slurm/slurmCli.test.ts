@@ -75,7 +75,8 @@ describe('gantry slurm, end to end through the CLI and REST', () => {
     expect(stdoutText(removed)).toMatch(/^cluster c: removed/);
     expect(await clusters()).toEqual([]);
     await waitFor(async () => (await slurm.command(['squeue', '-h', '-o', '%i'])).trim() === '', 'the pilots cancelled');
-  });
+    // A dozen CLI processes, each a Node start: slow on a loaded machine.
+  }, 180_000);
 
   it('sends a job submitted with --slurm NAME --direct to Slurm on its own, and its output back as its log', async () => {
     await gantry(['slurm', 'add', 'd', '--login', 'login']);
@@ -84,7 +85,7 @@ describe('gantry slurm, end to end through the CLI and REST', () => {
     expect(stdoutText(await gantry(['logs', id]))).toBe('direct in gantry-job-d\n');
     expect(coordinator.getWorker(coordinator.getJob(Number(id)).worker_id!).name).toBe('d-direct');
     expect(stdoutText(await gantry(['slurm', 'rm', 'd']))).toMatch(/^cluster d: removed/);
-  });
+  }, 180_000);
 
   it('describes the routes in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { directScript, parseSqueue, pilotScript, wantedPilots } from '../../../src/provision';
-import { SlurmClusterAdd, type ClaimedJob } from '../../../src/shared';
+import { directBatches, parseSacct, parseScontrolJobs, parseSqueue, pilotScript, RemoteCommandError, resultOfEnd, sbatchRefusal, wantedPilots } from '../../../src/provision';
+import { SlurmClusterAdd, type Job } from '../../../src/shared';
 
 const spec = (extra: Record<string, unknown> = {}) => SlurmClusterAdd.parse({ name: 'c', login: 'login', ...extra });
 
@@ -54,23 +54,87 @@ describe('the pilot batch script', () => {
   });
 });
 
-describe('the per-job array script', () => {
-  /** Only the fields the script reads. */
-  const claimed = (id: number, command: unknown, extra: Record<string, unknown> = {}): ClaimedJob =>
-    ({ job: { id, command, cwd: null, cwd_machine: null, env: {}, requirements: { cpus: 1, memory_mb: 0 }, timeout_s: null, ...extra }, attempt: 1 }) as unknown as ClaimedJob;
+describe('the per-job scripts (formatSbatch, as gantry export --format slurm prints them)', () => {
+  /** A queued job with only the fields the scripts read. */
+  const queued = (id: number, command: unknown, extra: Record<string, unknown> = {}): Job =>
+    ({ id, name: `job-${id}`, project: 'default', command, params: {}, cwd: null, cwd_machine: null, env: {}, secret_env: [], requirements: { cpus: 1, memory_mb: 0, gpus: 0, gpu_memory_mb: 0, tags: ['slurm-direct:c'] }, timeout_s: null, max_attempts: 1, priority: 0, attempt: 0, ...extra }) as unknown as Job;
+  const sweepPoint = (id: number, lr: string) => queued(id, ['python', 'train.py', '--lr', lr], { params: { lr: Number(lr) }, requirements: { cpus: 4, memory_mb: 16000, gpus: 2, gpu_memory_mb: 0, tags: ['slurm-direct:c'] } });
 
-  it('runs each job of a sweep as one task of one array, its words quoted', () => {
-    const script = directScript({ spec: spec({ partition: 'cpu' }), dir: '/h/.gantry/slurm/c/jobs', claimed: [claimed(7, ['echo', "it's {1}"]), claimed(8, { shell: 'echo $HOME | wc -c' }, { env: { LR: '0.1' }, cwd: '/data/run' })] });
-    expect(script).toContain('#SBATCH --array=0-1\n');
-    expect(script).toContain('#SBATCH --output=/h/.gantry/slurm/c/jobs/%A_%a.out\n');
-    expect(script).toContain('#SBATCH --partition=cpu\n');
-    expect(script).toContain(`  0) ( export GANTRY_JOB_ID=7 GANTRY_ATTEMPT=1 && exec echo 'it'\\''s {1}' ) ;;`);
-    expect(script).toContain("  1) ( cd /data/run && export LR=0.1 GANTRY_JOB_ID=8 GANTRY_ATTEMPT=1 && exec sh -c 'echo $HOME | wc -c' ) ;;");
-    expect(script).toMatch(/\.out\.exit"\nexit "\$code"\n$/);
+  it('sends a sweep as one array asking for each job\'s CPUs, memory and GPUs, its words quoted', () => {
+    const [batch, ...rest] = directBatches({ spec: spec({ partition: 'gpu', account: 'lab' }), dir: '/h/.gantry/slurm/c/jobs', jobs: [sweepPoint(7, '0.1'), sweepPoint(8, "it's")] });
+    expect(rest).toEqual([]);
+    expect(batch.array).toBe(true);
+    expect(batch.jobs.map((j) => j.id)).toEqual([7, 8]);
+    for (const line of ['--job-name=gantry-job-c', '--partition=gpu', '--account=lab', '--time=01:00:00', '--cpus-per-task=4', '--mem=16000M', '--gres=gpu:2', '--array=0-1', '--output=/h/.gantry/slurm/c/jobs/%A_%a.out']) {
+      expect(batch.script).toContain(`#SBATCH ${line}\n`);
+    }
+    expect(batch.script).toContain("  0)\n    export GANTRY_JOB_ID=7 GANTRY_ATTEMPT=1 GANTRY_PARAM_LR=0.1 GANTRY_PARAMS='{\"lr\":0.1}'\n    exec python train.py --lr 0.1\n");
+    expect(batch.script).toContain("    exec python train.py --lr 'it'\\''s'\n");
   });
 
-  it('asks for the longest job timeout as its wall time, else the cluster time limit', () => {
-    expect(directScript({ spec: spec({ time_limit_min: 45 }), dir: '/d', claimed: [claimed(1, ['true'], { timeout_s: 90 }), claimed(2, ['true'], { timeout_s: 600 })] })).toContain('#SBATCH --time=10\n');
-    expect(directScript({ spec: spec({ time_limit_min: 45 }), dir: '/d', claimed: [claimed(1, ['true'], { timeout_s: 90 }), claimed(2, ['true'])] })).toContain('#SBATCH --time=45\n');
+  it('sends a job on its own as a plain job for its next attempt, in its cwd with its env, its timeout as the time limit', () => {
+    const batches = directBatches({ spec: spec({ time_limit_min: 45 }), dir: '/d', jobs: [queued(1, { shell: 'echo $HOME | wc -c' }, { env: { LR: '0.1' }, cwd: '/data/run', timeout_s: 90, attempt: 2 }), queued(2, ['true'])] });
+    expect(batches.map((b) => b.array)).toEqual([false, false]);
+    const [first, second] = batches.map((b) => b.script);
+    expect(first).toContain('#SBATCH --time=00:01:30\n#SBATCH --nodes=1');
+    expect(first).toContain('#SBATCH --output=/d/%j.out\n');
+    expect(first).not.toContain('--array');
+    expect(first).not.toContain('--gres');
+    expect(first).toContain("cd /data/run\nexport LR=0.1\nexport GANTRY_JOB_ID=1 GANTRY_ATTEMPT=3\nexec sh -c 'echo $HOME | wc -c'\n");
+    expect(second).toContain('#SBATCH --time=00:45:00\n');
+  });
+
+  it('keeps a cwd that belongs to the submitter\'s machine out of the script', () => {
+    const [batch] = directBatches({ spec: spec(), dir: '/d', jobs: [queued(3, ['ls'], { cwd: '/home/me/proj', cwd_machine: 'laptop' })] });
+    expect(batch.script).not.toContain('/home/me/proj');
+  });
+});
+
+describe('how a job that left squeue ended', () => {
+  it('reads sacct, as real accounting prints array tasks, skipping jobs not over', () => {
+    const text = '4711_0|COMPLETED|0:0\n4711_1|FAILED|3:0\n4711_2|OUT_OF_MEMORY|0:125\n4712|TIMEOUT|0:15\n4713|CANCELLED by 1000|0:15\n4714|RUNNING|0:0\n4715|NODE_FAIL|0:0\n';
+    expect(parseSacct(text)).toEqual([
+      { slurm_job_id: '4711_0', state: 'COMPLETED', exit_code: 0, signal: null },
+      { slurm_job_id: '4711_1', state: 'FAILED', exit_code: 3, signal: null },
+      { slurm_job_id: '4711_2', state: 'OUT_OF_MEMORY', exit_code: null, signal: 125 },
+      { slurm_job_id: '4712', state: 'TIMEOUT', exit_code: null, signal: 15 },
+      { slurm_job_id: '4713', state: 'CANCELLED', exit_code: null, signal: 15 },
+      { slurm_job_id: '4715', state: 'NODE_FAIL', exit_code: 0, signal: null },
+    ]);
+  });
+
+  it('reads scontrol show job on a cluster without accounting, array tasks by their array id', () => {
+    const text = [
+      'JobId=4 ArrayJobId=1 ArrayTaskId=0 JobName=wrap UserId=root(0) JobState=COMPLETED Reason=None Dependency=(null) ExitCode=0:0 RunTime=00:00:00',
+      'JobId=1 ArrayJobId=1 ArrayTaskId=2 JobName=wrap UserId=root(0) JobState=FAILED Reason=NonZeroExitCode Dependency=(null) ExitCode=2:0',
+      'JobId=9 JobName=wrap UserId=root(0) JobState=RUNNING Reason=None ExitCode=0:0',
+      'JobId=10 JobName=wrap UserId=root(0) JobState=TIMEOUT Reason=TimeLimit ExitCode=0:1',
+    ].join('\n');
+    expect(parseScontrolJobs(text)).toEqual([
+      { slurm_job_id: '1_0', state: 'COMPLETED', exit_code: 0, signal: null },
+      { slurm_job_id: '1_2', state: 'FAILED', exit_code: 2, signal: null },
+      { slurm_job_id: '10', state: 'TIMEOUT', exit_code: null, signal: 1 },
+    ]);
+  });
+
+  it.each([
+    ['COMPLETED', 0, null, { outcome: 'succeeded', exit_code: 0 }],
+    ['FAILED', 3, null, { outcome: 'failed', exit_code: 3, error: 'exited with 3' }],
+    ['TIMEOUT', null, 15, { outcome: 'timed_out' }],
+    ['OUT_OF_MEMORY', null, 125, { outcome: 'failed', error: expect.stringContaining('ran out of memory') }],
+    ['CANCELLED', null, 15, { outcome: 'cancelled', error: expect.stringContaining('outside Gantry') }],
+  ] as const)('%s ends the attempt as the matching outcome', (state, exitCode, signal, result) => {
+    expect(resultOfEnd({ slurm_job_id: '5', state, exit_code: exitCode, signal })).toMatchObject(result);
+  });
+});
+
+describe('sbatch refusing a per-job script', () => {
+  it('fails for good on what Slurm will never take, and tries again when the controller did not answer', () => {
+    const failed = (stderr: string) => new RemoteCommandError(`sbatch failed on the host: ${stderr}`);
+    expect(sbatchRefusal(failed('sbatch: error: Invalid generic resource (gres) specification'))).toBe('Invalid generic resource (gres) specification');
+    expect(sbatchRefusal(failed('sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified'))).toBe('Invalid partition name specified');
+    expect(sbatchRefusal(failed('sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)'))).toBeNull();
+    expect(sbatchRefusal(failed('sbatch: error: Batch job submission failed: Socket timed out on send/recv operation'))).toBeNull();
+    expect(sbatchRefusal(new Error('ssh closed'))).toBeNull();
   });
 });
