@@ -6,12 +6,14 @@ import { startAgent } from './agent';
 import { stderrLogger } from './logger';
 import type { PilotLifetime } from './pilot/pilotLifetime';
 import { readSlurmAllocation } from './pilot/slurmAllocation';
+import { relayMain } from './relay/relayMain';
 import { AgentConfigError, checkCoordinatorUrl } from './transport/coordinatorUrl';
 import { AGENT_VERSION } from './version';
 
 const USAGE = `gantry-agent ${AGENT_VERSION}: runs Gantry jobs on this host.
 
 Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [options]
+       node gantry-agent.js relay --listen HOST[:PORT] --to HOST:PORT   (a Slurm login node's relay)
 
   --url URL            coordinator address: https://host:port, or http:// on this host
                        (127.0.0.1, ::1, localhost, or an SSH tunnel's end)
@@ -157,7 +159,9 @@ async function main(): Promise<void> {
   void agent.stopped.then(() => signals === 0 && process.exit(0));
 }
 
-main().catch((error: unknown) => {
+// `gantry-agent relay …` runs the login node's relay instead of an agent (see relay/relayMain).
+const entry = process.argv[2] === 'relay' ? relayMain(process.argv.slice(3)) : main();
+entry.catch((error: unknown) => {
   process.stderr.write(`gantry-agent: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -24,6 +24,7 @@ interface AddFlags extends ConnectionFlags {
   idleTimeout?: number;
   windDown?: number;
   handBack?: number;
+  relay?: string;
 }
 
 /** Flags left out keep the server's defaults. */
@@ -46,6 +47,7 @@ function clusterBody(name: string, flags: AddFlags): SlurmClusterAdd {
   set('idle_timeout_s', flags.idleTimeout);
   set('wind_down_s', flags.windDown);
   set('hand_back_s', flags.handBack);
+  set('relay', flags.relay);
   return body;
 }
 
@@ -68,7 +70,8 @@ function registerAdd(slurm: Command, context: CliContext): void {
     .option('--jobs-per-pilot <n>', 'jobs one pilot runs at once (default: its CPUs)', integerArg(1))
     .option('--idle-timeout <s>', 'a pilot with nothing to run exits after S seconds (default 300)', integerArg(1))
     .option('--wind-down <s>', 'a pilot stops claiming S seconds before its wall time ends (default 300)', integerArg(0))
-    .option('--hand-back <s>', 'and hands back what still runs S seconds before (default 60)', integerArg(0));
+    .option('--hand-back <s>', 'and hands back what still runs S seconds before (default 60)', integerArg(0))
+    .option('--relay <host[:port]>', "pilots reach the coordinator through a relay on the login node listening here (its address as compute nodes reach it), piped to the coordinator's SSH forward; default: GANTRY_ADVERTISE_URL");
   addConnectionFlags(add);
   add.action(async (name: string, flags: AddFlags) => {
     const { client } = await connect(flags, context);

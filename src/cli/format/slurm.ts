@@ -19,6 +19,7 @@ export function describeCluster(cluster: SlurmCluster): string {
   const lines = [
     `cluster ${cluster.name}: login ${cluster.login}${where ? `, ${where}` : ''}; pilots ${cluster.min_pilots}-${cluster.max_pilots} of ${cluster.cpus_per_pilot} cpu(s)${cluster.gpus_per_pilot ? ` and ${cluster.gpus_per_pilot} gpu(s)` : ''}, ${cluster.time_limit_min} min, idle exit ${cluster.idle_timeout_s} s; demand ${cluster.demand}`,
   ];
+  if (cluster.relay) lines.push(`  pilots reach the coordinator through the login node's relay on ${cluster.relay}${cluster.relay_url ? ` (${cluster.relay_url})` : ' (not started yet)'}`);
   if (cluster.error) lines.push(`  error: ${cluster.error}`);
   for (const p of cluster.pilots) lines.push(`  pilot ${p.slurm_job_id}  ${p.state}${p.reason ? ` (${p.reason})` : ''}  ${p.worker_id ? `worker ${p.worker_name}` : 'not registered'}`);
   for (const t of cluster.direct_tasks) lines.push(`  job #${t.job_id} task ${t.slurm_job_id}  ${t.state}${t.reason ? ` (${t.reason})` : ''}`);

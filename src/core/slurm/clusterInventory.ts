@@ -96,9 +96,11 @@ export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
     return row;
   };
   const record = (row: ClusterRow): ClusterRecord => {
+    // Clusters stored before a field existed read as its default.
     const spec = JSON.parse(row.spec) as SlurmClusterSpec;
+    spec.relay ??= null;
     const pilots = (ctx.sql('SELECT * FROM slurm_pilots WHERE cluster = ? ORDER BY submitted_at, slurm_job_id').all(row.name) as PilotRow[]).map((p) => toPilot(ctx, p));
-    return { ...spec, name: row.name, login: row.login, created_at: row.created_at, updated_at: row.updated_at, error: row.error, demand: demandOf(ctx, row.name), pilots, direct_tasks: direct.list(row.name).map(({ slurm_job_id, job_id, attempt, state, reason, submitted_at }) => ({ slurm_job_id, job_id, attempt, state, reason, submitted_at })), token_id: row.token_id };
+    return { ...spec, name: row.name, login: row.login, created_at: row.created_at, updated_at: row.updated_at, error: row.error, demand: demandOf(ctx, row.name), pilots, direct_tasks: direct.list(row.name).map(({ slurm_job_id, job_id, attempt, state, reason, submitted_at }) => ({ slurm_job_id, job_id, attempt, state, reason, submitted_at })), relay_url: null, token_id: row.token_id };
   };
   const touch = (name: string, sets: string, ...values: unknown[]): void => {
     ctx.tx(() => {

@@ -7,6 +7,7 @@ import { makeRemoteDirs, openSftp, writeRemoteFile } from '../bootstrap/remoteFi
 import type { HostConnector } from '../hosts/hostConnector';
 import { probeHost } from '../probe/probeHost';
 import type { SshLink } from '../ssh/openSsh';
+import { startPilotRelay, type PilotRelay } from './pilotRelay';
 import type { PilotPaths } from './pilotScript';
 
 export interface LoginNodeOptions {
@@ -17,6 +18,12 @@ export interface LoginNodeOptions {
   connector: HostConnector;
   agentBundle?: string;
   nodeCacheDir: string | null;
+}
+
+interface RelayEntry {
+  listen: string;
+  started: Promise<PilotRelay>;
+  ready: PilotRelay | null;
 }
 
 /** The secret-store key of the enrolment token a cluster's pilots register with. */
@@ -31,6 +38,7 @@ export class LoginNode {
   private link: SshLink | null = null;
   private paths: PilotPaths | null = null;
   private jobsDir: string | null = null;
+  private relay: RelayEntry | null = null;
 
   constructor(private readonly options: LoginNodeOptions) {}
 
@@ -43,11 +51,7 @@ export class LoginNode {
     const link = await this.options.connector.open(this.options.coordinator.hosts.get(this.options.login));
     this.link = link;
     link.client.once('close', () => {
-      if (this.link === link) {
-        this.link = null;
-        this.paths = null;
-        this.jobsDir = null;
-      }
+      if (this.link === link) this.forget();
     });
     return link.client;
   }
@@ -98,10 +102,46 @@ export class LoginNode {
     return created.token;
   }
 
-  close(): void {
-    this.link?.client.end();
+  /**
+   * The URL pilots reach the coordinator at through this login node: its relay listening on
+   * `listen`, piped to the coordinator's forward (see startPilotRelay). One per SSH connection;
+   * a new connection starts a new one on the same address, where the pilots find it again.
+   */
+  async relayUrl(listen: string, localPort: number): Promise<string> {
+    if (this.relay && this.relay.listen !== listen) this.stopRelay();
+    if (!this.relay) {
+      const client = await this.client();
+      const paths = await this.preparePilots();
+      const entry: RelayEntry = { listen, started: startPilotRelay(client, { node: paths.node, agentFile: paths.agentFile, listen, localPort }), ready: null };
+      this.relay = entry;
+      entry.started.then(
+        (relay) => (entry.ready = relay),
+        () => this.relay === entry && (this.relay = null),
+      );
+    }
+    return (await this.relay.started).url;
+  }
+
+  /** The relay while it runs; null without one. */
+  get runningRelay(): PilotRelay | null {
+    return this.relay?.ready ?? null;
+  }
+
+  private stopRelay(): void {
+    void this.relay?.started.then((relay) => relay.close(), () => undefined);
+    this.relay = null;
+  }
+
+  private forget(): void {
     this.link = null;
     this.paths = null;
     this.jobsDir = null;
+    this.relay = null;
+  }
+
+  close(): void {
+    this.stopRelay();
+    this.link?.client.end();
+    this.forget();
   }
 }

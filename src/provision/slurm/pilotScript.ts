@@ -1,4 +1,5 @@
 import { quoteArg, type SlurmClusterSpec } from '../../shared';
+import { needsInsecureHttp } from './pilotRelay';
 
 /** The Slurm job name of a cluster's pilots: squeue and scancel find them by it. */
 export const pilotJobName = (cluster: string): string => `gantry-pilot-${cluster}`;
@@ -15,7 +16,7 @@ export interface PilotPaths {
 export interface PilotScriptInput {
   spec: SlurmClusterSpec;
   paths: PilotPaths;
-  /** The coordinator as the compute nodes reach it. */
+  /** The coordinator as the compute nodes reach it. A login node's relay is plain http on the cluster's network, so pilots are told that is meant (--insecure-http). */
   url: string;
   /** Array tasks to start. */
   count: number;
@@ -55,7 +56,7 @@ export function pilotScript(input: PilotScriptInput): string {
     ...sbatchOptions(spec, paths, input.count),
     'task="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"',
     `wall_end=$(( $(date +%s) + ${spec.time_limit_min * 60} ))`,
-    `exec ${q(paths.node)} ${q(paths.agentFile)} --url ${q(input.url)} --token-file ${q(paths.tokenFile)} \\`,
+    `exec ${q(paths.node)} ${q(paths.agentFile)} --url ${q(input.url)}${needsInsecureHttp(input.url) ? ' --insecure-http' : ''} --token-file ${q(paths.tokenFile)} \\`,
     `  --name ${q(`${spec.name}-`)}"$task" --tags ${q(`slurm:${spec.name}`)} --spool-dir ${q(`${paths.root}/spool/`)}"$task" \\`,
     `  --max-jobs ${jobsPerPilot} --idle-exit ${spec.idle_timeout_s} --wall-end "$wall_end" --wind-down ${spec.wind_down_s} --hand-back ${spec.hand_back_s}`,
     '',

@@ -34,9 +34,9 @@ export function createSlurmService(options: SlurmServiceOptions): SlurmService {
 /** Slurm states of pilots that have not started: scaling down cancels these first. */
 const NOT_STARTED = new Set(['SUBMITTED', 'PENDING']);
 
-function wire(record: ClusterRecord): SlurmCluster {
+function wire(record: ClusterRecord, login: LoginNode | undefined): SlurmCluster {
   const { token_id: _tokenId, ...cluster } = record;
-  return cluster;
+  return { ...cluster, relay_url: login?.runningRelay?.url ?? null };
 }
 
 class PilotLauncher implements SlurmService {
@@ -56,11 +56,11 @@ class PilotLauncher implements SlurmService {
   }
 
   list(): SlurmCluster[] {
-    return this.inventory.list().map(wire);
+    return this.inventory.list().map((record) => wire(record, this.logins.get(record.name)));
   }
 
   get(name: string): SlurmCluster {
-    return wire(this.inventory.get(name));
+    return wire(this.inventory.get(name), this.logins.get(name));
   }
 
   /** One operation per cluster at a time; others wait their turn. */
@@ -132,7 +132,7 @@ class PilotLauncher implements SlurmService {
     const have = current.pilots.length;
     if (wanted > have) {
       const paths = await login.preparePilots();
-      const url = this.options.advertiseUrl?.() ?? process.env.GANTRY_ADVERTISE_URL ?? this.options.localUrl();
+      const url = current.relay ? await login.relayUrl(current.relay, Number(new URL(this.options.localUrl()).port)) : (this.options.advertiseUrl?.() ?? process.env.GANTRY_ADVERTISE_URL ?? this.options.localUrl());
       const count = wanted - have;
       const arrayId = await sbatch(client, pilotScript({ spec: current, paths, url, count }));
       this.inventory.addPilots(record.name, Array.from({ length: count }, (_, i) => `${arrayId}_${i}`));

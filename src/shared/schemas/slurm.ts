@@ -34,6 +34,12 @@ export const SlurmClusterAdd = z
     wind_down_s: z.number().int().min(0).max(7 * 24 * 3600).default(300),
     /** A pilot hands back what still runs this long before its wall time ends, and exits. */
     hand_back_s: z.number().int().min(0).max(7 * 24 * 3600).default(60),
+    /**
+     * `HOST[:PORT]`, the login node's address as the compute nodes reach it: pilots reach the
+     * coordinator through a relay listening there, piped to the coordinator's SSH forward on the
+     * login node. null: pilots are given GANTRY_ADVERTISE_URL.
+     */
+    relay: z.string().regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::\d{1,5})?$/, 'HOST or HOST:PORT, the login node\'s address as compute nodes reach it (like 10.1.0.2:7879)').nullable().default(null),
   })
   .refine((c) => c.min_pilots <= c.max_pilots, { message: 'min_pilots must not exceed max_pilots', path: ['min_pilots'] })
   .refine((c) => c.hand_back_s <= c.wind_down_s, { message: 'hand_back_s must not exceed wind_down_s (a pilot stops claiming before it hands back)', path: ['hand_back_s'] })
@@ -77,6 +83,8 @@ export const SlurmCluster = z.object({
   pilots: z.array(SlurmPilot),
   /** Jobs sent one by one (per-job mode) that Slurm still has. */
   direct_tasks: z.array(SlurmDirectTask),
+  /** Where pilots are sent through the login node's relay while it runs; null without one. */
+  relay_url: z.string().nullable().default(null),
 });
 export type SlurmCluster = z.infer<typeof SlurmCluster>;
 

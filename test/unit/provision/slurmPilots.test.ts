@@ -48,6 +48,13 @@ describe('the pilot batch script', () => {
     expect(script).toContain("--name c-\"$task\" --tags slurm:c");
   });
 
+  it('tells pilots given a login node\'s relay on the cluster network that plain http is meant, and no others', () => {
+    expect(pilotScript({ spec: spec({ relay: '10.1.0.2:7879' }), paths, url: 'http://10.1.0.2:7879', count: 1 })).toContain('--url http://10.1.0.2:7879 --insecure-http --token-file ');
+    expect(pilotScript({ spec: spec(), paths, url: 'http://127.0.0.1:7879', count: 1 })).not.toContain('--insecure-http');
+    expect(pilotScript({ spec: spec(), paths, url: 'https://gantry.lab:7878', count: 1 })).not.toContain('--insecure-http');
+    expect(SlurmClusterAdd.safeParse({ name: 'c', login: 'l', relay: 'login 1:7879' }).error?.issues[0].path).toEqual(['relay']);
+  });
+
   it('refuses settings that would hand back before winding down, naming the field', () => {
     expect(SlurmClusterAdd.safeParse({ name: 'c', login: 'l', wind_down_s: 10, hand_back_s: 20 }).error?.issues[0].path).toEqual(['hand_back_s']);
     expect(SlurmClusterAdd.safeParse({ name: 'c', login: 'l', partition: 'a b' }).error?.issues[0].path).toEqual(['partition']);
