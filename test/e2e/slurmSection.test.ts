@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createCoordinator } from '../../src/core';
-import { startSshd, type TestSshd } from '../integration/provision/support/sshd';
+import { startSshd, type TestSshd } from '../support/sshd';
 import { startSlurm, type TestSlurm } from '../integration/slurm/support/slurmCluster';
 import { hasChromium, launchChromium, screenshotDir } from './support/browser';
 import { buildWeb } from './support/buildWeb';
