@@ -61,10 +61,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('the Hosts page\'s Slurm sectio
     await page.goto(gantry.consoleUrl);
     await page.getByRole('link', { name: 'Hosts' }).click();
     await page.getByRole('heading', { name: 'Slurm clusters' }).waitFor();
-    await page.getByLabel('Cluster name').fill('pg');
-    await page.getByLabel('Login host').fill('login');
-    await page.getByLabel('Max pilots').fill('1');
-    await page.getByTestId('add-slurm-cluster').click();
+    // Other sections of the page (Kubernetes clusters) have fields of similar names.
+    const section = page.getByRole('region', { name: 'Slurm clusters' });
+    await section.getByLabel('Cluster name', { exact: true }).fill('pg');
+    await section.getByLabel('Login host', { exact: true }).fill('login');
+    await section.getByLabel('Max pilots', { exact: true }).fill('1');
+    await section.getByTestId('add-slurm-cluster').click();
     await row().waitFor({ timeout: 120_000 });
     await expect.poll(async () => row().locator('td').nth(1).textContent(), { timeout: 30_000 }).toBe('login');
     expect(await row().getByText('none').count()).toBe(1);
