@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { CheckpointSignal, LIMITS, type JobSubmitInput, type RequirementsInput } from '../shared';
+import { CheckpointSignal, kubernetesPilotTag, LIMITS, type JobSubmitInput, type RequirementsInput } from '../shared';
 import { usageError } from './exitCodes';
 import { localMachine } from './localMachine';
 
@@ -95,7 +95,7 @@ export function addJobFlags(command: Command): Command {
     .option('--mem <mb>', 'memory in MB', integerArg(0))
     .option('--tag <tag>', 'run only on workers with this tag (repeatable)', collect(keep))
     .option('--host <name>', 'run on the workers of this SSH host (see `gantry hosts`)')
-    .option('--k8s <name>', 'run on this Kubernetes cluster (see `gantry k8s`); needs --direct')
+    .option('--k8s <name>', "run on this Kubernetes cluster's pilot agents (see `gantry k8s`); with --direct, each job as its own Kubernetes Job")
     .option('--direct', 'with --k8s: run the job as its own Kubernetes Job; with --slurm: as its own sbatch job')
     .option('--slurm <name>', 'run on the pilot agents of this Slurm cluster (see `gantry slurm`)')
     .option('--sync <dir>', 'copy DIR to the --host first (minus .gitignore/.gantryignore matches; once per content) and run there in the copy')
@@ -152,14 +152,13 @@ export function jobFieldsFromFlags(flags: JobFlags, context: { cwd: string; env:
 }
 
 /**
- * `--k8s NAME --direct`: the job becomes a Kubernetes Job of its own through that cluster's bridge
- * worker. Pilot agents on Kubernetes (the mode without --direct) do not exist yet, so it is refused.
+ * `--k8s NAME`: the tag of the cluster's pilot agents (an Indexed Job that follows demand); with
+ * --direct, the job becomes a Kubernetes Job of its own through that cluster's bridge worker.
  */
 function kubernetesTags(flags: Pick<JobFlags, 'k8s' | 'slurm' | 'direct'>): string[] {
   if (flags.direct && flags.k8s === undefined && flags.slurm === undefined) throw usageError('--direct: give the cluster with --k8s NAME or --slurm NAME');
   if (flags.k8s === undefined) return [];
-  if (!flags.direct) throw usageError(`--k8s ${flags.k8s}: add --direct (each job runs as its own Kubernetes Job; pilot agents on Kubernetes are not available)`);
-  return [`k8s:${flags.k8s}`];
+  return [flags.direct ? `k8s:${flags.k8s}` : kubernetesPilotTag(flags.k8s)];
 }
 
 /** --slurm NAME: the tag of the cluster's pilot agents; with --direct, of its per-job sbatch worker. */

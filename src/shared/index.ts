@@ -23,6 +23,7 @@ export * from './secretEnv';
 export * from './ipcChannels';
 export * from './ipc';
 export * from './sweepParams';
+export * from './pilotDemand';
 export * from './format/shellQuote';
 export * from './format/duration';
 export * from './format/attempts';

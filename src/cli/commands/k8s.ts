@@ -19,13 +19,36 @@ interface AddFlags extends ConnectionFlags {
   gpuMem: number;
   cpus: number;
   mem: number;
+  pilotImage?: string;
+  pilotUrl?: string;
+  minPilots?: number;
+  maxPilots?: number;
+  jobsPerPilot?: number;
+  pilotCpus?: number;
+  pilotMem?: number;
+  pilotGpus?: number;
+  idleTimeout?: number;
 }
 
+/** Pilot flags left out keep the server's defaults. */
 function clusterBody(name: string, flags: AddFlags): KubernetesClusterAdd {
-  return {
+  const body: KubernetesClusterAdd = {
     name, context: flags.context, namespace: flags.namespace, image: flags.image, max_jobs: flags.maxJobs,
     gpus: flags.gpus, gpu_model: flags.gpuModel, gpu_memory_mb: flags.gpuMem, cpus: flags.cpus, memory_mb: flags.mem,
   };
+  const set = <K extends keyof KubernetesClusterAdd>(key: K, value: KubernetesClusterAdd[K] | undefined): void => {
+    if (value !== undefined) body[key] = value;
+  };
+  set('pilot_image', flags.pilotImage);
+  set('pilot_url', flags.pilotUrl);
+  set('min_pilots', flags.minPilots);
+  set('max_pilots', flags.maxPilots);
+  set('jobs_per_pilot', flags.jobsPerPilot);
+  set('pilot_cpus', flags.pilotCpus);
+  set('pilot_memory_mb', flags.pilotMem);
+  set('pilot_gpus', flags.pilotGpus);
+  set('idle_timeout_s', flags.idleTimeout);
+  return body;
 }
 
 function registerAdd(k8s: Command, context: CliContext): void {
@@ -41,7 +64,16 @@ function registerAdd(k8s: Command, context: CliContext): void {
     .option('--gpu-model <name>', 'their model, matched by --gpu-model requirements', 'GPU')
     .option('--gpu-mem <mb>', 'memory of one GPU in MB', integerArg(1), 81_920)
     .option('--cpus <n>', 'CPUs the cluster may give Gantry jobs at once', positiveNumberArg, 32)
-    .option('--mem <mb>', 'memory in MB the cluster may give Gantry jobs at once', integerArg(1), 131_072);
+    .option('--mem <mb>', 'memory in MB the cluster may give Gantry jobs at once', integerArg(1), 131_072)
+    .option('--max-pilots <n>', 'pilot mode: most pilot agents at once, as an Indexed Job following demand (default 0: off)', integerArg(0))
+    .option('--min-pilots <n>', 'pilots kept even with no demand (default 0)', integerArg(0))
+    .option('--pilot-url <url>', 'the coordinator as pods reach it (pilot mode needs it)')
+    .option('--pilot-image <image>', 'image the pilots run the agent in: any with node 20+ (default node:20-slim)')
+    .option('--jobs-per-pilot <n>', 'jobs one pilot runs at once (default 1)', integerArg(1))
+    .option('--pilot-cpus <n>', 'CPUs per pilot pod (default 1)', integerArg(1))
+    .option('--pilot-mem <mb>', 'memory per pilot pod in MB (default 2048)', integerArg(64))
+    .option('--pilot-gpus <n>', 'GPUs per pilot pod (default 0)', integerArg(0))
+    .option('--idle-timeout <s>', 'a pilot with nothing to run exits after S seconds (default 300)', integerArg(1));
   addConnectionFlags(add);
   add.action(async (name: string, flags: AddFlags) => {
     const { client } = await connect(flags, context);

@@ -13,14 +13,17 @@ function pollMsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 /** Kubernetes clusters' bridge workers in this process; the agent layer loads on first use, so a server without clusters never pays for it. */
-export function lazyKubernetesSupport(options: { dataDir: string; token: string; quiet: boolean; env: NodeJS.ProcessEnv }): KubernetesSupport {
+export function lazyKubernetesSupport(options: { dataDir: string; token: string; quiet: boolean; env: NodeJS.ProcessEnv; agentBundle: string }): KubernetesSupport {
   const pollMs = pollMsFromEnv(options.env);
-  const load = async () => {
-    const { kubernetesHostSupport, stderrLogger } = await import('../../agent');
-    return kubernetesHostSupport({ dataDir: options.dataDir, token: options.token, logger: stderrLogger({ quiet: options.quiet }), pollMs });
-  };
+  let support: Promise<ReturnType<typeof import('../../agent').kubernetesHostSupport>> | undefined;
+  const load = () =>
+    (support ??= import('../../agent').then(({ kubernetesHostSupport, stderrLogger }) =>
+      kubernetesHostSupport({ dataDir: options.dataDir, token: options.token, logger: stderrLogger({ quiet: options.quiet }), pollMs, agentBundle: options.agentBundle }),
+    ));
   return {
     checkAccess: async (cluster) => (await load()).checkAccess(cluster),
     launchBridge: async (cluster, url) => (await load()).launchBridge(cluster, url),
+    applyPilots: async (cluster, count, token) => (await load()).applyPilots(cluster, count, token),
+    pilotPollMs: pollMs === undefined ? undefined : Math.max(pollMs, 500),
   };
 }

@@ -66,6 +66,8 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
     const { token, created } = await ensureAdminToken(coordinator, options.dataDir);
     const spoolDir = options.localWorker ? join(options.dataDir, 'spool') : null;
     const quiet = options.logLevel !== 'info' && options.logLevel !== 'debug';
+    // The agent `gantry hosts up` installs and Kubernetes pilots run: what `npm run build:agent` made in this package.
+    const agentBundle = process.env.GANTRY_AGENT_BUNDLE ?? join(PACKAGE_ROOT, 'out', 'agent', 'gantry-agent.js');
     // The agent needs the server's URL, so it is launched once the server listens, and again on `workers start`.
     let localUrl = '';
     const localWorker = spoolDir
@@ -76,7 +78,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       : undefined;
     server = await startServer({
       localWorker,
-      kubernetes: lazyKubernetesSupport({ dataDir: options.dataDir, token, quiet, env: process.env }),
+      kubernetes: lazyKubernetesSupport({ dataDir: options.dataDir, token, quiet, env: process.env, agentBundle }),
       coordinator,
       host: options.host,
       port: options.port,
@@ -87,8 +89,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
       metricsOpen: options.metricsOpen,
       // The chat bot runs when a Bot API token is given; the base URL may point at a self-hosted Bot API server.
       chatBot: process.env.GANTRY_TELEGRAM_BOT_TOKEN ? { token: process.env.GANTRY_TELEGRAM_BOT_TOKEN, apiBase: process.env.GANTRY_TELEGRAM_API_URL } : undefined,
-      // The agent `gantry hosts up` installs: what `npm run build:agent` made in this package.
-      hosts: { agentBundle: process.env.GANTRY_AGENT_BUNDLE ?? join(PACKAGE_ROOT, 'out', 'agent', 'gantry-agent.js') },
+      hosts: { agentBundle },
     });
     localUrl = WILDCARD_HOSTS.has(options.host) ? `http://127.0.0.1:${server.port}` : server.url;
     const info: ServerInfo = { url: localUrl, pid: process.pid };

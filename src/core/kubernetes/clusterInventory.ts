@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { KubernetesClusterAdd, NotFoundError, parseOrThrow, type KubernetesCluster, type KubernetesClusterSpec } from '../../shared';
+import { KubernetesClusterAdd, kubernetesPilotTag, NotFoundError, parseOrThrow, ValidationError, type KubernetesCluster, type KubernetesClusterSpec } from '../../shared';
 import type { CoreContext } from '../context';
 
 interface ClusterRow {
@@ -40,7 +40,25 @@ function toCluster(ctx: CoreContext, row: ClusterRow): KubernetesCluster {
   const worker = ctx.sql("SELECT id, state FROM workers WHERE name = ? ORDER BY state = 'offline', last_seen_at DESC LIMIT 1").get(bridgeWorkerName(row.name)) as
     | { id: string; state: string }
     | undefined;
-  return { ...spec, name: row.name, created_at: row.created_at, updated_at: row.updated_at, error: row.error, worker_id: worker?.id ?? null, worker_state: worker?.state ?? null };
+  const online = ctx.sql(`SELECT COUNT(*) AS n FROM workers WHERE state = 'online'
+    AND EXISTS (SELECT 1 FROM json_each(workers.tags) WHERE value = ?)`).get(kubernetesPilotTag(row.name)) as { n: number };
+  return {
+    ...KubernetesClusterAdd.parse(spec),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    error: row.error,
+    worker_id: worker?.id ?? null,
+    worker_state: worker?.state ?? null,
+    pilot_demand: pilotDemand(ctx, row.name),
+    pilots_online: online.n,
+  };
+}
+
+/** Jobs queued or running for a cluster's pilots: what their number follows. */
+function pilotDemand(ctx: CoreContext, cluster: string): number {
+  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running')
+    AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)`).get(kubernetesPilotTag(cluster)) as { n: number };
+  return row.n;
 }
 
 /**
@@ -69,6 +87,8 @@ export function createKubernetesInventory(ctx: CoreContext): KubernetesInventory
   const inventory: KubernetesInventory = {
     save(input) {
       const spec = parseOrThrow(KubernetesClusterAdd, input);
+      if (spec.max_pilots > 0 && spec.pilot_url === null) throw new ValidationError('pilot_url: pilots need the coordinator as pods reach it (e.g. http://gantry.lab:8080)', 'pilot_url');
+      if (spec.min_pilots > spec.max_pilots) throw new ValidationError('min_pilots must not exceed max_pilots', 'min_pilots');
       ctx.tx(() => {
         const now = ctx.now();
         ctx.sql(`INSERT INTO k8s_clusters (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)

@@ -63,7 +63,7 @@ export async function startGantryServices(options: StartServicesOptions): Promis
       allowedOrigins: options.devServerOrigin ? [options.devServerOrigin] : [],
       localWorker: worker,
       // Kubernetes clusters' bridge workers run here as in `gantry serve`, with the user's kubectl and kubeconfig.
-      kubernetes: kubernetesHostSupport({ dataDir: layout.db, token, logger: stderrLogger({ quiet: true }) }),
+      kubernetes: kubernetesHostSupport({ dataDir: layout.db, token, logger: stderrLogger({ quiet: true }), agentBundle: options.agentBundle }),
     });
     url = server.url;
     await worker.start();

@@ -1,4 +1,4 @@
-import type { SlurmClusterSpec } from '../../shared';
+import { wantedPilotCount, type SlurmClusterSpec } from '../../shared';
 
 /** The most pilots the cluster may have: max_pilots, and no more GPUs than max_gpus. */
 export function pilotCeiling(spec: SlurmClusterSpec): number {
@@ -11,7 +11,5 @@ export function pilotCeiling(spec: SlurmClusterSpec): number {
  * enough to run them all at once, within min_pilots and the ceiling.
  */
 export function wantedPilots(spec: SlurmClusterSpec, demand: number): number {
-  const perPilot = spec.jobs_per_pilot ?? spec.cpus_per_pilot;
-  const ceiling = pilotCeiling(spec);
-  return Math.min(ceiling, Math.max(spec.min_pilots, Math.ceil(demand / perPilot)));
+  return wantedPilotCount({ min: spec.min_pilots, max: pilotCeiling(spec), perPilot: spec.jobs_per_pilot ?? spec.cpus_per_pilot }, demand);
 }

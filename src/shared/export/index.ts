@@ -3,3 +3,4 @@ export * from './shellScript';
 export * from './sbatch';
 export * from './kubernetes';
 export * from './runai';
+export * from './kubernetesPilots';

@@ -17,6 +17,21 @@ export const KubernetesClusterAdd = z.strictObject({
   gpu_memory_mb: z.number().int().min(1).default(81_920),
   cpus: z.number().min(1).max(1_000_000).default(32),
   memory_mb: z.number().int().min(1).default(131_072),
+  /**
+   * Pilot mode (`gantry submit --k8s NAME` without --direct): an Indexed Job of pilot agents, between
+   * min_pilots and max_pilots as demand asks (max_pilots 0: off). Each pod runs the bundled agent in
+   * pilot_image (any image with node 20+) and reaches the coordinator at pilot_url.
+   */
+  pilot_image: z.string().min(1).max(1000).default('node:20-slim'),
+  pilot_url: z.url({ protocol: /^https?$/, error: 'pilot_url: the coordinator as pods reach it, http(s)://…' }).nullable().default(null),
+  min_pilots: z.number().int().min(0).max(10_000).default(0),
+  max_pilots: z.number().int().min(0).max(10_000).default(0),
+  jobs_per_pilot: z.number().int().min(1).max(10_000).default(1),
+  pilot_cpus: z.number().int().min(1).max(4096).default(1),
+  pilot_memory_mb: z.number().int().min(64).max(16_777_216).default(2048),
+  pilot_gpus: z.number().int().min(0).max(64).default(0),
+  /** A pilot with nothing to run for this long exits. */
+  idle_timeout_s: z.number().int().min(1).max(7 * 24 * 3600).default(300),
 });
 export type KubernetesClusterAdd = z.input<typeof KubernetesClusterAdd>;
 /** A cluster's settings, as the bridge worker needs them. */
@@ -30,6 +45,9 @@ export const KubernetesCluster = KubernetesClusterAdd.extend({
   /** The bridge worker (`k8s-NAME`) once it has registered: its id and state; null before. */
   worker_id: z.string().nullable(),
   worker_state: z.string().nullable(),
+  /** Pilot mode: jobs queued or running for the pilots, and the pilot workers online now. */
+  pilot_demand: z.number().int(),
+  pilots_online: z.number().int(),
 });
 export type KubernetesCluster = z.infer<typeof KubernetesCluster>;
 

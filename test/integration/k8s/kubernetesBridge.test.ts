@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Job as KubernetesJob } from 'kubernetes-models/batch/v1/Job';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, KubernetesCluster, Worker } from '../../../src/shared';
 import { startGantryServe, type RunningGantry } from '../../e2e/support/gantryServe';
@@ -132,10 +135,58 @@ describe('gantry submit --k8s NAME --direct, with the bridge worker gantry serve
     await waitFor(() => calls().some((call) => call.includes('secret') && call.includes(`gantry-${id}-1-env`)), 'the Secret to be deleted');
   });
 
-  it('refuses --k8s without --direct: pilots on Kubernetes do not exist', async () => {
-    const result = await gantry(['submit', '--k8s', 'lab-gpu', '--', 'true']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--k8s lab-gpu: add --direct/);
+  it('made no kubectl call the stand-in did not expect', () => {
+    expect(unexpected()).toBe('');
+  });
+});
+
+describe('pilot agents as a Kubernetes Indexed Job, scaled with demand', { timeout: 180_000 }, () => {
+  type Apply = { name: string; parallelism: number; kinds: string[] };
+  const applies = (): Apply[] => (existsSync(join(state, 'applies.jsonl')) ? readFileSync(join(state, 'applies.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Apply) : []);
+  const pilotApplies = (): Apply[] => applies().filter((apply) => apply.name === 'gantry-pilots-burst');
+
+  it('refuses pilot mode without the URL pods reach the coordinator at, naming the field', async () => {
+    const result = await gantry(['k8s', 'add', 'burst', '--context', 'lab', '--namespace', 'research', '--image', 'python:3.12', '--max-pilots', '3']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/pilot_url/);
+  });
+
+  it('applies K pilots for K waiting jobs (within max), each registering with the enrolment token of a Secret, and deletes them when the demand is gone', async () => {
+    const added = await gantry(['k8s', 'add', 'burst', '--context', 'lab', '--namespace', 'research', '--image', 'python:3.12', '--max-pilots', '3', '--pilot-url', 'http://gantry.lab:8080', '--jobs-per-pilot', '1']);
+    expect(added.stderr).toBe('');
+    const ids: number[] = [];
+    for (const name of ['a', 'b']) {
+      const submitted = await gantry(['submit', '--k8s', 'burst', '--name', name, '--', 'python', 'train.py']);
+      expect(submitted.stderr).toBe('');
+      ids.push(Number(stdoutText(submitted).trim()));
+    }
+    expect((await jobOf(ids[0])).requirements.tags).toEqual(['k8s-pilot:burst']);
+    await waitFor(() => pilotApplies().at(-1)?.parallelism === 2, 'two pilots to be applied', 60_000);
+    expect(pilotApplies().at(-1)?.kinds).toEqual(['ConfigMap', 'Secret', 'Job']);
+
+    const [configMap, secret, job] = applied('gantry-pilots-burst').items as [ConstructorParameters<typeof ConfigMap>[0], ConstructorParameters<typeof Secret>[0], ConstructorParameters<typeof KubernetesJob>[0]];
+    new ConfigMap(configMap).validate();
+    new Secret(secret).validate();
+    new KubernetesJob(job).validate();
+    expect(job?.spec).toMatchObject({ completionMode: 'Indexed', completions: 2, parallelism: 2 });
+    expect(job?.spec?.template.spec?.containers[0].env).toEqual([{ name: 'GANTRY_URL', value: 'http://gantry.lab:8080' }]);
+    // The real agent bundle travels gzipped in the ConfigMap.
+    const bundle = gunzipSync(Buffer.from(configMap?.binaryData?.['gantry-agent.js.gz'] ?? '', 'base64')).toString();
+    expect(bundle).toContain('--token-file');
+    // The token is an enrolment token: a pilot registering with it gets a worker credential of its own.
+    const token = (secret?.stringData as { token: string }).token;
+    expect(JSON.stringify(job)).not.toContain(token);
+    const registered = await fetch(`${serve.url}/api/v1/workers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'k8s-burst-0', cpus: 1, memory_mb: 2048, tags: ['k8s-pilot:burst'] }),
+    });
+    expect(registered.status).toBe(200);
+    expect(((await registered.json()) as { credential: string }).credential).toMatch(/^gwrk_/);
+    expect((await api<KubernetesCluster>('/api/v1/k8s/burst')).pilot_demand).toBe(2);
+
+    for (const id of ids) expect((await gantry(['cancel', String(id)])).code).toBe(0);
+    await waitFor(() => calls().some((call) => call.join(' ') === '--context lab -n research delete job gantry-pilots-burst --ignore-not-found --cascade=background --wait=false'), 'the pilots to be deleted', 60_000);
   });
 
   it('made no kubectl call the stand-in did not expect', () => {
