@@ -8,6 +8,20 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'out', 'agent', 'gantry-agent.js');
 
+// The spawn helper runs from its own small source, carried in the bundle as a string and started with
+// `node -e`: parsing the whole bundle would cost it memory, and every spawn costs more the larger it is.
+const helper = await build({
+  entryPoints: [join(root, 'src', 'agent', 'jobs', 'spawnHelper', 'helperMain.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  minify: true,
+  write: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
 const result = await build({
   entryPoints: [join(root, 'src', 'agent', 'main.ts')],
   outfile,
@@ -19,7 +33,7 @@ const result = await build({
   // Packages imported as ES modules (tinyglobby) may read import.meta.url, which a CommonJS bundle
   // lacks: it is this file's own URL, as it would be for an unbundled module.
   banner: { js: "#!/usr/bin/env node\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__bundleUrl' },
+  define: { 'import.meta.url': '__bundleUrl', GANTRY_SPAWN_HELPER_SOURCE: JSON.stringify(helper.outputFiles[0].text) },
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',

@@ -1,167 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { startAgent } from './agent';
-import { stderrLogger } from './logger';
-import type { PilotLifetime } from './pilot/pilotLifetime';
-import { readSlurmAllocation } from './pilot/slurmAllocation';
-import { relayMain } from './relay/relayMain';
-import { AgentConfigError, checkCoordinatorUrl } from './transport/coordinatorUrl';
-import { AGENT_VERSION } from './version';
+/**
+ * Entry of the agent (and of its bundle, out/agent/gantry-agent.js): the agent itself; `relay …`, a
+ * Slurm login node's relay (see relay/relayMain); or, run with SPAWN_HELPER_ARG by the agent, its
+ * spawn helper. Each part is imported only when it runs, so the helper process loads none of the
+ * agent and stays small (that is its point: see runSpawnHelper).
+ */
+import { SPAWN_HELPER_ARG } from './jobs/spawnHelper/spawnHelperProtocol';
 
-const USAGE = `gantry-agent ${AGENT_VERSION}: runs Gantry jobs on this host.
-
-Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [options]
-       node gantry-agent.js relay --listen HOST[:PORT] --to HOST:PORT   (a Slurm login node's relay)
-
-  --url URL            coordinator address: https://host:port, or http:// on this host
-                       (127.0.0.1, ::1, localhost, or an SSH tunnel's end)
-  --ca-file FILE       PEM certificate(s) to trust for an https:// coordinator (a private CA
-                       or a self-signed certificate), besides the system's
-  --insecure-http      allow http:// to another host: the token then crosses the network in clear
-  --token TOKEN        worker token (visible to other users in ps; prefer --token-file
-                       or the GANTRY_AGENT_TOKEN environment variable)
-  --token-file FILE    read the worker token from FILE
-  --name NAME          worker name (default: the hostname)
-  --tags a,b           tags jobs can require
-  --max-jobs N         jobs run at once at most (default: number of CPUs)
-  --gpus 0,1           only these GPU indexes are offered to jobs (default: all)
-  --prefetch N         hold up to N claimed jobs beyond the free slots, so the next job starts
-                       without a round trip (default 0); they are handed back on stop
-  --pin-cpus           give each job cores of its own (taskset), exported as GANTRY_CPUS;
-                       GPU jobs get the cores nvidia-smi topo puts next to their GPUs
-  --spool-dir DIR      the agent's state, kept 0700: unsent logs and results, the process
-                       groups of running jobs (default: ~/.gantry/agent/spool)
-  --inherit-env        jobs inherit this agent's whole environment; by default they get only
-                       PATH HOME USER LOGNAME SHELL LANG LANGUAGE LC_* TZ TMPDIR TERM
-                       LD_LIBRARY_PATH. Gantry's own variables (GANTRY_*, the worker token
-                       among them) never reach a job; it gets its own GANTRY_TOKEN
-  --nvidia-smi PATH    nvidia-smi binary (default: nvidia-smi; GANTRY_NVIDIA_SMI overrides)
-  --idle-exit SECONDS  leave (gracefully) after SECONDS with no job running: a Slurm pilot
-  --wall-end EPOCH_S   the pilot's Slurm wall time ends at this Unix time: it claims nothing
-                       from --wind-down seconds before (default 300) and hands back what still
-                       runs --hand-back seconds before (default 60), then exits
-  --wind-down SECONDS
-  --hand-back SECONDS
-                       Inside a Slurm job (SLURM_JOB_ID set) the worker offers the CPUs, memory
-                       and GPUs Slurm allocated (SLURM_CPUS_PER_TASK or SLURM_CPUS_ON_NODE,
-                       SLURM_MEM_PER_NODE, SLURM_JOB_GPUS or CUDA_VISIBLE_DEVICES), not the node's
-  --version            print the version
-  -h, --help           print this help
-
-SIGTERM or SIGINT stops gracefully: running jobs get SIGTERM and are reported; a second signal stops at once.
-`;
-
-function fail(message: string): never {
-  process.stderr.write(`gantry-agent: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function seconds(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(Number.isInteger(n) && n >= 0)) fail(`${flag} must be a whole number of seconds ≥ 0`);
-  return n;
-}
-
-/** A Slurm pilot's lifetime flags; undefined for an ordinary agent. */
-function pilotLifetime(values: Record<string, string | boolean | undefined>): PilotLifetime | undefined {
-  const idle = seconds('--idle-exit', values['idle-exit'] as string | undefined);
-  const wallEnd = seconds('--wall-end', values['wall-end'] as string | undefined);
-  if (idle === undefined && wallEnd === undefined) return undefined;
-  const windDown = seconds('--wind-down', values['wind-down'] as string | undefined) ?? 300;
-  const handBack = seconds('--hand-back', values['hand-back'] as string | undefined) ?? 60;
-  if (handBack > windDown) fail('--hand-back must not exceed --wind-down');
-  return { idleExitMs: idle === undefined ? undefined : idle * 1000, wallEndMs: wallEnd === undefined ? undefined : wallEnd * 1000, windDownMs: windDown * 1000, handBackMs: handBack * 1000 };
-}
-
-async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        url: { type: 'string' },
-        token: { type: 'string' },
-        'token-file': { type: 'string' },
-        name: { type: 'string' },
-        tags: { type: 'string' },
-        'max-jobs': { type: 'string' },
-        gpus: { type: 'string' },
-        prefetch: { type: 'string' },
-        'pin-cpus': { type: 'boolean' },
-        'spool-dir': { type: 'string' },
-        'nvidia-smi': { type: 'string' },
-        'ca-file': { type: 'string' },
-        'insecure-http': { type: 'boolean' },
-        'inherit-env': { type: 'boolean' },
-        'idle-exit': { type: 'string' },
-        'wall-end': { type: 'string' },
-        'wind-down': { type: 'string' },
-        'hand-back': { type: 'string' },
-        version: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  if (values.help) return void process.stdout.write(USAGE);
-  if (values.version) return void process.stdout.write(`${AGENT_VERSION}\n`);
-  if (!values.url) fail('--url is required');
-  const token = values.token ?? (values['token-file'] ? readFileSync(values['token-file'], 'utf8').trim() : process.env.GANTRY_AGENT_TOKEN);
-  if (!token) fail('a token is required (--token, --token-file or GANTRY_AGENT_TOKEN)');
-  const maxJobs = values['max-jobs'] === undefined ? undefined : Number(values['max-jobs']);
-  if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) fail('--max-jobs must be a whole number ≥ 1');
-  const gpus = values.gpus === undefined ? undefined : values.gpus.split(',').filter((g) => g.trim() !== '').map(Number);
-  if (gpus?.some((g) => !(Number.isInteger(g) && g >= 0))) fail('--gpus takes GPU indexes, like 0,1');
-  const prefetch = values.prefetch === undefined ? 0 : Number(values.prefetch);
-  if (!(Number.isInteger(prefetch) && prefetch >= 0 && prefetch <= 1000)) fail('--prefetch must be a whole number from 0 to 1000');
-
-  const pilot = pilotLifetime(values);
-  try {
-    checkCoordinatorUrl(values.url, values['insecure-http'] ?? false);
-  } catch (error) {
-    if (error instanceof AgentConfigError) fail(error.message);
-    throw error;
-  }
-  const ca = values['ca-file'] ? readFileSync(values['ca-file']) : undefined;
-
-  const logger = stderrLogger();
-  const agent = await startAgent({
-    url: values.url,
-    token,
-    name: values.name,
-    tags: values.tags?.split(',').map((t) => t.trim()).filter(Boolean),
-    maxJobs,
-    gpuIndexes: gpus,
-    spoolDir: values['spool-dir'] ?? join(homedir(), '.gantry', 'agent', 'spool'),
-    nvidiaSmi: values['nvidia-smi'],
-    ca,
-    insecureHttp: values['insecure-http'],
-    inheritEnv: values['inherit-env'],
-    pilot,
-    allocation: readSlurmAllocation(process.env),
-    prefetch,
-    pinCpus: values['pin-cpus'],
-    logger,
-  });
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    logger.info('signal received; stopping', { signal, graceful: signals === 1 });
-    void agent.stop({ graceful: signals === 1 }).then(() => process.exit(signals === 1 ? 0 : 1));
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  // Stopped on an admin's request (the console's Stop button): leave like a graceful SIGTERM.
-  void agent.stopped.then(() => signals === 0 && process.exit(0));
-}
-
-// `gantry-agent relay …` runs the login node's relay instead of an agent (see relay/relayMain).
-const entry = process.argv[2] === 'relay' ? relayMain(process.argv.slice(3)) : main();
-entry.catch((error: unknown) => {
+const fail = (error: unknown): never => {
   process.stderr.write(`gantry-agent: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
-});
+};
+
+if (process.argv[2] === SPAWN_HELPER_ARG) {
+  import('./jobs/spawnHelper/runSpawnHelper').then(({ runSpawnHelper }) => runSpawnHelper(), fail);
+} else if (process.argv[2] === 'relay') {
+  import('./relay/relayMain').then(({ relayMain }) => relayMain(process.argv.slice(3))).catch(fail);
+} else {
+  import('./agentCli').then(({ runAgentCli }) => runAgentCli()).catch(fail);
+}

@@ -25,8 +25,13 @@ export interface JobExit {
 }
 
 export interface JobProcess {
-  /** Leader of the job's process group; undefined when it failed to start. */
+  /** Leader of the job's process group; undefined when it failed to start, or until a relayed spawn is known (see onSpawn). */
   readonly pid: number | undefined;
+  /**
+   * For spawners whose pid comes later (the spawn helper relays it): called once the job's process
+   * group exists, before its exit. Spawners that know the pid at once may leave it out.
+   */
+  onSpawn?(listener: (pid: number) => void): void;
   onData(listener: (stream: LogStream, bytes: Buffer) => void): void;
   /** Fires once, after the last onData. */
   onExit(listener: (exit: JobExit) => void): void;

@@ -157,7 +157,9 @@ export class JobRun {
       return this.onExit({ code: null, signal: null, error: error instanceof Error ? error : new Error(String(error)) });
     }
     this.process = child;
+    // A relayed spawn (the spawn helper) learns its pid later, but always before the exit.
     if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
+    else child.onSpawn?.((pid) => this.options.onSpawn?.(pid));
     child.onData((stream, bytes) => {
       if (stream === 'stdout') this.pendingPoints.push(...this.metrics.write(bytes));
       this.chunker.write(stream, bytes);

@@ -15,13 +15,14 @@ export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
     if (child.pid === undefined) events.ended({ code: null, signal: null, error });
   });
   let leaderExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let orphanWait: NodeJS.Timeout | undefined;
   child.on('exit', (code, signal) => {
     leaderExit = { code, signal };
     // The job ends with its leader. Leftovers in its group (a forgotten `cmd &`) would keep the pipes
     // open and the attempt running forever, so they go with it.
     killGroup(child.pid, 'SIGKILL');
     // A grandchild that left the group (setsid) may still hold the pipes; stop waiting for it.
-    setTimeout(() => {
+    orphanWait = setTimeout(() => {
       child.stdout.destroy();
       child.stderr.destroy();
       events.ended({ code, signal });
@@ -29,6 +30,8 @@ export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
   });
   // 'close' comes after both pipes drained, so every byte is delivered before the exit.
   child.on('close', (code, signal) => {
+    // Cleared so the child and its pipes are not held for the wait after they closed (thousands at a high job rate).
+    clearTimeout(orphanWait);
     const result = leaderExit ?? { code, signal };
     events.ended({ code: result.code, signal: result.signal });
   });

@@ -28,7 +28,7 @@ describe('scripts/build-agent.mjs', () => {
     await expect(run(process.execPath, [bundle, '--token', 't'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--url is required') });
   });
 
-  it('runs as a child process that registers with the real coordinator, runs a job, and deregisters on SIGTERM', async () => {
+  it('runs as a child process that registers with the real coordinator, runs a job from its spawn helper, and deregisters on SIGTERM', async () => {
     const server = await startCoordinatorServer();
     try {
       const child = spawn(process.execPath, [bundle, '--url', server.url, '--name', 'bundled', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-agent-'))], {
@@ -37,8 +37,14 @@ describe('scripts/build-agent.mjs', () => {
       });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      const job = server.coordinator.submit({ command: ['echo', 'bundled'] });
+      const job = server.coordinator.submit({ command: ['sh', '-c', 'echo bundled; echo "parent=$PPID"'] });
       await waitFor(() => server.coordinator.getJob(job.id).state === 'succeeded', 'the bundled agent to run a job');
+      const log = server.coordinator.readLog(job.id, 1).data.toString();
+      expect(log).toContain('bundled');
+      // The job was forked by the helper the agent started, not by the agent itself.
+      const parent = Number(/parent=(\d+)/.exec(log)?.[1]);
+      expect(parent).not.toBe(child.pid);
+      expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=1');
       const [worker] = server.coordinator.listWorkers();
       expect(worker).toMatchObject({ name: 'bundled', gpus: [], state: 'online' });
       expect(await stopChild(child, { signal: 'SIGTERM' })).toEqual({ code: 0, signal: null });

@@ -1,0 +1,32 @@
+/**
+ * The spawn helper's side: a small process the agent starts once, which starts every job for it.
+ * fork() copies the page tables of the process that calls it, so a spawn costs more the larger the
+ * caller's resident set; the agent (HTTP client, schemas, spool) is several times larger than this
+ * process, which loads nothing but child_process. It lives exactly as long as its IPC channel: when
+ * the agent exits, however it exits, the helper goes too (running jobs stay detached, as they would
+ * have without it, for the next agent start to reap).
+ */
+import type { JobProcess } from '../jobProcess';
+import { spawnPipedJob } from '../spawnPipedJob';
+import type { HelperEvent, HelperRequest } from './spawnHelperProtocol';
+
+export function runSpawnHelper(): void {
+  const jobs = new Map<number, JobProcess>();
+  const send = (event: HelperEvent): void => void process.send?.(event);
+  // Terminal and scheduler signals are the agent's to handle: it stops the jobs through this
+  // process, so this process must outlive the signal (it leaves when the agent disconnects).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (request: HelperRequest) => {
+    if (request.op === 'kill') return jobs.get(request.id)?.kill(request.signal);
+    const { id, argv, cwd, env } = request;
+    const job = spawnPipedJob({ argv, cwd, env });
+    jobs.set(id, job);
+    send({ ev: 'spawned', id, pid: job.pid });
+    job.onData((stream, bytes) => send({ ev: 'data', id, stream, bytes }));
+    job.onExit(({ code, signal, error }) => {
+      jobs.delete(id);
+      send({ ev: 'exit', id, code, signal, error: error && { message: error.message, code: (error as NodeJS.ErrnoException).code } });
+    });
+  });
+}
