@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchArgs } from './lib/args';
 import type { FigureLog } from './lib/figures';
-import { processMemoryMb } from './lib/processMemory';
+import { childPids, processMemoryMb } from './lib/processMemory';
 import { recordSpread, repeated, spreadOf } from './lib/repeat';
 import { percentile, perSecond } from './lib/stats';
 import { makeTempDir } from './lib/tempDir';
@@ -28,6 +28,8 @@ interface GantryRun {
   probeJobs: number;
   submitSeconds: number;
   agentPeakMb: number;
+  /** Of the agents' spawn helpers (a process of their own, not counted in agentPeakMb). */
+  helperPeakMb: number;
   serverPeakMb: number;
 }
 
@@ -77,6 +79,7 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
   recordSpread(log, 'e2e.claim.p95_ms.per_run', spreadOf(runs.map((r) => percentile(r.claimMs, 95))), 'ms');
   log.record('e2e.claim.probe_jobs', runs.reduce((sum, r) => sum + r.probeJobs, 0), 'jobs');
   recordSpread(log, 'e2e.agent.rss_mb', spreadOf(runs.map((r) => r.agentPeakMb)), 'MB');
+  recordSpread(log, 'e2e.agent.spawn_helper.rss_mb', spreadOf(runs.map((r) => r.helperPeakMb)), 'MB');
   recordSpread(log, 'e2e.server.rss_mb', spreadOf(runs.map((r) => r.serverPeakMb)), 'MB');
   return median;
 }
@@ -98,12 +101,15 @@ async function measureGantry(dataDir: string, jobs: number, warmJobs: number): P
     const totalMs = performance.now() - start;
     const { latenciesMs, jobsTaken } = await probe.stop();
     const peaks = cluster.agentPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
+    // The agents' children are their spawn helpers; jobs are the helpers' children.
+    const helperPeaks = cluster.agentPids.flatMap((pid) => childPids(pid)).map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     return {
       jobsPerSecond: perSecond(jobs - jobsTaken, totalMs),
       claimMs: latenciesMs,
       probeJobs: jobsTaken,
       submitSeconds: submitMs / 1000,
       agentPeakMb: Math.max(...peaks),
+      helperPeakMb: helperPeaks.length > 0 ? Math.max(...helperPeaks) : Number.NaN,
       serverPeakMb: processMemoryMb(cluster.serverPid)?.peak ?? Number.NaN,
     };
   } finally {

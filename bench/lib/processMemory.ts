@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** A process's resident set now and at its peak (VmRSS, VmHWM), in MB; null where /proc cannot say (not Linux, gone). */
 export function processMemoryMb(pid: number): { rss: number; peak: number } | null {
@@ -8,5 +8,16 @@ export function processMemoryMb(pid: number): { rss: number; peak: number } | nu
     return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
   } catch {
     return null;
+  }
+}
+
+/** The pids of a process's children (Linux's /proc/PID/task/TID/children); empty where /proc cannot say. */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
   }
 }
