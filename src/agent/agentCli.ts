@@ -34,6 +34,9 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
                        GPU jobs get the cores nvidia-smi topo puts next to their GPUs
   --spool-dir DIR      the agent's state, kept 0700: unsent logs and results, the process
                        groups of running jobs (default: ~/.gantry/agent/spool)
+  --spawn-helper       start jobs from a small helper process instead of the agent itself;
+                       it costs CPU per job on small hosts (measured in bench/README.md, e2e),
+                       so it is off unless the agent's own size makes its forks slow
   --inherit-env        jobs inherit this agent's whole environment; by default they get only
                        PATH HOME USER LOGNAME SHELL LANG LANGUAGE LC_* TZ TMPDIR TERM
                        LD_LIBRARY_PATH. Gantry's own variables (GANTRY_*, the worker token
@@ -108,6 +111,7 @@ export async function runAgentCli(): Promise<void> {
         'ca-file': { type: 'string' },
         'insecure-http': { type: 'boolean' },
         'inherit-env': { type: 'boolean' },
+        'spawn-helper': { type: 'boolean' },
         'idle-exit': { type: 'string' },
         'wall-end': { type: 'string' },
         'wind-down': { type: 'string' },
@@ -159,7 +163,7 @@ export async function runAgentCli(): Promise<void> {
     prefetch,
     pinCpus: values['pin-cpus'],
     logger,
-    spawnJob: startSpawnHelper().spawnJob,
+    spawnJob: values['spawn-helper'] ? startSpawnHelper().spawnJob : undefined,
   });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -28,10 +28,10 @@ describe('scripts/build-agent.mjs', () => {
     await expect(run(process.execPath, [bundle, '--token', 't'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--url is required') });
   });
 
-  it('runs as a child process that registers with the real coordinator, runs a job from its spawn helper, and deregisters on SIGTERM', async () => {
+  it('runs as a child process that registers with the real coordinator, runs a job from its spawn helper (--spawn-helper), and deregisters on SIGTERM', async () => {
     const server = await startCoordinatorServer();
     try {
-      const child = spawn(process.execPath, [bundle, '--url', server.url, '--name', 'bundled', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-agent-'))], {
+      const child = spawn(process.execPath, [bundle, '--url', server.url, '--name', 'bundled', '--spawn-helper', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-agent-'))], {
         env: { PATH: process.env.PATH, GANTRY_AGENT_TOKEN: server.workerToken, GANTRY_NVIDIA_SMI: '/nonexistent/nvidia-smi' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
