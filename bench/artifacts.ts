@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- artifacts`: a 1 GiB file through Gantry's artifact routes and through `curl` to
- * the same server's raw routes, in the same run. Gantry's upload hashes the file first (it declares
- * its sha256, so stored content is never sent twice) and the server verifies it; its download
- * checks the sha256 as it writes. curl only moves bytes. Figures: MB/s each way for both, and
+ * the same server's raw routes, in the same run. Gantry's upload hashes the file as it sends it and
+ * names the sha256 with a last empty request, which the server checks; its download checks the
+ * sha256 as it writes. curl only moves bytes. Figures: MB/s each way for both, and
  * Gantry ÷ curl (goal ≥ 0.8).
  */
 import { spawn } from 'node:child_process';

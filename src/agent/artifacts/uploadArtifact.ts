@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type Artifact, type UploadState } from '../../shared';
 import { backoffDelay } from '../spool/backoff';
@@ -31,13 +32,52 @@ function retryable(error: unknown): boolean {
   return error.status >= 500 || error.code === 'conflict';
 }
 
-async function sendFrom(endpoint: ArtifactEndpoint, options: UploadOptions, state: UploadState): Promise<UploadState> {
-  const response = await artifactRequest(endpoint, {
-    method: 'PATCH',
-    path: `/api/v1/jobs/${options.jobId}/uploads/${state.id}?offset=${state.offset}`,
-    bytes: createReadStream(options.path, { start: state.offset }),
-    signal: options.signal,
-  });
+/** Reads per chunk: fewer, larger reads and socket writes than the 64 KiB default. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * The sha256 of the bytes sent so far, computed as they go out, so the file is read once. After a
+ * dropped connection the server may hold fewer bytes than were hashed; the hash then starts over
+ * from the file's beginning up to where the server stands (rare: only on a resume).
+ */
+class SendingHash {
+  private hash: Hash = createHash('sha256');
+  private hashed = 0;
+
+  constructor(private readonly path: string) {}
+
+  /** The file from `offset`, hashed as it is read. */
+  async streamFrom(offset: number): Promise<Readable> {
+    if (offset !== this.hashed) await this.rehashPrefix(offset);
+    const tap = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.hash.update(chunk);
+        this.hashed += chunk.length;
+        done(null, chunk);
+      },
+    });
+    return createReadStream(this.path, { start: offset, highWaterMark: READ_CHUNK_BYTES }).pipe(tap);
+  }
+
+  digest(): string {
+    return this.hash.copy().digest('hex');
+  }
+
+  private async rehashPrefix(offset: number): Promise<void> {
+    this.hash = createHash('sha256');
+    this.hashed = 0;
+    if (offset === 0) return;
+    for await (const chunk of createReadStream(this.path, { end: offset - 1, highWaterMark: READ_CHUNK_BYTES })) this.hash.update(chunk as Buffer);
+    this.hashed = offset;
+  }
+}
+
+async function sendFrom(endpoint: ArtifactEndpoint, options: UploadOptions, state: UploadState, hashing: SendingHash): Promise<UploadState> {
+  // Every byte is there but the sha256 is not named yet: an empty request names it and ends the upload.
+  const done = state.offset === state.size;
+  const bytes = done ? Readable.from([]) : await hashing.streamFrom(state.offset);
+  const naming = done ? `&sha256=${hashing.digest()}` : '';
+  const response = await artifactRequest(endpoint, { method: 'PATCH', path: `/api/v1/jobs/${options.jobId}/uploads/${state.id}?offset=${state.offset}${naming}`, bytes, signal: options.signal });
   return jsonReply<UploadState>(response);
 }
 
@@ -47,26 +87,41 @@ async function declare(endpoint: ArtifactEndpoint, options: UploadOptions, decla
 }
 
 /**
- * Uploads a file as an artifact of a job: declares its size and sha256, then streams the bytes.
- * A dropped connection is resumed from the offset the server has on disk; content the store
- * already holds completes without sending a byte. Refusals (limits, a bad name) are thrown as ApiError.
+ * Where our own session stands after a failed request (its id, not a new declaration: see
+ * UploadSessions.create); one the server no longer has (discarded, or completed with the reply
+ * lost) starts over. A failure to ask keeps the old state, so the next try sends from there.
+ */
+async function resumed(endpoint: ArtifactEndpoint, options: UploadOptions, state: UploadState, declared: object): Promise<UploadState> {
+  try {
+    return jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'GET', path: `/api/v1/jobs/${options.jobId}/uploads/${state.id}`, signal: options.signal }));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return declare(endpoint, options, declared);
+    return state;
+  }
+}
+
+/**
+ * Uploads a file as an artifact of a job: declares its size, streams the bytes while hashing
+ * them, and names the sha256 at the end, which the server checks against what it received (one
+ * read of the file; the store keeps one copy of identical content either way, but known content
+ * is sent again). A dropped connection is resumed from the offset the server has on disk.
+ * Refusals (limits, a bad name, a hash mismatch) are thrown as ApiError.
  */
 export async function uploadArtifact(endpoint: ArtifactEndpoint, options: UploadOptions): Promise<Artifact> {
   const size = statSync(options.path).size;
-  const sha256 = await sha256OfFile(options.path);
-  const declared = { name: options.name, size, sha256, ...(options.attempt === undefined ? {} : { attempt: options.attempt }) };
+  const declared = { name: options.name, size, ...(options.attempt === undefined ? {} : { attempt: options.attempt }) };
+  const hashing = new SendingHash(options.path);
   let state = await declare(endpoint, options, declared);
   let failures = 0;
   while (!state.complete) {
     try {
-      state = await sendFrom(endpoint, options, state);
+      state = await sendFrom(endpoint, options, state, hashing);
       failures = 0;
     } catch (error) {
       failures++;
       if (!retryable(error) || failures > (options.retries ?? 8)) throw error;
       await sleep(backoffDelay(failures, { baseMs: 200, capMs: 10_000 }), undefined, { signal: options.signal });
-      // Declaring again is idempotent: it tells where the server stands, or that the last bytes did arrive.
-      state = await declare(endpoint, options, declared).catch((): UploadState => state);
+      state = await resumed(endpoint, options, state, declared);
     }
   }
   if (!state.artifact) throw new Error(`the upload of ${options.name} completed without an artifact`);

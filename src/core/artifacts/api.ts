@@ -17,7 +17,7 @@ export interface Artifacts {
   createUpload(jobId: number, input: unknown, attempt: number | null): UploadState;
   upload(jobId: number, uploadId: string): UploadState;
   /** Appends a body at `offset` (which must be where the upload stands); verifies and stores the file once complete. */
-  appendUpload(jobId: number, uploadId: string, offset: number, body: Readable): Promise<UploadState>;
+  appendUpload(jobId: number, uploadId: string, offset: number, body: Readable, sha256?: string): Promise<UploadState>;
   readonly limits: ArtifactLimits;
 
   /** Registers a job's artifact `{name, job_id, artifact, metadata}` as the next version of that model. */
@@ -34,7 +34,7 @@ export interface Artifacts {
   createDatasetUpload(input: unknown): Promise<UploadState>;
   datasetUpload(uploadId: string): UploadState;
   /** Appends a dataset upload's bytes; once complete, its format, rows, columns or file count are read and it is stored. */
-  appendDatasetUpload(uploadId: string, offset: number, body: Readable): Promise<UploadState>;
+  appendDatasetUpload(uploadId: string, offset: number, body: Readable, sha256?: string): Promise<UploadState>;
   listDatasets(): Dataset[];
   getDataset(name: string): Dataset;
   locateDataset(name: string): Dataset & { path: string };

@@ -44,6 +44,10 @@ function partSize(path: string): number {
 }
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
+/** artifact_uploads.sha256 of an upload declared without one (the column is NOT NULL); the client names it at the end. */
+const UNNAMED = '';
+/** Disk writes per call: the body's 64 KiB chunks gathered into fewer, larger writes. */
+const WRITE_CHUNK_BYTES = 1024 * 1024;
 
 function formatBytes(bytes: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -90,21 +94,25 @@ export class UploadSessions {
 
   create(jobId: number, input: unknown, attempt: number | null): UploadState {
     const spec = parseOrThrow(UploadCreate, input);
+    // An empty file has one possible hash, so it never waits for the client to name it.
+    const sha256 = spec.sha256 ?? (spec.size === 0 ? EMPTY_SHA256 : UNNAMED);
     const ctx = this.ctx;
     return ctx.tx(() => {
       requireJobRow(ctx, jobId);
       this.checkLimits(jobId, spec.name, spec.size);
-      if (hasBlob(ctx, spec.sha256, spec.size)) {
+      if (sha256 !== UNNAMED && hasBlob(ctx, sha256, spec.size)) {
         ctx.sql('DELETE FROM artifact_uploads WHERE job_id = ? AND name = ?').run(jobId, spec.name);
-        const artifact = recordArtifact(ctx, jobId, spec.name, spec.sha256, spec.size, attempt);
-        return { id: '', name: spec.name, size: spec.size, sha256: spec.sha256, offset: spec.size, complete: true, artifact, dataset: null };
+        const artifact = recordArtifact(ctx, jobId, spec.name, sha256, spec.size, attempt);
+        return { id: '', name: spec.name, size: spec.size, sha256, offset: spec.size, complete: true, artifact, dataset: null };
       }
       const existing = ctx.sql('SELECT * FROM artifact_uploads WHERE job_id = ? AND name = ?').get(jobId, spec.name) as UploadRow | undefined;
-      if (existing && existing.sha256 === spec.sha256 && existing.size === spec.size) return this.state(existing);
+      // Bytes of an unnamed upload cannot be told apart from another file's of the same size: such
+      // a session is resumed by its id (GET …/uploads/ID), never by declaring again.
+      if (existing && sha256 !== UNNAMED && existing.sha256 === sha256 && existing.size === spec.size) return this.state(existing);
       if (existing) this.discard(existing.id);
       const id = randomBytes(16).toString('hex');
       ctx.sql('INSERT INTO artifact_uploads (id, job_id, name, size, sha256, attempt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        id, jobId, spec.name, spec.size, spec.sha256, attempt, ctx.now(),
+        id, jobId, spec.name, spec.size, sha256, attempt, ctx.now(),
       );
       const row = this.row(jobId, id);
       if (spec.size > 0) return this.state(row);
@@ -154,9 +162,12 @@ export class UploadSessions {
     return this.state(this.row(jobId, id));
   }
 
-  /** Appends `body` at `offset`; once the declared size is reached, verifies the hash and stores the artifact. */
-  async append(jobId: number | null, id: string, offset: number, body: Readable): Promise<UploadState> {
-    const row = this.row(jobId, id);
+  /**
+   * Appends `body` at `offset`; once the declared size is reached and the sha256 is named (at
+   * create, or by `sha256` with this or a later request), verifies it and stores the file.
+   */
+  async append(jobId: number | null, id: string, offset: number, body: Readable, sha256?: string): Promise<UploadState> {
+    const row = this.name(this.row(jobId, id), sha256);
     if (this.busy.has(id)) throw new ConflictError(`another request is sending the bytes of upload ${id}; wait for it to end`, 'offset');
     this.busy.add(id);
     try {
@@ -165,14 +176,14 @@ export class UploadSessions {
       if (offset !== current) throw new ConflictError(`upload ${id} is at offset ${current}, not ${offset}; send from ${current}`, 'offset');
       const running = await this.hashUpTo(id, path, current);
       try {
-        await pipeline(body, meter(running, row.size - current), createWriteStream(path, { flags: 'a', mode: 0o600 }));
+        await pipeline(body, meter(running, row.size - current), createWriteStream(path, { flags: 'a', mode: 0o600, highWaterMark: WRITE_CHUNK_BYTES }));
       } catch (error) {
         // What reached the disk is the truth; the next request rehashes it from there.
         this.hashes.delete(id);
         if (partSize(path) > row.size) truncateSync(path, row.size);
         throw error;
       }
-      if (running.offset < row.size) return this.state(row);
+      if (running.offset < row.size || row.sha256 === UNNAMED) return this.state(row);
       this.verify(row, running.hash.digest('hex'));
       return row.job_id === null ? await this.completeDataset(row, path) : this.completeArtifact(row, path);
     } finally {
@@ -196,6 +207,14 @@ export class UploadSessions {
       }
     }
     return removed;
+  }
+
+  /** Records the sha256 a client names for an upload declared without one; naming another than the declared one is refused. */
+  private name(row: UploadRow, sha256: string | undefined): UploadRow {
+    if (sha256 === undefined || sha256 === row.sha256) return row;
+    if (row.sha256 !== UNNAMED) throw new ValidationError(`upload ${row.id} was declared with sha256 ${row.sha256}, not ${sha256}`, 'sha256');
+    this.ctx.sql('UPDATE artifact_uploads SET sha256 = ? WHERE id = ?').run(sha256, row.id);
+    return { ...row, sha256 };
   }
 
   private checkFileLimit(name: string, size: number): void {
@@ -280,6 +299,6 @@ export class UploadSessions {
   }
 
   private state(row: UploadRow): UploadState {
-    return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, offset: partSize(partPath(this.ctx, row.id)), complete: false, artifact: null, dataset: null };
+    return { id: row.id, name: row.name, size: row.size, sha256: row.sha256 === UNNAMED ? null : row.sha256, offset: partSize(partPath(this.ctx, row.id)), complete: false, artifact: null, dataset: null };
   }
 }

@@ -39,7 +39,12 @@ export type Artifact = z.infer<typeof Artifact>;
 export const UploadCreate = z.strictObject({
   name: ArtifactName,
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  sha256: Sha256,
+  /**
+   * Declared up front, content the store already holds completes without a byte sent. Left out,
+   * the client hashes while it sends and names the sha256 with its last PATCH (`?sha256=`), so a
+   * large file is read once instead of twice; the server checks it against what it received.
+   */
+  sha256: Sha256.optional(),
   attempt: z.number().int().min(1).optional(),
 });
 export type UploadCreate = z.input<typeof UploadCreate>;
@@ -49,7 +54,8 @@ export const UploadState = z.object({
   id: z.string(),
   name: z.string(),
   size: z.number().int(),
-  sha256: z.string(),
+  /** Null while an upload declared without a sha256 waits for the client to name it. */
+  sha256: z.string().nullable(),
   offset: z.number().int(),
   complete: z.boolean(),
   /** Set once complete: the stored artifact (an upload for a job). */
@@ -62,6 +68,8 @@ export type UploadState = z.infer<typeof UploadState>;
 export const UploadChunkQuery = z.strictObject({
   /** The byte offset this body starts at; it must equal the upload's offset. */
   offset: z.coerce.number().int().min(0),
+  /** The file's sha256, for an upload declared without one: sent with the request that ends it (an empty body once every byte is there). */
+  sha256: Sha256.optional(),
 });
 
 /** Storage limits for uploads; a refusal names the limit it hit. */

@@ -5,7 +5,7 @@ export const datasetHandlers: RouteHandlers<'listDatasets' | 'createDatasetUploa
   listDatasets: (_input, { coordinator }) => coordinator.artifacts.listDatasets(),
   createDatasetUpload: ({ body }, { coordinator }) => coordinator.artifacts.createDatasetUpload(body),
   getDatasetUpload: ({ params }, { coordinator }) => coordinator.artifacts.datasetUpload(params.upload),
-  sendDatasetUpload: ({ params, query, body }, { coordinator }) => coordinator.artifacts.appendDatasetUpload(params.upload, query.offset, body),
+  sendDatasetUpload: ({ params, query, body }, { coordinator }) => coordinator.artifacts.appendDatasetUpload(params.upload, query.offset, body, query.sha256),
   getDataset: ({ params }, { coordinator }) => coordinator.artifacts.getDataset(params.name),
   downloadDataset: ({ params, request, reply }, { coordinator }) => {
     const dataset = coordinator.artifacts.locateDataset(params.name);

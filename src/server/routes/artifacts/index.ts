@@ -15,5 +15,5 @@ export const artifactHandlers: RouteHandlers<'listArtifacts' | 'downloadArtifact
   },
   createUpload: ({ params, body, principal }, { coordinator }) => coordinator.artifacts.createUpload(params.id, body, uploaderAttempt(principal, body.attempt)),
   getUpload: ({ params }, { coordinator }) => coordinator.artifacts.upload(params.id, params.upload),
-  sendUpload: ({ params, query, body }, { coordinator }) => coordinator.artifacts.appendUpload(params.id, params.upload, query.offset, body),
+  sendUpload: ({ params, query, body }, { coordinator }) => coordinator.artifacts.appendUpload(params.id, params.upload, query.offset, body, query.sha256),
 };
