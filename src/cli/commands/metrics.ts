@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { GantryClient } from '../../shared';
+import type { GantryClient, MetricsAnswer } from '../../shared';
 import { addConnectionFlags, connect, type ConnectionFlags } from '../connection';
 import { printJson, printLine, type CliContext } from '../context';
 import { usageError } from '../exitCodes';
@@ -16,14 +16,28 @@ interface MetricsFlags extends ConnectionFlags {
   json?: boolean;
 }
 
+/** Every page of a listing: the plain one comes in pages, each naming the next in X-Next-Cursor. */
+async function allPages(client: GantryClient, id: number, query: Record<string, string | undefined>, read: (response: Response, first: boolean) => Promise<void>): Promise<void> {
+  let after: string | undefined;
+  for (let first = true; ; first = false) {
+    const response = await client.request('listMetrics', { params: { id }, query: { ...query, after } });
+    await read(response, first);
+    after = response.headers.get('x-next-cursor') ?? undefined;
+    if (!after) return;
+  }
+}
+
 async function printJobMetrics(client: GantryClient, context: CliContext, id: number, flags: MetricsFlags): Promise<void> {
   const query = { name: flags.name, latest: flags.last ? '1' : undefined, by: flags.epoch ? 'epoch' : undefined } as const;
   if (flags.csv) {
-    const response = await client.request('listMetrics', { params: { id }, query: { ...query, format: 'csv' } });
-    context.stdout.write(await response.text());
-    return;
+    // Each page is a CSV with its header line; the header is printed once.
+    return allPages(client, id, { ...query, format: 'csv' }, async (response, first) => {
+      const text = await response.text();
+      context.stdout.write(first ? text : text.slice(text.indexOf('\n') + 1));
+    });
   }
-  const rows = await client.call('listMetrics', { params: { id }, query });
+  const rows: MetricsAnswer = [];
+  await allPages(client, id, query, async (response) => void rows.push(...((await response.json()) as MetricsAnswer)));
   if (flags.json) printJson(context, rows);
   else printLine(context.stdout, flags.epoch ? formatEpochTable(rows) : formatMetricTable(rows));
 }

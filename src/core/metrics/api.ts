@@ -1,7 +1,7 @@
 import type { MetricEpochRow, MetricRow, MetricsQuery, SweepMetrics, SweepMetricsQuery } from '../../shared';
 
 /** Per-epoch rows for `by=epoch`, points otherwise. */
-export type JobMetricsAnswer = { epochs: MetricEpochRow[] } | { points: MetricRow[] };
+export type JobMetricsAnswer = { epochs: MetricEpochRow[] } | { points: MetricRow[]; next_cursor?: string | null };
 
 /** Reading metric history: every point, the latest per name, per epoch, downsampled for charts, across a sweep. */
 export interface MetricQueries {

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../shared';
 import type { CoreContext } from '../context';
-import { listMetrics } from '../telemetry/metrics';
+import { DEFAULT_METRICS_PAGE } from '../../shared';
+import { listMetricPage } from './metricPages';
 import type { MetricQueries } from './api';
 import { checkMetricsQuery, downsampledMetrics, latestMetrics, metricsByEpoch } from './jobMetrics';
 import { compareSweep, DEFAULT_SWEEP_POINTS } from './sweepMetrics';
@@ -14,7 +15,7 @@ export function createMetricQueries(ctx: CoreContext): MetricQueries {
       if (query.by === 'epoch') return { epochs: metricsByEpoch(ctx, jobId, query.name) };
       if (query.latest) return { points: latestMetrics(ctx, jobId, query.name) };
       if (query.points !== undefined) return { points: downsampledMetrics(ctx, jobId, { name: query.name, x: query.x, points: query.points }) };
-      return { points: listMetrics(ctx, jobId, query.name) };
+      return listMetricPage(ctx, jobId, { name: query.name, limit: query.limit ?? DEFAULT_METRICS_PAGE, after: query.after });
     },
     sweep: (sweepId, query, options = {}) => compareSweep(ctx, sweepId, query, query.points ?? (options.allPoints ? null : DEFAULT_SWEEP_POINTS)),
   };

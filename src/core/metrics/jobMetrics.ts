@@ -55,4 +55,6 @@ export function downsampledMetrics(ctx: CoreContext, jobId: number, query: Pick<
 export function checkMetricsQuery(query: MetricsQuery): void {
   const modes = (['latest', 'by', 'points'] as const).filter((key) => query[key] !== undefined && query[key] !== false);
   if (modes.length > 1) throw new ValidationError(`${modes[1]}: cannot be combined with ${modes[0]}; ask for one of latest, by=epoch or points`, modes[1]);
+  const paging = (['limit', 'after'] as const).find((key) => query[key] !== undefined);
+  if (paging && modes.length > 0) throw new ValidationError(`${paging}: pages the plain listing only, not ${modes[0]}`, paging);
 }

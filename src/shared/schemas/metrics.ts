@@ -14,15 +14,22 @@ export type MetricAxis = z.infer<typeof MetricAxis>;
 export const MAX_CHART_POINTS = 10_000;
 const ChartPoints = z.coerce.number().int().min(2).max(MAX_CHART_POINTS);
 const MetricName = z.string().min(1).max(200);
+/** Points one page of the plain listing holds when the caller does not say (`limit`), and the most it may ask for. */
+export const DEFAULT_METRICS_PAGE = 10_000;
+export const MAX_METRICS_PAGE = 100_000;
 const ResponseFormat = z.enum(['json', 'csv']);
 
 /**
- * `GET /jobs/:id/metrics`: every point (the default), the latest point per name (`latest=1`), one row
+ * `GET /jobs/:id/metrics`: every point (the default, in pages of `limit`, 10,000 unless asked, at most 100,000; the
+ * `X-Next-Cursor` header names the next page's `after`), the latest point per name (`latest=1`), one row
  * per name and epoch (`by=epoch`), or each name and attempt downsampled to at most `points` points
  * (min and max of each x bucket, first and last always kept). `format=csv` (or `Accept: text/csv`) answers CSV.
  */
 export const MetricsQuery = z.strictObject({
   name: MetricName.optional(),
+  /** The plain listing's page size (default DEFAULT_METRICS_PAGE); the answer's X-Next-Cursor header, passed as `after`, reads on. */
+  limit: z.coerce.number().int().min(1).max(MAX_METRICS_PAGE).optional(),
+  after: z.string().min(1).max(1000).optional(),
   latest: QueryFlag.optional(),
   by: z.literal('epoch').optional(),
   points: ChartPoints.optional(),
@@ -46,6 +53,7 @@ export type MetricEpochRow = z.infer<typeof MetricEpochRow>;
 
 /** Points (all, latest or downsampled) or, for `by=epoch`, epoch rows; CSV instead when asked (the route's `csv`). */
 export const MetricsAnswer = z.array(z.union([MetricEpochRow, MetricRow]));
+export type MetricsAnswer = z.infer<typeof MetricsAnswer>;
 
 /** The jobs one sweep request expanded to: its template and the names of its parameters. */
 export const Sweep = z.object({

@@ -10,6 +10,7 @@ export const metricHandlers: RouteHandlers<'recordMetrics' | 'listMetrics' | 'li
   },
   listMetrics: ({ params, query, request, reply }, { coordinator }) => {
     const answer = coordinator.metricQueries.job(params.id, query);
+    if ('next_cursor' in answer && answer.next_cursor) reply.header('x-next-cursor', answer.next_cursor);
     if (!wantsCsv(query.format, request)) return 'epochs' in answer ? answer.epochs : answer.points;
     const text = 'epochs' in answer ? metricEpochsCsv(answer.epochs) : metricRowsCsv(answer.points);
     return csvAnswer(reply, `job-${params.id}-metrics.csv`, text);
