@@ -1,6 +1,8 @@
 import type { KubernetesClusterSpec } from '../../shared';
 import { startAgent, type Agent } from '../agent';
 import type { AgentLogger } from '../logger';
+import type { SpawnJob } from '../jobs/jobProcess';
+import { runaiSpawnJob } from '../runai/runaiJobProcess';
 import { kubernetesSpawnJob } from './kubernetesJobProcess';
 
 export interface BridgeWorkerOptions {
@@ -11,7 +13,14 @@ export interface BridgeWorkerOptions {
   spoolDir: string;
   logger: AgentLogger;
   kubectl?: string;
+  runai?: string;
   pollMs?: number;
+}
+
+/** Each attempt as a Kubernetes Job through kubectl, or as a Run:ai workload through the runai CLI. */
+function spawnJobFor(cluster: KubernetesClusterSpec, options: BridgeWorkerOptions): SpawnJob {
+  if (cluster.backend === 'runai' && cluster.runai_project !== null) return runaiSpawnJob({ project: cluster.runai_project, image: cluster.image, runai: options.runai, pollMs: options.pollMs });
+  return kubernetesSpawnJob({ context: cluster.context, namespace: cluster.namespace, image: cluster.image, kubectl: options.kubectl, pollMs: options.pollMs });
 }
 
 /**
@@ -31,6 +40,6 @@ export function startBridgeWorker(cluster: KubernetesClusterSpec, options: Bridg
     memoryMb: cluster.memory_mb,
     gpus: Array.from({ length: cluster.gpus }, (_, index) => ({ index, uuid: null, model: cluster.gpu_model, memory_total_mb: cluster.gpu_memory_mb, memory_free_mb: null })),
     logger: options.logger,
-    spawnJob: kubernetesSpawnJob({ context: cluster.context, namespace: cluster.namespace, image: cluster.image, kubectl: options.kubectl, pollMs: options.pollMs }),
+    spawnJob: spawnJobFor(cluster, options),
   });
 }

@@ -6,6 +6,7 @@ import type { Agent } from '../agent';
 import type { AgentLogger } from '../logger';
 import { startBridgeWorker } from './bridgeWorker';
 import { checkClusterAccess } from './clusterAccess';
+import { checkRunaiAccess } from '../runai/runaiAccess';
 import { kubectlFailure, runKubectl } from './kubectl';
 
 export interface KubernetesHostOptions {
@@ -16,6 +17,8 @@ export interface KubernetesHostOptions {
   logger: AgentLogger;
   /** The kubectl executable; default `kubectl` on PATH. */
   kubectl?: string;
+  /** The runai executable; default `runai` on PATH. */
+  runai?: string;
   pollMs?: number;
   /** The agent bundle pilots run (out/agent/gantry-agent.js); pilot mode needs it. */
   agentBundle?: string;
@@ -61,8 +64,8 @@ export function kubernetesHostSupport(options: KubernetesHostOptions): {
   return {
     pilotPollMs: options.pilotPollMs,
     applyPilots: (cluster, count, token) => applyPilots(options, bundle, cluster, count, token),
-    checkAccess: (cluster) => checkClusterAccess(cluster, options.kubectl),
+    checkAccess: (cluster) => (cluster.backend === 'runai' ? checkRunaiAccess(cluster, options.runai) : checkClusterAccess(cluster, options.kubectl)),
     launchBridge: (cluster, url) =>
-      startBridgeWorker(cluster, { url, token: options.token, spoolDir: join(options.dataDir, `k8s-${cluster.name}`), logger: options.logger, kubectl: options.kubectl, pollMs: options.pollMs }),
+      startBridgeWorker(cluster, { url, token: options.token, spoolDir: join(options.dataDir, `k8s-${cluster.name}`), logger: options.logger, kubectl: options.kubectl, runai: options.runai, pollMs: options.pollMs }),
   };
 }

@@ -28,6 +28,7 @@ interface AddFlags extends ConnectionFlags {
   pilotMem?: number;
   pilotGpus?: number;
   idleTimeout?: number;
+  runaiProject?: string;
 }
 
 /** Pilot flags left out keep the server's defaults. */
@@ -48,6 +49,7 @@ function clusterBody(name: string, flags: AddFlags): KubernetesClusterAdd {
   set('pilot_memory_mb', flags.pilotMem);
   set('pilot_gpus', flags.pilotGpus);
   set('idle_timeout_s', flags.idleTimeout);
+  if (flags.runaiProject !== undefined) Object.assign(body, { backend: 'runai', runai_project: flags.runaiProject });
   return body;
 }
 
@@ -73,7 +75,8 @@ function registerAdd(k8s: Command, context: CliContext): void {
     .option('--pilot-cpus <n>', 'CPUs per pilot pod (default 1)', integerArg(1))
     .option('--pilot-mem <mb>', 'memory per pilot pod in MB (default 2048)', integerArg(64))
     .option('--pilot-gpus <n>', 'GPUs per pilot pod (default 0)', integerArg(0))
-    .option('--idle-timeout <s>', 'a pilot with nothing to run exits after S seconds (default 300)', integerArg(1));
+    .option('--idle-timeout <s>', 'a pilot with nothing to run exits after S seconds (default 300)', integerArg(1))
+    .option('--runai-project <project>', 'run direct jobs as Run:ai workloads in this project through the runai CLI, instead of Kubernetes Jobs through kubectl');
   addConnectionFlags(add);
   add.action(async (name: string, flags: AddFlags) => {
     const { client } = await connect(flags, context);

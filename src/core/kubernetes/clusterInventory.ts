@@ -89,6 +89,8 @@ export function createKubernetesInventory(ctx: CoreContext): KubernetesInventory
       const spec = parseOrThrow(KubernetesClusterAdd, input);
       if (spec.max_pilots > 0 && spec.pilot_url === null) throw new ValidationError('pilot_url: pilots need the coordinator as pods reach it (e.g. http://gantry.lab:8080)', 'pilot_url');
       if (spec.min_pilots > spec.max_pilots) throw new ValidationError('min_pilots must not exceed max_pilots', 'min_pilots');
+      if (spec.backend === 'runai' && spec.runai_project === null) throw new ValidationError('runai_project: the Run:ai backend submits into a Run:ai project', 'runai_project');
+      if (spec.backend === 'runai' && spec.max_pilots > 0) throw new ValidationError('max_pilots: pilots run through kubectl; the Run:ai backend runs direct jobs only', 'max_pilots');
       ctx.tx(() => {
         const now = ctx.now();
         ctx.sql(`INSERT INTO k8s_clusters (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)

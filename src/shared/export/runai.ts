@@ -16,10 +16,13 @@ function taskName(base: string, model: JobModel, index: number): string {
   return model.sweep ? `${base.slice(0, 52 - String(index).length - 1)}-${index}` : base;
 }
 
-/** Flags in the order `runai submit --help` lists them, so lines read alike from job to job. */
-function taskLine(model: JobModel, task: ExportTask, name: string, options: RunaiOptions): string {
+/**
+ * `runai submit` and its flags, in the order `runai submit --help` lists them, so lines read alike
+ * from job to job; then `--command --` and the command. Secret env values are never among them.
+ */
+export function runaiSubmitArgv(model: JobModel, task: ExportTask, name: string, options: RunaiOptions): string[] {
   const req = model.requirements;
-  const args: string[] = ['runai', 'submit', name];
+  const args: string[] = ['submit', name];
   if (options.project) args.push('-p', options.project);
   args.push('-i', options.image);
   if (req.gpus > 0) args.push('-g', String(req.gpus));
@@ -28,7 +31,11 @@ function taskLine(model: JobModel, task: ExportTask, name: string, options: Runa
   for (const [key, value] of [...plainEnv(model), ...Object.entries(paramEnv(task.params))]) args.push('-e', `${key}=${value}`);
   if (model.cwd) args.push('--working-dir', model.cwd);
   if (model.maxAttempts > 1) args.push('--backoff-limit', String(model.maxAttempts - 1));
-  return `${quoteArgv(args)} --command -- ${quoteArgv(commandArgv(task.command))}`;
+  return [...args, '--command', '--', ...commandArgv(task.command)];
+}
+
+function taskLine(model: JobModel, task: ExportTask, name: string, options: RunaiOptions): string {
+  return quoteArgv(['runai', ...runaiSubmitArgv(model, task, name, options)]);
 }
 
 /**

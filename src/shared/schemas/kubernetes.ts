@@ -8,6 +8,9 @@ export const KubernetesClusterAdd = z.strictObject({
   name: KubernetesClusterName,
   /** The kubeconfig context kubectl is run with: the user's own credentials, never stored here. */
   context: z.string().min(1).max(253),
+  /** How direct jobs reach the cluster: kubectl (a Kubernetes Job each), or the runai CLI (a Run:ai workload each, in runai_project). */
+  backend: z.enum(['kubectl', 'runai']).default('kubectl'),
+  runai_project: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Run:ai project name is a DNS label').nullable().default(null),
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a namespace is a DNS label').default('default'),
   image: z.string().min(1).max(1000),
   /** What the bridge worker offers the scheduler: jobs at once, GPUs (of this model and memory), CPUs, memory. */
