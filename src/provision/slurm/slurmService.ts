@@ -130,9 +130,12 @@ class PilotLauncher implements SlurmService {
     const current = this.inventory.get(record.name);
     const wanted = wantedPilots(current, current.demand);
     const have = current.pilots.length;
+    // The relay rides the login node's SSH connection: every pass makes sure one runs while pilots
+    // may need it, so a reconnect brings it back on the same address for the pilots already out.
+    const relayUrl = current.relay && (wanted > 0 || have > 0) ? await login.relayUrl(current.relay, Number(new URL(this.options.localUrl()).port)) : null;
     if (wanted > have) {
       const paths = await login.preparePilots();
-      const url = current.relay ? await login.relayUrl(current.relay, Number(new URL(this.options.localUrl()).port)) : (this.options.advertiseUrl?.() ?? process.env.GANTRY_ADVERTISE_URL ?? this.options.localUrl());
+      const url = relayUrl ?? this.options.advertiseUrl?.() ?? process.env.GANTRY_ADVERTISE_URL ?? this.options.localUrl();
       const count = wanted - have;
       const arrayId = await sbatch(client, pilotScript({ spec: current, paths, url, count }));
       this.inventory.addPilots(record.name, Array.from({ length: count }, (_, i) => `${arrayId}_${i}`));
