@@ -1,11 +1,10 @@
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
-import { create as createTar } from 'tar';
 import type { Client } from 'ssh2';
 import { RemoteCommandError } from '../errors';
 import { runRemote } from '../ssh/remoteExec';
 import { shScript } from '../ssh/shellQuote';
 import type { LocalTree } from './localTree';
+import { treeArchive } from './treeArchive';
 
 /**
  * Unpacks a tar read on stdin into a fresh directory beside $1 and renames it to $1 once complete,
@@ -35,12 +34,10 @@ export async function remoteTreePresent(client: Client, dir: string): Promise<bo
 
 /**
  * Streams the tree as one tar over an exec channel into `dir` on the host: one round trip and no
- * per-file SFTP requests, so many small files cost little more than their bytes. Symlinks travel
- * as links; modes (the executable bit) are kept, owners are the SSH user's. Paths go in as `./…`:
- * node-tar reads a leading `@` as an archive to splice in.
+ * per-file SFTP requests, so many small files cost little more than their bytes. Owners are the SSH user's.
  */
 export async function uploadTree(client: Client, tree: LocalTree, dir: string): Promise<'uploaded' | 'present'> {
-  const archive = createTar({ cwd: tree.root, portable: true, noDirRecurse: true }, tree.entries.map((e) => `./${e.path}`)) as unknown as Readable;
+  const archive = treeArchive(tree);
   const out = (await runRemote(client, shScript(UNPACK_SCRIPT, [dir]), `unpacking ${tree.root} into ${dir}`, 0, archive)).trim();
   if (out !== 'uploaded' && out !== 'present') throw new RemoteCommandError(`unpacking ${tree.root} on the host said ${JSON.stringify(out.slice(0, 200))}`);
   return out;
