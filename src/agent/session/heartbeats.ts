@@ -42,6 +42,8 @@ export class Heartbeats {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private beating = false;
+  /** The last beat failed: the coordinator (or the tunnel to it) was out of reach. */
+  private failing = false;
   private interval: number;
 
   constructor(private readonly options: HeartbeatsOptions) {
@@ -95,8 +97,12 @@ export class Heartbeats {
         },
       });
       this.interval = heartbeatIntervalMs(this.options.configuredMs, reply.lease_ttl_s);
+      // Back after an outage (a tunnel re-opened): the claim loop need not wait out its backoff, up to 30 s.
+      if (this.failing) state.wakeup.notify();
+      this.failing = false;
       await this.act(reply);
     } catch (error) {
+      this.failing = true;
       if (forgotten(error) && !state.stopping) await session.reregister();
       else logger.warn('heartbeat failed', { error: String(error) });
     }
