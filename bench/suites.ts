@@ -2,7 +2,9 @@
  * `npm run bench -- suites [--jobs N]`: 2,000 short jobs (N with --jobs N, at least 100) whose
  * environment takes a 2 s setup, on one agent running 16 at once, in the same run:
  *   - as one suite: the setup is the suite's hook, run once by the worker;
- *   - the same jobs doing that setup themselves (`sleep 2` before the work).
+ *   - the same jobs doing that setup themselves (`sleep 2` before the work);
+ *   - and, as the floor, the same jobs with no setup at all and no suite: what job churn alone costs,
+ *     so the suite side can be judged against it (a suite should add nothing per job).
  * At 2,000 jobs the second side alone takes 2,000 × 2 s / 16 ≈ 250 s plus the job churn.
  * Figures carry the job count in their names (suites.<N>_jobs.*): seconds for each batch to drain,
  * jobs per second, the suite's job starts per second once set up, the speed-up, and the 1-minute
@@ -60,7 +62,11 @@ export async function runSuitesBench(log: FigureLog, jobs: number): Promise<void
     log.record('suites.concurrent_jobs', SLOTS, 'jobs');
     c.createProject({ name: 'with-suite' });
     c.createProject({ name: 'setup-per-job' });
+    c.createProject({ name: 'no-setup' });
     c.suites.create({ name: 'bench', project: 'with-suite', setup: { command: ['sleep', String(SETUP_S)] } });
+    // Not counted: the first jobs through a fresh coordinator and agent pay for warming up (JIT, caches), whichever side they belong to.
+    c.createProject({ name: 'warm-up' });
+    await drain(c, SLOTS * 2, () => ({ command: ['true'], requirements: { cpus: 1 } }), 'warm-up');
     log.record(name('with_suite.load_before'), loadavg()[0], 'load');
     const claims: number[] = [];
     const stopCounting = c.subscribe((event) => {
@@ -80,6 +86,11 @@ export async function runSuitesBench(log: FigureLog, jobs: number): Promise<void
     log.record(name('setup_per_job_s'), perJob, 's');
     log.record(name('setup_per_job_jobs_per_s'), count / perJob, 'jobs/s');
     log.ratio(name('speedup'), perJob, withSuite);
+    const bare = await drain(c, count, (i) => ({ command: ['sh', '-c', `echo ${i}`], requirements: { cpus: 1 } }), 'no-setup');
+    log.record(name('no_setup_s'), bare, 's');
+    log.record(name('no_setup_jobs_per_s'), count / bare, 'jobs/s');
+    // The with-suite side less its one setup, against plain jobs: 1.0 means a suite costs nothing per job.
+    log.ratio(name('suite_churn_vs_plain'), withSuite - SETUP_S, bare);
     log.record(name('setups_run'), c.suites.hookRuns('bench').filter((r) => r.hook === 'setup').length, 'runs');
   } finally {
     await agent.stop({ graceful: false });

@@ -12,7 +12,9 @@ function cells(line: string): string[] {
 /**
  * The cores closest to each GPU, from the `CPU Affinity` column of `nvidia-smi topo -m`. Rows
  * other than GPUs (NICs) and the legend are skipped; a GPU whose affinity is `N/A` gets none.
- * Pinned with output recorded from real machines in test/fixtures/nvidia-smi/topo-*.txt.
+ * Pinned by test/fixtures/nvidia-smi/topo-*.txt, which were written by hand to the format
+ * nvidia-smi prints (tabs, the underlined header, NIC rows, N/A), not recorded: no machine Gantry
+ * was built on had a GPU. Replace them with real output when one is at hand (see the README there).
  */
 export function parseGpuAffinity(text: string): Map<number, number[]> {
   const lines = text.replace(ANSI, '').split('\n');
