@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GpuDevice, WorkerRegister } from '../shared';
 import { installPythonHelper } from './artifacts/pythonHelper';
-import { jobInputStager } from './artifacts/stageInputs';
+import { jobInputStager, stageInputs } from './artifacts/stageInputs';
 import { outputCollector } from './artifacts/uploadOutputs';
 import { Capacity } from './capacity';
 import { deliverToCoordinator, judgeDeliveryFailure } from './deliverToCoordinator';
@@ -166,6 +166,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const suites = new SuiteEnvironments({
     root: join(options.spoolDir, 'suites'), client: link.client, workerId: () => workerId, spawnJob, killGraceMs, outbox: deliverer, logger, retry: options.retry,
     baseEnv: () => inheritedEnvironment({ inherit: options.inheritEnv ?? false }),
+    // With the worker credential: a suite's inputs are served to workers, not to one job's token.
+    stageInputs: (suite, dir, log, signal) => stageInputs((suite.inputs ?? []).map((input, position) => ({ ...input, from: `/api/v1/suites/${suite.id}/inputs/${position}` })), dir, {
+      endpoint: { baseUrl: options.url, token: credential.token, ca: options.ca }, log, signal,
+    }),
   });
   const pinner = options.pinCpus ? new CorePinner(agentCores(), await readGpuAffinity(nvidiaSmi)) : undefined;
   const runs = new RunningJobs({

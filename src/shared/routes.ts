@@ -114,6 +114,7 @@ const UNBOUNDED_STREAM = Number.MAX_SAFE_INTEGER;
 /** A suite by id (digits) or by name (its open suite, else the newest closed one). */
 const SuiteParams = z.strictObject({ suite: z.string().min(1).max(200) });
 const HookRunParams = z.strictObject({ suite: z.string().min(1).max(200), run: PathId });
+const SuiteInputParams = z.strictObject({ suite: z.string().min(1).max(200), position: z.union([z.number(), z.string().regex(/^\d+$/, 'expected a whole number')]).transform(Number).pipe(z.number().int().min(0).max(99)) });
 export const RemovedHost = z.object({ removed: z.literal(true), cleaned: z.boolean(), warning: z.string().nullable() });
 
 /** Template sweep: `{name}` placeholders in an argv template, expanded as grid (product) or zip. */
@@ -292,6 +293,7 @@ export const ROUTES = {
   closeSuite: { method: 'POST', path: '/api/v1/suites/:suite/close', summary: 'Close a suite: it takes no new jobs, its jobs not yet started (waiting or queued) are cancelled (cancelled_jobs counts them), running ones finish; workers then clean up', scopes: ['admin'], params: SuiteParams, response: SuiteClosed },
   listHookRuns: { method: 'GET', path: '/api/v1/suites/:suite/hooks', summary: "A suite's hook runs on each worker: setup and cleanup, outcome, exit code", scopes: ALL, params: SuiteParams, response: z.array(HookRun) },
   readHookLog: { method: 'GET', path: '/api/v1/suites/:suite/hooks/:run/log', summary: "A hook run's output (raw bytes)", scopes: ALL, params: HookRunParams, response: z.string(), raw: true },
+  downloadSuiteInput: { method: 'GET', path: '/api/v1/suites/:suite/inputs/:position', summary: "The bytes of a suite's input as pinned at create (agents stage it into the suite's directory before the setup; Range supported)", scopes: ['admin', 'read', 'worker'], params: SuiteInputParams, response: z.string(), raw: true },
   reportSuiteHook: { method: 'POST', path: '/api/v1/workers/:id/suite-hooks', summary: 'Report a hook run with its output (agents); a failed setup hands back the attempts that waited on it', scopes: ['worker'], holds: 'worker', bodyLimit: 2 * HOOK_LOG_LIMIT, params: WorkerParams, body: HookReport, response: HookRun },
   workerSuites: { method: 'GET', path: '/api/v1/workers/:id/suites', summary: 'Suites this worker set up that it should clean up now (agents)', scopes: ['worker'], holds: 'worker', params: WorkerParams, response: WorkerSuites },
 

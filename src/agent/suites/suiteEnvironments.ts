@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClaimedJob, ClaimedSuite, GantryClient, HookName, HookReport } from '../../shared';
+import { HOOK_LOG_LIMIT, type ClaimedJob, type ClaimedSuite, type GantryClient, type HookName, type HookReport } from '../../shared';
 import type { JobProcessSpec, SpawnJob } from '../jobs/jobProcess';
 import type { AgentLogger } from '../logger';
 import { backoffDelay, type BackoffOptions } from '../spool/backoff';
@@ -9,6 +9,9 @@ import { runHook, type HookResult } from './runHook';
 
 /** Tries to deliver a hook report before a failed setup's attempts are reported failed instead. */
 const REPORT_TRIES = 5;
+
+/** Puts a suite's pinned inputs into its directory (stageInputs, as for a job's), writing one line per input to `log`. */
+export type StageSuiteInputs = (suite: ClaimedSuite, dir: string, log: (line: string) => void, signal: AbortSignal) => Promise<unknown>;
 
 export interface SuiteEnvironmentsOptions {
   /** Per-suite directories live here (GANTRY_SUITE_DIR), one per suite id. */
@@ -23,6 +26,8 @@ export interface SuiteEnvironmentsOptions {
   logger: AgentLogger;
   retry?: BackoffOptions;
   now?: () => number;
+  /** Stages the suite's inputs into its directory before the setup runs; a failure fails the setup. */
+  stageInputs?: StageSuiteInputs;
 }
 
 interface Entry {
@@ -126,7 +131,7 @@ export class SuiteEnvironments {
     const { suite } = entry;
     const dir = this.dirOf(suite.id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const result = suite.setup ? await this.run('setup', suite, dir) : this.noHook();
+    const result = await this.stagedThenSetUp(suite, dir);
     if (this.stopping.signal.aborted && result.outcome !== 'succeeded') {
       entry.setup = null;
       return false;
@@ -143,6 +148,27 @@ export class SuiteEnvironments {
     if (ok) entry.ready = true;
     else entry.setup = null;
     return ok;
+  }
+
+  /**
+   * The suite's inputs staged into its directory, then its setup: what staging printed leads the
+   * setup's output, and a staging that fails is the setup failing (its hook never runs).
+   */
+  private async stagedThenSetUp(suite: ClaimedSuite, dir: string): Promise<HookResult> {
+    const { stageInputs } = this.options;
+    if (!stageInputs || !suite.inputs?.length) return suite.setup ? this.run('setup', suite, dir) : this.noHook();
+    const now = this.options.now ?? Date.now;
+    const startedAt = now();
+    const lines: string[] = [];
+    try {
+      await stageInputs(suite, dir, (line) => lines.push(line), this.stopping.signal);
+    } catch (error) {
+      lines.push(`gantry: staging the suite's inputs failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      return { outcome: 'failed', exit_code: null, error: `staging its inputs failed: ${error instanceof Error ? error.message : String(error)}`, started_at: startedAt, finished_at: now(), log: Buffer.from(lines.join('')) };
+    }
+    const result = suite.setup ? await this.run('setup', suite, dir) : this.noHook();
+    const log = Buffer.concat([Buffer.from(lines.join('')), result.log]);
+    return { ...result, started_at: startedAt, log: log.subarray(Math.max(0, log.length - HOOK_LOG_LIMIT)) };
   }
 
   private cleanUp(entry: Entry, stopping = false): Promise<void> {

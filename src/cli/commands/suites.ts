@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SuiteHook } from '../../shared';
+import { resolveLocalInputs } from '../artifacts/localInputs';
 import { addConnectionFlags, connect, type ConnectionFlags } from '../connection';
 import { printJson, printLine, writeBytes, type CliContext } from '../context';
 import { formatSuite, formatSuiteTable } from '../format/suites';
@@ -12,6 +13,7 @@ interface SuiteFlags extends ConnectionFlags {
   cleanup?: string;
   tag?: string[];
   label?: Array<[string, string]>;
+  input?: string[];
   hookTimeout?: number;
   priority?: number;
   idleClose?: number;
@@ -44,6 +46,7 @@ export function registerSuites(program: Command, context: CliContext): void {
     .option('--setup <cmd>', 'shell command run once on each worker before its first job of the suite')
     .option('--cleanup <cmd>', "shell command run on each worker after its last job of the suite")
     .option('--tag <tag>', 'only workers with this tag serve the suite (repeatable)', collect)
+    .option('--input <name>', "stage JOB:PATH, model:NAME[@VERSION], dataset:NAME or a local file or directory (uploaded as a dataset) into the suite's directory on each worker before its setup; a zip or tar is extracted (repeatable)", collect)
     .option('--label <k=v>', 'a label for your own bookkeeping, shown by `suites show` (repeatable; a key given twice keeps the last)', labelArg)
     .option('--hook-timeout <s>', 'seconds each hook may run (default 600)', integerArg(1))
     .option('--priority <n>', "priority of the suite's jobs that give none", priorityArg)
@@ -52,7 +55,8 @@ export function registerSuites(program: Command, context: CliContext): void {
     .option('--json', 'print the suite as JSON');
   addConnectionFlags(create);
   create.action(async (name: string, flags: SuiteFlags) => {
-    const { client } = await connect(flags, context);
+    const { client, connection } = await connect(flags, context);
+    const inputs = flags.input?.length ? await resolveLocalInputs(flags.input, context.cwd, client, connection, (line) => printLine(context.stderr, line)) : [];
     const created = await client.call('createSuite', {
       body: {
         name,
@@ -63,6 +67,7 @@ export function registerSuites(program: Command, context: CliContext): void {
         setup: hookFrom(flags.setup, flags.hookTimeout),
         cleanup: hookFrom(flags.cleanup, flags.hookTimeout),
         idle_close_s: flags.idleClose ?? null,
+        inputs,
       },
     });
     if (flags.json) printJson(context, created);

@@ -38,6 +38,7 @@ export function formatSuite(suite: Suite, runs: readonly HookRun[], now: number)
     `tags        ${suite.tags.join(' ') || '-'}`,
     `labels      ${escapeControl(Object.entries(suite.labels).map(([key, value]) => `${key}=${value}`).join(' ')) || '-'}`,
     `priority    ${suite.priority}`,
+    `inputs      ${escapeControl((suite.inputs ?? []).map((input) => `${input.source} → ${input.archive ? 'extracted' : input.name}`).join(', ')) || '-'}`,
     `setup       ${hookText(suite.setup)}`,
     `cleanup     ${hookText(suite.cleanup)}`,
     `jobs        ${c.total} total · ${c.waiting} waiting · ${c.queued} queued · ${c.running} running · ${c.succeeded} succeeded · ${c.failed} failed · ${c.cancelled} cancelled · ${c.blocked} blocked`,

@@ -1,4 +1,4 @@
-import type { HookRun, Suite, SuiteClosed, SuiteListQuery } from '../../shared';
+import type { HookRun, JobInput, Suite, SuiteClosed, SuiteListQuery } from '../../shared';
 
 export interface SuitesOptions {
   /** A suite with no new jobs and nothing waiting, queued or running closes after this long (default 3 minutes), unless it sets idle_close_s. */
@@ -18,6 +18,8 @@ export interface Suites {
   reportHook(workerId: string, report: unknown): HookRun;
   hookRuns(ref: string | number): HookRun[];
   hookLog(ref: string | number, runId: number): Buffer;
+  /** A suite's input by position and where its bytes are, for an agent staging it before the setup. */
+  locateInput(ref: string | number, position: number): JobInput & { path: string };
   /** Suites this worker set up that it should now clean up. */
   released(workerId: string): number[];
 }

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context';
 import type { Suites, SuitesOptions } from './api';
 import { listHookRuns, readHookLog, releasedSuites, reportHook } from './hookRuns';
+import { locateSuiteInput } from './suiteInputs';
 import { closeIdleSuites, closeSuite, createSuite, getSuite, listSuites } from './suiteLifecycle';
 
 export const DEFAULT_SUITE_IDLE_CLOSE_MS = 3 * 60_000;
@@ -17,5 +18,6 @@ export function createSuites(ctx: CoreContext, options: SuitesOptions): Suites {
     hookRuns: (ref) => listHookRuns(ctx, ref),
     hookLog: (ref, runId) => readHookLog(ctx, ref, runId),
     released: (workerId) => releasedSuites(ctx, workerId),
+    locateInput: (ref, position) => locateSuiteInput(ctx, ref, position),
   };
 }

@@ -9,6 +9,8 @@
  * Events: suite.created, suite.closed (data.by: hand | idle; data.cancelled_jobs), job.cancelled per job.
  */
 import { ConflictError, NotFoundError, SuiteCreate, SuiteListQuery, parseOrThrow, type Suite, type SuiteClosed, type SuiteClosedEvent, type SuiteCreatedEvent } from '../../shared';
+import { recordSuiteInputs } from './suiteInputs';
+import { resolveInputs } from '../artifacts/jobInputs';
 import { cancelJob } from '../queue/transitions/cancelJob';
 import type { CoreContext } from '../context';
 import { requireSuiteRow, toSuite, type SuiteRow } from './suiteRows';
@@ -22,13 +24,16 @@ export function createSuite(ctx: CoreContext, input: unknown): Suite {
       throw new ConflictError(`name: an open suite is already called "${spec.name}"; close it first or pick another name`, 'name');
     }
     const now = ctx.now();
-    const info = ctx.sql(`INSERT INTO suites (name, project_id, labels, tags, priority, setup, cleanup, idle_close_s, state, created_at, last_activity_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`).run(
+    // Pinned now, as a job's inputs are at submit: every worker stages the same bytes, whatever happens to the source later.
+    const inputs = resolveInputs(ctx, spec.inputs, 'inputs');
+    const info = ctx.sql(`INSERT INTO suites (name, project_id, labels, tags, priority, setup, cleanup, idle_close_s, state, created_at, last_activity_at, inputs)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`).run(
       spec.name, project.id, JSON.stringify(spec.labels), JSON.stringify([...new Set(spec.tags)]), spec.priority,
       spec.setup === null ? null : JSON.stringify(spec.setup), spec.cleanup === null ? null : JSON.stringify(spec.cleanup),
-      spec.idle_close_s, now, now,
+      spec.idle_close_s, now, now, JSON.stringify(inputs),
     );
     const id = Number(info.lastInsertRowid);
+    recordSuiteInputs(ctx, id, inputs);
     ctx.emit('suite.created', null, null, { suite_id: id, name: spec.name } satisfies SuiteCreatedEvent);
     return toSuite(ctx, ctx.sql('SELECT * FROM suites WHERE id = ?').get(id) as SuiteRow);
   });

@@ -1,4 +1,4 @@
-import { NotFoundError, type Suite, type SuiteHook, type SuiteWorker } from '../../shared';
+import { NotFoundError, type ClaimedSuite, type JobInput, type Suite, type SuiteHook, type SuiteWorker } from '../../shared';
 import type { CoreContext } from '../context';
 
 /** A suites row as stored; JSON columns are text. */
@@ -25,6 +25,8 @@ export interface SuiteRow {
   last_activity_at: number;
   closed_at: number | null;
   closed_by: Suite['closed_by'];
+  /** JobInput[] as JSON, pinned at create. */
+  inputs: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export function toSuite(ctx: CoreContext, row: SuiteRow): Suite {
     cleanup: parseHook(row.cleanup),
     state: row.state,
     idle_close_s: row.idle_close_s,
+    inputs: JSON.parse(row.inputs) as JobInput[],
     counts: {
       total: row.total,
       waiting: row.waiting,
@@ -94,7 +97,7 @@ export function suiteName(ctx: CoreContext, id: number): string {
 }
 
 /** What the claim hands the agent with a job of this suite. */
-export function suiteHooks(ctx: CoreContext, id: number): { id: number; name: string; setup: SuiteHook | null; cleanup: SuiteHook | null } {
-  const row = ctx.sql('SELECT id, name, setup, cleanup FROM suites WHERE id = ?').get(id) as Pick<SuiteRow, 'id' | 'name' | 'setup' | 'cleanup'>;
-  return { id: row.id, name: row.name, setup: parseHook(row.setup), cleanup: parseHook(row.cleanup) };
+export function suiteHooks(ctx: CoreContext, id: number): ClaimedSuite {
+  const row = ctx.sql('SELECT id, name, setup, cleanup, inputs FROM suites WHERE id = ?').get(id) as Pick<SuiteRow, 'id' | 'name' | 'setup' | 'cleanup' | 'inputs'>;
+  return { id: row.id, name: row.name, setup: parseHook(row.setup), cleanup: parseHook(row.cleanup), inputs: JSON.parse(row.inputs) as JobInput[] };
 }

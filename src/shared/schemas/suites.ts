@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InputRef, JobInput } from './artifacts';
 import { Command, ExecText, LIMITS, Priority } from './jobs';
 
 /** Suites group jobs that share an environment: setup and cleanup hooks run once per worker (issue 16). */
@@ -33,6 +34,8 @@ export const SuiteCreate = z.strictObject({
   cleanup: SuiteHook.nullable().default(null),
   /** Closes by itself after this long with no new jobs and nothing waiting, queued or running; null: the coordinator's default (3 minutes). */
   idle_close_s: z.number().int().min(1).max(LIMITS.timeoutS).nullable().default(null),
+  /** Artifacts, models, datasets or uploaded files staged into each worker's suite directory before its setup (archives extracted), as a job's inputs are into its directory. */
+  inputs: z.array(InputRef).max(100).default([]),
 });
 export type SuiteCreate = z.input<typeof SuiteCreate>;
 
@@ -72,6 +75,8 @@ export const Suite = z.object({
   cleanup: SuiteHook.nullable(),
   state: SuiteState,
   idle_close_s: z.number().int().nullable(),
+  /** Pinned at create to the content each names; optional on the wire for coordinators from before suite inputs. */
+  inputs: z.array(JobInput).optional(),
   counts: SuiteCounts,
   workers: z.array(SuiteWorker),
   created_at: z.number(),
@@ -153,5 +158,7 @@ export const ClaimedSuite = z.object({
   name: z.string(),
   setup: SuiteHook.nullable(),
   cleanup: SuiteHook.nullable(),
+  /** Staged into the suite's directory before the setup, each from `/api/v1/suites/:id/inputs/:position`; optional for coordinators from before suite inputs. */
+  inputs: z.array(JobInput).optional(),
 });
 export type ClaimedSuite = z.infer<typeof ClaimedSuite>;

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent, type AgentOptions } from '../../../src/agent';
 import { parseCpuList } from '../../../src/agent/pinning/cpuList';
+import { uploadDataset } from '../../../src/cli/artifacts/uploadDataset';
 import { startCoordinatorServer, type CoordinatorServer } from '../../support/coordinatorServer';
 import { waitFor } from '../../support/waitFor';
 
@@ -109,6 +111,38 @@ describe('suites on real agents', () => {
     expect(c.suites.get('slow').workers[0]).toMatchObject({ setup_failures: 3 });
     await waitFor(() => c.getJob(job.id).state === 'queued', 'the job to be back in the queue');
     expect(c.getJob(job.id)).toMatchObject({ counted_attempts: 0, lost_attempts: 3 });
+  });
+});
+
+describe('suite inputs', () => {
+  it("stages the suite's inputs from the coordinator into its directory before the setup, for its jobs to use", { timeout: 120_000 }, async () => {
+    server = await startCoordinatorServer();
+    const c = server.coordinator;
+    const admin = { baseUrl: server.url, token: c.createToken({ name: 'admin', scope: 'admin' }).token };
+    const scratch = tempDir();
+    mkdirSync(join(scratch, 'tree/corpus'), { recursive: true });
+    writeFileSync(join(scratch, 'tree/corpus/a.txt'), 'alpha ');
+    execFileSync('tar', ['czf', join(scratch, 'corpus.tar.gz'), '-C', join(scratch, 'tree'), 'corpus']);
+    writeFileSync(join(scratch, 'notes.txt'), 'read me');
+    await uploadDataset(admin, { path: join(scratch, 'corpus.tar.gz'), name: 'corpus', fileName: 'corpus.tar.gz' });
+    await uploadDataset(admin, { path: join(scratch, 'notes.txt'), name: 'notes', fileName: 'notes.txt' });
+    const suite = c.suites.create({
+      name: 'staged',
+      inputs: ['dataset:corpus', 'dataset:notes'],
+      setup: { command: { shell: 'cat "$GANTRY_SUITE_DIR/corpus/a.txt" "$GANTRY_SUITE_DIR/notes.txt" > "$GANTRY_SUITE_DIR/ready"' } },
+    });
+    expect(suite.inputs?.map((input) => [input.source, input.archive])).toEqual([['dataset:corpus', 'tar'], ['dataset:notes', null]]);
+    // Pinned at create: the suite keeps its bytes though the dataset goes.
+    c.artifacts.deleteDataset('notes');
+    const job = c.submit({ command: { shell: 'cat "$GANTRY_SUITE_DIR/ready"' }, suite: 'staged' });
+    await agent(server, 'stager');
+    await waitFor(() => c.getJob(job.id).state === 'succeeded', 'the job of the suite to succeed', 60_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${JSON.stringify(c.getJob(job.id))} ${JSON.stringify(c.suites.hookRuns('staged'))}`);
+    });
+    expect(c.readLog(job.id, 1).data.toString()).toBe('alpha read me');
+    const [setup] = c.suites.hookRuns('staged');
+    expect(setup).toMatchObject({ hook: 'setup', outcome: 'succeeded' });
+    expect(c.suites.hookLog('staged', setup.id).toString()).toMatch(/^gantry: staged dataset:corpus → extracted corpus\.tar\.gz.*\ngantry: staged dataset:notes → notes\.txt\n$/);
   });
 });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Suite } from '../../../src/shared';
 import { waitFor } from '../../support/waitFor';
@@ -49,6 +52,20 @@ describe('gantry suite / suites', () => {
     expect(stdoutText(await t.gantry(['suites', 'close', 'later']))).toBe(`suite ${suite.id} later closed; 2 jobs not yet started cancelled\n`);
     expect([zero, inherited].map((job) => t.coordinator.getJob(job.id).state)).toEqual(['cancelled', 'cancelled']);
     expect(t.coordinator.suites.get('later').counts).toMatchObject({ total: 2, queued: 0, cancelled: 2 });
+  });
+
+  it('uploads a local --input file as a dataset and pins it to the suite, as suites show says', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-cli-suite-input-'));
+    try {
+      writeFileSync(join(dir, 'notes.txt'), 'read me');
+      const created = await t.gantry(['suite', 'create', 'withinput', '--input', join(dir, 'notes.txt'), '--json']);
+      expect(created.stderr).toContain('uploaded');
+      const suite = JSON.parse(stdoutText(created)) as Suite;
+      expect(suite.inputs).toEqual([expect.objectContaining({ source: 'dataset:notes.txt', name: 'notes.txt', archive: null })]);
+      expect(stdoutText(await t.gantry(['suites', 'show', 'withinput']))).toContain('inputs      dataset:notes.txt → notes.txt');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a --label without KEY=VALUE, naming the flag, and creates nothing', async () => {

@@ -411,4 +411,21 @@ export const WORKLOADS: string[] = [
     UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
   END;
   `,
+  // Suite inputs (issue 16): files staged into the suite's directory before its setup, pinned at
+  // create like a job's inputs (suites.inputs, JSON); suite_inputs keeps their blobs stored.
+  `
+  ALTER TABLE suites ADD COLUMN inputs TEXT NOT NULL DEFAULT '[]';
+  CREATE TABLE suite_inputs (
+    suite_id INTEGER NOT NULL REFERENCES suites(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    PRIMARY KEY (suite_id, position)
+  );
+  CREATE TRIGGER suite_inputs_ref AFTER INSERT ON suite_inputs BEGIN
+    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
+  END;
+  CREATE TRIGGER suite_inputs_unref AFTER DELETE ON suite_inputs BEGIN
+    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
+  END;
+  `,
 ];

@@ -1,6 +1,7 @@
 import type { RouteHandlers } from '../routeHandler';
+import { sendStoredFile } from '../artifacts/sendStoredFile';
 
-type SuiteRoute = 'listSuites' | 'createSuite' | 'getSuite' | 'closeSuite' | 'listHookRuns' | 'readHookLog' | 'reportSuiteHook' | 'workerSuites';
+type SuiteRoute = 'listSuites' | 'createSuite' | 'getSuite' | 'closeSuite' | 'listHookRuns' | 'readHookLog' | 'downloadSuiteInput' | 'reportSuiteHook' | 'workerSuites';
 
 export const suiteHandlers: RouteHandlers<SuiteRoute> = {
   listSuites: ({ query }, { coordinator }) => coordinator.suites.list(query),
@@ -12,6 +13,7 @@ export const suiteHandlers: RouteHandlers<SuiteRoute> = {
     reply.type('application/octet-stream');
     return coordinator.suites.hookLog(params.suite, params.run);
   },
+  downloadSuiteInput: ({ params, request, reply }, { coordinator }) => sendStoredFile(request, reply, coordinator.suites.locateInput(params.suite, params.position)),
   reportSuiteHook: ({ params, body }, { coordinator }) => coordinator.suites.reportHook(params.id, body),
   workerSuites: ({ params }, { coordinator }) => ({ release: coordinator.suites.released(params.id) }),
 };

@@ -20,6 +20,12 @@ describe('suites', () => {
     expect(() => h.c.suites.create({ name: 'x', setup: { command: [] } })).toThrow(/setup.command/);
   });
 
+  it('refuses a suite whose input names nothing the store holds, naming the field, and stores nothing', () => {
+    expect(() => h.c.suites.create({ name: 'x', inputs: ['dataset:missing'] })).toThrow(/inputs.0: there is no dataset named missing/);
+    expect(() => h.c.suites.create({ name: 'x', inputs: ['not a reference'] })).toThrow(/inputs.0/);
+    expect(h.c.suites.list()).toEqual([]);
+  });
+
   it('refuses a job for an unknown or closed suite, naming the field, and stores nothing', () => {
     expect(() => h.c.submit({ command: ['true'], suite: 'nope' })).toThrow(/suite: suite "nope" does not exist/);
     h.c.suites.create({ name: 'done' });

@@ -48,6 +48,10 @@ export function SuiteDetail({ suite, hookRunsVersion }: { suite: Suite; hookRuns
         <dd className="mono">{hookText(suite.cleanup)}</dd>
         <dt>Tags</dt>
         <dd>{suite.tags.length ? suite.tags.map((t) => <span key={t} className="tag mono">{t}</span>) : '(any worker)'}</dd>
+        <dt>Inputs</dt>
+        <dd className="mono" data-testid="suite-inputs">
+          {suite.inputs?.length ? suite.inputs.map((input) => `${input.source} → ${input.archive ? 'extracted' : input.name}`).join(', ') : '(none)'}
+        </dd>
         <dt>Labels</dt>
         <dd data-testid="suite-labels">
           {Object.keys(suite.labels).length
