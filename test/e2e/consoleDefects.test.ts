@@ -126,6 +126,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('console defects of issue 13.19
     await page.goto(`${gantry.url}/settings`);
     const counter = page.getByTestId('events-received');
     await counter.waitFor();
+    // The page opened a new socket that subscribes from now: an event sent before it is open is not this page's to count.
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 30_000 });
     const before = await counter.textContent();
     await client.call('submitJob', { body: { name: 'one-more', command: ['true'] } });
     await expect.poll(() => counter.textContent(), { timeout: 10_000 }).toMatch(/^[\d,]+ events? since this page opened/);
