@@ -6,6 +6,7 @@ import { EmptyState } from '../components/EmptyState';
 import { usePolledList } from '../components/usePolledList';
 import { DatasetDetail } from './datasets/DatasetDetail';
 import { DatasetUploadForm } from './datasets/DatasetUploadForm';
+import { ErrorCard } from '../components/ErrorCard';
 
 /** Datasets change only by upload and delete; a slow poll picks up the CLI's. */
 const POLL_MS = 5000;
@@ -23,11 +24,7 @@ export function DatasetsPage() {
         <h1>Datasets</h1>
       </div>
       <DatasetUploadForm busy={busy} run={run} onUploaded={setSelected} />
-      {error && (
-        <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
-          {error}
-        </div>
-      )}
+      <ErrorCard error={error} />
       {datasets.length === 0 ? (
         <EmptyState title="No datasets yet">
           <p>

@@ -10,6 +10,7 @@ import { FingerprintDialog } from './hosts/FingerprintDialog';
 import { HostShellPanel } from './hosts/HostShellPanel';
 import { SlurmSection } from './hosts/SlurmSection';
 import { KubernetesSection } from './hosts/KubernetesSection';
+import { ErrorCard } from '../components/ErrorCard';
 
 /** Long: a bootstrap uploads the agent and may wait on a slow host. */
 const HOST_CALL_MS = 300_000;
@@ -52,11 +53,7 @@ export function HostsPage() {
         <h1>Hosts</h1>
       </div>
       <AddHostForm busy={busy} onAdd={add} />
-      {error && (
-        <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
-          {error}
-        </div>
-      )}
+      <ErrorCard error={error} />
       {hosts.length === 0 ? (
         <EmptyState title="No hosts yet">
           <p>Add a machine you can SSH into: Gantry checks its key, installs its agent and starts it.</p>

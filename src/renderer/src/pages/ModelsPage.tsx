@@ -5,6 +5,7 @@ import { saveDownload } from '../api/saveDownload';
 import { EmptyState } from '../components/EmptyState';
 import { usePolledList } from '../components/usePolledList';
 import { Link } from '../router';
+import { ErrorCard } from '../components/ErrorCard';
 
 /** Models change only by register and delete; a slow poll picks up the CLI's. */
 const POLL_MS = 5000;
@@ -27,11 +28,7 @@ export function ModelsPage() {
       <div className="page-head">
         <h1>Models</h1>
       </div>
-      {error && (
-        <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
-          {error}
-        </div>
-      )}
+      <ErrorCard error={error} />
       {models.length === 0 ? (
         <EmptyState title="No models yet">
           <p>

@@ -4,6 +4,7 @@ import { api, describeError } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { SuiteDetail } from './suites/SuiteDetail';
 import { useSuiteList } from './suites/useSuiteList';
+import { ErrorCard } from '../components/ErrorCard';
 
 /** Counters kept by the coordinator, as one line: what is done out of the total, and what is in flight. */
 function progress(suite: Suite): { done: number; text: string } {
@@ -34,11 +35,7 @@ export function SuitesPage() {
       <div className="page-head">
         <h1>Suites</h1>
       </div>
-      {error && (
-        <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
-          {error}
-        </div>
-      )}
+      <ErrorCard error={error} />
       {notice && (
         <div className="card" role="status" data-testid="suites-notice">
           {notice}

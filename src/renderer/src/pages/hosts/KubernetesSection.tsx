@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { KubernetesClusterAdd } from '../../../../shared';
 import { api } from '../../api/client';
 import { usePolledList } from '../../components/usePolledList';
+import { ErrorCard } from '../../components/ErrorCard';
 
 // The bridge worker comes online (or fails) on its own after an add; the page polls like the hosts table.
 const K8S_POLL_MS = 3000;
@@ -61,11 +62,7 @@ export function KubernetesSection() {
     <section aria-label="Kubernetes clusters">
       <h2>Kubernetes clusters</h2>
       <AddClusterForm busy={busy} onAdd={(body) => run(() => api().call('addK8sCluster', { body }, K8S_CALL_MS))} />
-      {error && (
-        <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
-          {error}
-        </div>
-      )}
+      <ErrorCard error={error} />
       {clusters.length > 0 && (
         <table className="plain card" data-testid="k8s-table">
           <thead>

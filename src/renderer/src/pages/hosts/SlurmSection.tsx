@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { SlurmPilot } from '../../../../shared';
 import { api } from '../../api/client';
 import { usePolledList } from '../../components/usePolledList';
+import { ErrorCard } from '../../components/ErrorCard';
 
 // Pilots move through Slurm's states on their own; the page polls like the hosts table.
 const SLURM_POLL_MS = 3000;
@@ -79,11 +80,7 @@ export function SlurmSection({ hostNames }: { hostNames: string[] }) {
     <section aria-label="Slurm clusters">
       <h2>Slurm clusters</h2>
       <AddClusterForm busy={busy} hostNames={hostNames} onAdd={(body) => run(() => api().call('addSlurmCluster', { body }, SLURM_CALL_MS))} />
-      {error && (
-        <div className="card" role="alert" style={{ color: 'var(--danger)' }}>
-          {error}
-        </div>
-      )}
+      <ErrorCard error={error} />
       {clusters.length > 0 && (
         <table className="plain card" data-testid="slurm-table">
           <thead>
