@@ -123,15 +123,35 @@ function emitHostEvent(ctx: CoreContext, type: EventType, name: string, record: 
   ctx.emit(type, null, record?.worker_id ?? null, data);
 }
 
+function hostRowOfWorkerName(ctx: CoreContext, workerName: string): HostRow | undefined {
+  return ctx.sql('SELECT * FROM hosts WHERE name = ?').get(workerName) as HostRow | undefined;
+}
+
+/**
+ * The state shown now by the host whose agent runs as the worker of this name (null when it is no
+ * host's). Read before changing the worker, to give emitHostStateOfWorker the state it replaces.
+ */
+export function hostStateOfWorkerName(ctx: CoreContext, workerName: string): HostState | null {
+  const row = hostRowOfWorkerName(ctx, workerName);
+  return row ? toHostRecord(ctx, row, () => false).state : null;
+}
+
+/** As hostStateOfWorkerName, for a worker known by id (null also when there is no such worker yet). */
+export function hostStateOfWorker(ctx: CoreContext, workerId: string): HostState | null {
+  const worker = ctx.sql('SELECT name FROM workers WHERE id = ?').get(workerId) as { name: string } | undefined;
+  return worker ? hostStateOfWorkerName(ctx, worker.name) : null;
+}
+
 /**
  * The host whose agent runs as this worker shows the worker's state (online, draining, offline):
  * registerWorker and friends call this next to their worker.* event so a host.state follows in the
- * same transaction. Workers that are no host's (local, Slurm pilots) cost one indexed lookup.
+ * same transaction, with `previous` (hostStateOfWorker read before the change) as its previous_state.
+ * Workers that are no host's (local, Slurm pilots) cost one indexed lookup.
  */
-export function emitHostStateOfWorker(ctx: CoreContext, workerId: string): void {
+export function emitHostStateOfWorker(ctx: CoreContext, workerId: string, previous: HostState | null): void {
   const row = ctx.sql('SELECT h.* FROM workers w JOIN hosts h ON h.name = w.name WHERE w.id = ?').get(workerId) as HostRow | undefined;
   if (!row || (row.state !== 'starting' && row.state !== 'online')) return;
-  emitHostEvent(ctx, 'host.state', row.name, toHostRecord(ctx, row, () => false), { previous_state: null });
+  emitHostEvent(ctx, 'host.state', row.name, toHostRecord(ctx, row, () => false), { previous_state: previous });
 }
 
 export interface HostInventory {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, GantryError, Heartbeat, WorkerRegister, parseOrThrow, type HeartbeatReply, type Worker } from '../../shared';
 import type { CoreContext } from '../context';
-import { emitHostStateOfWorker } from '../hosts/hostInventory';
+import { emitHostStateOfWorker, hostStateOfWorker, hostStateOfWorkerName } from '../hosts/hostInventory';
 import { loseAttempt } from '../queue/transitions/loseAttempt';
 import { recordGpuSamples } from '../telemetry/gpuHistory';
 import { hashToken } from '../tokens/tokenStore';
@@ -54,6 +54,7 @@ export function registerWorker(ctx: CoreContext, input: unknown, registrant: Reg
     const identity = resolveIdentity(ctx, info.name, registrant);
     const id = identity.id;
     const existing = ctx.sql('SELECT state FROM workers WHERE id = ?').get(id) as { state: string } | undefined;
+    const hostBefore = hostStateOfWorkerName(ctx, info.name);
     const gpuFree = Object.fromEntries(info.gpus.filter((g) => g.memory_free_mb !== null).map((g) => [g.index, g.memory_free_mb]));
     const state = existing?.state === 'draining' ? 'draining' : 'online';
     ctx.sql(`INSERT INTO workers (id, name, hostname, cpus, memory_mb, gpus, tags, version, state, gpu_free, registered_at, last_seen_at)
@@ -70,7 +71,7 @@ export function registerWorker(ctx: CoreContext, input: unknown, registrant: Reg
     for (const a of open) if (!held.has(`${a.job_id}/${a.attempt}`)) loseAttempt(ctx, a.job_id, a.attempt, 'the worker restarted without it');
     ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, id);
     ctx.emit('worker.registered', null, id, { name: info.name });
-    emitHostStateOfWorker(ctx, id);
+    emitHostStateOfWorker(ctx, id, hostBefore);
     return { ...toWorker(ctx, requireWorkerRow(ctx, id)), credential: identity.credential };
   });
 }
@@ -89,6 +90,7 @@ export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): H
     const row = requireWorkerRow(ctx, workerId);
     const now = ctx.now();
     let state = row.state;
+    const hostBefore = state === 'offline' ? hostStateOfWorker(ctx, workerId) : null;
     if (state === 'offline') {
       state = 'online';
       ctx.emit('worker.state', null, workerId, { state });
@@ -99,7 +101,7 @@ export function heartbeat(ctx: CoreContext, workerId: string, input: unknown): H
     // Skew as the beat arrives: the request's transit time counts too, which is why the health check's thresholds are seconds.
     const skew = beat.agent_time === undefined ? null : beat.agent_time - now;
     ctx.sql('UPDATE workers SET last_seen_at = ?, state = ?, gpu_free = ?, clock_skew_ms = COALESCE(?, clock_skew_ms) WHERE id = ?').run(now, state, gpuFree, skew, workerId);
-    if (row.state === 'offline') emitHostStateOfWorker(ctx, workerId);
+    if (row.state === 'offline') emitHostStateOfWorker(ctx, workerId, hostBefore);
     ctx.sql('UPDATE attempts SET lease_expires_at = ? WHERE worker_id = ? AND finished_at IS NULL').run(now + ctx.settings.leaseTtlMs, workerId);
     recordGpuSamples(ctx, workerId, beat.gpu_samples);
     for (const usage of beat.job_gpu_usage) {
@@ -121,9 +123,10 @@ export function setWorkerState(ctx: CoreContext, workerId: string, state: 'onlin
     const row = requireWorkerRow(ctx, workerId);
     if (row.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; it can be drained or resumed once it is back`, 'state');
     if (row.state !== state) {
+      const hostBefore = hostStateOfWorker(ctx, workerId);
       ctx.sql('UPDATE workers SET state = ? WHERE id = ?').run(state, workerId);
       ctx.emit('worker.state', null, workerId, { state });
-      emitHostStateOfWorker(ctx, workerId);
+      emitHostStateOfWorker(ctx, workerId, hostBefore);
     }
     return toWorker(ctx, requireWorkerRow(ctx, workerId));
   });
@@ -146,12 +149,13 @@ export function requestWorkerStop(ctx: CoreContext, workerId: string): Worker {
 export function markWorkerOffline(ctx: CoreContext, workerId: string, reason: string, handedBack = false): void {
   ctx.tx(() => {
     requireWorkerRow(ctx, workerId);
+    const hostBefore = hostStateOfWorker(ctx, workerId);
     const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(workerId) as Array<{ job_id: number; attempt: number }>;
     for (const a of open) loseAttempt(ctx, a.job_id, a.attempt, reason, handedBack);
     const changed = ctx.sql("UPDATE workers SET state = 'offline' WHERE id = ? AND state <> 'offline'").run(workerId).changes;
     if (changed > 0) {
       ctx.emit('worker.state', null, workerId, { state: 'offline', reason });
-      emitHostStateOfWorker(ctx, workerId);
+      emitHostStateOfWorker(ctx, workerId, hostBefore);
     }
   });
 }

@@ -68,13 +68,29 @@ describe('host.* events', () => {
     h.c.setWorkerState(worker, 'draining');
     h.c.deregisterWorker(worker);
     const events = hostEvents();
-    expect(events.map((e) => [e.type, e.data.host?.state, e.worker_id])).toEqual([
-      ['host.state', 'online', worker],
-      ['host.state', 'draining', worker],
-      ['host.state', 'offline', worker],
+    expect(events.map((e) => [e.type, e.data.previous_state, e.data.host?.state, e.worker_id])).toEqual([
+      ['host.state', 'starting', 'online', worker],
+      ['host.state', 'online', 'draining', worker],
+      ['host.state', 'draining', 'offline', worker],
     ]);
     const all = h.c.eventsSince(0, 10_000);
     for (const event of events) expect(all[all.findIndex((e) => e.id === event.id) - 1].type).toMatch(/^worker\./);
+  });
+
+  it('names offline as the previous state when the host worker comes back, by registering again or by a heartbeat', () => {
+    h.c.hosts.save(spec);
+    h.c.hosts.update('box', { state: 'starting' });
+    const worker = addWorker(h.c, { name: 'box' });
+    h.c.deregisterWorker(worker);
+    hostEvents();
+    h.c.heartbeat(worker, {});
+    h.c.deregisterWorker(worker);
+    addWorker(h.c, { name: 'box' });
+    expect(hostEvents().map((e) => [e.data.previous_state, e.data.host?.state])).toEqual([
+      ['offline', 'online'],
+      ['online', 'offline'],
+      ['offline', 'online'],
+    ]);
   });
 
   it('records nothing for workers that are no host of its, nor for a host whose agent was never started', () => {
