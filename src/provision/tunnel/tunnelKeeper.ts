@@ -1,5 +1,5 @@
 import type { SshLink } from '../ssh/openSsh';
-import { openReverseTunnel } from './reverseTunnel';
+import { closeReverseTunnel, openReverseTunnel } from './reverseTunnel';
 
 export interface TunnelKeeperOptions {
   open: () => Promise<SshLink>;
@@ -59,7 +59,7 @@ export class TunnelKeeper {
       link.client.end();
       throw error;
     }
-    if (this.stopped) return void link.client.end();
+    if (this.stopped) return closeReverseTunnel(link.client);
     this.link = link;
     this.failures = 0;
     this.options.onChange?.(true, null);
@@ -85,7 +85,7 @@ export class TunnelKeeper {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.link?.client.end();
+    if (this.link) closeReverseTunnel(this.link.client);
     this.link = null;
   }
 }

@@ -64,6 +64,8 @@ export async function claimWithLongPoll(
   const deadline = now() + waitMs;
   let claimOptions = options;
   for (;;) {
+    // The agent hung up (a tunnel closing) while the poll waited: a job claimed now would go into a reply nobody reads.
+    if (signal.aborted) return { jobs: [], news: false };
     const jobs = coordinator.claim(workerId, claimOptions);
     const left = deadline - now();
     if (jobs.length > 0 || left <= 0 || signal.aborted) return { jobs, news: false };

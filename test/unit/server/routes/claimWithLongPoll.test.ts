@@ -57,6 +57,17 @@ describe('claimWithLongPoll', () => {
     expect(fake.listeners.size).toBe(0);
   });
 
+  it('claims nothing once the agent hung up, though work arrived while it waited (a reply nobody would read)', async () => {
+    const fake = fakeCoordinator();
+    const hangup = new AbortController();
+    const pending = claimWithLongPoll(fake.coordinator, 'w', {}, 60_000, hangup.signal);
+    fake.ready.push([claimed]);
+    hangup.abort();
+    expect(await pending).toEqual({ jobs: [], news: false });
+    expect(fake.claims()).toBe(1);
+    expect(fake.ready).toEqual([[claimed]]);
+  });
+
   it('gives up at the deadline: waits the whole time, claims once more, returns empty and unsubscribes', async () => {
     vi.useFakeTimers();
     const fake = fakeCoordinator();
