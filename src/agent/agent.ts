@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { GpuDevice, WorkerRegister } from '../shared';
 import { installPythonHelper } from './artifacts/pythonHelper';
+import { InputCache } from './artifacts/inputCache';
 import { jobInputStager, stageInputs } from './artifacts/stageInputs';
 import { outputCollector } from './artifacts/uploadOutputs';
 import { Capacity } from './capacity';
@@ -182,7 +183,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     inheritEnv: options.inheritEnv ?? false,
     checkpointRoot: checkpoints.root,
     collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
-    stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }),
+    // One cache per worker: a sweep's shared input (a synced work dir) is downloaded and extracted once, then hard-linked.
+    stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }, new InputCache(join(options.spoolDir, 'inputs'))),
     pythonHelperDir: installPythonHelper(options.spoolDir),
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => {

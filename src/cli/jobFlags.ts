@@ -37,7 +37,7 @@ export interface JobFlags {
   input?: string[];
   keepInputs?: boolean;
   cwd?: string;
-  /** Copy this directory to the --host and run there in the copy. */
+  /** Run in a copy of this directory: copied to the --host, or packed for any worker. */
   sync?: string;
   preemptible?: boolean;
   checkpointSignal?: string;
@@ -98,7 +98,7 @@ export function addJobFlags(command: Command): Command {
     .option('--k8s <name>', "run on this Kubernetes cluster's pilot agents (see `gantry k8s`); with --direct, each job as its own Kubernetes Job")
     .option('--direct', 'with --k8s: run the job as its own Kubernetes Job; with --slurm: as its own sbatch job')
     .option('--slurm <name>', 'run on the pilot agents of this Slurm cluster (see `gantry slurm`)')
-    .option('--sync <dir>', 'copy DIR to the --host first (minus .gitignore/.gantryignore matches; once per content) and run there in the copy')
+    .option('--sync <dir>', 'run in a copy of DIR (minus .gitignore/.gantryignore matches; sent once per content): with --host, copied to that host first; else packed once and extracted once by each worker that runs a job')
     .option('--after <id>', 'start after job ID succeeded (repeatable)', collect(integerArg(1)))
     .option('--retries <n>', 'retries after a failure (attempts = retries + 1)', integerArg(0))
     .option('--retry-delay <s>', 'wait S seconds before retrying a failed attempt', integerArg(0))

@@ -1,3 +1,4 @@
+export { packWorkDir } from './sync/packWorkDir';
 export { createHostService, type ExecOptions, type HostService, type HostServiceOptions, type RemovedHost } from './hosts/hostService';
 export type { ExecResult, RemoteInput } from './ssh/remoteExec';
 export { createSlurmService, type SlurmService, type SlurmServiceOptions } from './slurm/slurmService';

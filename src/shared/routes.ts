@@ -39,7 +39,7 @@ import { IdleGpu, StatsQuery, StatsReport } from './schemas/stats';
 import { MaintenanceRequest, MaintenanceTask } from './schemas/maintenance';
 import { NotifyDelivery, NotifyLogQuery, NotifyRule, NotifyRuleCreate } from './schemas/notifications';
 import { AuthLogEntry, AuthLogQuery, CreatedToken, TokenCreate, TokenRecord } from './schemas/tokens';
-import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust } from './schemas/hosts';
+import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, HostSyncResult, HostTrust, PackedWorkDir } from './schemas/hosts';
 import { Artifact, ArtifactName, Dataset, DatasetUploadCreate, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
 import { KubernetesCluster, KubernetesClusterAdd, KubernetesClusterName, RemovedKubernetesCluster } from './schemas/kubernetes';
@@ -276,6 +276,7 @@ export const ROUTES = {
   hostUpgrade: { method: 'POST', path: '/api/v1/hosts/:name/upgrade', summary: "Install the coordinator's agent version on the host and restart it", scopes: ['admin'], params: HostParams, response: Host },
   removeHost: { method: 'DELETE', path: '/api/v1/hosts/:name', summary: "Stop the host's agent, remove its ~/.gantry and forget it", scopes: ['admin'], params: HostParams, response: RemovedHost },
   syncHost: { method: 'POST', path: '/api/v1/hosts/:name/sync', summary: "Copy a directory of the coordinator's machine to the host (minus .gitignore/.gantryignore matches), once per content: jobs run in the copy it names", scopes: ['admin'], params: HostParams, body: HostSync, response: HostSyncResult },
+  packWorkDir: { method: 'POST', path: '/api/v1/workdirs', summary: "Pack a directory of the coordinator's machine (minus .gitignore/.gantryignore matches) as a stored tar, once per content: a job given it as `sync` runs on any worker in a copy of it", scopes: ['admin'], body: HostSync, response: PackedWorkDir },
   hostLogs: { method: 'GET', path: '/api/v1/hosts/:name/logs', summary: "The end of the host agent's own log", scopes: ['admin'], params: HostParams, query: HostLogQuery, response: HostLog },
   listSlurmClusters: { method: 'GET', path: '/api/v1/slurm', summary: 'List Slurm clusters with their demand and pilots (Slurm job id, state, reason, worker)', scopes: ALL, response: z.array(SlurmCluster) },
   addSlurmCluster: { method: 'POST', path: '/api/v1/slurm', summary: 'Add a Slurm cluster (its login node a host of /hosts), or update the one with that name in place; pilots follow demand from then on', scopes: ['admin'], body: SlurmClusterAdd, response: SlurmCluster },

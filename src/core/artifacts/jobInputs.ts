@@ -1,4 +1,4 @@
-import { archiveKind, NotFoundError, type JobInput } from '../../shared';
+import { archiveKind, NotFoundError, ValidationError, type JobInput } from '../../shared';
 import type { CoreContext } from '../context';
 import { blobPath, hasBlobContent } from './blobStore';
 import { findDataset } from './datasets';
@@ -43,6 +43,13 @@ function resolveInput(ctx: CoreContext, source: string, field: string): JobInput
 /** Pins each named input to its content at submit, so the job gets exactly that whatever happens to the source. */
 export function resolveInputs(ctx: CoreContext, sources: readonly string[], field: string): JobInput[] {
   return sources.map((source, i) => resolveInput(ctx, source, `${field}.${i}`));
+}
+
+/** Pins a job's `sync`: an archive the job runs in a copy of, on whichever worker claims it. */
+export function resolveWorkDir(ctx: CoreContext, source: string, field: string): JobInput {
+  const input = resolveInput(ctx, source, field);
+  if (input.archive === null) throw new ValidationError(`${field}: ${source} is ${input.name}, not a tar or zip of a directory (POST /api/v1/workdirs packs one)`, field);
+  return { ...input, workdir: true };
 }
 
 /** Refers to the pinned contents for as long as the job exists. Call inside the submit transaction. */

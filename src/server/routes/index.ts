@@ -22,6 +22,7 @@ import { suiteHandlers } from './suites';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
 import { workerHandlers } from './workers';
+import { workDirHandlers } from './workdirs';
 
 export type AllRouteHandlers = { [N in RouteName]: RouteHandler<N> };
 
@@ -41,6 +42,7 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
     ...gpuHandlers,
     ...tokenHandlers,
     ...hostHandlers,
+    ...workDirHandlers,
     ...slurmHandlers,
     ...kubernetesHandlers,
     ...eventHandlers,

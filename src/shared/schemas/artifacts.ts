@@ -137,6 +137,8 @@ export const JobInput = z.object({
   size: z.number().int(),
   /** `zip` or `tar` when it is extracted into the job's directory; null when copied as a file. */
   archive: z.enum(['zip', 'tar']).nullable(),
+  /** The job's `sync`: its working directory, extracted into a directory of the attempt's own that the job runs in. */
+  workdir: z.boolean().optional(),
 });
 export type JobInput = z.infer<typeof JobInput>;
 

@@ -154,6 +154,23 @@ export const HostSyncResult = z.object({
 });
 export type HostSyncResult = z.infer<typeof HostSyncResult>;
 
+/**
+ * The result of `POST /api/v1/workdirs` (`--sync DIR` without `--host`): the directory packed as a
+ * content-addressed tar that any worker stages, extracted once per worker, into each attempt's own directory.
+ */
+export const PackedWorkDir = z.object({
+  /** What a job's `sync` field takes: the stored tar, `dataset:sync-<hash>`. */
+  sync: z.string(),
+  /** The content address of the tree, as HostSyncResult names it. */
+  hash: z.string(),
+  /** false: that tree was stored already and nothing was packed. */
+  stored: z.boolean(),
+  files: z.number().int(),
+  /** The files' bytes (the tar adds headers). */
+  bytes: z.number().int(),
+});
+export type PackedWorkDir = z.infer<typeof PackedWorkDir>;
+
 /** The remote shell's WebSocket (admin only); binary frames carry the terminal's bytes both ways. */
 export const HOST_SHELL_PATH = '/api/v1/hosts/:name/shell';
 export const hostShellPath = (name: string): string => HOST_SHELL_PATH.replace(':name', encodeURIComponent(name));

@@ -130,6 +130,12 @@ export const JobSubmit = z.strictObject({
   inputs: z.array(InputRef).max(100).default([]),
   /** Leave staged inputs in the job's directory after the attempt instead of removing them. */
   keep_inputs: z.boolean().default(false),
+  /**
+   * A packed working directory (`POST /api/v1/workdirs` returns it; any stored tar or zip will do):
+   * on whichever worker claims the job, it is extracted once per worker and each attempt runs in
+   * a directory of its own holding its files. Leave cwd out. Pinned as the last of the job's inputs.
+   */
+  sync: InputRef.nullable().default(null),
 });
 export type JobSubmit = z.infer<typeof JobSubmit>;
 export type JobSubmitInput = z.input<typeof JobSubmit>;

@@ -103,10 +103,13 @@ describe('gantry submit/sweep --sync DIR --host NAME', () => {
     expect(coordinator.readLog(rerun.id, 1).data.toString()).toContain('sees new data');
   }, 180_000);
 
-  it('refuses --sync without --host, and a directory the coordinator cannot see, naming the field', async () => {
-    const noHost = await gantry(['submit', '--sync', workDir, '--', 'true']);
-    expect(noHost.code).toBe(2);
-    expect(noHost.stderr).toMatch(/--sync needs --host NAME/);
+  it('refuses --sync with --cwd, and a directory the coordinator cannot see, naming the field', async () => {
+    const withCwd = await gantry(['submit', '--sync', workDir, '--cwd', dataDir, '--', 'true']);
+    expect(withCwd.code).toBe(2);
+    expect(withCwd.stderr).toMatch(/--sync and --cwd/);
+    const notThere = await gantry(['submit', '--sync', join(dataDir, 'nope'), '--', 'true']);
+    expect(notThere.code).toBe(3);
+    expect(notThere.stderr).toMatch(/does not exist on the coordinator's machine.*\(field: dir\)/);
     const missing = await gantry(['submit', '--host', 'box', '--sync', join(dataDir, 'nope'), '--', 'true']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/does not exist on the coordinator's machine.*\(field: dir\)/);

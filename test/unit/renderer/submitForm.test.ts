@@ -24,11 +24,12 @@ describe('buildSubmission', () => {
     expect(buildSubmission({ ...EMPTY_FORM, command: 'x', preemptible: 'no' }).body).toMatchObject({ preemptible: false });
     expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', minRuntimeS: 'soon' })).toThrow(expect.objectContaining({ field: 'min_runtime_s' }));
   });
-  it('places the jobs on a host as --host does, and checks a synced directory as --sync does', () => {
+  it('places the jobs on a host as --host does, and checks a synced directory as --sync does, with a host or for any worker', () => {
     expect(buildSubmission({ ...EMPTY_FORM, command: 'x', tags: 'a100', host: 'gpu1' }).body).toMatchObject({ requirements: { tags: ['a100', 'host:gpu1'] } });
     expect(syncTarget({ ...EMPTY_FORM, command: 'x' })).toBeNull();
     expect(syncTarget({ ...EMPTY_FORM, command: 'x', host: 'gpu1', syncDir: ' /home/me/exp ' })).toEqual({ host: 'gpu1', dir: '/home/me/exp' });
-    expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', syncDir: '/home/me/exp' })).toThrow(expect.objectContaining({ field: 'host' }));
+    expect(syncTarget({ ...EMPTY_FORM, command: 'x', syncDir: '/home/me/exp' })).toEqual({ host: null, dir: '/home/me/exp' });
+    expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', syncDir: '/home/me/exp', cwd: '/tmp' })).toThrow(expect.objectContaining({ field: 'cwd' }));
     expect(() => buildSubmission({ ...EMPTY_FORM, command: 'x', host: 'gpu1', syncDir: '/home/me/exp', cwd: '/tmp' })).toThrow(expect.objectContaining({ field: 'cwd' }));
   });
   it('keeps a shell command as one string for sh -c', () => {

@@ -10,7 +10,7 @@
 import { JobSubmit, NotFoundError, PREEMPTION_DEFAULTS, ValidationError, parseOrThrow, type Job, type JobState, type ProjectPreemption } from '../../../shared';
 import type { CoreContext } from '../../context';
 import { projectDefaults } from '../../projects';
-import { recordJobInputs, resolveInputs } from '../../artifacts/jobInputs';
+import { recordJobInputs, resolveInputs, resolveWorkDir } from '../../artifacts/jobInputs';
 import { stateFromDependencies } from '../dependencyGraph';
 import { getJob } from '../jobRows';
 import { joinSuite, shapeKey } from '../../suites/joinSuite';
@@ -64,6 +64,7 @@ function prepare(ctx: CoreContext, inputs: unknown[], batch: boolean): Prepared[
     }
     const deps = spec.depends_on.map((d) => (typeof d === 'number' ? d : d.ref));
     if (new Set(deps).size !== deps.length) throw new ValidationError(`${at('depends_on')}: lists a dependency twice`, at('depends_on'));
+    if (spec.sync !== null && spec.cwd !== null) throw new ValidationError(`${at('cwd')}: a job with sync runs in its own copy of that directory; leave out cwd`, at('cwd'));
     const suiteId = joinSuite(ctx, spec, at);
     return { spec, field, projectId: project.id, preemption: resolvePreemption(spec, project.preemption), deps, suiteId };
   });
@@ -161,6 +162,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
       const state = stateFromDependencies(depStates);
       const requirements = JSON.stringify(spec.requirements);
       const inputs = spec.inputs.length > 0 ? resolveInputs(ctx, spec.inputs, field ? `${field}.inputs` : 'inputs') : [];
+      if (spec.sync !== null) inputs.push(resolveWorkDir(ctx, spec.sync, field ? `${field}.sync` : 'sync'));
       const info = insertJob.run(
         projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
         JSON.stringify(spec.params), spec.priority ?? 0, requirements, shapeOf(shapeKey(requirements, suiteId)), JSON.stringify(depIds),

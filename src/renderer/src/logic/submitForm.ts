@@ -128,14 +128,15 @@ function argv(form: SubmitForm): string[] {
   }
 }
 
-/** What `--sync` copies and where, or null; checked as the CLI checks it, naming the field to fix. */
-export function syncTarget(form: SubmitForm): { host: string; dir: string } | null {
+/**
+ * What `--sync` copies and where, or null; checked as the CLI checks it, naming the field to fix.
+ * No host: the directory is packed for whichever worker runs the jobs.
+ */
+export function syncTarget(form: SubmitForm): { host: string | null; dir: string } | null {
   const dir = form.syncDir.trim();
   if (!dir) return null;
-  const host = form.host.trim();
-  if (!host) throw new FormError('a synced directory is copied to a host: choose the host', 'host');
   if (form.cwd.trim()) throw new FormError('a synced job runs in its copy of the directory: leave the working directory empty', 'cwd');
-  return { host, dir };
+  return { host: form.host.trim() || null, dir };
 }
 
 /** `inputs` and `keep_inputs` as typed; left out when empty, so the body stays what it was without them. */

@@ -12,7 +12,7 @@ export function HostCard({ state }: { state: SubmitFormState }) {
         <Field label="Host" name="host" bad={field} hint="a host of the Hosts page; the jobs run on its workers">
           <input className={cls('host')} placeholder="any worker" value={form.host} onChange={(e) => set('host', e.target.value)} />
         </Field>
-        <Field label="Sync directory" name="sync" bad={field} hint="a directory on the coordinator's machine, copied to the host first (minus .gitignore matches); the jobs run in the copy">
+        <Field label="Sync directory" name="sync" bad={field} hint="a directory on the coordinator's machine (minus .gitignore matches), copied to the host first, or without a host packed once for any worker; the jobs run in a copy">
           <input className={cls('sync')} placeholder="none" value={form.syncDir} onChange={(e) => set('syncDir', e.target.value)} />
         </Field>
       </div>

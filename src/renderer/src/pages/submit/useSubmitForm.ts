@@ -11,13 +11,23 @@ import { inputForFile } from '../../api/uploadDataset';
 /** A large directory over a slow link takes a while; far longer than a plain call (as the CLI's --sync). */
 const SYNC_CALL_MS = 3_600_000;
 
-/** Copies the form's directory to its host first (once per content) and points the jobs at the copy. */
+/**
+ * Copies the form's directory to its host first and points the jobs at the copy; without a host,
+ * packs it for any worker and gives the jobs it as their `sync`. Either way once per content.
+ */
 async function withSyncedDir(form: SubmitForm, submission: Submission): Promise<Submission> {
   const target = syncTarget(form);
   if (!target) return submission;
-  const result = await api().call('syncHost', { params: { name: target.host }, body: { dir: target.dir } }, SYNC_CALL_MS);
-  toastSuccess(result.uploaded ? `Copied ${target.dir} to ${target.host} (${result.files} files)` : `${target.dir} is already on ${target.host}`);
-  const placed = { cwd: result.cwd, cwd_machine: null };
+  let placed: { cwd: string | null; cwd_machine: null; sync?: string };
+  if (target.host === null) {
+    const result = await api().call('packWorkDir', { body: { dir: target.dir } }, SYNC_CALL_MS);
+    toastSuccess(result.stored ? `Packed ${target.dir} for the workers (${result.files} files)` : `${target.dir} is stored already`);
+    placed = { cwd: null, cwd_machine: null, sync: result.sync };
+  } else {
+    const result = await api().call('syncHost', { params: { name: target.host }, body: { dir: target.dir } }, SYNC_CALL_MS);
+    toastSuccess(result.uploaded ? `Copied ${target.dir} to ${target.host} (${result.files} files)` : `${target.dir} is already on ${target.host}`);
+    placed = { cwd: result.cwd, cwd_machine: null };
+  }
   return submission.kind === 'single' ? { kind: 'single', body: { ...submission.body, ...placed } } : { kind: 'sweep', body: { ...submission.body, ...placed } };
 }
 
