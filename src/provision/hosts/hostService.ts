@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Coordinator, HostRecord, SecretStore } from '../../core';
-import { carriesTokenSafely, ConflictError, ValidationError, HostAdd, HostTrust, parseOrThrow, type Host, type HostSyncResult } from '../../shared';
+import { carriesTokenSafely, ConflictError, ValidationError, HostAdd, HostSync, HostTrust, parseOrThrow, type Host, type HostSyncResult } from '../../shared';
 import { removeGantryDir, stopRemoteAgent, tailAgentLog } from '../bootstrap/agentControl';
 import { defaultAgentBundlePath, loadAgentBundle } from '../bootstrap/agentBundle';
 import { hostReachesCoordinator } from '../bootstrap/checkReach';
@@ -13,6 +13,7 @@ import { execRemote, type ExecResult, type RemoteInput } from '../ssh/remoteExec
 import { commandLine } from '../ssh/shellQuote';
 import { checkPrivateKey } from '../ssh/sshAuth';
 import { DEFAULT_SYNC_KEEP, pruneSyncCopies, syncHashOf } from '../sync/pruneSyncCopies';
+import { walkLocalTree } from '../sync/localTree';
 import { syncWorkDir } from '../sync/syncWorkDir';
 import { openRemoteShell, type RemoteShell, type ShellSize } from '../shell/remoteShell';
 import { TunnelKeeper } from '../tunnel/tunnelKeeper';
@@ -386,14 +387,24 @@ class SshHostService implements HostService {
     const record = this.inventory.get(name);
     const home = record.probe?.home;
     if (!home) throw new ConflictError(`host ${name} has not been probed yet: bring it up (gantry hosts up ${name}) before syncing to it`, 'name');
+    const { dir } = parseOrThrow(HostSync, input);
     // In the host's queue: two syncs of one tree never upload it twice, and pruning never races an upload.
-    return this.serial(name, () =>
-      this.withConnection(record, async (link) => {
-        const result = await syncWorkDir(link.client, home, input);
-        await this.pruneSynced(link, home, [result.hash]);
+    return this.serial(name, async () => {
+      // The connection opens while the directory is walked.
+      const [walked, link] = await Promise.allSettled([walkLocalTree(dir), this.connect(record)]);
+      if (walked.status === 'rejected') {
+        if (link.status === 'fulfilled') link.value.client.end();
+        throw walked.reason;
+      }
+      if (link.status === 'rejected') throw link.reason;
+      try {
+        const result = await syncWorkDir(link.value.client, home, walked.value);
+        await this.pruneSynced(link.value, home, [result.hash]);
         return result;
-      }),
-    );
+      } finally {
+        link.value.client.end();
+      }
+    });
   }
 
   /** Removes old synced copies, never one an unfinished job runs in (nor `keepToo`, about to get its jobs). */

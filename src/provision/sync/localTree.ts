@@ -69,9 +69,15 @@ const RACY_MS = 2_000;
 const MAX_KNOWN = 500_000;
 const knownHashes = new Map<string, { size: number; mtimeMs: number; ino: number; sha256: string }>();
 
-async function hashFile(path: string, info: Stats): Promise<string> {
+/** The hash remembered for this file, when it has not changed since (size, mtime and inode alike). */
+function knownHash(path: string, info: Stats): string | null {
   const known = knownHashes.get(path);
-  if (known && known.size === info.size && known.mtimeMs === info.mtimeMs && known.ino === info.ino) return known.sha256;
+  return known && known.size === info.size && known.mtimeMs === info.mtimeMs && known.ino === info.ino ? known.sha256 : null;
+}
+
+async function hashFile(path: string, info: Stats): Promise<string> {
+  const known = knownHash(path, info);
+  if (known !== null) return known;
   const hash = createHash('sha256');
   if (info.size <= READ_WHOLE_BYTES) hash.update(await readFile(path));
   else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -84,9 +90,9 @@ async function hashFile(path: string, info: Stats): Promise<string> {
   return sha256;
 }
 
-/** Fills in the content hash of every file, a few at a time. */
+/** Fills in the content hash of every file not hashed yet, a few at a time. */
 async function hashFiles(root: string, entries: TreeEntry[]): Promise<void> {
-  const files = entries.filter((e) => e.kind === 'file');
+  const files = entries.filter((e) => e.kind === 'file' && e.sha256 === '');
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
@@ -116,7 +122,7 @@ async function walk(root: string, relDir: string, parentSets: readonly RuleSet[]
     } else if (entry.isFile()) {
       if (ignored(path, false, sets)) continue;
       const info = await lstat(full);
-      into.push({ path, kind: 'file', size: info.size, executable: (info.mode & 0o111) !== 0, sha256: '' });
+      into.push({ path, kind: 'file', size: info.size, executable: (info.mode & 0o111) !== 0, sha256: knownHash(full, info) ?? '' });
     }
     // Sockets, FIFOs and devices mean nothing on another machine: left out.
   }
@@ -129,12 +135,18 @@ export function treeHash(entries: readonly TreeEntry[]): string {
   return `sha256-${hash.digest('hex').slice(0, 32)}`;
 }
 
+/** A tree as walked: every entry, with the content hashes remembered from earlier reads; '' where a file still needs reading. */
+export type WalkedTree = Omit<LocalTree, 'hash'> & {
+  /** The tree's content address when every file's hash was remembered (nothing needs reading); else null. */
+  hash: string | null;
+};
+
 /**
- * Reads a work directory as a job will see it: every file and symlink, minus `.git` and what the
+ * Walks a work directory as a job will see it: every file and symlink, minus `.git` and what the
  * `.gitignore`/`.gantryignore` files of each directory exclude (rules apply to their directory and
- * below, as git applies them), with a content hash of the whole.
+ * below, as git applies them). Costs a stat per file; contents are read only by hashLocalTree.
  */
-export async function readLocalTree(root: string): Promise<LocalTree> {
+export async function walkLocalTree(root: string): Promise<WalkedTree> {
   let info;
   try {
     info = await stat(root);
@@ -144,6 +156,17 @@ export async function readLocalTree(root: string): Promise<LocalTree> {
   if (!info.isDirectory()) throw new ValidationError(`dir: ${root} is not a directory`, 'dir');
   const entries: TreeEntry[] = [];
   await walk(root, '', [], entries);
-  await hashFiles(root, entries);
-  return { root, entries, bytes: entries.reduce((sum, e) => sum + e.size, 0), hash: treeHash(entries) };
+  const complete = entries.every((e) => e.sha256 !== '');
+  return { root, entries, bytes: entries.reduce((sum, e) => sum + e.size, 0), hash: complete ? treeHash(entries) : null };
+}
+
+/** Reads the files a walk could not hash from memory, and gives the tree its content address. */
+export async function hashLocalTree(tree: WalkedTree): Promise<LocalTree> {
+  await hashFiles(tree.root, tree.entries);
+  return { ...tree, hash: treeHash(tree.entries) };
+}
+
+/** walkLocalTree, then hashLocalTree: the tree with every file's content hash and its own. */
+export async function readLocalTree(root: string): Promise<LocalTree> {
+  return hashLocalTree(await walkLocalTree(root));
 }

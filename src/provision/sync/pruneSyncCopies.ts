@@ -8,7 +8,8 @@ export const DEFAULT_SYNC_KEEP = 5;
 /**
  * In $1 (~/.gantry/sync), keeps the $2 copies used last (a sync of a tree already there touches it)
  * and every copy named after them, removes the other `sha256-…` copies and prints their names.
- * Uploads in progress (`….partial.PID`) are not copies yet and are left alone.
+ * Uploads in progress (`….partial.PID`) are not copies yet and are left alone; those whose
+ * unpacking process is gone (an upload cut off or stopped) are removed, silently.
  */
 const PRUNE_SCRIPT = `
 dir=$1; keep=$2; shift 2
@@ -16,6 +17,12 @@ dir=$1; keep=$2; shift 2
 cd "$dir" || exit 1
 n=0
 for name in $(ls -1t); do
+  case "$name" in sha256-*.partial.*)
+    pid=\${name##*.}
+    case "$pid" in ''|*[!0-9]*) continue ;; esac
+    kill -0 "$pid" 2>/dev/null || rm -rf -- "$name"
+    continue ;;
+  esac
   case "$name" in *.*|*[!A-Za-z0-9-]*) continue ;; sha256-*) ;; *) continue ;; esac
   n=$((n + 1))
   [ "$n" -le "$keep" ] && continue

@@ -1,8 +1,44 @@
+import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
-import { HostSync, parseOrThrow, type HostSyncResult } from '../../shared';
+import type { HostSyncResult } from '../../shared';
 import { remoteLayout } from '../bootstrap/remoteLayout';
-import { readLocalTree } from './localTree';
-import { remoteTreePresent, syncDir, uploadTree } from './uploadTree';
+import { hashLocalTree, type WalkedTree } from './localTree';
+import { discardUpload, finishUpload, remoteTreePresent, syncDir, uploadTree } from './uploadTree';
+
+function syncResult(tree: WalkedTree, hash: string, path: string, uploaded: boolean): HostSyncResult {
+  return { hash, cwd: `~/.gantry/sync/${hash}`, path, uploaded, files: tree.entries.length, bytes: tree.bytes };
+}
+
+/**
+ * A tree with files whose hashes are not known yet (first seen, or changed) is sent before it is
+ * hashed, under a temporary name (`sha256-incoming-…`, which pruning removes if a crash leaves it):
+ * the host unpacks while this machine hashes, instead of idling through the hashing first. Once the
+ * hash is known, a tree the host has already stops the upload; otherwise the copy takes its name.
+ */
+async function uploadWhileHashing(client: Client, gantryRoot: string, walked: WalkedTree): Promise<HostSyncResult> {
+  const incoming = syncDir(gantryRoot, `sha256-incoming-${randomBytes(8).toString('hex')}`);
+  const stop = new AbortController();
+  let sent = false;
+  const upload = uploadTree(client, walked, incoming, stop.signal).then(() => (sent = true));
+  // Its failure is reported through `await upload` below, or is moot once the upload is stopped.
+  upload.catch(() => undefined);
+  let hash: string;
+  try {
+    hash = (await hashLocalTree(walked)).hash;
+  } catch (error) {
+    stop.abort();
+    throw error;
+  }
+  const path = syncDir(gantryRoot, hash);
+  if (!sent && (await remoteTreePresent(client, path))) {
+    stop.abort();
+    await upload.catch(() => undefined);
+    if (sent) await discardUpload(client, incoming);
+    return syncResult(walked, hash, path, false);
+  }
+  await upload;
+  return syncResult(walked, hash, path, (await finishUpload(client, incoming, path)) === 'uploaded');
+}
 
 /**
  * Copies a directory of this machine to the host under ~/.gantry/sync/<tree hash>, unless that
@@ -10,10 +46,11 @@ import { remoteTreePresent, syncDir, uploadTree } from './uploadTree';
  * the copy. The copy is shared by every job of that content, so jobs should write their outputs
  * elsewhere (GANTRY_CHECKPOINT_DIR, artifacts) rather than into it.
  */
-export async function syncWorkDir(client: Client, home: string, input: unknown): Promise<HostSyncResult> {
-  const { dir } = parseOrThrow(HostSync, input);
-  const tree = await readLocalTree(dir);
-  const path = syncDir(remoteLayout(home).root, tree.hash);
-  const uploaded = (await remoteTreePresent(client, path)) ? false : (await uploadTree(client, tree, path)) === 'uploaded';
-  return { hash: tree.hash, cwd: `~/.gantry/sync/${tree.hash}`, path, uploaded, files: tree.entries.length, bytes: tree.bytes };
+export async function syncWorkDir(client: Client, home: string, walked: WalkedTree): Promise<HostSyncResult> {
+  const gantryRoot = remoteLayout(home).root;
+  if (walked.hash === null) return uploadWhileHashing(client, gantryRoot, walked);
+  // Every hash remembered (a directory synced before): one look at the host decides.
+  const path = syncDir(gantryRoot, walked.hash);
+  const uploaded = (await remoteTreePresent(client, path)) ? false : (await uploadTree(client, walked, path)) === 'uploaded';
+  return syncResult(walked, walked.hash, path, uploaded);
 }

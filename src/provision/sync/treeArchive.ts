@@ -7,6 +7,6 @@ import type { LocalTree } from './localTree';
  * modes (the executable bit) and times are kept, owners are not (portable). Paths go in as `./…`:
  * node-tar reads a leading `@` as an archive to splice in.
  */
-export function treeArchive(tree: LocalTree): Readable {
+export function treeArchive(tree: Pick<LocalTree, 'root' | 'entries'>): Readable {
   return createTar({ cwd: tree.root, portable: true, noDirRecurse: true }, tree.entries.map((e) => `./${e.path}`)) as unknown as Readable;
 }

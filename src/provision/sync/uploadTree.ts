@@ -34,11 +34,35 @@ export async function remoteTreePresent(client: Client, dir: string): Promise<bo
 
 /**
  * Streams the tree as one tar over an exec channel into `dir` on the host: one round trip and no
- * per-file SFTP requests, so many small files cost little more than their bytes. Owners are the SSH user's.
+ * per-file SFTP requests, so many small files cost little more than their bytes. Owners are the
+ * SSH user's. `signal` stops the upload (the host's unpacking then fails and removes its partial copy).
  */
-export async function uploadTree(client: Client, tree: LocalTree, dir: string): Promise<'uploaded' | 'present'> {
+export async function uploadTree(client: Client, tree: Pick<LocalTree, 'root' | 'entries'>, dir: string, signal?: AbortSignal): Promise<'uploaded' | 'present'> {
   const archive = treeArchive(tree);
-  const out = (await runRemote(client, shScript(UNPACK_SCRIPT, [dir]), `unpacking ${tree.root} into ${dir}`, 0, archive)).trim();
-  if (out !== 'uploaded' && out !== 'present') throw new RemoteCommandError(`unpacking ${tree.root} on the host said ${JSON.stringify(out.slice(0, 200))}`);
+  const stop = (): void => void archive.destroy(new Error('the upload was stopped'));
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const out = (await runRemote(client, shScript(UNPACK_SCRIPT, [dir]), `unpacking ${tree.root} into ${dir}`, 0, archive)).trim();
+    if (out !== 'uploaded' && out !== 'present') throw new RemoteCommandError(`unpacking ${tree.root} on the host said ${JSON.stringify(out.slice(0, 200))}`);
+    return out;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+/** Gives a copy uploaded under a temporary name its content address, or drops it when that tree is there already. */
+const FINISH_SCRIPT = `
+incoming=$1; final=$2
+if [ -d "$final" ]; then rm -rf "$incoming"; touch "$final"; echo present; else mv "$incoming" "$final" && touch "$final" && echo uploaded; fi
+`;
+
+export async function finishUpload(client: Client, incoming: string, dir: string): Promise<'uploaded' | 'present'> {
+  const out = (await runRemote(client, shScript(FINISH_SCRIPT, [incoming, dir]), `naming the copy ${dir}`)).trim();
+  if (out !== 'uploaded' && out !== 'present') throw new RemoteCommandError(`naming the copy ${dir} on the host said ${JSON.stringify(out.slice(0, 200))}`);
   return out;
+}
+
+/** Removes a temporary copy (an upload that turned out not to be needed). */
+export async function discardUpload(client: Client, incoming: string): Promise<void> {
+  await runRemote(client, shScript('rm -rf -- "$1"', [incoming]), `removing ${incoming}`);
 }
