@@ -4,6 +4,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { sha256OfFilesInWorker } from './hashInWorker';
 import { ValidationError } from '../../shared';
 
 /** One file or symlink of a work directory, as it will be uploaded. */
@@ -75,33 +76,49 @@ function knownHash(path: string, info: Stats): string | null {
   return known && known.size === info.size && known.mtimeMs === info.mtimeMs && known.ino === info.ino ? known.sha256 : null;
 }
 
+/** Remembers a file's hash, unless it was written in the last moments: it may change again within one mtime tick (git's "racy clean" case). */
+function remember(path: string, info: Stats, sha256: string): void {
+  if (Date.now() - info.mtimeMs <= RACY_MS) return;
+  if (knownHashes.size >= MAX_KNOWN) knownHashes.clear();
+  knownHashes.set(path, { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, sha256 });
+}
+
 async function hashFile(path: string, info: Stats): Promise<string> {
-  const known = knownHash(path, info);
-  if (known !== null) return known;
   const hash = createHash('sha256');
   if (info.size <= READ_WHOLE_BYTES) hash.update(await readFile(path));
   else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  const sha256 = hash.digest('hex');
-  // A file written in the last moments may change again within one mtime tick (git's "racy clean" case): not remembered.
-  if (Date.now() - info.mtimeMs > RACY_MS) {
-    if (knownHashes.size >= MAX_KNOWN) knownHashes.clear();
-    knownHashes.set(path, { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, sha256 });
-  }
-  return sha256;
+  return hash.digest('hex');
 }
 
-/** Fills in the content hash of every file not hashed yet, a few at a time. */
-async function hashFiles(root: string, entries: TreeEntry[]): Promise<void> {
-  const files = entries.filter((e) => e.kind === 'file' && e.sha256 === '');
+/** Below this many bytes to read, hashing here costs less than starting a thread for it. */
+const WORKER_BYTES = 16 * 1024 * 1024;
+
+/** Hashes in this thread, a few files at a time. */
+async function hashHere(paths: readonly string[], infos: readonly Stats[]): Promise<string[]> {
+  const hashes: string[] = new Array<string>(paths.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const entry = files[next++];
-      const full = join(root, entry.path);
-      entry.sha256 = await hashFile(full, await lstat(full));
+    while (next < paths.length) {
+      const i = next++;
+      hashes[i] = await hashFile(paths[i], infos[i]);
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
+  return hashes;
+}
+
+/** Fills in the content hash of every file not hashed yet; many bytes are hashed on a thread of their own. */
+async function hashFiles(root: string, entries: TreeEntry[]): Promise<void> {
+  const files = entries.filter((e) => e.kind === 'file' && e.sha256 === '');
+  const paths = files.map((e) => join(root, e.path));
+  // Stats from before the read: a file changed while it is read does not match them next time, and is read again.
+  const infos = await Promise.all(paths.map((path) => lstat(path)));
+  const bytes = infos.reduce((sum, info) => sum + info.size, 0);
+  const hashes = bytes >= WORKER_BYTES ? await sha256OfFilesInWorker(paths) : await hashHere(paths, infos);
+  files.forEach((entry, i) => {
+    entry.sha256 = hashes[i];
+    remember(paths[i], infos[i], hashes[i]);
+  });
 }
 
 async function walk(root: string, relDir: string, parentSets: readonly RuleSet[], into: TreeEntry[]): Promise<void> {

@@ -33,7 +33,8 @@ async function uploadWhileHashing(client: Client, gantryRoot: string, walked: Wa
   if (!sent && (await remoteTreePresent(client, path))) {
     stop.abort();
     await upload.catch(() => undefined);
-    if (sent) await discardUpload(client, incoming);
+    // Stopped or not, the host may have finished unpacking it just before: it is not needed either way.
+    await discardUpload(client, incoming);
     return syncResult(walked, hash, path, false);
   }
   await upload;
