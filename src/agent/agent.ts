@@ -183,8 +183,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     inheritEnv: options.inheritEnv ?? false,
     checkpointRoot: checkpoints.root,
     collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
-    // One cache per worker: a sweep's shared input (a synced work dir) is downloaded and extracted once, then hard-linked.
-    stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }, new InputCache(join(options.spoolDir, 'inputs'))),
+    // Synced work dirs from one cache per worker: a sweep's tree is downloaded and extracted once, then hard-linked.
+    stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }, undefined, new InputCache(join(options.spoolDir, 'inputs'))),
     pythonHelperDir: installPythonHelper(options.spoolDir),
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => {

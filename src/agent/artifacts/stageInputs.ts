@@ -119,6 +119,18 @@ export function jobInputRefs(claimed: ClaimedJob): StageInput[] {
 /** Stages a claimed job's inputs into its directory before it starts, with the job's own token. */
 export type StageJobInputs = (claimed: ClaimedJob, cwd: string, log: (line: string) => void, signal: AbortSignal) => Promise<StagedInputs>;
 
-export function jobInputStager(coordinator: Omit<ArtifactEndpoint, 'token'>, cache?: InputCache): StageJobInputs {
-  return (claimed, cwd, log, signal) => stageInputs(jobInputRefs(claimed), cwd, { endpoint: { ...coordinator, token: claimed.token }, cache, log, signal });
+export function jobInputStager(coordinator: Omit<ArtifactEndpoint, 'token'>, cache?: InputCache, workDirCache?: InputCache): StageJobInputs {
+  return async (claimed, cwd, log, signal) => {
+    const endpoint = { ...coordinator, token: claimed.token };
+    const refs = jobInputRefs(claimed);
+    // A synced working directory (`sync`) is staged first, from `workDirCache`: one extraction per worker for a whole sweep.
+    const base = await stageInputs(refs.filter((ref) => ref.workdir), cwd, { endpoint, cache: workDirCache ?? cache, log, signal });
+    try {
+      const added = await stageInputs(refs.filter((ref) => !ref.workdir), cwd, { endpoint, cache, log, signal });
+      return { created: [...base.created, ...added.created] };
+    } catch (error) {
+      removeStagedInputs(cwd, base);
+      throw error;
+    }
+  };
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Client } from 'ssh2';
 import type { HostSyncResult } from '../../shared';
 import { remoteLayout } from '../bootstrap/remoteLayout';
 import { hashLocalTree, type WalkedTree } from './localTree';
-import { discardUpload, finishUpload, remoteTreePresent, syncDir, uploadTree } from './uploadTree';
+import { finishUpload, remoteTreePresent, syncDir, uploadPartial, uploadTree } from './uploadTree';
 
 function syncResult(tree: WalkedTree, hash: string, path: string, uploaded: boolean): HostSyncResult {
   return { hash, cwd: `~/.gantry/sync/${hash}`, path, uploaded, files: tree.entries.length, bytes: tree.bytes };
@@ -11,15 +10,14 @@ function syncResult(tree: WalkedTree, hash: string, path: string, uploaded: bool
 
 /**
  * A tree with files whose hashes are not known yet (first seen, or changed) is sent before it is
- * hashed, under a temporary name (`sha256-incoming-…`, which pruning removes if a crash leaves it):
- * the host unpacks while this machine hashes, instead of idling through the hashing first. Once the
- * hash is known, a tree the host has already stops the upload; otherwise the copy takes its name.
+ * hashed, into a partial copy: the host unpacks while this machine hashes, instead of idling
+ * through the hashing first. Once the hash is known, a tree the host has already stops the upload
+ * (what it left is pruned); otherwise the partial copy takes the tree's name.
  */
 async function uploadWhileHashing(client: Client, gantryRoot: string, walked: WalkedTree): Promise<HostSyncResult> {
-  const incoming = syncDir(gantryRoot, `sha256-incoming-${randomBytes(8).toString('hex')}`);
   const stop = new AbortController();
-  let sent = false;
-  const upload = uploadTree(client, walked, incoming, stop.signal).then(() => (sent = true));
+  let partial: string | null = null;
+  const upload = uploadPartial(client, walked, syncDir(gantryRoot, 'sha256-incoming'), stop.signal).then((path) => (partial = path));
   // Its failure is reported through `await upload` below, or is moot once the upload is stopped.
   upload.catch(() => undefined);
   let hash: string;
@@ -30,15 +28,11 @@ async function uploadWhileHashing(client: Client, gantryRoot: string, walked: Wa
     throw error;
   }
   const path = syncDir(gantryRoot, hash);
-  if (!sent && (await remoteTreePresent(client, path))) {
+  if (partial === null && (await remoteTreePresent(client, path))) {
     stop.abort();
-    await upload.catch(() => undefined);
-    // Stopped or not, the host may have finished unpacking it just before: it is not needed either way.
-    await discardUpload(client, incoming);
     return syncResult(walked, hash, path, false);
   }
-  await upload;
-  return syncResult(walked, hash, path, (await finishUpload(client, incoming, path)) === 'uploaded');
+  return syncResult(walked, hash, path, (await finishUpload(client, await upload, path)) === 'uploaded');
 }
 
 /**
