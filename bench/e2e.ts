@@ -22,7 +22,7 @@ const AGENTS = 4;
 const SLOTS_PER_AGENT = 2;
 const SLOTS = AGENTS * SLOTS_PER_AGENT;
 
-interface GantryRun {
+export interface GantryRun {
   jobsPerSecond: number;
   claimMs: number[];
   probeJobs: number;
@@ -89,8 +89,8 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
  * open), then the probe starts and `jobs` more are submitted; the clock runs from their first
  * submit to the last final. The probe's jobs skip the spawn, so they are not counted.
  */
-async function measureGantry(dataDir: string, jobs: number, warmJobs: number): Promise<GantryRun> {
-  const cluster = await startGantryCluster(dataDir, AGENTS, SLOTS_PER_AGENT);
+export async function measureGantry(dataDir: string, jobs: number, warmJobs: number, agentBundle?: string): Promise<GantryRun> {
+  const cluster = await startGantryCluster(dataDir, AGENTS, SLOTS_PER_AGENT, agentBundle);
   try {
     await submitNoOpJobs(cluster.admin, warmJobs, 'warm');
     await waitUntilFinal(cluster.admin, warmJobs);

@@ -2,7 +2,7 @@
 // but Node 18+: no node_modules, no native modules (hosts differ in libc and architecture).
 import { build } from 'esbuild';
 import { statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +22,24 @@ const helper = await build({
   legalComments: 'none',
 });
 
+/**
+ * src/shared is declarations only (schemas, constants, pure functions; nothing runs on import), but
+ * a zod schema is a call, which esbuild must keep unless it knows the module is free of side effects.
+ * Said so, esbuild leaves out every shared module the agent takes nothing from, zod and the schemas
+ * with them: about 25 MB of the agent's resident set (bench/README.md, e2e.agent.rss_mb).
+ */
+const sharedHasNoSideEffects = {
+  name: 'shared-has-no-side-effects',
+  setup(pluginBuild) {
+    const shared = join(root, 'src', 'shared') + sep;
+    pluginBuild.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      return resolved.path.startsWith(shared) ? { ...resolved, sideEffects: false } : resolved;
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [join(root, 'src', 'agent', 'main.ts')],
   outfile,
@@ -34,6 +52,7 @@ const result = await build({
   // lacks: it is this file's own URL, as it would be for an unbundled module.
   banner: { js: "#!/usr/bin/env node\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleUrl', GANTRY_SPAWN_HELPER_SOURCE: JSON.stringify(helper.outputFiles[0].text) },
+  plugins: [sharedHasNoSideEffects],
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
@@ -46,5 +65,12 @@ if (native.length > 0) {
 }
 // Inside this repository the root package.json says "module"; this marker keeps out/agent runnable here too.
 writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
+// The agent checks replies with wire.generated.ts's JSON Schemas; zod in the bundle means an import
+// reached a schema module again, or a dynamic import wrapped the shared index (see src/agent/main.ts).
+const zod = Object.values(result.metafile.outputs).flatMap((output) => Object.keys(output.inputs)).filter((input) => /node_modules\/zod\//.test(input));
+if (zod.length > 0) {
+  console.error(`build-agent: zod would be bundled into the agent (${zod.length} files): import zod-free modules only`);
+  process.exit(1);
+}
 const size = statSync(outfile).size;
 console.log(`build-agent: ${relative(root, outfile)} ${(size / 1024).toFixed(1)} KiB`);

@@ -28,9 +28,9 @@ export async function buildAgent(): Promise<void> {
 
 /**
  * `gantry serve --no-local-worker` and `agents` agent processes, each running `slotsPerAgent`
- * jobs at once, all on loopback. Resolves once every agent is online.
+ * jobs at once, all on loopback; `agentBundle` (default: the one just built) to compare builds. Resolves once every agent is online.
  */
-export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number): Promise<GantryCluster> {
+export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number, agentBundle = AGENT_BUNDLE): Promise<GantryCluster> {
   const children: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     // Agents first, so none is left long-polling a server that is gone.
@@ -48,7 +48,7 @@ export async function startGantryCluster(dataDir: string, agents: number, slotsP
     const tokenFile = join(dataDir, 'bench-worker-token');
     writeFileSync(tokenFile, workerToken, { mode: 0o600 });
     for (let i = 0; i < agents; i++) {
-      const args = [AGENT_BUNDLE, '--url', url, '--token-file', tokenFile, '--name', `bench-agent-${i}`, '--max-jobs', String(slotsPerAgent), '--spool-dir', join(dataDir, `spool-${i}`)];
+      const args = [agentBundle, '--url', url, '--token-file', tokenFile, '--name', `bench-agent-${i}`, '--max-jobs', String(slotsPerAgent), '--spool-dir', join(dataDir, `spool-${i}`)];
       // The agent logs a JSON line per job on stderr; only a crash matters here, and its exit code says so.
       children.push(spawn(process.execPath, args, { stdio: 'ignore' }));
     }

@@ -1,4 +1,4 @@
-import { ApiError, ROUTES, type ClaimedJob, type ErrorCode, type FinishBatch, type FinishBatchReply, type FinishRequest, type FreeResources, type GantryClient } from '../shared';
+import { ApiError, checkJsonSchema, REPLY_SCHEMAS, type ClaimedJob, type ErrorCode, type FinishBatch, type FinishBatchReply, type FinishRequest, type FreeResources, type GantryClient } from '../shared';
 import type { OutboxItem } from './spool/outboxItem';
 
 type FinishItem = Extract<OutboxItem, { kind: 'finish' }>;
@@ -63,14 +63,15 @@ export function createFinishBatcher(client: GantryClient, nextJobs: () => NextJo
     if (!claim || !next) return client.call('finishJobs', { body: { results } });
     try {
       const reply: unknown = await client.call('finishJobs', { body: { results, claim } });
-      const parsed = ROUTES.finishJobs.response.safeParse(reply);
-      if (!parsed.success) {
-        next.unreadable(reply, parsed.error.issues[0]?.message ?? 'invalid');
+      const issue = checkJsonSchema(REPLY_SCHEMAS.finishJobs, reply);
+      if (issue) {
+        next.unreadable(reply, `${issue.path || '(root)'}: ${issue.message}`);
         throw new Error(`the coordinator's reply to finishJobs does not match the protocol`);
       }
+      const checked = reply as FinishBatchReply;
       // Started before the items resolve: their slots are released only after, so the claim loop sees them taken.
-      next.start(parsed.data.jobs ?? []);
-      return parsed.data;
+      next.start(checked.jobs ?? []);
+      return checked;
     } catch (error) {
       if (!refusesClaimField(error)) throw error;
       claimRefused = true;

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
-import { ErrorBody, GantryError, type ErrorCode } from './errors';
-import { ROUTES, type RouteDef, type RouteName } from './routes';
+import { GantryError } from './domainErrors';
+import type { ErrorBody, ErrorCode } from './errors';
+import { checkJsonSchema } from './jsonSchemaCheck';
+import type { ROUTES, RouteDef, RouteName } from './routes';
+import { ERROR_BODY_SCHEMA, ROUTE_ADDRESSES } from './wire.generated';
 
 type Route<N extends RouteName> = (typeof ROUTES)[N];
 type InputOf<T> = T extends z.ZodType ? z.input<T> : never;
@@ -34,7 +37,7 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-export function routePath(def: RouteDef, params: Record<string, unknown> | undefined): string {
+export function routePath(def: Pick<RouteDef, 'path'>, params: Record<string, unknown> | undefined): string {
   const named = def.path.replace(/:(\w+)/g, (_, key: string) => {
     const value = params?.[key];
     if (value === undefined) throw new Error(`missing path parameter ${key} for ${def.path}`);
@@ -59,7 +62,10 @@ function queryString(query: Record<string, unknown> | undefined): string {
   return text ? `?${text}` : '';
 }
 
-/** A typed client over the route table; the same code serves the CLI, the agent and the renderer. */
+/**
+ * A typed client over the route table; the same code serves the CLI, the agent and the renderer.
+ * It reads routes from wire.generated.ts, not from the zod table, so the agent's bundle loads no zod.
+ */
 export class GantryClient {
   readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
@@ -75,13 +81,13 @@ export class GantryClient {
   }
 
   url(name: RouteName, input: { params?: unknown; query?: unknown } = {}): string {
-    const def: RouteDef = ROUTES[name];
+    const def = ROUTE_ADDRESSES[name];
     return `${this.baseUrl}${routePath(def, input.params as Record<string, unknown>)}${queryString(input.query as Record<string, unknown>)}`;
   }
 
   /** `bytes`: a raw body (a browser's File or Blob) for the streamed routes, sent as application/octet-stream instead of JSON. */
   async request(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown; bytes?: Blob } = {}, timeoutMs?: number): Promise<Response> {
-    const def: RouteDef = ROUTES[name];
+    const def = ROUTE_ADDRESSES[name];
     const headers: Record<string, string> = {};
     const token = this.token;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -107,9 +113,9 @@ export class GantryClient {
 async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {
-    const parsed = ErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      const { code, message, field } = parsed.data.error;
+    const body: unknown = JSON.parse(text);
+    if (checkJsonSchema(ERROR_BODY_SCHEMA, body) === null) {
+      const { code, message, field } = (body as ErrorBody).error;
       return new ApiError(code, message, response.status, field);
     }
   } catch {

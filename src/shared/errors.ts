@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from './domainErrors';
 
 export const ErrorCode = z.enum([
   'invalid_request',
@@ -22,38 +23,7 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** Domain errors thrown by the core; the server maps `code` to an HTTP status. */
-export class GantryError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'GantryError';
-  }
-}
-
-export class ValidationError extends GantryError {
-  constructor(message: string, field?: string) {
-    super('invalid_request', message, field);
-    this.name = 'ValidationError';
-  }
-}
-
-export class NotFoundError extends GantryError {
-  constructor(message: string, field?: string) {
-    super('not_found', message, field);
-    this.name = 'NotFoundError';
-  }
-}
-
-export class ConflictError extends GantryError {
-  constructor(message: string, field?: string) {
-    super('conflict', message, field);
-    this.name = 'ConflictError';
-  }
-}
+export { GantryError, ValidationError, NotFoundError, ConflictError } from './domainErrors';
 
 /** Turns a zod failure into a ValidationError naming the first offending field, e.g. `requirements.gpus`. */
 export function validationErrorFromZod(error: z.ZodError, prefix = ''): ValidationError {

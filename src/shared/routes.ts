@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TokenScope } from './states';
+import { HOOK_LOG_LIMIT } from './hookLog';
 import {
   Attempt,
   Job,
@@ -43,7 +44,7 @@ import { Host, HostAdd, HostDown, HostLog, HostLogQuery, HostName, HostSync, Hos
 import { Artifact, ArtifactName, Dataset, DatasetUploadCreate, Model, ModelCreate, RegistryName, UploadChunkQuery, UploadCreate, UploadState } from './schemas/artifacts';
 import { ClusterName, RemovedCluster, SlurmCluster, SlurmClusterAdd } from './schemas/slurm';
 import { KubernetesCluster, KubernetesClusterAdd, KubernetesClusterName, RemovedKubernetesCluster } from './schemas/kubernetes';
-import { HOOK_LOG_LIMIT, HookReport, HookRun, Suite, SuiteClosed, SuiteCreate, SuiteListQuery, WorkerSuites } from './schemas/suites';
+import { HookReport, HookRun, Suite, SuiteClosed, SuiteCreate, SuiteListQuery, WorkerSuites } from './schemas/suites';
 
 /**
  * The REST route table: the one source for the server's routes, the typed client,

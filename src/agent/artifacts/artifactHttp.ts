@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { ApiError, ErrorBody } from '../../shared';
+import { ApiError, checkJsonSchema, ERROR_BODY_SCHEMA, type ErrorBody } from '../../shared';
 
 /** Where artifacts go and come from: the coordinator's URL and, for https, extra trusted certificates. */
 export interface ArtifactEndpoint {
@@ -79,8 +79,11 @@ export async function jsonReply<T>(response: IncomingMessage): Promise<T> {
 
 export function apiErrorOf(status: number, text: string): ApiError {
   try {
-    const parsed = ErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) return new ApiError(parsed.data.error.code, parsed.data.error.message, status, parsed.data.error.field);
+    const body: unknown = JSON.parse(text);
+    if (checkJsonSchema(ERROR_BODY_SCHEMA, body) === null) {
+      const { error } = body as ErrorBody;
+      return new ApiError(error.code, error.message, status, error.field);
+    }
   } catch {
     // Not JSON: a proxy's page, say; the status and the start of the text say enough.
   }

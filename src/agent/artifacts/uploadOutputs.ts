@@ -1,4 +1,3 @@
-import { glob } from 'tinyglobby';
 import type { ClaimedJob } from '../../shared';
 import type { ArtifactEndpoint } from './artifactHttp';
 import { uploadArtifact } from './uploadArtifact';
@@ -18,6 +17,8 @@ export function outputCollector(coordinator: Omit<ArtifactEndpoint, 'token'>): C
   return async (claimed, cwd, log) => {
     const outputs = claimed.job.outputs ?? [];
     if (outputs.length === 0) return;
+    // Loaded with the first job that has outputs: most jobs have none, and every agent would carry it.
+    const { glob } = await import('tinyglobby');
     const files = await glob(outputs, { cwd, onlyFiles: true, dot: true, followSymbolicLinks: false, expandDirectories: false });
     if (files.length === 0) {
       log(`gantry: no files match the outputs ${outputs.join(' ')} in ${cwd}\n`);

@@ -1,7 +1,10 @@
-import { GantryClient, ROUTES, type CallInput, type CallOutput, type RouteName } from '../../shared';
+import { checkJsonSchema, GantryClient, REPLY_SCHEMAS, type CallInput, type CallOutput, type RouteName } from '../../shared';
 import { createHttpFetch, type HttpFetchOptions } from './httpFetch';
 
-/** The coordinator's replies the agent acts on; each is checked against the route table's schema before use. */
+/**
+ * The coordinator's replies the agent acts on; each is checked before use against the JSON Schema
+ * generated from the route table's zod schema (zod itself would cost the agent tens of MB).
+ */
 type CheckedRoute = 'registerWorker' | 'heartbeat' | 'claim';
 
 /** A reply that does not match the protocol (a different version, a proxy's page, a tampered answer). */
@@ -57,12 +60,9 @@ export class CoordinatorLink {
   async checked<N extends CheckedRoute>(name: N, input: CallInput<N>, timeoutMs?: number): Promise<CallOutput<N>> {
     const client = name === 'claim' ? this.longPollClient : this.client;
     const reply: unknown = await client.call(name, input, timeoutMs);
-    const parsed = ROUTES[name].response.safeParse(reply);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new CoordinatorReplyError(name, `${issue.path.join('.') || '(root)'}: ${issue.message}`, reply);
-    }
-    return parsed.data as CallOutput<N>;
+    const issue = checkJsonSchema(REPLY_SCHEMAS[name], reply);
+    if (issue) throw new CoordinatorReplyError(name, `${issue.path || '(root)'}: ${issue.message}`, reply);
+    return reply as CallOutput<N>;
   }
 
   async deregister(workerId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InputRef, JobInput } from './artifacts';
 import { Command, ExecText, LIMITS, Priority } from './jobs';
+import { HOOK_LOG_LIMIT } from '../hookLog';
 
 /** Suites group jobs that share an environment: setup and cleanup hooks run once per worker (issue 16). */
 export const SuiteState = z.enum(['open', 'closed']);
@@ -115,9 +116,6 @@ export const HookRun = z.object({
   log_bytes: z.number().int(),
 });
 export type HookRun = z.infer<typeof HookRun>;
-
-/** Hook output the agent keeps and sends: the end of it past this size. */
-export const HOOK_LOG_LIMIT = 1024 * 1024;
 
 /** An agent reports a hook it ran; a failed setup hands back the attempts that waited on it. */
 export const HookReport = z.strictObject({

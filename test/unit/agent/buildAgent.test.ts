@@ -24,6 +24,12 @@ describe('scripts/build-agent.mjs', () => {
     expect(text).not.toMatch(/node-pty|better-sqlite3/);
   });
 
+  it('leaves zod and the shared schemas out: the agent checks replies with the generated JSON Schemas', () => {
+    const text = readFileSync(bundle, 'utf8');
+    expect(text).toContain('lease_ttl_s');
+    expect(text).not.toMatch(/ZodError|\$ZodType|toJSONSchema/);
+  });
+
   it('refuses to start without a coordinator address', async () => {
     await expect(run(process.execPath, [bundle, '--token', 't'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--url is required') });
   });
