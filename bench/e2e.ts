@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchArgs } from './lib/args';
 import type { FigureLog } from './lib/figures';
+import { processCpuMs } from './lib/processCpu';
 import { childPids, processMemoryMb } from './lib/processMemory';
 import { recordSpread, repeated, spreadOf } from './lib/repeat';
 import { percentile, perSecond } from './lib/stats';
@@ -15,6 +16,7 @@ import { makeTempDir } from './lib/tempDir';
 import { startClaimProbe } from './e2e/claimProbe';
 import { buildAgent, startGantryCluster } from './e2e/gantryCluster';
 import { measureRawSpawn } from './e2e/rawSpawn';
+import { agentRequestsPerJob, requestCounts } from './e2e/serverRequests';
 import { submitNoOpJobs, waitUntilFinal } from './e2e/submitOverHttp';
 import { findTaskSpooler, measureTaskSpooler } from './e2e/taskSpooler';
 
@@ -31,6 +33,11 @@ export interface GantryRun {
   /** Of the agents' spawn helpers (a process of their own, not counted in agentPeakMb). */
   helperPeakMb: number;
   serverPeakMb: number;
+  /** CPU the agents (all together, without their jobs) and the server used per timed job. */
+  agentCpuMsPerJob: number;
+  serverCpuMsPerJob: number;
+  /** Requests the agents (and the probe, a few per second) made per timed job, by route. */
+  requestsPerJob: Map<string, number>;
 }
 
 export async function runE2eBench(log: FigureLog, { jobs, reps }: BenchArgs): Promise<void> {
@@ -81,7 +88,18 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
   recordSpread(log, 'e2e.agent.rss_mb', spreadOf(runs.map((r) => r.agentPeakMb)), 'MB');
   recordSpread(log, 'e2e.agent.spawn_helper.rss_mb', spreadOf(runs.map((r) => r.helperPeakMb)), 'MB');
   recordSpread(log, 'e2e.server.rss_mb', spreadOf(runs.map((r) => r.serverPeakMb)), 'MB');
+  recordSpread(log, 'e2e.agent.cpu_ms_per_job', spreadOf(runs.map((r) => r.agentCpuMsPerJob)), 'ms');
+  recordSpread(log, 'e2e.server.cpu_ms_per_job', spreadOf(runs.map((r) => r.serverCpuMsPerJob)), 'ms');
+  recordSpread(log, 'e2e.requests_per_job', spreadOf(runs.map((r) => [...r.requestsPerJob.values()].reduce((a, b) => a + b, 0))), 'requests');
+  const lastRun = runs[runs.length - 1].requestsPerJob;
+  log.record('e2e.requests_per_job.by_route', JSON.stringify(Object.fromEntries([...lastRun].map(([route, n]) => [route, Number(n.toFixed(3))]))), 'text');
   return median;
+}
+
+/** CPU used so far by the agents together and by the server, in ms (NaN where /proc cannot say). */
+function cpuOf(cluster: { agentPids: number[]; serverPid: number }): { agents: number; server: number } {
+  const agents = cluster.agentPids.reduce((sum, pid) => sum + (processCpuMs(pid) ?? Number.NaN), 0);
+  return { agents, server: processCpuMs(cluster.serverPid) ?? Number.NaN };
 }
 
 /**
@@ -95,10 +113,14 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
     await submitNoOpJobs(cluster.admin, warmJobs, 'warm');
     await waitUntilFinal(cluster.admin, warmJobs);
     const probe = await startClaimProbe(cluster.url, cluster.workerToken);
+    const requestsBefore = await requestCounts(cluster.admin);
+    const cpuBefore = cpuOf(cluster);
     const start = performance.now();
     const submitMs = await submitNoOpJobs(cluster.admin, jobs);
     await waitUntilFinal(cluster.admin, warmJobs + jobs);
     const totalMs = performance.now() - start;
+    const cpuAfter = cpuOf(cluster);
+    const requestsAfter = await requestCounts(cluster.admin);
     const { latenciesMs, jobsTaken } = await probe.stop();
     const peaks = cluster.agentPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     // The agents' children are their spawn helpers; jobs are the helpers' children.
@@ -111,6 +133,9 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
       agentPeakMb: Math.max(...peaks),
       helperPeakMb: helperPeaks.length > 0 ? Math.max(...helperPeaks) : Number.NaN,
       serverPeakMb: processMemoryMb(cluster.serverPid)?.peak ?? Number.NaN,
+      agentCpuMsPerJob: (cpuAfter.agents - cpuBefore.agents) / jobs,
+      serverCpuMsPerJob: (cpuAfter.server - cpuBefore.server) / jobs,
+      requestsPerJob: agentRequestsPerJob(requestsBefore, requestsAfter, jobs),
     };
   } finally {
     await cluster.stop();

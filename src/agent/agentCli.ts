@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { startAgent } from './agent';
 import { startSpawnHelper } from './jobs/spawnHelper/startSpawnHelper';
 import { stderrLogger } from './logger';
+import { keepOldSpaceSmall } from './memory/oldSpaceKeeper';
 import type { PilotLifetime } from './pilot/pilotLifetime';
 import { readSlurmAllocation } from './pilot/slurmAllocation';
 import { AgentConfigError, checkCoordinatorUrl } from './transport/coordinatorUrl';
@@ -93,6 +94,7 @@ function pilotLifetime(values: Record<string, string | boolean | undefined>): Pi
 /** `node gantry-agent.js [flags]`: parses the flags, starts the agent with its spawn helper, and stops it on SIGTERM/SIGINT. */
 export async function runAgentCli(): Promise<void> {
   keepYoungGenerationSmall();
+  keepOldSpaceSmall();
   let values;
   try {
     ({ values } = parseArgs({

@@ -1,0 +1,28 @@
+import type { GantryClient } from '../../src/shared';
+
+const COUNT = /^gantry_http_request_duration_seconds_count\{([^}]*)\} (\d+)/;
+
+/** Requests the server has answered so far, by `METHOD route` (its Prometheus histogram's counts). */
+export async function requestCounts(admin: GantryClient): Promise<Map<string, number>> {
+  const text = await (await admin.request('prometheusMetrics')).text();
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = COUNT.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
+    const key = `${labels.method} ${labels.route}`;
+    counts.set(key, (counts.get(key) ?? 0) + Number(match[2]));
+  }
+  return counts;
+}
+
+/** Requests per job between two counts, for the routes agents call (claim, finish, logs, heartbeat, …). */
+export function agentRequestsPerJob(before: Map<string, number>, after: Map<string, number>, jobs: number): Map<string, number> {
+  const perJob = new Map<string, number>();
+  for (const [key, count] of after) {
+    if (!/\/workers\/|\/jobs\/(finish|:id\/(finish|logs|metrics))/.test(key)) continue;
+    const delta = count - (before.get(key) ?? 0);
+    if (delta > 0) perJob.set(key, delta / jobs);
+  }
+  return perJob;
+}
