@@ -33,7 +33,7 @@ const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unkno
   preempt: (log) => runPreemptBench(log),
   slurm: (log, { jobs }) => runSlurmBench(log, jobs),
   'metrics-history': (log) => runMetricsHistoryBench(log),
-  artifacts: (log) => runArtifactsBench(log),
+  artifacts: (log, { reps }) => runArtifactsBench(log, reps),
   suites: (log, { jobs }) => runSuitesBench(log, jobs),
 };
 

@@ -14,6 +14,12 @@ export interface StoredFile {
 }
 
 /**
+ * Disk reads per chunk. The 64 KiB default costs a thread-pool round trip and a socket write per
+ * 64 KiB: on a 1 GiB download that took the server about 4× the CPU of 1 MiB reads.
+ */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
  * Streams a stored file: the whole of it, or the one range a `Range` header asks for (206), with
  * its sha256 as ETag and X-Sha256 so a client can check what it got.
  */
@@ -33,11 +39,11 @@ export function sendStoredFile(request: FastifyRequest, reply: FastifyReply, fil
   if (file.size === 0) return Buffer.alloc(0);
   if (range === null) {
     reply.header('content-length', String(file.size));
-    return createReadStream(file.path);
+    return createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES });
   }
   reply
     .status(206)
     .header('content-range', `bytes ${range.start}-${range.end}/${file.size}`)
     .header('content-length', String(range.end - range.start + 1));
-  return createReadStream(file.path, { start: range.start, end: range.end });
+  return createReadStream(file.path, { start: range.start, end: range.end, highWaterMark: READ_CHUNK_BYTES });
 }
