@@ -13,6 +13,7 @@
  * report runs in its own savepoint, so a refused one (stale, unknown) leaves the others applied.
  */
 import { ConflictError, FinishBatch, FinishRequest, GantryError, NotFoundError, parseOrThrow, type FinishOutcome, type Job } from '../../../shared';
+import type { z } from 'zod';
 import type { CoreContext } from '../../context';
 import { blockDependents } from './blockDependents';
 import { releaseDependents } from './releaseDependents';
@@ -21,51 +22,61 @@ import { countedAttempts, type JobRow } from '../../store/rows';
 import { getJob, jobFromRow, requireJobRow } from '../jobRows';
 import { endPreemptedAttempt } from './preemptJobs';
 
+/** What a report is once parsed: defaults filled in. */
+type ParsedReport = z.output<typeof FinishRequest>;
+
 export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): Job {
   const report = parseOrThrow(FinishRequest, input);
-  return ctx.tx(() => {
-    const job = requireJobRow(ctx, jobId);
-    const attempt = ctx.sql('SELECT outcome, finished_at, worker_id, preempt_requested_at, preempted_by FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
-      | { outcome: string | null; finished_at: number | null; worker_id: string; preempt_requested_at: number | null; preempted_by: number | null }
-      | undefined;
-    if (!attempt) throw new NotFoundError(`job ${jobId} has no attempt ${report.attempt}`, 'attempt');
-    if (attempt.finished_at !== null) {
-      if (attempt.outcome === 'lost') throw new ConflictError(`attempt ${report.attempt} of job ${jobId} was lost (its lease expired) and is stale`, 'attempt');
-      return getJob(ctx, jobId);
-    }
-    if (wasPreempted(job, attempt, report)) {
-      endPreemptedAttempt(ctx, jobId, report.attempt, attempt.worker_id, attempt.preempted_by, report.exit_code);
-      return getJob(ctx, jobId);
-    }
-    const now = ctx.now();
-    const error = report.error ?? attemptError(job, report);
-    ctx.sql('UPDATE attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?')
-      .run(now, report.outcome, report.exit_code, error, jobId, report.attempt);
-    if (job.state !== 'running' || job.attempt !== report.attempt) {
-      ctx.emit('attempt.ended', jobId, attempt.worker_id, { attempt: report.attempt, outcome: report.outcome });
-      return getJob(ctx, jobId);
-    }
-    let row: JobRow;
-    if (report.outcome === 'succeeded') {
-      row = ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ? RETURNING *").get(now, report.exit_code, jobId) as JobRow;
-      ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
-      if (row.has_dependents) releaseDependents(ctx, jobId);
-    } else if (report.outcome === 'cancelled') {
-      row = ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
-      ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });
-      blockDependents(ctx, jobId);
-    } else if (countedAttempts(job) < job.max_attempts) {
-      const delay = retryDelayMs(job);
-      const retryAt = delay > 0 ? now + delay : null;
-      row = ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, retry_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, retryAt, report.exit_code, error, jobId) as JobRow;
-      ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code, retry_at: retryAt });
-    } else {
-      row = ctx.sql("UPDATE jobs SET state = 'failed', finished_at = ?, exit_code = ?, error = ? WHERE id = ? RETURNING *").get(now, report.exit_code, error, jobId) as JobRow;
-      ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
-      blockDependents(ctx, jobId);
-    }
-    return jobFromRow(ctx, row);
-  });
+  return ctx.tx(() => applyReport(ctx, jobId, report));
+}
+
+/** The transition itself, on a report already parsed (a batch parses its items once, up front). */
+function applyReport(ctx: CoreContext, jobId: number, report: ParsedReport): Job {
+  const job = requireJobRow(ctx, jobId);
+  const attempt = ctx.sql('SELECT outcome, finished_at, worker_id, preempt_requested_at, preempted_by FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
+    | { outcome: string | null; finished_at: number | null; worker_id: string; preempt_requested_at: number | null; preempted_by: number | null }
+    | undefined;
+  if (!attempt) throw new NotFoundError(`job ${jobId} has no attempt ${report.attempt}`, 'attempt');
+  if (attempt.finished_at !== null) {
+    if (attempt.outcome === 'lost') throw new ConflictError(`attempt ${report.attempt} of job ${jobId} was lost (its lease expired) and is stale`, 'attempt');
+    return getJob(ctx, jobId);
+  }
+  if (wasPreempted(job, attempt, report)) {
+    endPreemptedAttempt(ctx, jobId, report.attempt, attempt.worker_id, attempt.preempted_by, report.exit_code);
+    return getJob(ctx, jobId);
+  }
+  const now = ctx.now();
+  const error = report.error ?? attemptError(job, report);
+  ctx.sql('UPDATE attempts SET finished_at = ?, outcome = ?, exit_code = ?, error = ? WHERE job_id = ? AND attempt = ?')
+    .run(now, report.outcome, report.exit_code, error, jobId, report.attempt);
+  if (job.state !== 'running' || job.attempt !== report.attempt) {
+    ctx.emit('attempt.ended', jobId, attempt.worker_id, { attempt: report.attempt, outcome: report.outcome });
+    return getJob(ctx, jobId);
+  }
+  let row: JobRow;
+  if (report.outcome === 'succeeded') {
+    ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ?").run(now, report.exit_code, jobId);
+    row = { ...job, state: 'succeeded', finished_at: now, exit_code: report.exit_code, error: null };
+    ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
+    if (row.has_dependents) releaseDependents(ctx, jobId);
+  } else if (report.outcome === 'cancelled') {
+    ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+    row = { ...job, state: 'cancelled', finished_at: now, exit_code: report.exit_code, error };
+    ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });
+    blockDependents(ctx, jobId);
+  } else if (countedAttempts(job) < job.max_attempts) {
+    const delay = retryDelayMs(job);
+    const retryAt = delay > 0 ? now + delay : null;
+    ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, retry_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, retryAt, report.exit_code, error, jobId);
+    row = { ...job, state: 'queued', worker_id: null, queued_at: now, retry_at: retryAt, exit_code: report.exit_code, error };
+    ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code, retry_at: retryAt });
+  } else {
+    ctx.sql("UPDATE jobs SET state = 'failed', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
+    row = { ...job, state: 'failed', finished_at: now, exit_code: report.exit_code, error };
+    ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
+    blockDependents(ctx, jobId);
+  }
+  return jobFromRow(ctx, row);
 }
 
 /**
@@ -73,14 +84,14 @@ export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): 
  * has not finished. Only a success the agent did not cause (it ended before the signal) stands, and a
  * cancel wins over a preemption.
  */
-function wasPreempted(job: JobRow, attempt: { preempt_requested_at: number | null }, report: FinishRequest): boolean {
+function wasPreempted(job: JobRow, attempt: { preempt_requested_at: number | null }, report: ParsedReport): boolean {
   if (attempt.preempt_requested_at === null || job.state !== 'running' || job.attempt !== report.attempt) return false;
   if (report.outcome === 'cancelled') return false;
   return report.preempted === true || report.outcome !== 'succeeded';
 }
 
 /** Why an attempt ended, in words, when the agent sent none: a cancel names who cancelled, never "exited with code null". */
-function attemptError(job: JobRow, report: FinishRequest): string | null {
+function attemptError(job: JobRow, report: ParsedReport): string | null {
   switch (report.outcome) {
     case 'succeeded':
       return null;
@@ -99,7 +110,7 @@ export function finishAttempts(ctx: CoreContext, input: unknown): FinishOutcome[
   return ctx.tx(() =>
     results.map(({ job_id, ...report }) => {
       try {
-        return { job_id, job: ctx.savepoint(() => finishAttempt(ctx, job_id, report)) };
+        return { job_id, job: ctx.savepoint(() => applyReport(ctx, job_id, report)) };
       } catch (error) {
         if (!(error instanceof GantryError)) throw error;
         return { job_id, error: { code: error.code, message: error.message, field: error.field } };
