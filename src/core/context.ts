@@ -1,4 +1,4 @@
-import type { Db, Statement } from './store/database';
+import type { Db, Statement, Transaction } from './store/database';
 import type { EventType, QueueEvent } from '../shared';
 import type { EventListener } from './api';
 
@@ -22,13 +22,20 @@ export class CoreContext {
   private readonly listeners = new Set<EventListener>();
   private pending: QueueEvent[] = [];
   private depth = 0;
+  /**
+   * One better-sqlite3 transaction function for every transaction and savepoint: `db.transaction()`
+   * builds four wrappers each call, a cost every claim and every finished job paid again.
+   */
+  private readonly inTransaction: Transaction<(fn: () => unknown) => unknown>;
 
   constructor(
     readonly db: Db,
     readonly dataDir: string,
     readonly now: () => number,
     readonly settings: CoreSettings,
-  ) {}
+  ) {
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
+  }
 
   /** A prepared statement, compiled once per SQL text. */
   sql(text: string): Statement {
@@ -58,7 +65,7 @@ export class CoreContext {
     this.depth++;
     let result: T;
     try {
-      result = this.db.transaction(fn).immediate();
+      result = this.inTransaction.immediate(fn) as T;
     } catch (error) {
       this.pending = [];
       throw error;
@@ -78,7 +85,7 @@ export class CoreContext {
   savepoint<T>(fn: () => T): T {
     const mark = this.pending.length;
     try {
-      return this.db.transaction(fn)();
+      return this.inTransaction(fn) as T;
     } catch (error) {
       this.pending.length = mark;
       throw error;

@@ -5,6 +5,7 @@ import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
 export type Statement = Database.Statement;
+export type Transaction<F extends (...args: never[]) => unknown> = Database.Transaction<F>;
 
 export const DB_FILE = 'gantry.db';
 

@@ -15,7 +15,7 @@ import type { CoreContext } from '../../context';
 import { allocate, type Allocation, type WorkerCapacity } from '../../scheduler/capacity';
 import { planClaim } from '../../scheduler/planClaim';
 import type { JobRow } from '../../store/rows';
-import { jobFromRow } from '../jobRows';
+import { findJobRow, jobFromRow } from '../jobRows';
 import { requireWorkerRow, toWorkerSpec, workerCapacity } from '../../workers/workerRows';
 import { releaseDueRetries } from './releaseDueRetries';
 
@@ -32,7 +32,7 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
     const lease = now + ctx.settings.leaseTtlMs;
     const claimed: ClaimedJob[] = [];
     for (const { id, alloc } of chosen) {
-      const job = ctx.sql(`UPDATE jobs SET state = 'running', attempt = attempt + 1, worker_id = ?, started_at = ? WHERE id = ? AND state = 'queued' AND retry_at IS NULL RETURNING *`).get(workerId, now, id) as JobRow | undefined;
+      const job = claimJobRow(ctx, id, workerId, now);
       if (!job) continue;
       ctx.sql('INSERT INTO attempts (job_id, attempt, worker_id, started_at, lease_expires_at, gpus, cpus, memory_mb) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, job.attempt, workerId, now, lease, JSON.stringify(alloc.gpus), alloc.cpus, alloc.memory_mb);
@@ -61,4 +61,16 @@ function claimReserved(ctx: CoreContext, workerId: string, jobId: number, capaci
   if (!alloc) return { chosen: [] };
   ctx.sql('UPDATE workers SET reserved_for = NULL WHERE id = ?').run(workerId);
   return { chosen: [{ id: jobId, alloc }] };
+}
+
+/**
+ * Moves one queued job to running and returns its row as it now stands, or undefined when it was not
+ * claimable. The row is read, then updated without `RETURNING *`: SQLite's RETURNING of all ~40
+ * columns cost more than a plain read of them plus patching the four columns the UPDATE sets.
+ */
+function claimJobRow(ctx: CoreContext, id: number, workerId: string, now: number): JobRow | undefined {
+  const row = findJobRow(ctx, id);
+  if (!row) return undefined;
+  const changed = ctx.sql("UPDATE jobs SET state = 'running', attempt = attempt + 1, worker_id = ?, started_at = ? WHERE id = ? AND state = 'queued' AND retry_at IS NULL").run(workerId, now, id).changes;
+  return changed === 1 ? { ...row, state: 'running', attempt: row.attempt + 1, worker_id: workerId, started_at: now } : undefined;
 }
