@@ -71,6 +71,14 @@ export interface CoordinatorOptions extends OperationsOptions, SuitesOptions {
   sweepIntervalMs?: number | null;
   /** Size limits of the artifact store. */
   artifacts?: ArtifactOptions;
+  /**
+   * Checkpoint the WAL from a worker thread (store/backgroundCheckpoint.ts), so its fsyncs never
+   * block the event loop; `gantry serve` turns it on. `resolveFrom` is a file of the running package
+   * from which the thread loads better-sqlite3 (bundles keep npm packages external and place this
+   * module at no fixed depth). Off by default: a short-lived coordinator (a test, a script) would
+   * start a thread for nothing.
+   */
+  checkpointInBackground?: { resolveFrom: string };
 }
 
 export interface ClaimOptions {

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import type { Coordinator, CoordinatorOptions } from './api';
 import { CoreContext } from './context';
-import { openDatabase } from './store/database';
+import { DB_FILE, openDatabase } from './store/database';
+import { startBackgroundCheckpoint } from './store/backgroundCheckpoint';
 import { toAttempt, type AttemptRow } from './store/rows';
 import { submitJobs } from './queue/transitions/submitJobs';
 import { claimJobs } from './queue/transitions/claimJobs';
@@ -61,6 +63,7 @@ function submitAndPreempt(ctx: CoreContext, specs: unknown[], batch: boolean): J
 
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const db = openDatabase(options.dataDir);
+  const checkpointer = options.checkpointInBackground ? startBackgroundCheckpoint(join(options.dataDir, DB_FILE), options.checkpointInBackground.resolveFrom) : null;
   const ctx = new CoreContext(db, options.dataDir, options.now ?? Date.now, {
     leaseTtlMs: options.leaseTtlMs ?? DEFAULTS.leaseTtlMs,
     restartGraceMs: options.restartGraceMs ?? DEFAULTS.restartGraceMs,
@@ -163,6 +166,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     close: () => {
       sweeper.stop();
       if (!db.open) return;
+      checkpointer?.stop();
       db.pragma('optimize');
       db.close();
     },

@@ -60,7 +60,7 @@ export async function startGantry(options: GantryOptions): Promise<RunningGantry
   const [{ createCoordinator, secretsFilePath, secureDataDir }, { startServer, ensureAdminToken, RestartableWorker }] = await Promise.all([import('../../core'), import('../../server')]);
   // 0700 and 0600 within: the data dir holds the admin token, every job's env and logs.
   const tightened = secureDataDir(options.dataDir);
-  const coordinator = createCoordinator({ dataDir: options.dataDir, leaseTtlMs: leaseTtlFromEnv(process.env) });
+  const coordinator = createCoordinator({ dataDir: options.dataDir, leaseTtlMs: leaseTtlFromEnv(process.env), checkpointInBackground: { resolveFrom: join(PACKAGE_ROOT, 'package.json') } });
   let server: RunningServer | undefined;
   try {
     const { token, created } = await ensureAdminToken(coordinator, options.dataDir);
