@@ -3,8 +3,12 @@ import { Worker } from 'node:worker_threads';
 
 /** Between passes when the last one found nothing to copy; about redis's `appendfsync everysec`, five times over. */
 const IDLE_INTERVAL_MS = 200;
-/** Between passes while writes keep coming: soon again, so the WAL the next commit might have to checkpoint stays short. */
-const BUSY_INTERVAL_MS = 10;
+/**
+ * Between passes while writes keep coming: soon again, so what the main connection's own
+ * autocheckpoint finds left to sync stays small, but not so soon that every hot page is rewritten
+ * to the database file a hundred times a second.
+ */
+const BUSY_INTERVAL_MS = 50;
 /** How long `stop()` waits for the thread to close its connection. */
 const STOP_WAIT_MS = 5_000;
 
