@@ -181,6 +181,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     apiUrl: options.url,
     killGraceMs,
     inheritEnv: options.inheritEnv ?? false,
+    baseEnv: inheritedEnvironment({ inherit: options.inheritEnv ?? false }),
     checkpointRoot: checkpoints.root,
     collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
     // Synced work dirs from one cache per worker: a sweep's tree is downloaded and extracted once, then hard-linked.

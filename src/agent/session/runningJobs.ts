@@ -25,6 +25,8 @@ export interface RunningJobsOptions {
   apiUrl: string;
   killGraceMs: number;
   inheritEnv: boolean;
+  /** The part of the agent's environment jobs start from, taken once: reading process.env per job cost more than the rest of building it. */
+  baseEnv?: Record<string, string>;
   placement: Placement;
   /** Where per-job checkpoint directories live (GANTRY_CHECKPOINT_DIR). */
   checkpointRoot: string;
@@ -118,7 +120,7 @@ export class RunningJobs {
     if (pinner && !cores) logger.warn('too few free cores to pin the job apart; it runs unpinned', { job_id: jobId, cpus: claimed.job.requirements.cpus });
     let spawnJob = suites ? suites.decorate(claimed, this.options.spawnJob) : this.options.spawnJob;
     if (cores) spawnJob = pinnedSpawn(spawnJob, cores);
-    const run = new JobRun(claimed, { spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir,
+    const run = new JobRun(claimed, { spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, baseEnv: this.options.baseEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir,
       stageInputs: this.options.stageInputs,
       // Recorded as soon as the process exists, which is after staging for a job with inputs.
       onSpawn: (pid) => groups.record(jobId, claimed.attempt, pid),
