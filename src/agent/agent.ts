@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GpuDevice, WorkerRegister } from '../shared';
 import { installPythonHelper } from './artifacts/pythonHelper';
-import { InputCache } from './artifacts/inputCache';
+import { InputCache, type InputCacheBounds } from './artifacts/inputCache';
 import { jobInputStager, stageInputs } from './artifacts/stageInputs';
 import { outputCollector } from './artifacts/uploadOutputs';
 import { Capacity } from './capacity';
@@ -82,6 +82,11 @@ export interface AgentOptions {
   prefetch?: number;
   /** Each job runs on cores of its own (taskset), exported as GANTRY_CPUS; GPU jobs near their GPUs. */
   pinCpus?: boolean;
+  /**
+   * Bounds of the worker's input cache (`<spoolDir>/inputs`), which jobs, synced work dirs and suite hooks
+   * share so each input is downloaded once per worker; `false` (or maxBytes 0) downloads every time.
+   */
+  inputCache?: InputCacheBounds | false;
 }
 
 export interface Agent {
@@ -120,6 +125,14 @@ function openDelivery(link: CoordinatorLink, options: AgentOptions, logger: Agen
   });
   if (deliverer.pending > 0) logger.info('delivering what an earlier run left in the spool', { items: deliverer.pending });
   return deliverer;
+}
+
+/** The cache jobs and suite hooks stage inputs through, with what was left from earlier runs pruned to its bounds. */
+function openInputCache(options: AgentOptions): InputCache | undefined {
+  if (options.inputCache === false || options.inputCache?.maxBytes === 0) return undefined;
+  const cache = new InputCache(join(options.spoolDir, 'inputs'), options.inputCache);
+  cache.prune();
+  return cache;
 }
 
 /** Samples the GPUs every `intervalMs` until the agent stops; hosts without GPUs skip it. */
@@ -162,6 +175,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const checkpoints = new CheckpointDirs(join(options.spoolDir, 'checkpoints'));
   const prefetch = new PrefetchBuffer(options.prefetch ?? 0);
   const spawnJob = options.spawnJob ?? spawnPipedJob;
+  const inputCache = openInputCache(options);
   // Set once registered; hooks run only after that.
   let workerId = '';
   const suites = new SuiteEnvironments({
@@ -169,7 +183,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     baseEnv: () => inheritedEnvironment({ inherit: options.inheritEnv ?? false }),
     // With the worker credential: a suite's inputs are served to workers, not to one job's token.
     stageInputs: (suite, dir, log, signal) => stageInputs((suite.inputs ?? []).map((input, position) => ({ ...input, from: `/api/v1/suites/${suite.id}/inputs/${position}` })), dir, {
-      endpoint: { baseUrl: options.url, token: credential.token, ca: options.ca }, log, signal,
+      endpoint: { baseUrl: options.url, token: credential.token, ca: options.ca }, cache: inputCache, log, signal,
     }),
   });
   const pinner = options.pinCpus ? new CorePinner(agentCores(), await readGpuAffinity(nvidiaSmi)) : undefined;
@@ -184,8 +198,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     baseEnv: inheritedEnvironment({ inherit: options.inheritEnv ?? false }),
     checkpointRoot: checkpoints.root,
     collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
-    // Synced work dirs from one cache per worker: a sweep's tree is downloaded and extracted once, then hard-linked.
-    stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }, undefined, new InputCache(join(options.spoolDir, 'inputs'))),
+    stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }, inputCache),
     pythonHelperDir: installPythonHelper(options.spoolDir),
     placement: { machine: localMachine(), workerName: options.name ?? host.hostname, scratchRoot: join(options.spoolDir, 'scratch') },
     onSlotFree: () => {

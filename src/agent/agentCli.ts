@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { startAgent } from './agent';
+import type { InputCacheBounds } from './artifacts/inputCache';
 import { startSpawnHelper } from './jobs/spawnHelper/startSpawnHelper';
 import { stderrLogger } from './logger';
 import { keepOldSpaceSmall } from './memory/oldSpaceKeeper';
@@ -38,6 +39,10 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
   --spawn-helper       start jobs from a small helper process instead of the agent itself;
                        it costs CPU per job on small hosts (measured in bench/README.md, e2e),
                        so it is off unless the agent's own size makes its forks slow
+  --input-cache-mb MB  the inputs jobs and suite hooks stage are kept in <spool-dir>/input-cache,
+                       so a sweep with the same input downloads it once; least recently used
+                       entries not being staged are removed past MB (default 10240; 0: no cache)
+  --input-cache-days D entries not used for D days are removed (default 7)
   --inherit-env        jobs inherit this agent's whole environment; by default they get only
                        PATH HOME USER LOGNAME SHELL LANG LANGUAGE LC_* TZ TMPDIR TERM
                        LD_LIBRARY_PATH. Gantry's own variables (GANTRY_*, the worker token
@@ -80,6 +85,16 @@ function seconds(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--input-cache-mb` and `--input-cache-days` as the cache's bounds; false turns the cache off. */
+function inputCacheBounds(mb: string | undefined, days: string | undefined): InputCacheBounds | false {
+  const maxMb = mb === undefined ? undefined : Number(mb);
+  if (maxMb !== undefined && !(Number.isFinite(maxMb) && maxMb >= 0)) fail('--input-cache-mb must be a number of MB ≥ 0');
+  const maxDays = days === undefined ? undefined : Number(days);
+  if (maxDays !== undefined && !(Number.isFinite(maxDays) && maxDays > 0)) fail('--input-cache-days must be a number of days > 0');
+  if (maxMb === 0) return false;
+  return { maxBytes: maxMb === undefined ? undefined : maxMb * 1024 * 1024, maxAgeMs: maxDays === undefined ? undefined : maxDays * 24 * 3600 * 1000 };
+}
+
 /** A Slurm pilot's lifetime flags; undefined for an ordinary agent. */
 function pilotLifetime(values: Record<string, string | boolean | undefined>): PilotLifetime | undefined {
   const idle = seconds('--idle-exit', values['idle-exit'] as string | undefined);
@@ -113,6 +128,8 @@ export async function runAgentCli(): Promise<void> {
         'ca-file': { type: 'string' },
         'insecure-http': { type: 'boolean' },
         'inherit-env': { type: 'boolean' },
+        'input-cache-mb': { type: 'string' },
+        'input-cache-days': { type: 'string' },
         'spawn-helper': { type: 'boolean' },
         'idle-exit': { type: 'string' },
         'wall-end': { type: 'string' },
@@ -138,6 +155,7 @@ export async function runAgentCli(): Promise<void> {
   const prefetch = values.prefetch === undefined ? 0 : Number(values.prefetch);
   if (!(Number.isInteger(prefetch) && prefetch >= 0 && prefetch <= 1000)) fail('--prefetch must be a whole number from 0 to 1000');
 
+  const inputCache = inputCacheBounds(values['input-cache-mb'], values['input-cache-days']);
   const pilot = pilotLifetime(values);
   try {
     checkCoordinatorUrl(values.url, values['insecure-http'] ?? false);
@@ -164,6 +182,7 @@ export async function runAgentCli(): Promise<void> {
     allocation: readSlurmAllocation(process.env),
     prefetch,
     pinCpus: values['pin-cpus'],
+    inputCache,
     logger,
     spawnJob: values['spawn-helper'] ? startSpawnHelper().spawnJob : undefined,
   });

@@ -12,4 +12,4 @@ export { uploadArtifact, sha256OfFile } from './artifacts/uploadArtifact';
 export { downloadArtifact, downloadFromPath } from './artifacts/downloadArtifact';
 export { artifactRequest, jsonReply, type ArtifactEndpoint } from './artifacts/artifactHttp';
 export { stageInputs, removeStagedInputs, jobInputRefs, type StageInput, type StageOptions, type StagedInputs } from './artifacts/stageInputs';
-export { InputCache } from './artifacts/inputCache';
+export { InputCache, DEFAULT_INPUT_CACHE_AGE_MS, DEFAULT_INPUT_CACHE_BYTES, type InputCacheBounds } from './artifacts/inputCache';

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, type Stats } from 'node:fs';
+import { chmodSync, constants, copyFileSync, createReadStream, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
-/** `move`: the source is a scratch copy, renamed into place. `link`: the source is a shared cache, hard-linked (copied across filesystems). */
-export type PlaceMode = 'move' | 'link';
+/**
+ * `move`: the source is a scratch copy, renamed into place. `link`: the source is a shared cache,
+ * hard-linked (copied across filesystems). `copy`: the source is a shared cache, copied into files
+ * of the target's own, writable (a reflink where the filesystem has them).
+ */
+export type PlaceMode = 'move' | 'link' | 'copy';
 
 function statOrNull(path: string): Stats | null {
   try {
@@ -36,12 +40,19 @@ function linkFile(source: string, target: string): void {
   }
 }
 
-/** Recreates `source` at `target` (absent) with its own folders, hard-linked files and copied symlinks. */
-function linkTree(source: string, target: string, stat: Stats): void {
+function copyFile(source: string, target: string, stat: Stats): void {
+  copyFileSync(source, target, constants.COPYFILE_FICLONE);
+  // The cache's files are read-only; a copy is the target's own, so its owner may write it.
+  chmodSync(target, (stat.mode & 0o777) | 0o200);
+}
+
+/** Recreates `source` at `target` (absent) with its own folders, hard-linked or copied files, and copied symlinks. */
+function linkTree(source: string, target: string, stat: Stats, mode: 'link' | 'copy'): void {
   if (stat.isDirectory()) {
     mkdirSync(target);
-    for (const entry of readdirSync(source)) linkTree(join(source, entry), join(target, entry), lstatSync(join(source, entry)));
+    for (const entry of readdirSync(source)) linkTree(join(source, entry), join(target, entry), lstatSync(join(source, entry)), mode);
   } else if (stat.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+  else if (mode === 'copy') copyFile(source, target, stat);
   else linkFile(source, target);
 }
 
@@ -56,7 +67,7 @@ export async function placeTree(source: string, target: string, mode: PlaceMode,
   const there = statOrNull(target);
   if (!there) {
     if (mode === 'move') renameSync(source, target);
-    else linkTree(source, target, from);
+    else linkTree(source, target, from, mode);
     created.push(target);
     return;
   }

@@ -21,6 +21,11 @@ export interface StageOptions {
    * folder gets hard links to read-only files. Without it every call downloads and extracts afresh.
    */
   cache?: InputCache;
+  /**
+   * With a cache: give the target writable copies of its own instead of hard links to the cache's
+   * read-only files, so a process writing into them (as root, past the read-only bits) changes only its copy.
+   */
+  copy?: boolean;
   /** One line per staged input, e.g. for the job's log. */
   log?: (line: string) => void;
   /** Stops the downloads; what was placed so far is removed. */
@@ -68,9 +73,14 @@ async function stageFresh(options: StageOptions, input: StageInput, dir: string,
 async function stageOne(options: StageOptions, input: StageInput, dir: string, created: string[]): Promise<string> {
   const { cache } = options;
   if (cache) {
-    const content = await cache.obtain(input, (dest) => fetchChecked(options, input, dest));
-    await placeContent(input, content, dir, 'link', created);
-    return input.archive ? `${input.source} → extracted ${input.name} (cached)` : `${input.source} → ${input.name} (cached)`;
+    let downloaded = false;
+    const fetch = (dest: string): Promise<void> => {
+      downloaded = true;
+      return fetchChecked(options, input, dest);
+    };
+    await cache.use(input, fetch, (content) => placeContent(input, content, dir, options.copy ? 'copy' : 'link', created));
+    const how = downloaded ? "downloaded into the worker's cache" : "from the worker's cache";
+    return input.archive ? `${input.source} → extracted ${input.name} (${how})` : `${input.source} → ${input.name} (${how})`;
   }
   const entries = await stageFresh(options, input, dir, created);
   return entries === null ? `${input.source} → ${input.name}` : `${input.source} → extracted ${input.name} (${entries} entries)`;
@@ -119,14 +129,19 @@ export function jobInputRefs(claimed: ClaimedJob): StageInput[] {
 /** Stages a claimed job's inputs into its directory before it starts, with the job's own token. */
 export type StageJobInputs = (claimed: ClaimedJob, cwd: string, log: (line: string) => void, signal: AbortSignal) => Promise<StagedInputs>;
 
+/**
+ * Stages through the worker's cache when given one: a synced working directory (`sync`) first,
+ * hard-linked from `workDirCache` (one extraction per worker for a whole sweep), then the job's
+ * inputs as copies of its own out of `cache` (reflinks where the filesystem has them): downloaded
+ * once per worker, yet a job writing into one, even as root, never reaches another job's copy.
+ */
 export function jobInputStager(coordinator: Omit<ArtifactEndpoint, 'token'>, cache?: InputCache, workDirCache?: InputCache): StageJobInputs {
   return async (claimed, cwd, log, signal) => {
     const endpoint = { ...coordinator, token: claimed.token };
     const refs = jobInputRefs(claimed);
-    // A synced working directory (`sync`) is staged first, from `workDirCache`: one extraction per worker for a whole sweep.
     const base = await stageInputs(refs.filter((ref) => ref.workdir), cwd, { endpoint, cache: workDirCache ?? cache, log, signal });
     try {
-      const added = await stageInputs(refs.filter((ref) => !ref.workdir), cwd, { endpoint, cache, log, signal });
+      const added = await stageInputs(refs.filter((ref) => !ref.workdir), cwd, { endpoint, cache, copy: true, log, signal });
       return { created: [...base.created, ...added.created] };
     } catch (error) {
       removeStagedInputs(cwd, base);

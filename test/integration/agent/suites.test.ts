@@ -142,7 +142,7 @@ describe('suite inputs', () => {
     expect(c.readLog(job.id, 1).data.toString()).toBe('alpha read me');
     const [setup] = c.suites.hookRuns('staged');
     expect(setup).toMatchObject({ hook: 'setup', outcome: 'succeeded' });
-    expect(c.suites.hookLog('staged', setup.id).toString()).toMatch(/^gantry: staged dataset:corpus → extracted corpus\.tar\.gz.*\ngantry: staged dataset:notes → notes\.txt\n$/);
+    expect(c.suites.hookLog('staged', setup.id).toString()).toMatch(/^gantry: staged dataset:corpus → extracted corpus\.tar\.gz.*\ngantry: staged dataset:notes → notes\.txt \(downloaded into the worker's cache\)\n$/);
   });
 });
 

@@ -60,7 +60,7 @@ describe('stageInputs', () => {
     const first = folder('cached-1');
     const second = folder('cached-2');
     await Promise.all([stageInputs([refOf(tarball)], first, { endpoint: server.admin, cache }), stageInputs([refOf(tarball)], first.replace('1', '1b'), { endpoint: server.admin, cache })]);
-    expect(readdirSync(cache.dir)).toEqual([`tree-${tarball.sha256}`]);
+    expect(readdirSync(cache.dir).sort()).toEqual([`tree-${tarball.sha256}`, `tree-${tarball.sha256}.manifest`]);
     // The coordinator no longer serves it: a second target can only be filled from the cache.
     await server.call('DELETE', '/api/v1/datasets/corpus', server.tokens.admin);
     const staged = await stageInputs([refOf(tarball)], second, { endpoint: server.admin, cache });
@@ -70,5 +70,21 @@ describe('stageInputs', () => {
     removeStagedInputs(second, staged);
     expect(existsSync(join(second, 'corpus'))).toBe(false);
     expect(readFileSync(cached, 'utf8')).toBe('alpha');
+  });
+
+  it('with a cache and copy, gives the target writable files of its own, so writing them leaves the cache as it was', async () => {
+    const cache = new InputCache(folder('copy-cache'));
+    const dir = folder('copied');
+    await stageInputs([refOf(notes)], dir, { endpoint: server.admin, cache, copy: true });
+    const staged = join(dir, 'notes.txt');
+    const cached = join(cache.dir, `file-${notes.sha256}`);
+    expect(statSync(staged).ino).not.toBe(statSync(cached).ino);
+    expect(statSync(staged).mode & 0o200).toBe(0o200);
+    writeFileSync(staged, 'edited by the job');
+    const again = folder('copied-again');
+    const lines: string[] = [];
+    await stageInputs([refOf(notes)], again, { endpoint: server.admin, cache, log: (line) => lines.push(line) });
+    expect(readFileSync(join(again, 'notes.txt'), 'utf8')).toBe('read me');
+    expect(lines.join('')).toContain("dataset:notes → notes.txt (from the worker's cache)");
   });
 });

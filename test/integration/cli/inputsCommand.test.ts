@@ -78,6 +78,20 @@ describe('gantry submit --input', () => {
     expect(existsSync(join(cwd, 'pack'))).toBe(false);
   });
 
+  it("downloads an input that many jobs share once into the worker's cache and links it into each job's directory", { timeout: 240_000 }, async () => {
+    const shared = join(scratch, 'shared.txt');
+    writeFileSync(shared, 'one copy for all');
+    const check = 'test "$(cat shared.txt)" = "one copy for all"';
+    // Each in its own directory: jobs sharing one would remove the file under each other as they end.
+    const ids = [await submittedId(['--cwd', jobDir('shared-0'), '--input', shared, '--', 'sh', '-c', check])];
+    for (let i = 1; i < 6; i++) ids.push(await submittedId(['--cwd', jobDir(`shared-${i}`), '--input', 'dataset:shared.txt', '--', 'sh', '-c', check]));
+    await waitFor(() => ids.every((id) => ['succeeded', 'failed'].includes(t.coordinator.getJob(id).state)), 'the jobs to end', 180_000);
+    const logs = ids.map((id) => t.coordinator.readLog(id, 1, 0).data.toString());
+    for (const [i, id] of ids.entries()) expect(t.coordinator.getJob(id).state, logs[i]).toBe('succeeded');
+    expect(logs.filter((log) => log.includes("dataset:shared.txt → shared.txt (downloaded into the worker's cache)"))).toHaveLength(1);
+    expect(logs.filter((log) => log.includes("dataset:shared.txt → shared.txt (from the worker's cache)"))).toHaveLength(5);
+  });
+
   it('refuses an input that names nothing stored, naming the field, and queues nothing', async () => {
     const before = t.coordinator.listJobs({}).jobs.length;
     const missing = await t.gantry(['submit', '--input', 'dataset:nope', '--', 'true']);
