@@ -19,26 +19,14 @@ export function latestMetrics(ctx: CoreContext, jobId: number, name?: string): M
     .all(jobId, name ?? null, name ?? null) as MetricRow[];
 }
 
+/** `?by=epoch` from metric_epochs (kept as points arrive), in (job_id, name, epoch) key order: no point is read. Exported for the query-plan test. */
+export const EPOCHS_SQL = `SELECT name, epoch, points AS count, total / points AS mean, low AS min, high AS max,
+    last_attempt AS attempt, last_step AS step, last_value AS value, last_at AS at
+  FROM metric_epochs WHERE job_id = ? AND (? IS NULL OR name = ?) ORDER BY name, epoch`;
+
 /** One row per metric name and epoch over all attempts (the epoch's last point and its aggregates); points without an epoch are left out. */
 export function metricsByEpoch(ctx: CoreContext, jobId: number, name?: string): MetricEpochRow[] {
-  const stats = ctx
-    .sql(
-      `SELECT name, epoch, COUNT(*) AS count, AVG(value) AS mean, MIN(value) AS min, MAX(value) AS max FROM metrics
-       WHERE job_id = ? AND epoch IS NOT NULL AND (? IS NULL OR name = ?) GROUP BY name, epoch ORDER BY name, epoch`,
-    )
-    .all(jobId, name ?? null, name ?? null) as Array<Pick<MetricEpochRow, 'name' | 'epoch' | 'count' | 'mean' | 'min' | 'max'>>;
-  // With one MAX() aggregate, SQLite takes the other columns from the row holding it: the epoch's last point.
-  const lasts = ctx
-    .sql(
-      `SELECT name, epoch, attempt, step, value, at, MAX(rowid) FROM metrics
-       WHERE job_id = ? AND epoch IS NOT NULL AND (? IS NULL OR name = ?) GROUP BY name, epoch`,
-    )
-    .all(jobId, name ?? null, name ?? null) as Array<Pick<MetricEpochRow, 'name' | 'epoch' | 'attempt' | 'step' | 'value' | 'at'>>;
-  const lastOf = new Map(lasts.map((row) => [`${row.epoch}\0${row.name}`, row]));
-  return stats.flatMap((row) => {
-    const last = lastOf.get(`${row.epoch}\0${row.name}`);
-    return last ? [{ ...row, attempt: last.attempt, step: last.step, value: last.value, at: last.at }] : [];
-  });
+  return ctx.sql(EPOCHS_SQL).all(jobId, name ?? null, name ?? null) as MetricEpochRow[];
 }
 
 /** Each metric name and attempt downsampled to at most `points` points for a chart. */

@@ -20,13 +20,39 @@ function decodeCursor(cursor: string): Position {
   throw new ValidationError('after: not a cursor this listing gave (use the X-Next-Cursor of the previous page)', 'after');
 }
 
-// Keyset paging in the listing's order; `step IS ?` is equality that also holds for two nulls, and
-// SQLite sorts nulls first, so a null-step position is followed by every non-null step of its attempt.
-const PAGE_SQL = `SELECT rowid, attempt, step, name, value, at, epoch FROM metrics
-  WHERE job_id = ? AND (? IS NULL OR name = ?)
-    AND (? IS NULL OR name > ? OR (name = ? AND (attempt > ? OR (attempt = ? AND (
-      (step IS ? AND rowid > ?) OR (? IS NULL AND step IS NOT NULL) OR step > ?)))))
-  ORDER BY name, attempt, step, rowid LIMIT ?`;
+const COLUMNS = 'SELECT rowid, attempt, step, name, value, at, epoch FROM metrics';
+const ORDER = 'ORDER BY name, attempt, step, rowid LIMIT ?';
+
+/**
+ * The listing's order is that of the index metrics_series_step (job_id, name, attempt, step, then
+ * the rowid every index ends with), so each page is one seek and a walk of `limit` entries, however
+ * deep in a million points it starts. A position is resumed in up to three such walks, because a
+ * null step sorts first but compares as unknown, so no single row-value range says "after it":
+ * the rest of its attempt's null steps, then the attempt's numbered steps, then the later series.
+ * Exported for the test that checks each walk's query plan.
+ */
+export const PAGE_WALKS = {
+  first: `${COLUMNS} WHERE job_id = ? ${ORDER}`,
+  firstOfName: `${COLUMNS} WHERE job_id = ? AND name = ? ${ORDER}`,
+  nullStepsAfter: `${COLUMNS} WHERE job_id = ? AND name = ? AND attempt = ? AND step IS NULL AND rowid > ? ${ORDER}`,
+  numberedSteps: `${COLUMNS} WHERE job_id = ? AND name = ? AND attempt = ? AND step IS NOT NULL ${ORDER}`,
+  stepsAfter: `${COLUMNS} WHERE job_id = ? AND name = ? AND attempt = ? AND (step, rowid) > (?, ?) ${ORDER}`,
+  laterSeries: `${COLUMNS} WHERE job_id = ? AND (name, attempt) > (?, ?) ${ORDER}`,
+  laterAttempts: `${COLUMNS} WHERE job_id = ? AND name = ? AND attempt > ? ${ORDER}`,
+} as const;
+
+type Walk = [sql: string, ...args: Array<string | number>];
+
+/** The walks that read on from `from`, in the listing's order, each given `limit` after its own arguments. */
+function walksAfter(jobId: number, name: string | null, from: Position | null): Walk[] {
+  if (!from) return [name === null ? [PAGE_WALKS.first, jobId] : [PAGE_WALKS.firstOfName, jobId, name]];
+  const [atName, attempt, step, rowid] = from;
+  // A cursor of another name than the one asked for: only that name's later attempts can follow.
+  const later: Walk = name === null ? [PAGE_WALKS.laterSeries, jobId, atName, attempt] : name === atName ? [PAGE_WALKS.laterAttempts, jobId, name, attempt] : [PAGE_WALKS.firstOfName, jobId, name];
+  if (name !== null && name !== atName) return atName < name ? [later] : [];
+  if (step === null) return [[PAGE_WALKS.nullStepsAfter, jobId, atName, attempt, rowid], [PAGE_WALKS.numberedSteps, jobId, atName, attempt], later];
+  return [[PAGE_WALKS.stepsAfter, jobId, atName, attempt, step, rowid], later];
+}
 
 export interface MetricPage {
   points: MetricRow[];
@@ -37,9 +63,13 @@ export interface MetricPage {
 /** One page of a job's points (at most `limit`), after the position `after` names. */
 export function listMetricPage(ctx: CoreContext, jobId: number, options: { name?: string; limit: number; after?: string }): MetricPage {
   const from = options.after === undefined ? null : decodeCursor(options.after);
-  const [name, attempt, step, rowid] = from ?? [null, null, null, null];
-  const name_ = options.name ?? null;
-  const rows = ctx.sql(PAGE_SQL).all(jobId, name_, name_, name, name, name, attempt, attempt, step, rowid, step, step, options.limit + 1) as Array<MetricRow & { rowid: number }>;
+  // One row past the page says whether another follows.
+  const wanted = options.limit + 1;
+  const rows: Array<MetricRow & { rowid: number }> = [];
+  for (const [sql, ...args] of walksAfter(jobId, options.name ?? null, from)) {
+    rows.push(...(ctx.sql(sql).all(...args, wanted - rows.length) as Array<MetricRow & { rowid: number }>));
+    if (rows.length >= wanted) break;
+  }
   const more = rows.length > options.limit;
   const page = more ? rows.slice(0, options.limit) : rows;
   const last = page.at(-1);

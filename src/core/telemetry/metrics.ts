@@ -2,6 +2,7 @@ import { MetricPoint, NotFoundError, parseOrThrow } from '../../shared';
 import { z } from 'zod';
 import type { MetricRow } from '../../shared';
 import type { CoreContext } from '../context';
+import { updateEpochSummaries } from '../metrics/epochSummaries';
 import { updateMetricSummaries } from '../metrics/metricSummaries';
 
 const Points = z.array(MetricPoint).max(10_000);
@@ -16,6 +17,7 @@ export function recordMetrics(ctx: CoreContext, jobId: number, attempt: number, 
     const insert = ctx.sql('INSERT INTO metrics (job_id, attempt, step, name, value, at, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const p of recorded) insert.run(jobId, attempt, p.step, p.name, p.value, p.at, p.epoch);
     updateMetricSummaries(ctx, jobId, attempt, recorded);
+    updateEpochSummaries(ctx, jobId, attempt, recorded);
     return points.length;
   });
 }

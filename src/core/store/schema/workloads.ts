@@ -428,4 +428,38 @@ export const WORKLOADS: string[] = [
     UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
   END;
   `,
+  // Metric history at 1M points per job (issue 17): the listing pages walk an index in their own
+  // order (name, attempt, step, then rowid) instead of sorting a job's every point per page, and
+  // `?by=epoch` reads per-epoch summaries kept as points arrive (as metric_series and metric_blocks
+  // are) instead of grouping every point. The two indexes they replace served only those queries,
+  // so a point still costs the table and one index to insert.
+  `
+  DROP INDEX metrics_job;
+  DROP INDEX metrics_job_epoch;
+  CREATE INDEX metrics_series_step ON metrics (job_id, name, attempt, step);
+
+  -- One row per job, metric name and epoch over every attempt: count, sum and extremes of its
+  -- points, and its last point (the newest recorded).
+  CREATE TABLE metric_epochs (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    points INTEGER NOT NULL,
+    total REAL NOT NULL,
+    low REAL NOT NULL,
+    high REAL NOT NULL,
+    last_attempt INTEGER NOT NULL,
+    last_step INTEGER,
+    last_value REAL NOT NULL,
+    last_at INTEGER NOT NULL,
+    PRIMARY KEY (job_id, name, epoch)
+  ) WITHOUT ROWID;
+  INSERT INTO metric_epochs (job_id, name, epoch, points, total, low, high, last_attempt, last_step, last_value, last_at)
+    SELECT s.job_id, s.name, s.epoch, s.n, s.total, s.low, s.high, l.attempt, l.step, l.value, l.at
+    FROM (SELECT job_id, name, epoch, COUNT(*) AS n, SUM(value) AS total, MIN(value) AS low, MAX(value) AS high
+          FROM metrics WHERE epoch IS NOT NULL GROUP BY job_id, name, epoch) s
+    -- With one MAX() aggregate, SQLite takes the other columns from the row holding it: the epoch's last point.
+    JOIN (SELECT job_id, name, epoch, attempt, step, value, at, MAX(rowid) FROM metrics WHERE epoch IS NOT NULL GROUP BY job_id, name, epoch) l
+      USING (job_id, name, epoch);
+  `,
 ];

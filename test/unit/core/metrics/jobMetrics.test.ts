@@ -58,6 +58,20 @@ describe('metrics per epoch (?by=epoch)', () => {
     ]);
   });
 
+  it('keeps each epoch over every attempt and batch, the last point being the newest recorded', () => {
+    const job = makeJob(h.c, 'running');
+    h.c.recordMetrics(job.id, 1, [{ step: 0, epoch: 0, name: 'loss', value: 5, at: 1 }, { step: 1, epoch: 0, name: 'loss', value: 3, at: 2 }, { step: 0, epoch: 0, name: 'acc', value: 0.1, at: 2 }]);
+    h.c.recordMetrics(job.id, 1, [{ step: 2, epoch: 0, name: 'loss', value: 4, at: 3 }, { step: 3, epoch: 1, name: 'loss', value: 2, at: 4 }]);
+    // A retry reports epoch 0 again: it joins the same row, and its point becomes the epoch's last.
+    h.c.recordMetrics(job.id, 2, [{ step: 0, epoch: 0, name: 'loss', value: 9, at: 5 }]);
+    const answer = h.c.metricQueries.job(job.id, query({ by: 'epoch', name: 'loss' }));
+    if (!('epochs' in answer)) throw new Error('expected epochs');
+    expect(answer.epochs).toEqual([
+      { name: 'loss', epoch: 0, count: 4, mean: 5.25, min: 3, max: 9, attempt: 2, step: 0, value: 9, at: 5 },
+      { name: 'loss', epoch: 1, count: 1, mean: 2, min: 2, max: 2, attempt: 1, step: 3, value: 2, at: 4 },
+    ]);
+  });
+
   it('stores the epoch of each point', () => {
     const job = makeJob(h.c, 'running');
     h.c.recordMetrics(job.id, 1, [{ step: 1, epoch: 3, name: 'acc', value: 0.5 }]);
@@ -131,11 +145,11 @@ describe('metric queries', () => {
 
   it('forgets the summaries with the job', () => {
     const job = makeJob(h.c, 'succeeded');
-    record(job.id, 1, 'loss', [1, 2, 3]);
+    record(job.id, 1, 'loss', [1, 2, 3], (i) => ({ epoch: i }));
     h.c.remove(job.id);
     const db = new Database(join(h.dataDir, 'gantry.db'), { readonly: true });
     try {
-      for (const table of ['metrics', 'metric_series', 'metric_blocks']) expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 });
+      for (const table of ['metrics', 'metric_series', 'metric_blocks', 'metric_epochs']) expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 });
     } finally {
       db.close();
     }
