@@ -1,6 +1,7 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { GantryClient } from '../shared';
+import type { GantryClient, MetricRow } from '../shared';
 import { MAX_TAIL_BYTES, readLogTail } from './logTail';
+import { eachMetricPage } from './metricPoints';
 
 /** `gantry://jobs/7/log` → 7; anything else is refused as the SDK's invalid-params error by the caller. */
 function jobIdOf(variables: Record<string, string | string[]>): number {
@@ -26,7 +27,8 @@ export function registerJobResources(server: McpServer, client: GantryClient): v
     new ResourceTemplate('gantry://jobs/{id}/metrics', { list: undefined }),
     { title: "A job's metrics", description: 'Every metric point the job reported, as JSON', mimeType: 'application/json' },
     async (uri, variables) => {
-      const points = await client.call('listMetrics', { params: { id: jobIdOf(variables) } });
+      const points: MetricRow[] = [];
+      await eachMetricPage(client, jobIdOf(variables), undefined, (page) => points.push(...page));
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(points) }] };
     },
   );

@@ -1,7 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { LogStreamName, MetricRow, type GantryClient, type Worker } from '../../shared';
+import { LogStreamName, MAX_METRICS_PAGE, MetricRow, type GantryClient, type Worker } from '../../shared';
 import { MAX_TAIL_BYTES, readLogTail } from '../logTail';
+import { eachMetricPage, readMetricPage, type MetricPointsPage } from '../metricPoints';
 import { guarded, toolResult } from '../toolResult';
 import { JobIdInput } from './jobTools';
 
@@ -13,17 +14,25 @@ const TailLogInput = JobIdInput.extend({
 
 const GetMetricsInput = JobIdInput.extend({
   name: MetricRow.shape.name.optional().describe('one metric (e.g. loss); default: all'),
-  last: z.number().int().min(1).max(10_000).default(200).describe('at most this many of the latest points'),
+  last: z.number().int().min(1).max(10_000).default(200).describe('at most this many of the latest points (the last of the listing: by name, attempt, step)'),
+  limit: z.number().int().min(1).max(MAX_METRICS_PAGE).optional().describe('instead of the latest points: one page of this many points from the start (or from cursor)'),
+  cursor: z.string().min(1).max(1000).optional().describe('next_cursor of the previous page: read on from there'),
 });
 
-/** The latest value of each metric, one per line: what a model needs to judge progress. */
-export function latestByName(points: MetricRow[]): Record<string, MetricRow> {
-  const latest: Record<string, MetricRow> = {};
-  for (const point of points) {
-    const seen = latest[point.name];
-    if (!seen || (point.step ?? point.at) >= (seen.step ?? seen.at)) latest[point.name] = point;
-  }
-  return latest;
+/** The latest point of each metric (the last of the latest attempt that reported it), by name. */
+async function latestByName(client: GantryClient, id: number, name: string | undefined): Promise<Record<string, MetricRow>> {
+  const rows = (await client.call('listMetrics', { params: { id }, query: { latest: true, name } })) as MetricRow[];
+  return Object.fromEntries(rows.map((row) => [row.name, row]));
+}
+
+/** The last `last` points of the whole listing, read page by page (never more than a page and `last` points held). */
+async function lastPoints(client: GantryClient, id: number, name: string | undefined, last: number): Promise<MetricPointsPage> {
+  const kept: MetricRow[] = [];
+  await eachMetricPage(client, id, name, (page) => {
+    kept.push(...page);
+    if (kept.length > last) kept.splice(0, kept.length - last);
+  });
+  return { points: kept, next_cursor: null };
 }
 
 function workerLine(worker: Worker): string {
@@ -44,13 +53,16 @@ export function registerObserveTools(server: McpServer, client: GantryClient): v
 
   server.registerTool(
     'get_metrics',
-    { title: "A job's metrics", description: 'Metric points a job reported (::metric lines or the API): the latest value of each, and the points.', inputSchema: GetMetricsInput, annotations: { readOnlyHint: true } },
-    ({ id, name, last }) => guarded(async () => {
-      const all = await client.call('listMetrics', { params: { id } });
-      const points = (name === undefined ? all : all.filter((point) => point.name === name)).slice(-last);
-      const latest = latestByName(points);
+    { title: "A job's metrics", description: 'Metric points a job reported (::metric lines or the API): the latest value of each, and the last points, or one page of points with limit/cursor.', inputSchema: GetMetricsInput, annotations: { readOnlyHint: true } },
+    ({ id, name, last, limit, cursor }) => guarded(async () => {
+      const paging = limit !== undefined || cursor !== undefined;
+      const [latest, page] = await Promise.all([
+        latestByName(client, id, name),
+        paging ? readMetricPage(client, id, { name, limit, cursor }) : lastPoints(client, id, name, last),
+      ]);
       const lines = Object.values(latest).map((point) => `${point.name} = ${point.value}${point.step === null ? '' : ` at step ${point.step}`}`);
-      return toolResult(lines.length ? lines.join('\n') : `job ${id} has no metrics${name ? ` named ${name}` : ''}`, { latest, points });
+      if (page.next_cursor) lines.push(`(more points: cursor ${page.next_cursor})`);
+      return toolResult(lines.length ? lines.join('\n') : `job ${id} has no metrics${name ? ` named ${name}` : ''}`, { latest, points: page.points, ...(paging ? { next_cursor: page.next_cursor } : {}) });
     }),
   );
 

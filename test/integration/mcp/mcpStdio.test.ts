@@ -58,6 +58,26 @@ describe('gantry mcp over stdio', () => {
     expect(log.contents[0]).toMatchObject({ mimeType: 'text/plain', text: expect.stringContaining('hello a') });
   });
 
+  it('reads every page of a long history: the latest points are the last recorded, and limit/cursor read one page at a time', async () => {
+    const job = t.coordinator.submit({ command: ['true'], requirements: { tags: ['nowhere'] } });
+    // Past one page of the listing (10,000 points).
+    const total = 12_345;
+    for (let from = 0; from < total; from += 5_000) {
+      t.coordinator.recordMetrics(job.id, 1, Array.from({ length: Math.min(5_000, total - from) }, (_, i) => ({ step: from + i, name: 'loss', value: (from + i) / 1000 })));
+    }
+    const latest = await callTool(reader, 'get_metrics', { id: job.id });
+    expect(latest.structuredContent).toMatchObject({ latest: { loss: { step: total - 1, value: (total - 1) / 1000 } } });
+    const points = (latest.structuredContent as { points: Array<{ step: number }> }).points;
+    expect(points.map((p) => p.step)).toEqual(Array.from({ length: 200 }, (_, i) => total - 200 + i));
+
+    const first = await callTool(reader, 'get_metrics', { id: job.id, limit: 3 });
+    const page1 = first.structuredContent as { points: Array<{ step: number }>; next_cursor: string };
+    expect(page1.points.map((p) => p.step)).toEqual([0, 1, 2]);
+    expect(textOf(first)).toContain(`(more points: cursor ${page1.next_cursor})`);
+    const second = await callTool(reader, 'get_metrics', { id: job.id, limit: 3, cursor: page1.next_cursor });
+    expect((second.structuredContent as { points: Array<{ step: number }> }).points.map((p) => p.step)).toEqual([3, 4, 5]);
+  });
+
   it('refuses a cancel with a read-only token, with the API error', async () => {
     const job = t.coordinator.submit({ command: ['sleep', '1'], requirements: { tags: ['nowhere'] } });
     const refused = await callTool(reader, 'cancel_job', { id: job.id });
