@@ -40,7 +40,7 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * dropped connection the server may hold fewer bytes than were hashed; the hash then starts over
  * from the file's beginning up to where the server stands (rare: only on a resume).
  */
-class SendingHash {
+export class SendingHash {
   private hash: Hash = createHash('sha256');
   private hashed = 0;
 

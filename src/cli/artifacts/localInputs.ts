@@ -29,7 +29,7 @@ async function datasetForFile(path: string, fileName: string, client: GantryClie
   if (taken?.sha256 === sha256) return { name: plain, uploaded: false };
   const name = taken ? datasetNameWithHash(fileName, sha256) : plain;
   if (await existingDataset(client, name)) return { name, uploaded: false };
-  await uploadDataset({ baseUrl: connection.url, token: connection.token }, { path, name, fileName });
+  await uploadDataset({ baseUrl: connection.url, token: connection.token }, { path, name, fileName, sha256 });
   return { name, uploaded: true };
 }
 

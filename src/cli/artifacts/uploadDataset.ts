@@ -1,6 +1,7 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { artifactRequest, jsonReply, sha256OfFile, type ArtifactEndpoint } from '../../agent';
+import { artifactRequest, jsonReply, SendingHash, type ArtifactEndpoint } from '../../agent';
 import { ApiError, type Dataset, type UploadState } from '../../shared';
 
 export interface DatasetUpload {
@@ -8,23 +9,55 @@ export interface DatasetUpload {
   name: string;
   fileName: string;
   description?: string;
+  /**
+   * The file's sha256 when the caller has it already (`--input FILE` hashes to find a stored copy):
+   * declared, so content the store holds completes at once. Without it the file is hashed as it is sent.
+   */
+  sha256?: string;
 }
 
-/** Uploads a file as a dataset: declared by size and sha256, streamed, resumed from the server's offset after a dropped connection. */
+const uploadPath = (state: UploadState): string => `/api/v1/datasets/uploads/${state.id}`;
+
+/** Sends from where the upload stands; with every byte there, an empty request names the sha256 hashed on the way. */
+async function sendFrom(endpoint: ArtifactEndpoint, state: UploadState, hashing: SendingHash): Promise<UploadState> {
+  const done = state.offset === state.size;
+  const bytes = done ? Readable.from([]) : await hashing.streamFrom(state.offset);
+  const naming = done ? `&sha256=${hashing.digest()}` : '';
+  return jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'PATCH', path: `${uploadPath(state)}?offset=${state.offset}${naming}`, bytes }));
+}
+
+/**
+ * Where our session stands after a failed request, asked by its id: a session declared without a
+ * sha256 is never resumed by declaring again. One the server no longer has starts over; a failure
+ * to ask keeps the old state, so the next try sends from there.
+ */
+async function resumed(endpoint: ArtifactEndpoint, state: UploadState, declare: () => Promise<UploadState>): Promise<UploadState> {
+  try {
+    return jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'GET', path: uploadPath(state) }));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return declare();
+    return state;
+  }
+}
+
+/**
+ * Uploads a file as a dataset: declared by size (and sha256 when known), streamed while it is
+ * hashed, so the file is read once, and resumed from the server's offset after a dropped connection.
+ */
 export async function uploadDataset(endpoint: ArtifactEndpoint, upload: DatasetUpload): Promise<Dataset> {
   const size = statSync(upload.path).size;
-  const declared = { name: upload.name, file_name: upload.fileName, size, sha256: await sha256OfFile(upload.path), description: upload.description ?? '' };
+  const declared = { name: upload.name, file_name: upload.fileName, size, ...(upload.sha256 ? { sha256: upload.sha256 } : {}), description: upload.description ?? '' };
   const declare = async (): Promise<UploadState> => jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'POST', path: '/api/v1/datasets/uploads', json: declared }));
+  const hashing = new SendingHash(upload.path);
   let state = await declare();
   for (let failures = 0; !state.complete; ) {
     try {
-      const bytes = createReadStream(upload.path, { start: state.offset });
-      state = await jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'PATCH', path: `/api/v1/datasets/uploads/${state.id}?offset=${state.offset}`, bytes }));
+      state = await sendFrom(endpoint, state, hashing);
     } catch (error) {
       const refused = error instanceof ApiError && error.status < 500 && error.code !== 'conflict';
       if (refused || ++failures > 8) throw error;
       await sleep(Math.min(10_000, 200 * 2 ** failures));
-      state = await declare();
+      state = await resumed(endpoint, state, declare);
     }
   }
   if (!state.dataset) throw new Error(`the upload of ${upload.name} completed without a dataset`);

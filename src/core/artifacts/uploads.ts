@@ -129,25 +129,27 @@ export class UploadSessions {
    */
   async createDataset(input: unknown): Promise<UploadState> {
     const spec = parseOrThrow(DatasetUploadCreate, input);
+    const sha256 = spec.sha256 ?? (spec.size === 0 ? EMPTY_SHA256 : UNNAMED);
     const ctx = this.ctx;
     if (findDataset(ctx, spec.name)) throw new ConflictError(`a dataset named ${spec.name} exists; delete it first or choose another name`, 'name');
     this.checkFileLimit(spec.name, spec.size);
-    if (hasBlob(ctx, spec.sha256, spec.size)) {
-      const facts = await readDatasetFacts(blobPath(ctx.dataDir, spec.sha256), spec.file_name);
+    if (sha256 !== UNNAMED && hasBlob(ctx, sha256, spec.size)) {
+      const facts = await readDatasetFacts(blobPath(ctx.dataDir, sha256), spec.file_name);
       const dataset = ctx.tx(() => {
         if (findDataset(ctx, spec.name)) throw new ConflictError(`a dataset named ${spec.name} exists; delete it first or choose another name`, 'name');
         ctx.sql('DELETE FROM artifact_uploads WHERE job_id IS NULL AND name = ?').run(spec.name);
-        return recordDataset(ctx, { name: spec.name, fileName: spec.file_name, sha256: spec.sha256, size: spec.size, description: spec.description, facts });
+        return recordDataset(ctx, { name: spec.name, fileName: spec.file_name, sha256, size: spec.size, description: spec.description, facts });
       });
-      return { id: '', name: spec.name, size: spec.size, sha256: spec.sha256, offset: spec.size, complete: true, artifact: null, dataset };
+      return { id: '', name: spec.name, size: spec.size, sha256, offset: spec.size, complete: true, artifact: null, dataset };
     }
     const row = ctx.tx(() => {
       const existing = ctx.sql('SELECT * FROM artifact_uploads WHERE job_id IS NULL AND name = ?').get(spec.name) as UploadRow | undefined;
-      if (existing && existing.sha256 === spec.sha256 && existing.size === spec.size && existing.file_name === spec.file_name) return existing;
+      // As for artifacts: an unnamed session is resumed by its id, never by declaring again.
+      if (existing && sha256 !== UNNAMED && existing.sha256 === sha256 && existing.size === spec.size && existing.file_name === spec.file_name) return existing;
       if (existing) this.discard(existing.id);
       const id = randomBytes(16).toString('hex');
       ctx.sql('INSERT INTO artifact_uploads (id, job_id, name, file_name, description, size, sha256, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)').run(
-        id, spec.name, spec.file_name, spec.description, spec.size, spec.sha256, ctx.now(),
+        id, spec.name, spec.file_name, spec.description, spec.size, sha256, ctx.now(),
       );
       return this.row(null, id);
     });

@@ -176,7 +176,11 @@ export const DatasetUploadCreate = z.strictObject({
   /** The uploaded file's own name: its extension says the format, and jobs get it under this name. */
   file_name: z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'file_name is a file name without / or \\').refine((n) => n !== '.' && n !== '..', 'file_name must not be . or ..'),
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  sha256: Sha256,
+  /**
+   * Optional, as for an artifact: without it the client hashes while it sends and names the sha256
+   * with its last PATCH (`?sha256=`), so the file is read once; with it, content already stored completes at once.
+   */
+  sha256: Sha256.optional(),
   description: z.string().max(10_000).default(''),
 });
 export type DatasetUploadCreate = z.input<typeof DatasetUploadCreate>;

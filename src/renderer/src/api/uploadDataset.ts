@@ -3,7 +3,7 @@ import { bytesToHex } from '@noble/hashes/utils';
 import { ApiError, datasetNameFor, datasetNameWithHash, type Dataset, type UploadState } from '../../../shared';
 import { api } from './client';
 
-/** Slices read and hashed at a time: a large file is never held in memory whole. */
+/** Slices read and hashed at a time (and sent per request): a large file is never held in memory whole. */
 const HASH_SLICE_BYTES = 8 * 1024 * 1024;
 /** Sending a large file takes far longer than a plain call. */
 const SEND_TIMEOUT_MS = 6 * 3600_000;
@@ -27,12 +27,23 @@ async function findDataset(name: string): Promise<Dataset | null> {
   }
 }
 
-/** Uploads a browser File as the dataset `name`: declared by size and sha256, then sent from the offset the server has. */
-export async function uploadDataset(file: File, name: string, description = ''): Promise<Dataset> {
-  const declared = { name, file_name: file.name, size: file.size, sha256: await sha256OfBlob(file), description };
+/**
+ * Uploads a browser File as the dataset `name`, read once: each slice is hashed and sent, and the
+ * request with the last slice names the sha256 (the server checks it). `known`, a sha256 the caller
+ * computed already (to look for a stored copy), is declared instead, so stored content is not sent again.
+ */
+export async function uploadDataset(file: File, name: string, description = '', known?: string): Promise<Dataset> {
+  const declared = { name, file_name: file.name, size: file.size, ...(known ? { sha256: known } : {}), description };
   let state: UploadState = await api().call('createDatasetUpload', { body: declared });
+  // Declared without a sha256 the upload starts at 0, so the slices are hashed in order as they go.
+  const hash = sha256.create();
   while (!state.complete) {
-    const response = await api().request('sendDatasetUpload', { params: { upload: state.id }, query: { offset: state.offset }, bytes: file.slice(state.offset) }, SEND_TIMEOUT_MS);
+    const end = Math.min(file.size, state.offset + HASH_SLICE_BYTES);
+    const bytes = new Uint8Array(await file.slice(state.offset, end).arrayBuffer());
+    hash.update(bytes);
+    const naming = known === undefined && end === file.size ? { sha256: bytesToHex(hash.digest()) } : {};
+    const query = { offset: state.offset, ...naming };
+    const response = await api().request('sendDatasetUpload', { params: { upload: state.id }, query, bytes: new Blob([bytes]) }, SEND_TIMEOUT_MS);
     state = (await response.json()) as UploadState;
   }
   if (!state.dataset) throw new Error(`the upload of ${name} completed without a dataset`);
@@ -50,6 +61,6 @@ export async function inputForFile(file: File): Promise<string> {
   const taken = await findDataset(plain);
   if (taken?.sha256 === digest) return `dataset:${plain}`;
   const name = taken ? datasetNameWithHash(file.name, digest) : plain;
-  if (!(await findDataset(name))) await uploadDataset(file, name);
+  if (!(await findDataset(name))) await uploadDataset(file, name, '', digest);
   return `dataset:${name}`;
 }
