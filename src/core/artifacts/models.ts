@@ -32,17 +32,14 @@ function toModel(row: ModelRow): Model {
   };
 }
 
-/** The last value of each metric a job reported (latest attempt, then step, then arrival). */
+/**
+ * The last value of each metric a job reported (latest attempt, then step, then arrival): per name,
+ * one backward step along metrics_series_step from its end, so a million-point job reads a row a name.
+ */
 function finalMetrics(ctx: CoreContext, jobId: number): Record<string, number> {
-  const rows = ctx
-    .sql(
-      `SELECT name, value FROM (
-         SELECT name, value, ROW_NUMBER() OVER (PARTITION BY name ORDER BY attempt DESC, step DESC, rowid DESC) AS newest
-         FROM metrics WHERE job_id = ?)
-       WHERE newest = 1 ORDER BY name`,
-    )
-    .all(jobId) as Array<{ name: string; value: number }>;
-  return Object.fromEntries(rows.map((row) => [row.name, row.value]));
+  const names = ctx.sql('SELECT DISTINCT name FROM metric_series WHERE job_id = ? ORDER BY name').pluck().all(jobId) as string[];
+  const last = ctx.sql('SELECT value FROM metrics WHERE job_id = ? AND name = ? ORDER BY attempt DESC, step DESC, rowid DESC LIMIT 1').pluck();
+  return Object.fromEntries(names.map((name) => [name, last.get(jobId, name) as number]));
 }
 
 /** Registers a job's artifact as the next version of the named model, with the job's params and final metrics. */
