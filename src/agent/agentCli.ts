@@ -39,7 +39,7 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
   --spawn-helper       start jobs from a small helper process instead of the agent itself;
                        it costs CPU per job on small hosts (measured in bench/README.md, e2e),
                        so it is off unless the agent's own size makes its forks slow
-  --input-cache-mb MB  the inputs jobs and suite hooks stage are kept in <spool-dir>/input-cache,
+  --input-cache-mb MB  the inputs jobs and suite hooks stage are kept in <spool-dir>/inputs,
                        so a sweep with the same input downloads it once; least recently used
                        entries not being staged are removed past MB (default 10240; 0: no cache)
   --input-cache-days D entries not used for D days are removed (default 7)

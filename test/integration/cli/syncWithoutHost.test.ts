@@ -74,7 +74,7 @@ describe('gantry submit|sweep --sync DIR without --host', () => {
     await waitFor(() => jobs.every((j) => ['succeeded', 'failed'].includes(t.coordinator.getJob(j.id).state)), 'the sweep to end', 240_000);
     for (const j of jobs) expect(t.coordinator.getJob(j.id).state, t.coordinator.readLog(j.id, 1, 0).data.toString()).toBe('succeeded');
     // The worker's input cache holds the extracted tree once, with no scratch copies left behind.
-    const cache = readdirSync(join(t.dataDir, 'spool-1', 'inputs'));
+    const cache = readdirSync(join(t.dataDir, 'spool-1', 'inputs')).filter((name) => !name.endsWith('.manifest'));
     expect(cache).toEqual([`tree-${stored[0].sha256}`]);
   });
 
