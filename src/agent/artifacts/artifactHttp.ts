@@ -63,7 +63,7 @@ export function artifactRequest(endpoint: ArtifactEndpoint, request: ArtifactReq
   });
 }
 
-export async function readBody(response: Readable): Promise<Buffer> {
+export async function readBody(response: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
