@@ -25,15 +25,20 @@ export function spawnKubectl(target: KubectlTarget, args: string[]): ChildProces
 
 /** Runs kubectl to the end, feeding `input` on stdin; never throws for a non-zero exit (the caller reads `code`). */
 export function runKubectl(target: KubectlTarget, args: string[], input?: string): Promise<KubectlResult> {
+  const child = spawnKubectl(target, args);
+  child.stdin?.end(input ?? '');
+  return collectOutput(child);
+}
+
+/** A CLI child's exit code and whole output once it closes; a spawn failure resolves with code null and its message in stderr. */
+export function collectOutput(child: ChildProcess): Promise<KubectlResult> {
   return new Promise((resolve) => {
-    const child = spawnKubectl(target, args);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (error) => resolve({ code: null, stdout, stderr: `${stderr}${error.message}` }));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin?.end(input ?? '');
   });
 }
 

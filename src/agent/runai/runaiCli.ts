@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { KubectlResult } from '../kubernetes/kubectl';
+import { collectOutput, type KubectlResult } from '../kubernetes/kubectl';
 
 /** The Run:ai project every call names (`-p`), and the runai executable (default `runai` on PATH). */
 export interface RunaiTarget {
@@ -13,15 +13,7 @@ export function spawnRunai(target: RunaiTarget, args: string[]): ChildProcess {
 
 /** Runs runai to the end; never throws for a non-zero exit (the caller reads `code`). */
 export function runRunai(target: RunaiTarget, args: string[]): Promise<KubectlResult> {
-  return new Promise((resolve) => {
-    const child = spawnRunai(target, args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => resolve({ code: null, stdout, stderr: `${stderr}${error.message}` }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collectOutput(spawnRunai(target, args));
 }
 
 /**

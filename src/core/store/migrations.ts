@@ -8,6 +8,7 @@
 import { FLEET } from './schema/fleet';
 import { FOUNDATION } from './schema/foundation';
 import { WORKLOADS } from './schema/workloads';
+import { STAGED_DATA } from './schema/stagedData';
 
-/** Every entry in the order it runs: append new ones to the end of WORKLOADS. */
-export const MIGRATIONS: string[] = [...FOUNDATION, ...FLEET, ...WORKLOADS];
+/** Every entry in the order it runs: append new ones to the end of STAGED_DATA. */
+export const MIGRATIONS: string[] = [...FOUNDATION, ...FLEET, ...WORKLOADS, ...STAGED_DATA];

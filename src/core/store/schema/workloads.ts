@@ -1,4 +1,4 @@
-/** Sweeps and metric queries, Slurm, project tokens, chat, artifacts, models, suites; new entries go at the end of this list. Entries of MIGRATIONS (src/core/store/migrations.ts), in order; never edit one. */
+/** Sweeps and metric queries, Slurm, project tokens, chat, artifacts, models, suites; new entries go at the end of STAGED_DATA (stagedData.ts). Entries of MIGRATIONS (src/core/store/migrations.ts), in order; never edit one. */
 export const WORKLOADS: string[] = [
   // Metric queries and sweep comparison (issue 17): epochs on points; per-series summaries kept as
   // points arrive, so the latest value, final values and charts of a million-point job read a few
@@ -369,97 +369,5 @@ export const WORKLOADS: string[] = [
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   );
-  `,
-  // Job inputs (issue 17): each is pinned at submit to the content it names (jobs.inputs, JSON), and
-  // job_inputs refers to those blobs so they stay stored while the job exists.
-  `
-  ALTER TABLE jobs ADD COLUMN inputs TEXT NOT NULL DEFAULT '[]';
-  ALTER TABLE jobs ADD COLUMN keep_inputs INTEGER NOT NULL DEFAULT 0;
-  CREATE TABLE job_inputs (
-    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
-    PRIMARY KEY (job_id, position)
-  );
-  CREATE TRIGGER job_inputs_ref AFTER INSERT ON job_inputs BEGIN
-    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
-  END;
-  CREATE TRIGGER job_inputs_unref AFTER DELETE ON job_inputs BEGIN
-    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
-  END;
-  `,
-  // Datasets (issue 17): an uploaded file or archive by name, with what Gantry read from it
-  // (format, rows and columns of CSV/JSONL/Parquet, file count of archives).
-  `
-  CREATE TABLE datasets (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    file_name TEXT NOT NULL,
-    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
-    size INTEGER NOT NULL,
-    format TEXT NOT NULL,
-    rows INTEGER,
-    columns TEXT,
-    files INTEGER,
-    description TEXT NOT NULL DEFAULT '',
-    created_at INTEGER NOT NULL
-  );
-  CREATE TRIGGER datasets_ref AFTER INSERT ON datasets BEGIN
-    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
-  END;
-  CREATE TRIGGER datasets_unref AFTER DELETE ON datasets BEGIN
-    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
-  END;
-  `,
-  // Suite inputs (issue 16): files staged into the suite's directory before its setup, pinned at
-  // create like a job's inputs (suites.inputs, JSON); suite_inputs keeps their blobs stored.
-  `
-  ALTER TABLE suites ADD COLUMN inputs TEXT NOT NULL DEFAULT '[]';
-  CREATE TABLE suite_inputs (
-    suite_id INTEGER NOT NULL REFERENCES suites(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
-    PRIMARY KEY (suite_id, position)
-  );
-  CREATE TRIGGER suite_inputs_ref AFTER INSERT ON suite_inputs BEGIN
-    UPDATE blobs SET refs = refs + 1 WHERE sha256 = NEW.sha256;
-  END;
-  CREATE TRIGGER suite_inputs_unref AFTER DELETE ON suite_inputs BEGIN
-    UPDATE blobs SET refs = refs - 1 WHERE sha256 = OLD.sha256;
-  END;
-  `,
-  // Metric history at 1M points per job (issue 17): the listing pages walk an index in their own
-  // order (name, attempt, step, then rowid) instead of sorting a job's every point per page, and
-  // `?by=epoch` reads per-epoch summaries kept as points arrive (as metric_series and metric_blocks
-  // are) instead of grouping every point. The two indexes they replace served only those queries,
-  // so a point still costs the table and one index to insert.
-  `
-  DROP INDEX metrics_job;
-  DROP INDEX metrics_job_epoch;
-  CREATE INDEX metrics_series_step ON metrics (job_id, name, attempt, step);
-
-  -- One row per job, metric name and epoch over every attempt: count, sum and extremes of its
-  -- points, and its last point (the newest recorded).
-  CREATE TABLE metric_epochs (
-    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    epoch INTEGER NOT NULL,
-    points INTEGER NOT NULL,
-    total REAL NOT NULL,
-    low REAL NOT NULL,
-    high REAL NOT NULL,
-    last_attempt INTEGER NOT NULL,
-    last_step INTEGER,
-    last_value REAL NOT NULL,
-    last_at INTEGER NOT NULL,
-    PRIMARY KEY (job_id, name, epoch)
-  ) WITHOUT ROWID;
-  INSERT INTO metric_epochs (job_id, name, epoch, points, total, low, high, last_attempt, last_step, last_value, last_at)
-    SELECT s.job_id, s.name, s.epoch, s.n, s.total, s.low, s.high, l.attempt, l.step, l.value, l.at
-    FROM (SELECT job_id, name, epoch, COUNT(*) AS n, SUM(value) AS total, MIN(value) AS low, MAX(value) AS high
-          FROM metrics WHERE epoch IS NOT NULL GROUP BY job_id, name, epoch) s
-    -- With one MAX() aggregate, SQLite takes the other columns from the row holding it: the epoch's last point.
-    JOIN (SELECT job_id, name, epoch, attempt, step, value, at, MAX(rowid) FROM metrics WHERE epoch IS NOT NULL GROUP BY job_id, name, epoch) l
-      USING (job_id, name, epoch);
   `,
 ];
