@@ -55,28 +55,35 @@ function applyReport(ctx: CoreContext, jobId: number, report: ParsedReport): Job
   }
   let row: JobRow;
   if (report.outcome === 'succeeded') {
-    ctx.sql("UPDATE jobs SET state = 'succeeded', finished_at = ?, exit_code = ?, error = NULL WHERE id = ?").run(now, report.exit_code, jobId);
-    row = { ...job, state: 'succeeded', finished_at: now, exit_code: report.exit_code, error: null };
+    row = updateJob(ctx, job, { state: 'succeeded', finished_at: now, exit_code: report.exit_code, error: null });
     ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
     if (row.has_dependents) releaseDependents(ctx, jobId);
   } else if (report.outcome === 'cancelled') {
-    ctx.sql("UPDATE jobs SET state = 'cancelled', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
-    row = { ...job, state: 'cancelled', finished_at: now, exit_code: report.exit_code, error };
+    row = updateJob(ctx, job, { state: 'cancelled', finished_at: now, exit_code: report.exit_code, error });
     ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });
     blockDependents(ctx, jobId);
   } else if (countedAttempts(job) < job.max_attempts) {
     const delay = retryDelayMs(job);
     const retryAt = delay > 0 ? now + delay : null;
-    ctx.sql("UPDATE jobs SET state = 'queued', worker_id = NULL, queued_at = ?, retry_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, retryAt, report.exit_code, error, jobId);
-    row = { ...job, state: 'queued', worker_id: null, queued_at: now, retry_at: retryAt, exit_code: report.exit_code, error };
+    row = updateJob(ctx, job, { state: 'queued', worker_id: null, queued_at: now, retry_at: retryAt, exit_code: report.exit_code, error });
     ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code, retry_at: retryAt });
   } else {
-    ctx.sql("UPDATE jobs SET state = 'failed', finished_at = ?, exit_code = ?, error = ? WHERE id = ?").run(now, report.exit_code, error, jobId);
-    row = { ...job, state: 'failed', finished_at: now, exit_code: report.exit_code, error };
+    row = updateJob(ctx, job, { state: 'failed', finished_at: now, exit_code: report.exit_code, error });
     ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
     blockDependents(ctx, jobId);
   }
   return jobFromRow(ctx, row);
+}
+
+/**
+ * Writes `patch` to the job's row and returns the row as it now is, patched in JS rather than read back
+ * with RETURNING * (~40 columns, measurably slower per job); one object names each column once for both.
+ * Keys come from this file's literals only, never from input.
+ */
+function updateJob(ctx: CoreContext, job: JobRow, patch: Partial<JobRow>): JobRow {
+  const columns = Object.keys(patch);
+  ctx.sql(`UPDATE jobs SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(patch), job.id);
+  return { ...job, ...patch };
 }
 
 /**
