@@ -3,6 +3,7 @@ export type { JobProcess, JobProcessSpec, JobExit, LogStream, SpawnJob } from '.
 export { spawnPipedJob } from './jobs/spawnPipedJob';
 export { JobProcessEvents, killGroup } from './jobs/jobProcessEvents';
 export { stderrLogger, type AgentLogger } from './logger';
+export { localMachine } from './localMachine';
 export { kubernetesSpawnJob, attemptJobName, type KubernetesSpawnOptions } from './kubernetes/kubernetesJobProcess';
 export { runKubectl, type KubectlTarget } from './kubernetes/kubectl';
 export { startBridgeWorker, type BridgeWorkerOptions } from './kubernetes/bridgeWorker';

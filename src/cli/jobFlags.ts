@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CheckpointSignal, kubernetesPilotTag, LIMITS, type JobSubmitInput, type RequirementsInput } from '../shared';
 import { usageError } from './exitCodes';
-import { localMachine } from './localMachine';
+import { localMachine } from '../agent';
 
 /** The resource and scheduling flags `submit` and `sweep` share, as commander parses them. */
 export interface JobFlags {

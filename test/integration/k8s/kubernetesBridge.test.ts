@@ -5,54 +5,17 @@ import { gunzipSync } from 'node:zlib';
 import { Job as KubernetesJob } from 'kubernetes-models/batch/v1/Job';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job, KubernetesCluster, Worker } from '../../../src/shared';
-import { startGantryServe, type RunningGantry } from '../../e2e/support/gantryServe';
+import { startGantryServe } from '../../e2e/support/gantryServe';
 import { waitFor } from '../../support/waitFor';
-import { REPO_ROOT, runGantry, stdoutText, type CliResult } from '../cli/harness';
+import { stdoutText } from '../cli/harness';
+import { useStandinServe } from './standinServe';
 
-const STANDIN = join(REPO_ROOT, 'test', 'fixtures', 'kubectl');
-
-let serve: RunningGantry;
-let state: string;
-let env: NodeJS.ProcessEnv;
-
-/**
- * A real `gantry serve` with the stand-in kubectl first on its PATH, as a real one would be found:
- * it checks clusters with kubectl and runs their bridge workers by itself.
- */
-beforeAll(async () => {
-  state = mkdtempSync(join(tmpdir(), 'gantry-kubectl-'));
-  const standin = { PATH: `${STANDIN}:${process.env.PATH}`, KUBECTL_STANDIN_STATE: state, KUBECTL_STANDIN_CONTEXT: 'lab' };
-  serve = await startGantryServe({ localWorker: false, env: { ...standin, GANTRY_K8S_POLL_MS: '100' } });
-  env = { ...standin, GANTRY_URL: serve.url, GANTRY_TOKEN: serve.token };
-}, 120_000);
-afterAll(async () => {
-  await serve?.stop();
-  rmSync(state, { recursive: true, force: true });
-});
-
-const gantry = (args: string[]): Promise<CliResult> => runGantry(args, env);
-
-async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${serve.url}${path}`, { headers: { authorization: `Bearer ${serve.token}` } });
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const standin = useStandinServe('kubectl', { KUBECTL_STANDIN_CONTEXT: 'lab' }, 'lab-gpu');
+const { gantry, api, jobIn, submit, calls, unexpected } = standin;
 const jobOf = (id: number): Promise<Job> => api<Job>(`/api/v1/jobs/${id}`);
-async function jobIn(id: number, states: Job['state'][]): Promise<Job> {
-  return waitFor(async () => { const job = await jobOf(id); return states.includes(job.state) ? job : null; }, `job ${id} to be ${states.join(' or ')}`, 60_000);
-}
-
-const calls = (): string[][] => readFileSync(join(state, 'calls.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
-const unexpected = (): string => (existsSync(join(state, 'unexpected.jsonl')) ? readFileSync(join(state, 'unexpected.jsonl'), 'utf8') : '');
-const applied = (name: string): { kind: string; items?: unknown[] } => JSON.parse(readFileSync(join(state, `applied-${name}.json`), 'utf8')) as { kind: string; items?: unknown[] };
-
-async function submit(args: string[]): Promise<number> {
-  const result = await gantry(['submit', '--k8s', 'lab-gpu', '--direct', ...args]);
-  expect(result.stderr).toBe('');
-  return Number(stdoutText(result).trim());
-}
+const applied = (name: string): { kind: string; items?: unknown[] } => JSON.parse(readFileSync(join(standin.state, `applied-${name}.json`), 'utf8')) as { kind: string; items?: unknown[] };
 
 // Each step spawns the CLI, whose start alone takes seconds on a loaded machine.
 describe('gantry k8s add, ls, rm (clusters in the database, through /api/v1/k8s)', { timeout: 180_000 }, () => {
@@ -64,9 +27,9 @@ describe('gantry k8s add, ls, rm (clusters in the database, through /api/v1/k8s)
   });
 
   it('refuses a bad field through the API, naming it', async () => {
-    const response = await fetch(`${serve.url}/api/v1/k8s`, {
+    const response = await fetch(`${standin.serve.url}/api/v1/k8s`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${standin.serve.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bad_Name', context: 'lab', image: 'python:3.12' }),
     });
     expect(response.status).toBe(400);
@@ -120,7 +83,7 @@ describe('gantry submit --k8s NAME --direct, with the bridge worker gantry serve
     const id = await submit(['--name', 'runs-long', '--', 'python', 'forever.py']);
     await jobIn(id, ['running']);
     expect((await gantry(['cancel', String(id)])).code).toBe(0);
-    await waitFor(() => existsSync(join(state, `deleted-gantry-${id}-1`)), `the Kubernetes Job of ${id} to be deleted`, 60_000);
+    await waitFor(() => existsSync(join(standin.state, `deleted-gantry-${id}-1`)), `the Kubernetes Job of ${id} to be deleted`, 60_000);
     await jobIn(id, ['cancelled']);
   });
 
@@ -142,7 +105,7 @@ describe('gantry submit --k8s NAME --direct, with the bridge worker gantry serve
 
 describe('pilot agents as a Kubernetes Indexed Job, scaled with demand', { timeout: 180_000 }, () => {
   type Apply = { name: string; parallelism: number; kinds: string[] };
-  const applies = (): Apply[] => (existsSync(join(state, 'applies.jsonl')) ? readFileSync(join(state, 'applies.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Apply) : []);
+  const applies = (): Apply[] => (existsSync(join(standin.state, 'applies.jsonl')) ? readFileSync(join(standin.state, 'applies.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Apply) : []);
   const pilotApplies = (): Apply[] => applies().filter((apply) => apply.name === 'gantry-pilots-burst');
 
   it('refuses pilot mode without the URL pods reach the coordinator at, naming the field', async () => {
@@ -176,7 +139,7 @@ describe('pilot agents as a Kubernetes Indexed Job, scaled with demand', { timeo
     // The token is an enrolment token: a pilot registering with it gets a worker credential of its own.
     const token = (secret?.stringData as { token: string }).token;
     expect(JSON.stringify(job)).not.toContain(token);
-    const registered = await fetch(`${serve.url}/api/v1/workers`, {
+    const registered = await fetch(`${standin.serve.url}/api/v1/workers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'k8s-burst-0', cpus: 1, memory_mb: 2048, tags: ['k8s-pilot:burst'] }),
@@ -199,7 +162,7 @@ describe('clusters kept in k8s-clusters.json before the database', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gantry-k8s-legacy-'));
     const legacy = [{ name: 'old-lab', context: 'lab', namespace: 'research', image: 'python:3.12', max_jobs: 2, gpus: 0, gpu_model: 'GPU', gpu_memory_mb: 81_920, cpus: 4, memory_mb: 8192 }];
     writeFileSync(join(dataDir, 'k8s-clusters.json'), JSON.stringify(legacy), { mode: 0o600 });
-    const old = await startGantryServe({ dataDir, localWorker: false, env: { PATH: env.PATH, KUBECTL_STANDIN_STATE: state, KUBECTL_STANDIN_CONTEXT: 'lab' } });
+    const old = await startGantryServe({ dataDir, localWorker: false, env: { PATH: standin.env.PATH, KUBECTL_STANDIN_STATE: standin.state, KUBECTL_STANDIN_CONTEXT: 'lab' } });
     try {
       const headers = { authorization: `Bearer ${old.token}` };
       const clusters = (await (await fetch(`${old.url}/api/v1/k8s`, { headers })).json()) as KubernetesCluster[];

@@ -1,46 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job, KubernetesCluster, Worker } from '../../../src/shared';
-import { startGantryServe, type RunningGantry } from '../../e2e/support/gantryServe';
+import { describe, expect, it } from 'vitest';
+import type { KubernetesCluster, Worker } from '../../../src/shared';
 import { waitFor } from '../../support/waitFor';
-import { REPO_ROOT, runGantry, stdoutText, type CliResult } from '../cli/harness';
+import { stdoutText } from '../cli/harness';
+import { useStandinServe } from './standinServe';
 
-const STANDIN = join(REPO_ROOT, 'test', 'fixtures', 'runai');
-
-let serve: RunningGantry;
-let state: string;
-let env: NodeJS.ProcessEnv;
-
-/** A real `gantry serve` with the stand-in runai first on its PATH: the Run:ai backend of a cluster runs through it. */
-beforeAll(async () => {
-  state = mkdtempSync(join(tmpdir(), 'gantry-runai-'));
-  const standin = { PATH: `${STANDIN}:${process.env.PATH}`, RUNAI_STANDIN_STATE: state, RUNAI_STANDIN_PROJECT: 'research' };
-  serve = await startGantryServe({ localWorker: false, env: { ...standin, GANTRY_K8S_POLL_MS: '100' } });
-  env = { ...standin, GANTRY_URL: serve.url, GANTRY_TOKEN: serve.token };
-}, 120_000);
-afterAll(async () => {
-  await serve?.stop();
-  rmSync(state, { recursive: true, force: true });
-});
-
-const gantry = (args: string[]): Promise<CliResult> => runGantry(args, env);
-async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${serve.url}${path}`, { headers: { authorization: `Bearer ${serve.token}` } });
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-async function jobIn(id: number, states: Job['state'][]): Promise<Job> {
-  return waitFor(async () => { const job = await api<Job>(`/api/v1/jobs/${id}`); return states.includes(job.state) ? job : null; }, `job ${id} to be ${states.join(' or ')}`, 60_000);
-}
-const calls = (): string[][] => readFileSync(join(state, 'calls.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
-const unexpected = (): string => (existsSync(join(state, 'unexpected.jsonl')) ? readFileSync(join(state, 'unexpected.jsonl'), 'utf8') : '');
-async function submit(args: string[]): Promise<number> {
-  const result = await gantry(['submit', '--k8s', 'rai', '--direct', ...args]);
-  expect(result.stderr).toBe('');
-  return Number(stdoutText(result).trim());
-}
+const standin = useStandinServe('runai', { RUNAI_STANDIN_PROJECT: 'research' }, 'rai');
+const { gantry, api, jobIn, submit, calls, unexpected } = standin;
 
 // Each step spawns the CLI, whose start alone takes seconds on a loaded machine.
 describe('the Run:ai backend: direct jobs as Run:ai workloads through the runai CLI', { timeout: 180_000 }, () => {
@@ -81,7 +48,7 @@ describe('the Run:ai backend: direct jobs as Run:ai workloads through the runai 
     const id = await submit(['--', 'python', 'forever.py']);
     await jobIn(id, ['running']);
     expect((await gantry(['cancel', String(id)])).code).toBe(0);
-    await waitFor(() => existsSync(join(state, `deleted-gantry-${id}-1`)), `the workload of ${id} to be deleted`, 60_000);
+    await waitFor(() => existsSync(join(standin.state, `deleted-gantry-${id}-1`)), `the workload of ${id} to be deleted`, 60_000);
     expect(calls()).toContainEqual(['delete', 'job', `gantry-${id}-1`, '-p', 'research']);
     await jobIn(id, ['cancelled']);
   });

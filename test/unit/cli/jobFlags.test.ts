@@ -4,7 +4,7 @@ import { submitSpec } from '../../../src/cli/commands/submit';
 import { sweepRequest } from '../../../src/cli/commands/sweep';
 import { CliError } from '../../../src/cli/exitCodes';
 import { integerArg, jobFieldsFromFlags, parseEnvPairs, positiveNumberArg, priorityArg, submittedFrom } from '../../../src/cli/jobFlags';
-import { localMachine } from '../../../src/cli/localMachine';
+import { localMachine } from '../../../src/agent';
 import { JobSubmit, SweepRequest } from '../../../src/shared';
 
 const context = { cwd: '/home/me/project', env: { HF_HOME: '/cache/hf' } };
