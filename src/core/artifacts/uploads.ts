@@ -2,10 +2,10 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ConflictError, DatasetUploadCreate, GantryError, NotFoundError, UploadCreate, ValidationError, parseOrThrow, type UploadState } from '../../shared';
 import type { CoreContext } from '../context';
 import { requireJobRow } from '../queue/jobRows';
+import { appendBody } from './appendBody';
 import { adoptBlob, blobPath, hasBlob, hashFile, uploadsDir } from './blobStore';
 import { readDatasetFacts } from './datasetMetadata';
 import { findDataset, recordDataset } from './datasets';
@@ -178,7 +178,7 @@ export class UploadSessions {
       if (offset !== current) throw new ConflictError(`upload ${id} is at offset ${current}, not ${offset}; send from ${current}`, 'offset');
       const running = await this.hashUpTo(id, path, current);
       try {
-        await pipeline(body, meter(running, row.size - current), createWriteStream(path, { flags: 'a', mode: 0o600, highWaterMark: WRITE_CHUNK_BYTES }));
+        await appendBody(body, meter(running, row.size - current), createWriteStream(path, { flags: 'a', mode: 0o600, highWaterMark: WRITE_CHUNK_BYTES }), path);
       } catch (error) {
         // What reached the disk is the truth; the next request rehashes it from there.
         this.hashes.delete(id);

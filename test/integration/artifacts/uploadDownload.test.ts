@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactRequest, readBody } from '../../../src/agent/artifacts/artifactHttp';
 import { sha256OfFile, uploadArtifact } from '../../../src/agent/artifacts/uploadArtifact';
 import { createCoordinator } from '../../../src/core';
 import { ApiError, UploadState, type GantryError } from '../../../src/shared';
+import { holdThreadPool } from '../../support/threadPool';
 import { waitFor } from '../../support/waitFor';
 import { startArtifactServer, type ArtifactServer } from './artifactServer';
 
@@ -40,6 +42,33 @@ describe('artifact uploads and downloads', () => {
     server = await startArtifactServer();
   });
   afterAll(() => server.close());
+
+  async function declareUpload(jobId: number, name: string, file: { bytes: Buffer; sha256: string }): Promise<UploadState> {
+    const created = await server.call('POST', `/api/v1/jobs/${jobId}/uploads`, server.tokens.admin, { name, size: file.bytes.length, sha256: file.sha256 });
+    return UploadState.parse(created.json());
+  }
+
+  async function uploadState(jobId: number, id: string): Promise<UploadState> {
+    return UploadState.parse((await server.call('GET', `/api/v1/jobs/${jobId}/uploads/${id}`, server.tokens.admin)).json());
+  }
+
+  /**
+   * Sends `bytes` as the start of a PATCH body of `declaredLength` on a connection of its own, then
+   * cuts it as a flaky network would; resolves once the server has seen that connection close.
+   */
+  async function sendThenDrop(path: string, bytes: Buffer, declaredLength: number): Promise<void> {
+    const serverSide = new Promise<void>((resolve) => {
+      server.app.server.once('connection', (socket: Socket) => socket.once('close', () => resolve()));
+    });
+    const req = request(`${server.url}${path}`, {
+      method: 'PATCH',
+      agent: false,
+      headers: { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/octet-stream', 'content-length': String(declaredLength) },
+    });
+    req.on('error', () => undefined);
+    req.write(bytes, () => setImmediate(() => req.destroy()));
+    await serverSide;
+  }
 
   it.each([
     ['1 byte', 1],
@@ -90,28 +119,37 @@ describe('artifact uploads and downloads', () => {
   it('resumes an upload from what reached the disk after the connection drops mid-body', async () => {
     const job = server.coordinator.submit({ command: ['true'] });
     const file = server.randomFile('dropped', 4 * 1024 * 1024);
-    const created = await server.call('POST', `/api/v1/jobs/${job.id}/uploads`, server.tokens.admin, { name: 'dropped.bin', size: file.bytes.length, sha256: file.sha256 });
-    const upload = UploadState.parse(created.json());
-    // Send the first megabyte of the body, then cut the connection as a flaky network would.
-    await new Promise<void>((resolve) => {
-      const req = request(`${server.url}/api/v1/jobs/${job.id}/uploads/${upload.id}?offset=0`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/octet-stream', 'content-length': String(file.bytes.length) },
-      });
-      req.on('error', () => resolve());
-      req.write(file.bytes.subarray(0, 1024 * 1024), () => setImmediate(() => req.destroy()));
-      req.on('close', () => resolve());
-    });
+    const upload = await declareUpload(job.id, 'dropped.bin', file);
+    const sent = file.bytes.subarray(0, 1024 * 1024);
+    await sendThenDrop(`/api/v1/jobs/${job.id}/uploads/${upload.id}?offset=0`, sent, file.bytes.length);
     const partial = await waitFor(async () => {
-      const state = UploadState.parse((await server.call('GET', `/api/v1/jobs/${job.id}/uploads/${upload.id}`, server.tokens.admin)).json());
-      return state.offset > 0 && state;
-    }, 'the dropped upload to have bytes on disk');
-    expect(partial.offset).toBeLessThanOrEqual(1024 * 1024);
+      const state = await uploadState(job.id, upload.id);
+      return state.offset === sent.length && state;
+    }, 'every byte of the dropped upload to be on disk');
     expect(partial.complete).toBe(false);
     const artifact = await uploadArtifact(server.admin, { jobId: job.id, path: file.path, name: 'dropped.bin' });
     expect(artifact.sha256).toBe(file.sha256);
     const fetched = await download(server, job.id, 'dropped.bin');
     expect(fetched.body.equals(file.bytes)).toBe(true);
+  });
+
+  it('keeps every byte that reached the server when the connection drops before the part file could be written', async () => {
+    const job = server.coordinator.submit({ command: ['true'] });
+    const file = server.randomFile('dropped-while-busy', 1024 * 1024);
+    const upload = await declareUpload(job.id, 'dropped-while-busy.bin', file);
+    const sent = file.bytes.subarray(0, 256 * 1024);
+    // A loaded machine's file threads: the part file cannot open (or take a write) until the connection is gone.
+    const pool = holdThreadPool();
+    try {
+      await sendThenDrop(`/api/v1/jobs/${job.id}/uploads/${upload.id}?offset=0`, sent, file.bytes.length);
+    } finally {
+      pool.release();
+    }
+    await waitFor(async () => (await uploadState(job.id, upload.id)).offset === sent.length, 'every byte that reached the server to be on disk');
+    const part = readFileSync(join(server.dataDir, 'artifacts', 'uploads', `${upload.id}.part`));
+    expect(part.equals(sent)).toBe(true);
+    const artifact = await uploadArtifact(server.admin, { jobId: job.id, path: file.path, name: 'dropped-while-busy.bin' });
+    expect(artifact.sha256).toBe(file.sha256);
   });
 
   it('stores identical files once, and removes the bytes when the last artifact referring to them goes', async () => {
