@@ -6,6 +6,7 @@ import { downloadFromPath } from './downloadArtifact';
 import { extractArchive } from './extractArchive';
 import type { InputCache } from './inputCache';
 import { placeTree, type PlaceMode } from './placeTree';
+import { SharedStagingDirs } from './sharedStagingDirs';
 
 /** One input to stage: its content as the coordinator pinned it, and the coordinator path that serves its bytes. */
 export interface StageInput extends JobInput {
@@ -126,26 +127,56 @@ export function jobInputRefs(claimed: ClaimedJob): StageInput[] {
   return (claimed.job.inputs ?? []).map((input, position) => ({ ...input, from: `/api/v1/jobs/${claimed.job.id}/inputs/${position}` }));
 }
 
+/** A job's staged inputs; `release()` once the attempt is done with them (see SharedStagingDirs). */
+export interface StagedJobInputs extends StagedInputs {
+  /** Removes them, unless the job keeps its inputs, once no other job of this worker uses the same directory. */
+  release(): void;
+}
+
 /** Stages a claimed job's inputs into its directory before it starts, with the job's own token. */
-export type StageJobInputs = (claimed: ClaimedJob, cwd: string, log: (line: string) => void, signal: AbortSignal) => Promise<StagedInputs>;
+export type StageJobInputs = (claimed: ClaimedJob, cwd: string, log: (line: string) => void, signal: AbortSignal) => Promise<StagedJobInputs>;
+
+/** A synced working directory (`workdir` inputs) first, then the job's own inputs. */
+async function stageWorkDirThenInputs(refs: StageInput[], dir: string, options: StageOptions, workDirCache: InputCache | undefined): Promise<StagedInputs> {
+  const base = await stageInputs(refs.filter((ref) => ref.workdir), dir, { ...options, cache: workDirCache ?? options.cache });
+  try {
+    const added = await stageInputs(refs.filter((ref) => !ref.workdir), dir, { ...options, copy: true });
+    return { created: [...base.created, ...added.created] };
+  } catch (error) {
+    removeStagedInputs(dir, base);
+    throw error;
+  }
+}
 
 /**
  * Stages through the worker's cache when given one: a synced working directory (`sync`) first,
  * hard-linked from `workDirCache` (one extraction per worker for a whole sweep), then the job's
  * inputs as copies of its own out of `cache` (reflinks where the filesystem has them): downloaded
  * once per worker, yet a job writing into one, even as root, never reaches another job's copy.
+ * Jobs sharing a directory share what is staged there until the last of them ends (SharedStagingDirs).
  */
 export function jobInputStager(coordinator: Omit<ArtifactEndpoint, 'token'>, cache?: InputCache, workDirCache?: InputCache): StageJobInputs {
+  const sharedDirs = new SharedStagingDirs();
   return async (claimed, cwd, log, signal) => {
-    const endpoint = { ...coordinator, token: claimed.token };
-    const refs = jobInputRefs(claimed);
-    const base = await stageInputs(refs.filter((ref) => ref.workdir), cwd, { endpoint, cache: workDirCache ?? cache, log, signal });
+    const dir = resolve(cwd);
+    const keep = claimed.job.keep_inputs === true;
+    sharedDirs.enter(dir);
+    let staged: StagedInputs;
     try {
-      const added = await stageInputs(refs.filter((ref) => !ref.workdir), cwd, { endpoint, cache, copy: true, log, signal });
-      return { created: [...base.created, ...added.created] };
+      staged = await stageWorkDirThenInputs(jobInputRefs(claimed), dir, { endpoint: { ...coordinator, token: claimed.token }, cache, log, signal }, workDirCache);
     } catch (error) {
-      removeStagedInputs(cwd, base);
+      // This job's own paths are gone already; what others left for it to remove goes now.
+      removeStagedInputs(dir, { created: sharedDirs.leave(dir, [], keep) });
       throw error;
     }
+    let released = false;
+    return {
+      created: staged.created,
+      release() {
+        if (released) return;
+        released = true;
+        removeStagedInputs(dir, { created: sharedDirs.leave(dir, staged.created, keep) });
+      },
+    };
   };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClaimedJob, FinishRequest, MetricPoint } from '../../shared';
-import { removeStagedInputs, type StagedInputs, type StageJobInputs } from '../artifacts/stageInputs';
+import type { StagedJobInputs, StageJobInputs } from '../artifacts/stageInputs';
 import type { CollectOutputs } from '../artifacts/uploadOutputs';
 import type { Outbox } from '../spool/outboxItem';
 import { jobArgv, jobEnvironment } from './jobEnvironment';
@@ -83,7 +83,7 @@ export class JobRun {
   private settling = false;
   private cwd: string | undefined;
   private exited = false;
-  private staged: StagedInputs | undefined;
+  private staged: StagedJobInputs | undefined;
   /** Aborts the inputs' downloads when the attempt is stopped before its process starts. */
   private readonly staging = new AbortController();
   private stopReason: StopReason | undefined;
@@ -239,7 +239,7 @@ export class JobRun {
     void (collect ? collectOutputs(this.claimed, cwd, log) : Promise.resolve())
       .catch((error: unknown) => log(`gantry: collecting outputs failed: ${error instanceof Error ? error.message : String(error)}\n`))
       .then(() => {
-        if (this.staged && cwd !== undefined && !this.claimed.job.keep_inputs) removeStagedInputs(cwd, this.staged);
+        this.staged?.release();
       })
       .catch((error: unknown) => log(`gantry: removing staged inputs failed: ${error instanceof Error ? error.message : String(error)}\n`))
       .then(() => this.report(result, handBack));

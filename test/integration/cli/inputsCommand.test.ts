@@ -92,6 +92,27 @@ describe('gantry submit --input', () => {
     expect(logs.filter((log) => log.includes("dataset:shared.txt → shared.txt (from the worker's cache)"))).toHaveLength(5);
   });
 
+  it('keeps an input two jobs staged into one --cwd until the last of them ends', { timeout: 240_000 }, async () => {
+    const input = join(scratch, 'common.txt');
+    writeFileSync(input, 'read by both');
+    const cwd = jobDir('common');
+    const marks = jobDir('common-marks');
+    const mark = (name: string): string => join(marks, name);
+    const waitMark = (name: string): string => `while [ ! -e ${mark(name)} ]; do sleep 0.05; done`;
+    const read = 'test "$(cat common.txt)" = "read by both"';
+    // The first stages the file; the second finds it there and reads it again after the first has ended.
+    const first = await submittedId(['--cwd', cwd, '--input', input, '--', 'sh', '-c', `${read} && touch ${mark('first')} && ${waitMark('second')}`]);
+    await waitFor(() => existsSync(mark('first')), 'the first job to run with its input', 120_000);
+    const second = await submittedId(['--cwd', cwd, '--input', 'dataset:common.txt', '--', 'sh', '-c', `${read} && touch ${mark('second')} && ${waitMark('go')} && ${read}`]);
+    await waitFor(() => ['succeeded', 'failed'].includes(t.coordinator.getJob(first).state), 'the first job to end', 120_000);
+    expect(t.coordinator.getJob(first).state, t.coordinator.readLog(first, 1, 0).data.toString()).toBe('succeeded');
+    expect(existsSync(join(cwd, 'common.txt'))).toBe(true);
+    writeFileSync(mark('go'), '');
+    await waitFor(() => ['succeeded', 'failed'].includes(t.coordinator.getJob(second).state), 'the second job to end', 120_000);
+    expect(t.coordinator.getJob(second).state, t.coordinator.readLog(second, 1, 0).data.toString()).toBe('succeeded');
+    expect(existsSync(join(cwd, 'common.txt'))).toBe(false);
+  });
+
   it('refuses an input that names nothing stored, naming the field, and queues nothing', async () => {
     const before = t.coordinator.listJobs({}).jobs.length;
     const missing = await t.gantry(['submit', '--input', 'dataset:nope', '--', 'true']);
