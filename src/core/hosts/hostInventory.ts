@@ -22,6 +22,7 @@ import {
   type WorkerState,
 } from '../../shared';
 import type { CoreContext } from '../context';
+import { IN_ANY_PROJECT } from '../queue/jobsByState';
 
 interface HostRow {
   name: string;
@@ -225,7 +226,7 @@ export function createHostInventory(ctx: CoreContext, hasPassphrase: (name: stri
       });
     },
     syncedCwdsInUse: () =>
-      (ctx.sql("SELECT DISTINCT cwd FROM jobs WHERE state IN ('waiting', 'queued', 'running') AND cwd LIKE '%.gantry/sync/%'").all() as Array<{ cwd: string }>).map((r) => r.cwd),
+      (ctx.sql(`SELECT DISTINCT cwd FROM jobs WHERE ${IN_ANY_PROJECT} AND state IN ('waiting', 'queued', 'running') AND cwd LIKE '%.gantry/sync/%'`).all() as Array<{ cwd: string }>).map((r) => r.cwd),
     trustedKeys: (host, port) => ctx.sql('SELECT key_type, fingerprint FROM host_keys WHERE host = ? AND port = ?').all(host, port) as TrustedKey[],
     trustKey(host, port, keyType, fingerprint, forHost) {
       ctx.tx(() => {

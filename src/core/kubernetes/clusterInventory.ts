@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { KubernetesClusterAdd, kubernetesPilotTag, NotFoundError, parseOrThrow, ValidationError, type KubernetesCluster, type KubernetesClusterSpec } from '../../shared';
 import type { CoreContext } from '../context';
+import { IN_ANY_PROJECT } from '../queue/jobsByState';
 
 interface ClusterRow {
   name: string;
@@ -56,7 +57,7 @@ function toCluster(ctx: CoreContext, row: ClusterRow): KubernetesCluster {
 
 /** Jobs queued or running for a cluster's pilots: what their number follows. */
 function pilotDemand(ctx: CoreContext, cluster: string): number {
-  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running')
+  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE ${IN_ANY_PROJECT} AND state IN ('queued', 'running')
     AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)`).get(kubernetesPilotTag(cluster)) as { n: number };
   return row.n;
 }

@@ -7,13 +7,9 @@ import type { CoreContext } from '../context';
 import type { JobRow } from '../store/rows';
 import { jobFromRow } from './jobRows';
 import { unrunnableShapes } from '../scheduler/unrunnable';
+import { IN_ANY_PROJECT, firstJobsInStates, type RowFilter, type RowOrder } from './jobsByState';
 
-interface Where {
-  clauses: string[];
-  args: unknown[];
-}
-
-function filterClauses(ctx: CoreContext, filter: JobFilter): Where {
+function filterClauses(ctx: CoreContext, filter: JobFilter): RowFilter {
   const clauses: string[] = [];
   const args: unknown[] = [];
   if (filter.project !== undefined) {
@@ -60,36 +56,39 @@ const encodeCursor = (parts: number[]) => Buffer.from(JSON.stringify(parts)).toS
 
 export function listJobs(ctx: CoreContext, input: unknown): JobPage {
   const query = parseOrThrow(JobListQuery, input ?? {});
-  const { clauses, args } = filterClauses(ctx, query);
-  let order: string;
-  let source = 'jobs';
-  if (query.sort === 'priority') {
-    order = 'jobs.priority DESC, jobs.id ASC';
-    // The queue in claim order is the claim index itself; other states sort their matches.
-    if (query.state === 'queued' || (Array.isArray(query.state) && query.state.length === 1 && query.state[0] === 'queued')) {
-      source = 'jobs INDEXED BY jobs_claim';
-      clauses.push("jobs.state = 'queued'");
-    }
-    if (query.cursor) {
-      const [priority, id] = decodeCursor(query.cursor);
-      clauses.push('(jobs.priority < ? OR (jobs.priority = ? AND jobs.id > ?))');
-      args.push(priority, priority, id);
-    }
-  } else {
-    const desc = query.sort === '-id';
-    order = desc ? 'jobs.id DESC' : 'jobs.id ASC';
-    if (query.cursor) {
-      clauses.push(desc ? 'jobs.id < ?' : 'jobs.id > ?');
-      args.push(decodeCursor(query.cursor)[0]);
+  const states = query.state === undefined ? undefined : [query.state].flat();
+  // The queue in claim order is the claim index itself; other states sort their matches.
+  const claimOrder = query.sort === 'priority' && states?.length === 1 && states[0] === 'queued';
+  const byState = states !== undefined && query.project === undefined && !claimOrder;
+  const filter = filterClauses(ctx, byState ? { ...query, state: undefined } : query);
+  const order = rowOrder(query.sort);
+  if (claimOrder) filter.clauses.push("jobs.state = 'queued'");
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor);
+    if (query.sort === 'priority') {
+      filter.clauses.push('(jobs.priority < ? OR (jobs.priority = ? AND jobs.id > ?))');
+      filter.args.push(cursor[0], cursor[0], cursor[1]);
+    } else {
+      filter.clauses.push(query.sort === '-id' ? 'jobs.id < ?' : 'jobs.id > ?');
+      filter.args.push(cursor[0]);
     }
   }
-  const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-  const rows = ctx.sql(`SELECT * FROM ${source} ${where} ORDER BY ${order} LIMIT ?`).all(...args, query.limit + 1) as JobRow[];
+  const rows = byState ? firstJobsInStates(ctx, states, filter, order, query.limit + 1) : listFrom(ctx, claimOrder ? 'jobs INDEXED BY jobs_claim' : 'jobs', filter, order, query.limit + 1);
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
   const next = more && last ? encodeCursor(query.sort === 'priority' ? [last.priority, last.id] : [last.id]) : null;
   return { jobs: page.map((row) => jobFromRow(ctx, row)), next_cursor: next };
+}
+
+function rowOrder(sort: JobListQuery['sort']): RowOrder {
+  if (sort === 'priority') return { sql: 'jobs.priority DESC, jobs.id ASC', compare: (a, b) => b.priority - a.priority || a.id - b.id };
+  return sort === '-id' ? { sql: 'jobs.id DESC', compare: (a, b) => b.id - a.id } : { sql: 'jobs.id ASC', compare: (a, b) => a.id - b.id };
+}
+
+function listFrom(ctx: CoreContext, source: string, filter: RowFilter, order: RowOrder, limit: number): JobRow[] {
+  const where = filter.clauses.length > 0 ? `WHERE ${filter.clauses.join(' AND ')}` : '';
+  return ctx.sql(`SELECT * FROM ${source} ${where} ORDER BY ${order.sql} LIMIT ?`).all(...filter.args, limit) as JobRow[];
 }
 
 export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {
@@ -104,6 +103,7 @@ export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {
       : (ctx.sql('SELECT state, n FROM job_counts WHERE project_id = ?').all(project?.id ?? -1) as typeof rows);
   } else {
     const { clauses, args } = filterClauses(ctx, filter);
+    if (filter.state !== undefined && filter.project === undefined) clauses.push(IN_ANY_PROJECT);
     rows = ctx.sql(`SELECT jobs.state, COUNT(*) AS n FROM jobs WHERE ${clauses.join(' AND ')} GROUP BY jobs.state`).all(...args) as typeof rows;
   }
   const wanted = filter.state === undefined ? null : new Set(Array.isArray(filter.state) ? filter.state : [filter.state]);

@@ -6,6 +6,7 @@
 import { NotFoundError, parseOrThrow, SlurmClusterAdd, type Job, type SlurmCluster, type SlurmClusterSpec, type SlurmPilot } from '../../shared';
 import type { CoreContext } from '../context';
 import { jobFromRow } from '../queue/jobRows';
+import { IN_ANY_PROJECT } from '../queue/jobsByState';
 import type { JobRow } from '../store/rows';
 import { createDirectTaskStore, type DirectTaskStore } from './directTasks';
 
@@ -76,7 +77,7 @@ function toPilot(ctx: CoreContext, row: PilotRow): SlurmPilot {
 export const directTag = (cluster: string): string => `slurm-direct:${cluster}`;
 
 function taggedJobs(ctx: CoreContext, tag: string, states: string): number {
-  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE state IN (${states})
+  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE ${IN_ANY_PROJECT} AND state IN (${states})
     AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)`).get(tag) as { n: number };
   return row.n;
 }

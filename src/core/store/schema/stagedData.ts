@@ -92,4 +92,10 @@ export const STAGED_DATA: string[] = [
     JOIN (SELECT job_id, name, epoch, attempt, step, value, at, MAX(rowid) FROM metrics WHERE epoch IS NOT NULL GROUP BY job_id, name, epoch) l
       USING (job_id, name, epoch);
   `,
+  // Fewer index writes per job (issue 19): jobs_state_id (state, id) changed twice per job, on claim
+  // and on finish, for listings that jobs_project_state_id answers as well, one probe per project
+  // (see queue/jobsByState.ts). Claim+finish at one job per claim costs ~12% less CPU without it.
+  `
+  DROP INDEX IF EXISTS jobs_state_id;
+  `,
 ];

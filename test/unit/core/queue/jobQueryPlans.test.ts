@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addWorker, openHarness, type Harness } from '../../../support/coordinator';
+
+let h: Harness;
+let prepared: Set<string>;
+beforeEach(() => {
+  prepared = new Set();
+  const prepare = Database.prototype.prepare;
+  // Every statement the coordinator compiles, to ask SQLite how it would run each one.
+  vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, source: string) {
+    prepared.add(source);
+    return prepare.call(this, source);
+  });
+  h = openHarness();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  h.cleanup();
+});
+
+/** SQLite's plan for `sql` on the harness's database, one line per step (any arguments do). */
+function planOf(sql: string): string[] {
+  const db = new Database(join(h.dataDir, 'gantry.db'), { readonly: true });
+  try {
+    const args = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 1);
+    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((row) => row.detail);
+  } finally {
+    db.close();
+  }
+}
+
+/** Jobs in every state the listing can ask for, over two projects. */
+function fillQueue(): void {
+  h.c.createProject({ name: 'nlp' });
+  h.c.submitBatch(Array.from({ length: 40 }, (_, i) => ({ command: ['true'], project: i % 2 ? 'nlp' : undefined, priority: i % 3, requirements: { tags: i % 4 ? [] : ['k8s:lab', 'slurm-direct:hpc'] } })));
+  const worker = addWorker(h.c, { tags: ['k8s:lab', 'slurm-direct:hpc'] });
+  for (const claimed of h.c.claim(worker, { max: 6 })) h.c.finish(claimed.job.id, { attempt: claimed.attempt, outcome: claimed.job.id % 2 ? 'succeeded' : 'failed', exit_code: claimed.job.id % 2 ? 0 : 1 });
+  h.c.claim(worker, { max: 2 });
+  h.c.cancel(40, 'test');
+}
+
+/** Statements that read jobs filtered by state with no project named: what the dropped (state, id) index used to serve. */
+const byStateOnly = (sql: string) => /\bFROM jobs\b/.test(sql) && /\bstate (=|IN)/.test(sql) && !/^\s*(UPDATE|INSERT|DELETE)/.test(sql) && !/\bWHERE id = \?/.test(sql);
+
+describe('queries on jobs by state without a (state, id) index', () => {
+  it('lists, counts and sums jobs by state along an index, never scanning the jobs table', () => {
+    fillQueue();
+    const worker = h.c.listWorkers()[0].id;
+    for (const sort of ['-id', 'id', 'priority'] as const) {
+      for (const state of ['queued', 'running', 'succeeded', 'failed', 'cancelled', ['succeeded', 'failed']] as const) {
+        h.c.listJobs({ state: state as never, sort, limit: 2 });
+        h.c.listJobs({ state: state as never, sort, limit: 2, tag: 'k8s:lab' });
+      }
+    }
+    h.c.countJobs({ state: 'running', worker_id: worker });
+    h.c.kubernetes.save({ name: 'lab', context: 'lab-ctx', image: 'python:3.12' });
+    h.c.kubernetes.get('lab');
+    h.c.slurm.demand('hpc');
+    h.c.slurm.waitingDirect('hpc');
+    h.c.slurm.unsentDirect('hpc', 5);
+    h.c.hosts.syncedCwdsInUse();
+    const statements = [...prepared].filter(byStateOnly);
+    expect(statements.length).toBeGreaterThan(5);
+    for (const sql of statements) {
+      const plan = planOf(sql);
+      expect({ sql, plan }).toEqual({ sql, plan: expect.not.arrayContaining([expect.stringMatching(/^SCAN (jobs|j)$/)]) });
+    }
+  });
+
+  it('pages through one state across projects in order, each job once', () => {
+    fillQueue();
+    const pages: number[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = h.c.listJobs({ state: ['queued', 'running'], limit: 7, cursor });
+      pages.push(page.jobs.map((j) => j.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    const ids = pages.flat();
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(ids).toEqual(h.c.listJobs({ limit: 100 }).jobs.filter((j) => j.state === 'queued' || j.state === 'running').map((j) => j.id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
