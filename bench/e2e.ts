@@ -12,6 +12,7 @@ import { processCpuMs } from './lib/processCpu';
 import { childPids, processMemoryMb } from './lib/processMemory';
 import { recordSpread, repeated, spreadOf } from './lib/repeat';
 import { percentile, perSecond } from './lib/stats';
+import { schedStat, schedWait } from './lib/schedStat';
 import { makeTempDir } from './lib/tempDir';
 import { startClaimProbe } from './e2e/claimProbe';
 import { buildAgent, startGantryCluster } from './e2e/gantryCluster';
@@ -28,6 +29,14 @@ const SLOTS = AGENTS * SLOTS_PER_AGENT;
 export interface GantryRun {
   jobsPerSecond: number;
   claimMs: number[];
+  /** The same claims' time inside the server (Server-Timing), in ms. */
+  claimServerMs: number[];
+  /** p95 of how late the probe's event loop ran, in ms. */
+  probeLoopDelayP95Ms: number;
+  /** Ms the server's and the probe's main threads waited for a core, each time they got one. */
+  serverCpuWaitMsPerSlice: number;
+  serverCpuWaitMsPerS: number;
+  probeCpuWaitMsPerSlice: number;
   probeJobs: number;
   submitSeconds: number;
   agentPeakMb: number;
@@ -89,6 +98,7 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
   log.record('e2e.claim.p50_ms', percentile(latencies, 50), 'ms');
   log.record('e2e.claim.p95_ms', percentile(latencies, 95), 'ms');
   recordSpread(log, 'e2e.claim.p95_ms.per_run', spreadOf(runs.map((r) => percentile(r.claimMs, 95))), 'ms');
+  recordClaimBreakdown(log, runs);
   log.record('e2e.claim.probe_jobs', runs.reduce((sum, r) => sum + r.probeJobs, 0), 'jobs');
   recordSpread(log, 'e2e.agent.rss_mb', spreadOf(runs.map((r) => r.agentPeakMb)), 'MB');
   recordSpread(log, 'e2e.agent.spawn_helper.rss_mb', spreadOf(runs.map((r) => r.helperPeakMb)), 'MB');
@@ -99,6 +109,24 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
   const lastRun = runs[runs.length - 1].requestsPerJob;
   log.record('e2e.requests_per_job.by_route', JSON.stringify(Object.fromEntries([...lastRun].map(([route, n]) => [route, Number(n.toFixed(3))]))), 'text');
   return median;
+}
+
+/**
+ * Where a probe claim's time goes: inside the server (Server-Timing), and outside it (loopback, the
+ * request waiting for the server's event loop and for a core, the probe's own process), with how
+ * long the server's and the probe's main threads waited for a core each time they got one.
+ */
+function recordClaimBreakdown(log: FigureLog, runs: GantryRun[]): void {
+  const server = runs.flatMap((r) => r.claimServerMs).filter((ms) => !Number.isNaN(ms));
+  const outside = runs.flatMap((r) => r.claimMs.map((ms, i) => ms - r.claimServerMs[i])).filter((ms) => !Number.isNaN(ms));
+  log.record('e2e.claim.server_p50_ms', percentile(server, 50), 'ms');
+  log.record('e2e.claim.server_p95_ms', percentile(server, 95), 'ms');
+  log.record('e2e.claim.outside_server_p50_ms', percentile(outside, 50), 'ms');
+  log.record('e2e.claim.outside_server_p95_ms', percentile(outside, 95), 'ms');
+  recordSpread(log, 'e2e.claim.probe_loop_delay_p95_ms', spreadOf(runs.map((r) => r.probeLoopDelayP95Ms)), 'ms');
+  recordSpread(log, 'e2e.claim.probe_cpu_wait_ms_per_slice', spreadOf(runs.map((r) => r.probeCpuWaitMsPerSlice)), 'ms');
+  recordSpread(log, 'e2e.server.cpu_wait_ms_per_slice', spreadOf(runs.map((r) => r.serverCpuWaitMsPerSlice)), 'ms');
+  recordSpread(log, 'e2e.server.cpu_wait_ms_per_s', spreadOf(runs.map((r) => r.serverCpuWaitMsPerS)), 'ms');
 }
 
 /** CPU used so far by the agents together and by the server, in ms (NaN where /proc cannot say). */
@@ -120,19 +148,27 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
     const probe = await startClaimProbe(cluster.url, cluster.workerToken);
     const requestsBefore = await requestCounts(cluster.admin);
     const cpuBefore = cpuOf(cluster);
+    const schedBefore = { server: schedStat(cluster.serverPid), probe: schedStat(process.pid) };
     const start = performance.now();
     const submitMs = await submitNoOpJobs(cluster.admin, jobs);
     await waitUntilFinal(cluster.admin, warmJobs + jobs);
     const totalMs = performance.now() - start;
     const cpuAfter = cpuOf(cluster);
+    const serverWait = schedWait(schedBefore.server, schedStat(cluster.serverPid), totalMs);
+    const probeWait = schedWait(schedBefore.probe, schedStat(process.pid), totalMs);
     const requestsAfter = await requestCounts(cluster.admin);
-    const { latenciesMs, jobsTaken } = await probe.stop();
+    const { latenciesMs, serverMs, jobsTaken, probeLoopDelayP95Ms } = await probe.stop();
     const peaks = cluster.agentPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     // The agents' children are their spawn helpers; jobs are the helpers' children.
     const helperPeaks = cluster.agentPids.flatMap((pid) => childPids(pid)).map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     return {
       jobsPerSecond: perSecond(jobs - jobsTaken, totalMs),
       claimMs: latenciesMs,
+      claimServerMs: serverMs,
+      probeLoopDelayP95Ms,
+      serverCpuWaitMsPerSlice: serverWait.msPerSlice,
+      serverCpuWaitMsPerS: serverWait.msPerS,
+      probeCpuWaitMsPerSlice: probeWait.msPerSlice,
       probeJobs: jobsTaken,
       submitSeconds: submitMs / 1000,
       agentPeakMb: Math.max(...peaks),

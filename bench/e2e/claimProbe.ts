@@ -1,27 +1,43 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GantryClient } from '../../src/shared';
 import { sleep } from './gantryCluster';
 
+export interface ClaimSamples {
+  /** Each claim's round trip as the probe saw it, in ms. */
+  latenciesMs: number[];
+  /** The same claims' time inside the server (its Server-Timing header), in ms; NaN where the header was missing. */
+  serverMs: number[];
+  jobsTaken: number;
+  /** How late the probe's own event loop ran, p95 over the run, in ms (its process's share of the wait). */
+  probeLoopDelayP95Ms: number;
+}
+
 export interface ClaimProbe {
-  /** Stops probing; resolves with the latency of every claim it made, in ms, and how many jobs it took. */
-  stop(): Promise<{ latenciesMs: number[]; jobsTaken: number }>;
+  /** Stops probing; resolves with every claim it timed and how many jobs it took. */
+  stop(): Promise<ClaimSamples>;
 }
 
 /** Rare enough that the probe takes a few percent of the jobs at most. */
 const PROBE_INTERVAL_MS = 100;
 const HEARTBEAT_MS = 3_000;
+const SERVER_TIMING = /app;dur=(\d+(?:\.\d+)?)/;
 
 /**
  * Claim latency as an agent sees it, measured from outside the server: one more worker that
  * every 100 ms times `POST /workers/:id/claim` (max 1, no long-poll wait) on its own keep-alive
  * connection, and finishes any job it gets at once without running it (reported, and left
  * out of the agents' throughput). The agents' own claims long-poll, so their round trips
- * measure waiting, not the claim.
+ * measure waiting, not the claim. Each claim's time inside the server comes from its
+ * Server-Timing header, so the round trip splits into the server's part and the rest.
  */
 export async function startClaimProbe(url: string, workerToken: string): Promise<ClaimProbe> {
   const enrolment = new GantryClient({ baseUrl: url, token: workerToken });
   const worker = await enrolment.call('registerWorker', { body: { name: 'bench-claim-probe', cpus: 1, memory_mb: 1024 } });
   const client = new GantryClient({ baseUrl: url, token: worker.credential });
   const latenciesMs: number[] = [];
+  const serverMs: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let jobsTaken = 0;
   let running = true;
   let lastBeat = performance.now();
@@ -29,8 +45,10 @@ export async function startClaimProbe(url: string, workerToken: string): Promise
   const loop = (async () => {
     while (running) {
       const start = performance.now();
-      const { jobs } = await client.call('claim', { params: { id: worker.id }, body: { max: 1, wait_ms: 0 } });
+      const response = await client.request('claim', { params: { id: worker.id }, body: { max: 1, wait_ms: 0 } });
+      const { jobs } = (await response.json()) as { jobs: Array<{ job: { id: number }; attempt: number }> };
       latenciesMs.push(performance.now() - start);
+      serverMs.push(Number(SERVER_TIMING.exec(response.headers.get('server-timing') ?? '')?.[1] ?? Number.NaN));
       for (const claimed of jobs) {
         await client.call('finishJob', { params: { id: claimed.job.id }, body: { attempt: claimed.attempt, outcome: 'succeeded', exit_code: 0 } });
         jobsTaken++;
@@ -49,9 +67,10 @@ export async function startClaimProbe(url: string, workerToken: string): Promise
     async stop() {
       running = false;
       await loop;
+      loopDelay.disable();
       if (failure) throw failure;
       await client.call('deregisterWorker', { params: { id: worker.id } });
-      return { latenciesMs, jobsTaken };
+      return { latenciesMs, serverMs, jobsTaken, probeLoopDelayP95Ms: loopDelay.percentile(95) / 1e6 };
     },
   };
 }

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { startAgent } from './agent';
 import type { InputCacheBounds } from './artifacts/inputCache';
 import { startSpawnHelper } from './jobs/spawnHelper/startSpawnHelper';
 import { stderrLogger } from './logger';
+import { applyAgentV8Flags } from './memory/agentV8Flags';
 import { keepOldSpaceSmall } from './memory/oldSpaceKeeper';
 import type { PilotLifetime } from './pilot/pilotLifetime';
 import { readSlurmAllocation } from './pilot/slurmAllocation';
@@ -63,16 +63,6 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
 SIGTERM or SIGINT stops gracefully: running jobs get SIGTERM and are reported; a second signal stops at once.
 `;
 
-/**
- * V8 grows the young generation up to 16 MB a semispace under a steady allocation rate (the agent's
- * HTTP replies and job bookkeeping), which is most of what the agent gains in resident size while it
- * works (about 17 MB; see bench/README.md, e2e.agent.rss_mb). Held at its starting size, it costs a few more,
- * sub-millisecond scavenges. The growth factor is read at each growth, so setting it now takes effect.
- */
-function keepYoungGenerationSmall(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
-}
-
 function fail(message: string): never {
   process.stderr.write(`gantry-agent: ${message}\n\n${USAGE}`);
   process.exit(2);
@@ -108,7 +98,7 @@ function pilotLifetime(values: Record<string, string | boolean | undefined>): Pi
 
 /** `node gantry-agent.js [flags]`: parses the flags, starts the agent with its spawn helper, and stops it on SIGTERM/SIGINT. */
 export async function runAgentCli(): Promise<void> {
-  keepYoungGenerationSmall();
+  applyAgentV8Flags();
   keepOldSpaceSmall();
   let values;
   try {

@@ -66,6 +66,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
+  // The time spent inside the server, so a client can tell it from the network and its own waits
+  // (bench/README.md, e2e.claim.server_p95_ms). A callback hook: an async one costs a promise per reply.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(2)}`);
+    done(null, payload);
+  });
 
   const secretStore = options.secretStore ?? createFileSecretStore(secretsFilePath(coordinator.dataDir));
   const stopChatBot = options.chatBot ? startChatBot(app, coordinator, secretStore, options.chatBot) : () => undefined;
