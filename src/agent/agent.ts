@@ -263,6 +263,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       deliverer.close();
       await runs.killAll();
     }
+    groups.close();
     logger.info('stopped', { worker_id: session.id, graceful });
   }
 
