@@ -69,6 +69,7 @@ export class Deliverer implements Outbox {
     for (const waiters of this.settledWaiters.values()) for (const wake of waiters) wake();
     this.settledWaiters.clear();
     this.closed = true;
+    this.options.spool.close();
     this.wakeup.notify();
     this.drained.notify();
   }

@@ -71,6 +71,8 @@ export class ProcessGroupRecords {
   private readonly live: Map<string, GroupRecord>;
   private readonly earlier: GroupRecord[];
   private fd: number | undefined;
+  /** The journal ends in a line torn by a crash: the next line must not continue it. */
+  private torn = false;
   private size = 0;
 
   constructor(stateDir: string) {
@@ -79,6 +81,7 @@ export class ProcessGroupRecords {
     this.journal = join(this.dir, JOURNAL);
     const text = existsSync(this.journal) ? readFileSync(this.journal, 'utf8') : '';
     this.size = Buffer.byteLength(text);
+    this.torn = text.length > 0 && !text.endsWith('\n');
     this.live = replay(text);
     this.earlier = [...this.live.values()];
   }
@@ -131,7 +134,8 @@ export class ProcessGroupRecords {
 
   private append(line: JournalLine): void {
     this.fd ??= openSync(this.journal, 'a', 0o600);
-    const text = `${JSON.stringify(line)}\n`;
+    const text = `${this.torn ? '\n' : ''}${JSON.stringify(line)}\n`;
+    this.torn = false;
     writeSync(this.fd, text);
     this.size += Buffer.byteLength(text);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { judgeDeliveryFailure } from '../../../../src/agent/deliverToCoordinator
 const log = (job_id: number, seq: number): OutboxItem => ({ kind: 'log', job_id, attempt: 1, seq, stream: 'stdout', data_b64: Buffer.from(`line ${seq}\n`).toString('base64') });
 const finish = (job_id: number): OutboxItem => ({ kind: 'finish', job_id, attempt: 1, outcome: 'succeeded', exit_code: 0, error: null });
 const fast = { baseMs: 2, capMs: 20 };
+/** What the next agent on this state dir would find unsent. */
+const unsentIn = (dir: string): OutboxItem[] => Spool.open(dir).takeLeftovers().map((s) => s.item);
 
 describe('Spool and Deliverer', () => {
   it('delivers, after a restart, what an earlier run could not send, in order per attempt', async () => {
@@ -21,7 +23,7 @@ describe('Spool and Deliverer', () => {
     const down = new Deliverer({ spool: Spool.open(dir), send: () => Promise.reject(new Error('ECONNREFUSED')), backoff: fast });
     written.forEach((item) => down.push(item));
     down.close();
-    expect(readdirSync(dir)).toHaveLength(written.length);
+    expect(unsentIn(dir)).toEqual(written);
 
     const delivered: OutboxItem[] = [];
     let calls = 0;
@@ -39,7 +41,7 @@ describe('Spool and Deliverer', () => {
     expect(await back.drain(20_000)).toBe(true);
     expect(delivered.filter((i) => i.job_id === 1)).toEqual(written.filter((i) => i.job_id === 1));
     expect(delivered.filter((i) => i.job_id === 2)).toEqual(written.filter((i) => i.job_id === 2));
-    expect(readdirSync(dir)).toEqual([]);
+    expect(unsentIn(dir)).toEqual([]);
   });
 
   it('keeps numbering after the leftovers so new items sort after old ones', () => {
@@ -66,7 +68,7 @@ describe('Spool and Deliverer', () => {
     [log(1, 0), finish(1), finish(2)].forEach((item) => deliverer.push(item));
     expect(await deliverer.drain(20_000)).toBe(true);
     expect(delivered).toEqual([log(1, 0), finish(2)]);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(unsentIn(dir)).toEqual([]);
   });
 
   it('ignores half-written and foreign files in the spool folder', () => {
@@ -75,6 +77,41 @@ describe('Spool and Deliverer', () => {
     writeFileSync(join(dir, 'notes.txt'), 'hello');
     writeFileSync(join(dir, '000000000003-j1-a1-log.json'), '{"kind":');
     expect(Spool.open(dir).takeLeftovers()).toEqual([]);
+  });
+
+  it('delivers, after an upgrade, the items an agent before the journal left one file each, before newer ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    writeFileSync(join(dir, '000000000004-j1-a1-log.json'), JSON.stringify(log(1, 0)));
+    const spool = Spool.open(dir);
+    expect(spool.takeLeftovers().map((s) => [s.order, s.item])).toEqual([[4, log(1, 0)]]);
+    expect(spool.write(finish(1)).order).toBe(5);
+    spool.close();
+    expect(unsentIn(dir)).toEqual([log(1, 0), finish(1)]);
+  });
+
+  it('skips a journal line torn by a crash mid-write, keeping the items before it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    const spool = Spool.open(dir);
+    spool.write(log(1, 0));
+    spool.close();
+    appendFileSync(join(dir, 'spool.jsonl'), '{"order":1,"item":{"kind":"fin');
+    expect(unsentIn(dir)).toEqual([log(1, 0)]);
+    // Numbering goes on after the items read, and the torn line never comes back.
+    const reopened = Spool.open(dir);
+    reopened.takeLeftovers();
+    reopened.write(finish(1));
+    reopened.close();
+    expect(unsentIn(dir)).toEqual([log(1, 0), finish(1)]);
+  });
+
+  it('stays small over thousands of jobs, keeping the unsent items', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    const spool = Spool.open(dir);
+    const kept = spool.write(log(1, 0));
+    for (let job = 2; job < 12_000; job++) spool.remove(spool.write(finish(job)));
+    spool.close();
+    expect(readFileSync(join(dir, 'spool.jsonl')).length).toBeLessThan(1.1 * 1024 * 1024);
+    expect(unsentIn(dir)).toEqual([kept.item]);
   });
 });
 

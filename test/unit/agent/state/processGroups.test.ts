@@ -40,6 +40,14 @@ describe('ProcessGroupRecords (the journal of running process groups)', () => {
     records.close();
     appendFileSync(join(dir, 'groups', 'running.jsonl'), '{"job_id":2,"att');
     expect(nextStart(dir)).toEqual([[1, 1, 101]]);
+    // The next agent's lines start on a line of their own, not as the rest of the torn one.
+    const next = new ProcessGroupRecords(dir);
+    next.record(3, 1, 103);
+    next.close();
+    expect(nextStart(dir)).toEqual([
+      [1, 1, 101],
+      [3, 1, 103],
+    ]);
   });
 
   it('forgets a leftover once discarded, so the agent after the next does not handle it again', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentLogger } from '../../../../src/agent/logger';
 import { Spool } from '../../../../src/agent/spool/spool';
+import { ProcessGroupRecords } from '../../../../src/agent/state/processGroups';
 import { secureStateDir } from '../../../../src/agent/state/secureStateDir';
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777;
@@ -47,12 +48,17 @@ describe('secureStateDir', () => {
     expect(modeOf(join(dir, 'scratch', 'j1-a1', 'result.txt'))).toBe(0o644);
   });
 
-  it('spools new items as 0600 files, whatever the umask', () => {
+  it('spools new items and records process groups in 0600 files, whatever the umask', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gantry-state-'));
     const previous = process.umask(0o022);
     try {
-      const spooled = Spool.open(dir).write({ kind: 'finish', job_id: 1, attempt: 1, outcome: 'succeeded', exit_code: 0, error: null });
-      expect(modeOf(spooled.file)).toBe(0o600);
+      const spool = Spool.open(dir);
+      spool.write({ kind: 'finish', job_id: 1, attempt: 1, outcome: 'succeeded', exit_code: 0, error: null });
+      spool.close();
+      const groups = new ProcessGroupRecords(dir);
+      groups.record(1, 1, 4242);
+      groups.close();
+      expect([modeOf(join(dir, 'spool.jsonl')), modeOf(join(dir, 'groups', 'running.jsonl'))]).toEqual([0o600, 0o600]);
     } finally {
       process.umask(previous);
     }
