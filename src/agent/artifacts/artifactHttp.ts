@@ -36,12 +36,17 @@ export interface ArtifactRequest {
   signal?: AbortSignal;
 }
 
+/** The URL of a coordinator path. */
+export function artifactUrl(endpoint: ArtifactEndpoint, path: string): URL {
+  return new URL(`${endpoint.baseUrl.replace(/\/+$/, '')}${path}`);
+}
+
 /**
  * One request to the coordinator over node:http(s), with a streamed body and a streamed reply.
  * Bodies here are files of any size, which the shared client (JSON, buffered) cannot carry.
  */
 export function artifactRequest(endpoint: ArtifactEndpoint, request: ArtifactRequest): Promise<IncomingMessage> {
-  const url = new URL(`${endpoint.baseUrl.replace(/\/+$/, '')}${request.path}`);
+  const url = artifactUrl(endpoint, request.path);
   const secure = url.protocol === 'https:';
   const headers: Record<string, string> = { authorization: `Bearer ${endpoint.token}`, ...request.headers };
   const json = request.json === undefined ? undefined : Buffer.from(JSON.stringify(request.json));
