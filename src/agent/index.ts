@@ -9,7 +9,7 @@ export { runKubectl, type KubectlTarget } from './kubernetes/kubectl';
 export { startBridgeWorker, type BridgeWorkerOptions } from './kubernetes/bridgeWorker';
 export { checkClusterAccess } from './kubernetes/clusterAccess';
 export { kubernetesHostSupport, type KubernetesHostOptions } from './kubernetes/kubernetesHostSupport';
-export { uploadArtifact, sha256OfFile, SendingHash } from './artifacts/uploadArtifact';
+export { uploadArtifact, sha256OfFile, sha256BesideUpload } from './artifacts/uploadArtifact';
 export { downloadArtifact, downloadFromPath } from './artifacts/downloadArtifact';
 export { artifactRequest, jsonReply, type ArtifactEndpoint } from './artifacts/artifactHttp';
 export { stageInputs, removeStagedInputs, jobInputRefs, type StageInput, type StageOptions, type StagedInputs } from './artifacts/stageInputs';

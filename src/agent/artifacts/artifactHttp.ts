@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
+import { sendFileBody, type FileBody } from './sendFileBody';
 import { ApiError, checkJsonSchema, ERROR_BODY_SCHEMA, type ErrorBody } from '../../shared';
 
 /** Where artifacts go and come from: the coordinator's URL and, for https, extra trusted certificates. */
@@ -29,9 +30,10 @@ export interface ArtifactRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   headers?: Record<string, string>;
-  /** JSON to send, or a stream of raw bytes (sent as application/octet-stream). */
+  /** JSON to send, a stream of raw bytes, or part of a file (both sent as application/octet-stream). */
   json?: unknown;
   bytes?: Readable;
+  file?: FileBody;
   /** Aborts the request (and its body stream). */
   signal?: AbortSignal;
 }
@@ -51,7 +53,9 @@ export function artifactRequest(endpoint: ArtifactEndpoint, request: ArtifactReq
   const headers: Record<string, string> = { authorization: `Bearer ${endpoint.token}`, ...request.headers };
   const json = request.json === undefined ? undefined : Buffer.from(JSON.stringify(request.json));
   if (json) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(json.length) });
-  if (request.bytes) headers['content-type'] = 'application/octet-stream';
+  if (request.bytes || request.file) headers['content-type'] = 'application/octet-stream';
+  // A length, not chunked framing: the server reads the body in one piece per socket read.
+  if (request.file) headers['content-length'] = String(request.file.length);
   return new Promise((resolve, reject) => {
     const req = (secure ? httpsRequest : httpRequest)(url, {
       method: request.method,
@@ -61,7 +65,8 @@ export function artifactRequest(endpoint: ArtifactEndpoint, request: ArtifactReq
     });
     req.on('response', resolve);
     req.on('error', reject);
-    if (request.bytes) {
+    if (request.file) sendFileBody(req, request.file).catch((error: unknown) => req.destroy(error instanceof Error ? error : new Error(String(error))));
+    else if (request.bytes) {
       request.bytes.on('error', (error) => req.destroy(error));
       request.bytes.pipe(req);
     } else req.end(json);

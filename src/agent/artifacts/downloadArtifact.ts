@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { artifactRequest, apiErrorOf, artifactUrl, readBody, type ArtifactEndpoint } from './artifactHttp';
-import { HashingFileSink } from './hashingFileSink';
+import { FileSink } from './fileSink';
+import { FileTailHash, TAIL_HASH_MIN_BYTES } from './fileTailHash';
 import { rawHttpGet, type RawResponse } from './rawHttpGet';
 
 function sizeOf(path: string): number {
@@ -16,16 +17,19 @@ function sizeOf(path: string): number {
   }
 }
 
-async function hashPrefix(path: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+/** A hash of the file's first `start` bytes (what an earlier download left), to go on with. */
+async function hashPrefix(path: string, start: number): Promise<Hash> {
+  const hash = createHash('sha256');
+  if (start > 0) for await (const chunk of createReadStream(path, { end: start - 1, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash;
 }
 
 /** A response whose head arrived, however it was read: its status, the sha256 the server names, and its body to save or read as text. */
 interface Fetched {
   status: number;
   sha256: string;
-  /** Writes the body into `part` from `start` (0: the file is created or truncated), hashing it into `hash`. */
-  save(part: string, start: number, hash: Hash): Promise<void>;
+  /** Writes the body into `part` from `start` (0: the file is created or truncated); returns the sha256 of the whole file. */
+  save(part: string, start: number): Promise<string>;
   text(): Promise<string>;
 }
 
@@ -33,7 +37,8 @@ function fetchedByNodeHttp(response: IncomingMessage): Fetched {
   return {
     status: response.statusCode ?? 500,
     sha256: String(response.headers['x-sha256'] ?? ''),
-    save: async (part, start, hash) => {
+    save: async (part, start) => {
+      const hash = await hashPrefix(part, start);
       const hashing = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           hash.update(chunk);
@@ -42,6 +47,7 @@ function fetchedByNodeHttp(response: IncomingMessage): Fetched {
       });
       // Large writes: the socket's 64 KiB chunks gathered into 1 MiB disk writes.
       await pipeline(response, hashing, createWriteStream(part, { flags: start > 0 ? 'a' : 'w', mode: 0o600, highWaterMark: 1024 * 1024 }));
+      return hash.digest('hex');
     },
     text: async () => (await readBody(response)).toString(),
   };
@@ -51,13 +57,21 @@ function fetchedRaw(response: RawResponse): Fetched {
   return {
     status: response.statusCode,
     sha256: response.headers['x-sha256'] ?? '',
-    save: async (part, start, hash) => {
+    save: async (part, start) => {
+      const size = start + (response.length ?? 0);
       const fd = openSync(part, start > 0 ? 'r+' : 'w', 0o600);
+      // A large file is hashed by a worker reading it back, the part an earlier download left included.
+      const tail = size >= TAIL_HASH_MIN_BYTES ? new FileTailHash(part) : null;
+      const hash = tail ? null : await hashPrefix(part, start);
       try {
-        await response.readInto(new HashingFileSink(fd, start, hash));
+        await response.readInto(new FileSink(fd, start, tail ? (_piece, end) => tail.advance(end) : (piece) => hash?.update(piece)));
+      } catch (error) {
+        tail?.stop();
+        throw error;
       } finally {
         closeSync(fd);
       }
+      return tail ? tail.finish(size) : (hash as Hash).digest('hex');
     },
     text: () => response.text(),
   };
@@ -94,16 +108,14 @@ export async function downloadFromPath(endpoint: ArtifactEndpoint, path: string,
   const part = `${dest}.part`;
   const have = sizeOf(part);
   const response = await fetchFile(endpoint, path, have > 0 ? { range: `bytes=${have}-` } : {}, signal);
-  const hash = createHash('sha256');
-  if (response.status === 206) await hashPrefix(part, hash);
-  else if (response.status === 416) {
+  if (response.status === 416) {
     // The part file already holds every byte (or more than the artifact has); start over to be sure.
     await response.text();
     rmSync(part, { force: true });
     return downloadFromPath(endpoint, path, dest, signal);
-  } else if (response.status !== 200) throw apiErrorOf(response.status, await response.text());
-  await response.save(part, response.status === 206 ? have : 0, hash);
-  const sha256 = hash.digest('hex');
+  }
+  if (response.status !== 200 && response.status !== 206) throw apiErrorOf(response.status, await response.text());
+  const sha256 = await response.save(part, response.status === 206 ? have : 0);
   if (response.sha256 && sha256 !== response.sha256) {
     rmSync(part, { force: true });
     throw new Error(`${path}: the downloaded bytes hash to sha256 ${sha256}, not ${response.sha256}; the partial file was removed`);

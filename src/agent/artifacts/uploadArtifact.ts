@@ -1,10 +1,10 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type Artifact, type UploadState } from '../../shared';
 import { backoffDelay } from '../spool/backoff';
 import { artifactRequest, jsonReply, type ArtifactEndpoint } from './artifactHttp';
+import { FileTailHash, TAIL_HASH_MIN_BYTES } from './fileTailHash';
 
 export interface UploadOptions {
   jobId: number;
@@ -32,52 +32,26 @@ function retryable(error: unknown): boolean {
   return error.status >= 500 || error.code === 'conflict';
 }
 
-/** Reads per chunk: fewer, larger reads and socket writes than the 64 KiB default. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-
 /**
- * The sha256 of the bytes sent so far, computed as they go out, so the file is read once. After a
- * dropped connection the server may hold fewer bytes than were hashed; the hash then starts over
- * from the file's beginning up to where the server stands (rare: only on a resume).
+ * The sha256 of a file about to be uploaded, computed beside the upload instead of from the bytes
+ * as they are sent: a large file on a worker thread that reads it from the page cache while the
+ * main thread sends it, a small one read once more on the main thread. Either way it is the whole
+ * file's hash, however often the upload resumes, and the server checks what it received against
+ * it. A file changed meanwhile fails that check rather than storing a mix of old and new bytes.
  */
-export class SendingHash {
-  private hash: Hash = createHash('sha256');
-  private hashed = 0;
-
-  constructor(private readonly path: string) {}
-
-  /** The file from `offset`, hashed as it is read. */
-  async streamFrom(offset: number): Promise<Readable> {
-    if (offset !== this.hashed) await this.rehashPrefix(offset);
-    const tap = new Transform({
-      transform: (chunk: Buffer, _encoding, done) => {
-        this.hash.update(chunk);
-        this.hashed += chunk.length;
-        done(null, chunk);
-      },
-    });
-    return createReadStream(this.path, { start: offset, highWaterMark: READ_CHUNK_BYTES }).pipe(tap);
-  }
-
-  digest(): string {
-    return this.hash.copy().digest('hex');
-  }
-
-  private async rehashPrefix(offset: number): Promise<void> {
-    this.hash = createHash('sha256');
-    this.hashed = 0;
-    if (offset === 0) return;
-    for await (const chunk of createReadStream(this.path, { end: offset - 1, highWaterMark: READ_CHUNK_BYTES })) this.hash.update(chunk as Buffer);
-    this.hashed = offset;
-  }
+export function sha256BesideUpload(path: string, size: number): Promise<string> {
+  const digest = size >= TAIL_HASH_MIN_BYTES ? new FileTailHash(path).finish(size) : sha256OfFile(path);
+  // Awaited only once every byte is sent; an upload that fails first leaves it to nobody.
+  digest.catch(() => undefined);
+  return digest;
 }
 
-async function sendFrom(endpoint: ArtifactEndpoint, options: UploadOptions, state: UploadState, hashing: SendingHash): Promise<UploadState> {
+async function sendFrom(endpoint: ArtifactEndpoint, options: UploadOptions, state: UploadState, sha256: Promise<string>): Promise<UploadState> {
   // Every byte is there but the sha256 is not named yet: an empty request names it and ends the upload.
   const done = state.offset === state.size;
-  const bytes = done ? Readable.from([]) : await hashing.streamFrom(state.offset);
-  const naming = done ? `&sha256=${hashing.digest()}` : '';
-  const response = await artifactRequest(endpoint, { method: 'PATCH', path: `/api/v1/jobs/${options.jobId}/uploads/${state.id}?offset=${state.offset}${naming}`, bytes, signal: options.signal });
+  const file = { path: options.path, start: state.offset, length: state.size - state.offset };
+  const naming = done ? `&sha256=${await sha256}` : '';
+  const response = await artifactRequest(endpoint, { method: 'PATCH', path: `/api/v1/jobs/${options.jobId}/uploads/${state.id}?offset=${state.offset}${naming}`, file, signal: options.signal });
   return jsonReply<UploadState>(response);
 }
 
@@ -101,21 +75,21 @@ async function resumed(endpoint: ArtifactEndpoint, options: UploadOptions, state
 }
 
 /**
- * Uploads a file as an artifact of a job: declares its size, streams the bytes while hashing
- * them, and names the sha256 at the end, which the server checks against what it received (one
- * read of the file; the store keeps one copy of identical content either way, but known content
- * is sent again). A dropped connection is resumed from the offset the server has on disk.
+ * Uploads a file as an artifact of a job: declares its size, streams the bytes while they are
+ * hashed beside it (sha256BesideUpload), and names the sha256 at the end, which the server checks
+ * against what it received (the store keeps one copy of identical content either way, but known
+ * content is sent again). A dropped connection is resumed from the offset the server has on disk.
  * Refusals (limits, a bad name, a hash mismatch) are thrown as ApiError.
  */
 export async function uploadArtifact(endpoint: ArtifactEndpoint, options: UploadOptions): Promise<Artifact> {
   const size = statSync(options.path).size;
   const declared = { name: options.name, size, ...(options.attempt === undefined ? {} : { attempt: options.attempt }) };
-  const hashing = new SendingHash(options.path);
   let state = await declare(endpoint, options, declared);
+  const sha256 = sha256BesideUpload(options.path, size);
   let failures = 0;
   while (!state.complete) {
     try {
-      state = await sendFrom(endpoint, options, state, hashing);
+      state = await sendFrom(endpoint, options, state, sha256);
       failures = 0;
     } catch (error) {
       failures++;

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { artifactRequest, jsonReply, SendingHash, type ArtifactEndpoint } from '../../agent';
+import { artifactRequest, jsonReply, sha256BesideUpload, type ArtifactEndpoint } from '../../agent';
 import { ApiError, type Dataset, type UploadState } from '../../shared';
 
 export interface DatasetUpload {
@@ -11,19 +10,19 @@ export interface DatasetUpload {
   description?: string;
   /**
    * The file's sha256 when the caller has it already (`--input FILE` hashes to find a stored copy):
-   * declared, so content the store holds completes at once. Without it the file is hashed as it is sent.
+   * declared, so content the store holds completes at once. Without it the file is hashed beside the upload, on a worker thread when it is large.
    */
   sha256?: string;
 }
 
 const uploadPath = (state: UploadState): string => `/api/v1/datasets/uploads/${state.id}`;
 
-/** Sends from where the upload stands; with every byte there, an empty request names the sha256 hashed on the way. */
-async function sendFrom(endpoint: ArtifactEndpoint, state: UploadState, hashing: SendingHash): Promise<UploadState> {
+/** Sends from where the upload stands; with every byte there, an empty request names the sha256 hashed beside the upload. */
+async function sendFrom(endpoint: ArtifactEndpoint, path: string, state: UploadState, sha256: Promise<string>): Promise<UploadState> {
   const done = state.offset === state.size;
-  const bytes = done ? Readable.from([]) : await hashing.streamFrom(state.offset);
-  const naming = done ? `&sha256=${hashing.digest()}` : '';
-  return jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'PATCH', path: `${uploadPath(state)}?offset=${state.offset}${naming}`, bytes }));
+  const file = { path, start: state.offset, length: state.size - state.offset };
+  const naming = done ? `&sha256=${await sha256}` : '';
+  return jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'PATCH', path: `${uploadPath(state)}?offset=${state.offset}${naming}`, file }));
 }
 
 /**
@@ -42,17 +41,18 @@ async function resumed(endpoint: ArtifactEndpoint, state: UploadState, declare: 
 
 /**
  * Uploads a file as a dataset: declared by size (and sha256 when known), streamed while it is
- * hashed, so the file is read once, and resumed from the server's offset after a dropped connection.
+ * hashed beside the upload (when not known), and resumed from the server's offset after a dropped
+ * connection.
  */
 export async function uploadDataset(endpoint: ArtifactEndpoint, upload: DatasetUpload): Promise<Dataset> {
   const size = statSync(upload.path).size;
   const declared = { name: upload.name, file_name: upload.fileName, size, ...(upload.sha256 ? { sha256: upload.sha256 } : {}), description: upload.description ?? '' };
   const declare = async (): Promise<UploadState> => jsonReply<UploadState>(await artifactRequest(endpoint, { method: 'POST', path: '/api/v1/datasets/uploads', json: declared }));
-  const hashing = new SendingHash(upload.path);
   let state = await declare();
+  const sha256 = upload.sha256 ? Promise.resolve(upload.sha256) : sha256BesideUpload(upload.path, size);
   for (let failures = 0; !state.complete; ) {
     try {
-      state = await sendFrom(endpoint, state, hashing);
+      state = await sendFrom(endpoint, upload.path, state, sha256);
     } catch (error) {
       const refused = error instanceof ApiError && error.status < 500 && error.code !== 'conflict';
       if (refused || ++failures > 8) throw error;

@@ -41,8 +41,8 @@ export const UploadCreate = z.strictObject({
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /**
    * Declared up front, content the store already holds completes without a byte sent. Left out,
-   * the client hashes while it sends and names the sha256 with its last PATCH (`?sha256=`), so a
-   * large file is read once instead of twice; the server checks it against what it received.
+   * the client hashes while it sends (on a second thread) and names the sha256 with its last PATCH
+   * (`?sha256=`), so the hash adds no time; the server checks it against what it received.
    */
   sha256: Sha256.optional(),
   attempt: z.number().int().min(1).optional(),
@@ -178,7 +178,7 @@ export const DatasetUploadCreate = z.strictObject({
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /**
    * Optional, as for an artifact: without it the client hashes while it sends and names the sha256
-   * with its last PATCH (`?sha256=`), so the file is read once; with it, content already stored completes at once.
+   * with its last PATCH (`?sha256=`); with it, content already stored completes at once.
    */
   sha256: Sha256.optional(),
   description: z.string().max(10_000).default(''),

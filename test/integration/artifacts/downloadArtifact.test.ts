@@ -64,6 +64,22 @@ describe('downloadArtifact', () => {
     await expect(downloadArtifact(server.admin, jobId, 'out/missing.bin', join(server.scratch, 'missing.bin'))).rejects.toMatchObject({ status: 404, code: 'not_found' });
   });
 
+  it('hashes a file over 16 MiB on a worker reading it back, the .part an interrupted download left included', async () => {
+    const large = server.randomFile('large.bin', 20 * 1024 * 1024 + 3);
+    await uploadArtifact(server.admin, { jobId, path: large.path, name: 'out/large.bin' });
+    const whole = join(server.scratch, 'large-whole.bin');
+    expect(await downloadArtifact(server.admin, jobId, 'out/large.bin', whole)).toEqual({ size: large.bytes.length, sha256: large.sha256 });
+    expect(readFileSync(whole).equals(large.bytes)).toBe(true);
+    const resumed = join(server.scratch, 'large-resumed.bin');
+    writeFileSync(`${resumed}.part`, large.bytes.subarray(0, 7 * 1024 * 1024 + 1));
+    expect(await downloadArtifact(server.admin, jobId, 'out/large.bin', resumed)).toEqual({ size: large.bytes.length, sha256: large.sha256 });
+    expect(readFileSync(resumed).equals(large.bytes)).toBe(true);
+    const wrong = join(server.scratch, 'large-wrong.bin');
+    writeFileSync(`${wrong}.part`, Buffer.alloc(1024, 7));
+    await expect(downloadArtifact(server.admin, jobId, 'out/large.bin', wrong)).rejects.toThrow(/hash to sha256 .* not .*the partial file was removed/);
+    expect(existsSync(`${wrong}.part`)).toBe(false);
+  });
+
   it('downloads through a proxy that re-chunks the body, checked all the same', async () => {
     const proxy = await rechunkingProxy(server.url);
     try {
