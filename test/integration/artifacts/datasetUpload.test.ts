@@ -42,7 +42,7 @@ describe('a dataset upload declared without its sha256 (hashed while sent)', () 
 });
 
 describe('uploadDataset (the CLI client)', () => {
-  it('declares the file by size alone, so it is read once, and names the sha256 it hashed while sending', async () => {
+  it('declares the file by size alone, and names the sha256 it hashed while sending', async () => {
     const path = join(server.scratch, 'sent.csv');
     writeFileSync(path, CSV);
     const declare = vi.spyOn(server.coordinator.artifacts, 'createDatasetUpload');
