@@ -1,31 +1,35 @@
-/** A point placed on a chart's x axis. */
-export interface XPoint {
-  x: number;
-  value: number;
+/** Indices 0…n−1 in x order; a stable order (ties keep their index order), and no sort at all when x never decreases. */
+function xOrder(x: ArrayLike<number>): number[] {
+  const order = Array.from({ length: x.length }, (_, i) => i);
+  for (let i = 1; i < x.length; i++) if (x[i] < x[i - 1]) return order.sort((a, b) => x[a] - x[b] || a - b);
+  return order;
 }
 
 /**
- * At most `max` of `points`, in x order, chosen so a chart still shows every spike: the x range is cut
- * into (max − 2) / 2 equal buckets and each keeps its lowest and highest point; the first and last
- * points are always kept. Unlike averaging (or LTTB, which keeps one point per bucket), a one-step
- * loss spike survives any zoom level. Points are returned as given, never invented.
+ * Which of n points (as columns: `x[i]`, `value[i]`) a chart keeps: at most `max` indices, in x
+ * order, chosen so it still shows every spike. The x range is cut into (max − 2) / 2 equal buckets
+ * and each keeps its lowest and highest point; the first and last points are always kept. Unlike
+ * averaging (or LTTB, which keeps one point per bucket), a one-step loss spike survives any zoom
+ * level. Points are kept as given, never invented. Columns rather than objects, because a long
+ * series arrives as tens of thousands of block marks of which a chart keeps about a thousand.
  */
-export function downsampleMinMax<P extends XPoint>(points: readonly P[], max: number): P[] {
-  // A stable sort: points sharing an x keep their recorded order.
-  const sorted = [...points].sort((a, b) => a.x - b.x);
-  if (sorted.length <= max) return sorted;
-  const first = sorted[0];
-  const last = sorted[sorted.length - 1];
+export function downsampleIndices(x: ArrayLike<number>, value: ArrayLike<number>, max: number): number[] {
+  const order = xOrder(x);
+  const n = order.length;
+  if (n <= max) return order;
+  const first = order[0];
+  const last = order[n - 1];
   const buckets = Math.floor((max - 2) / 2);
   if (buckets < 1) return max >= 2 ? [first, last] : [last];
-  const span = last.x - first.x;
-  const low = new Array<number>(buckets).fill(-1);
-  const high = new Array<number>(buckets).fill(-1);
-  for (let i = 1; i < sorted.length - 1; i++) {
-    const bucket = span === 0 ? 0 : Math.min(buckets - 1, Math.floor(((sorted[i].x - first.x) / span) * buckets));
-    const value = sorted[i].value;
-    if (low[bucket] === -1 || value < sorted[low[bucket]].value) low[bucket] = i;
-    if (high[bucket] === -1 || value > sorted[high[bucket]].value) high[bucket] = i;
+  const span = x[last] - x[first];
+  // Positions in `order`, so ties between equal values go to the first in x order.
+  const low = new Int32Array(buckets).fill(-1);
+  const high = new Int32Array(buckets).fill(-1);
+  for (let k = 1; k < n - 1; k++) {
+    const i = order[k];
+    const bucket = span === 0 ? 0 : Math.min(buckets - 1, Math.floor(((x[i] - x[first]) / span) * buckets));
+    if (low[bucket] === -1 || value[i] < value[order[low[bucket]]]) low[bucket] = k;
+    if (high[bucket] === -1 || value[i] > value[order[high[bucket]]]) high[bucket] = k;
   }
   const kept = [0];
   for (let b = 0; b < buckets; b++) {
@@ -33,6 +37,6 @@ export function downsampleMinMax<P extends XPoint>(points: readonly P[], max: nu
     kept.push(Math.min(low[b], high[b]));
     if (high[b] !== low[b]) kept.push(Math.max(low[b], high[b]));
   }
-  kept.push(sorted.length - 1);
-  return kept.map((i) => sorted[i]);
+  kept.push(n - 1);
+  return kept.map((k) => order[k]);
 }

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context';
+import { PAGE_BLOCKS, storeMarkPage } from './markPages';
 
 /** Points per block of metric_blocks: 1,000,000 points read back as 3,907 rows of 4 marks. */
 export const BLOCK_SIZE = 256;
@@ -23,8 +24,8 @@ function foldMark(marks: BlockMarks | null, mark: Mark): BlockMarks {
 }
 
 /**
- * Keeps metric_series (count and last point) and metric_blocks (extremes per 256 points) in step with
- * the points just inserted, inside the caller's transaction. One read and a few upserts per metric
+ * Keeps metric_series (count and last point), metric_blocks (extremes per 256 points) and
+ * metric_mark_pages (64 full blocks packed) in step with the points just inserted, inside the caller's transaction. One read and a few upserts per metric
  * name and batch, so recording stays cheap while reads of long histories stop scanning them.
  */
 export function updateMetricSummaries(ctx: CoreContext, jobId: number, attempt: number, points: readonly RecordedPoint[]): void {
@@ -43,15 +44,19 @@ export function updateMetricSummaries(ctx: CoreContext, jobId: number, attempt: 
       const open = ctx.sql('SELECT marks FROM metric_blocks WHERE job_id = ? AND name = ? AND attempt = ? AND block = ?').get(jobId, name, attempt, Math.floor(seq / BLOCK_SIZE)) as { marks: string } | undefined;
       marks = open ? (JSON.parse(open.marks) as BlockMarks) : null;
     }
+    const fullPages: number[] = [];
     for (const point of list) {
       marks = foldMark(marks, [seq, point.step, point.at, point.value]);
       seq++;
       if (seq % BLOCK_SIZE === 0) {
-        writeBlock.run(jobId, name, attempt, seq / BLOCK_SIZE - 1, JSON.stringify(marks));
+        const block = seq / BLOCK_SIZE - 1;
+        writeBlock.run(jobId, name, attempt, block, JSON.stringify(marks));
         marks = null;
+        if ((block + 1) % PAGE_BLOCKS === 0) fullPages.push((block + 1) / PAGE_BLOCKS - 1);
       }
     }
     if (marks) writeBlock.run(jobId, name, attempt, Math.floor(seq / BLOCK_SIZE), JSON.stringify(marks));
+    for (const page of fullPages) storeMarkPage(ctx, { jobId, name, attempt }, page);
     const last = list[list.length - 1];
     ctx
       .sql(

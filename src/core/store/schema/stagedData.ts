@@ -98,4 +98,19 @@ export const STAGED_DATA: string[] = [
   `
   DROP INDEX IF EXISTS jobs_state_id;
   `,
+  // Charts of long metric series (issue 17): the marks of 64 full metric_blocks (16,384 points)
+  // packed in one row, as 64 × 16 little-endian doubles (each block's first, lowest, highest and last
+  // point as seq, step (NaN: none), at, value), so a chart of 1M points reads 61 rows and parses no
+  // JSON instead of reading 3,907 rows of JSON. Written as pages fill; points recorded before this
+  // entry stay readable through metric_blocks, as before.
+  `
+  CREATE TABLE metric_mark_pages (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    marks BLOB NOT NULL,
+    PRIMARY KEY (job_id, name, attempt, page)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleMinMax } from '../../../../src/core/metrics/downsample';
+import { downsampleIndices } from '../../../../src/core/metrics/downsample';
+
+/** The points downsampleIndices keeps, in its order. */
+function downsampleMinMax<P extends { x: number; value: number }>(points: P[], max: number): P[] {
+  return downsampleIndices(points.map((p) => p.x), points.map((p) => p.value), max).map((i) => points[i]);
+}
 
 const series = (values: number[]) => values.map((value, x) => ({ x, value }));
 
-describe('downsampleMinMax', () => {
+describe('downsampleIndices', () => {
   it('returns every point, in x order, when they fit', () => {
     const points = [{ x: 2, value: 1 }, { x: 0, value: 3 }, { x: 1, value: 2 }];
     expect(downsampleMinMax(points, 10).map((p) => p.x)).toEqual([0, 1, 2]);

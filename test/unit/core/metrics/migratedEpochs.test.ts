@@ -30,10 +30,11 @@ describe('per-epoch summaries of an upgraded database', () => {
     c.close();
     c = null;
 
-    // Back to the schema before the entry that keeps the summaries, as the build before it left it.
+    // Back to the schema before the entry that keeps the summaries, as the build before it left it
+    // (less what the entries after it made: metric_mark_pages).
     const entry = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE metric_epochs'));
     const db = new Database(join(dir, 'gantry.db'));
-    db.exec(`DROP TABLE metric_epochs; DROP INDEX metrics_series_step;
+    db.exec(`DROP TABLE metric_mark_pages; DROP TABLE metric_epochs; DROP INDEX metrics_series_step;
       CREATE INDEX metrics_job ON metrics (job_id, name, step); CREATE INDEX metrics_job_epoch ON metrics (job_id, name, epoch) WHERE epoch IS NOT NULL;`);
     db.pragma(`user_version = ${entry}`);
     db.close();
