@@ -90,8 +90,10 @@ export async function runMetricsHistoryBench(log: FigureLog): Promise<void> {
       log.record('metrics.history.1m.by_epoch.p50_ms', percentile(epochs, 50), 'ms');
       log.record('metrics.history.1m.by_epoch.p95_ms', percentile(epochs, 95), 'ms');
       const page = await timeRequests(`${base}/jobs/${job.id}/metrics`, token, (body) => Array.isArray(body) && body.length === DEFAULT_METRICS_PAGE, EPOCH_REQUESTS);
+      log.record('metrics.history.1m.first_page.p50_ms', percentile(page, 50), 'ms');
       log.record('metrics.history.1m.first_page.p95_ms', percentile(page, 95), 'ms');
       const deep = await timeRequests(`${base}/jobs/${job.id}/metrics?after=${await cursorAfter(`${base}/jobs/${job.id}/metrics`, token, DEEP_PAGES)}`, token, (body) => Array.isArray(body) && body.length === DEFAULT_METRICS_PAGE, EPOCH_REQUESTS);
+      log.record('metrics.history.1m.deep_page.p50_ms', percentile(deep, 50), 'ms');
       log.record('metrics.history.1m.deep_page.p95_ms', percentile(deep, 95), 'ms');
       const compare = await timeRequests(`${base}/sweeps/${sweep.sweep_id}/metrics?name=loss`, token, (body) => (body as { jobs?: unknown[] }).jobs?.length === SWEEP_JOBS);
       log.record('metrics.history.sweep20x50k.p95_ms', percentile(compare, 95), 'ms');

@@ -7,6 +7,8 @@ export type JobMetricsAnswer = { epochs: MetricEpochRow[] } | { points: MetricRo
 export interface MetricQueries {
   /** `GET /jobs/:id/metrics`; an unknown job is a NotFoundError, a query asking for two answers a ValidationError. */
   job(jobId: number, query: MetricsQuery): JobMetricsAnswer;
+  /** `job`'s answer as JSON text (a plain listing's page written by SQLite, without a row object per point), and the next page's cursor. */
+  jobJson(jobId: number, query: MetricsQuery): { json: string; next_cursor: string | null };
   /** One metric across a sweep's jobs; `points` absent: DEFAULT_SWEEP_POINTS per line, or every point with `allPoints`. */
   sweep(sweepId: number, query: SweepMetricsQuery, options?: { allPoints?: boolean }): SweepMetrics;
 }

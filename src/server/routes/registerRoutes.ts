@@ -9,6 +9,7 @@ import { redactForReader } from '../auth/redactForReader';
 import type { Principal } from '../auth/principal';
 import type { AllRouteHandlers } from './index';
 import type { RouteInput, ServerDeps } from './routeHandler';
+import { JsonText } from './jsonText';
 import { responseMismatch } from './responseShape';
 
 /**
@@ -89,7 +90,9 @@ export function registerRoutes(
         const handled = await handler(input, deps);
         const answer = principal?.project ? limitAnswerToProject(name, handled, principal.project, deps.coordinator) : handled;
         const result = principal?.scope === 'read' || principal?.scope === 'chat' ? redactForReader(name, answer) : answer;
-        const mismatch = options.checkResponses ? responseMismatch(name, route, result) : null;
+        const text = result instanceof JsonText ? result.text : null;
+        const mismatch = options.checkResponses ? responseMismatch(name, route, text === null ? result : JSON.parse(text)) : null;
+        if (mismatch === null && text !== null) return reply.type('application/json; charset=utf-8').send(text);
         if (mismatch === null) return result;
         request.log.error({ mismatch }, 'response does not match its schema');
         // Only tests check responses, so the reply may name the mismatch instead of hiding it like other 5xx.

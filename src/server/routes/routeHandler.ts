@@ -8,6 +8,7 @@ import type { JobTokens } from '../auth/jobTokens';
 import type { Principal } from '../auth/principal';
 import type { LiveHub } from '../live/liveHub';
 import type { KubernetesBridges } from '../kubernetes/kubernetesBridges';
+import type { JsonText } from './jsonText';
 import type { ParkedClaims } from './workers/parkedClaims';
 import type { PrometheusMetrics } from '../metrics/prometheusMetrics';
 
@@ -45,10 +46,10 @@ export interface RouteInput<N extends RouteName> {
   reply: FastifyReply;
 }
 
-/** JSON routes return their response shape; raw routes return bytes (headers set on the reply); csv routes may return CSV text. */
+/** JSON routes return their response shape (or it as JsonText); raw routes return bytes (headers set on the reply); csv routes may return CSV text. */
 export type RouteOutput<N extends RouteName> = Route<N> extends { raw: true }
   ? Buffer | Readable
-  : z.input<Route<N>['response']> | (Route<N> extends { csv: true } ? string : never);
+  : z.input<Route<N>['response']> | JsonText | (Route<N> extends { csv: true } ? string : never);
 
 export type RouteHandler<N extends RouteName> = (input: RouteInput<N>, deps: ServerDeps) => RouteOutput<N> | Promise<RouteOutput<N>>;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricRow } from '../../../src/shared';
+import { MetricsQuery, type MetricRow } from '../../../src/shared';
 import { createTestServer, type TestServer } from './testServer';
 
 let server: TestServer;
@@ -39,6 +39,23 @@ describe('GET /api/v1/jobs/:id/metrics, the plain listing in pages', () => {
         url = `/api/v1/jobs/${jobId}/metrics?limit=${limit}&after=${String(next)}`;
       }
       expect(pages).toEqual(whole);
+    }
+  });
+
+  it('sends each page and cursor as the object listing has them, for every name, page size and position', async () => {
+    for (const name of [undefined, 'loss', 'acc']) {
+      for (const limit of [1, 2, 3, 5, 100]) {
+        let after: string | undefined;
+        do {
+          const query = MetricsQuery.parse({ limit, ...(name ? { name } : {}), ...(after ? { after } : {}) });
+          const expected = server.coordinator.metricQueries.job(jobId, query);
+          if (!('points' in expected)) throw new Error('expected points');
+          const response = await get(`/api/v1/jobs/${jobId}/metrics?limit=${limit}${name ? `&name=${name}` : ''}${after ? `&after=${after}` : ''}`);
+          expect(response.json()).toEqual(expected.points);
+          expect(response.headers['x-next-cursor'] ?? null).toBe(expected.next_cursor);
+          after = expected.next_cursor ?? undefined;
+        } while (after);
+      }
     }
   });
 

@@ -1,5 +1,6 @@
 import { metricEpochsCsv, metricRowsCsv, sweepMetricsCsv } from '../../../shared';
 import { requireCurrentAttempt } from '../currentAttempt';
+import { JsonText } from '../jsonText';
 import type { RouteHandlers } from '../routeHandler';
 import { csvAnswer, wantsCsv } from './csvAnswer';
 
@@ -9,9 +10,13 @@ export const metricHandlers: RouteHandlers<'recordMetrics' | 'listMetrics' | 'li
     return { recorded: coordinator.recordMetrics(params.id, body.attempt, body.points) };
   },
   listMetrics: ({ params, query, request, reply }, { coordinator }) => {
+    if (!wantsCsv(query.format, request)) {
+      const { json, next_cursor } = coordinator.metricQueries.jobJson(params.id, query);
+      if (next_cursor) reply.header('x-next-cursor', next_cursor);
+      return new JsonText(json);
+    }
     const answer = coordinator.metricQueries.job(params.id, query);
     if ('next_cursor' in answer && answer.next_cursor) reply.header('x-next-cursor', answer.next_cursor);
-    if (!wantsCsv(query.format, request)) return 'epochs' in answer ? answer.epochs : answer.points;
     const text = 'epochs' in answer ? metricEpochsCsv(answer.epochs) : metricRowsCsv(answer.points);
     return csvAnswer(reply, `job-${params.id}-metrics.csv`, text);
   },
