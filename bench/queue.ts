@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- queue`: the coordinator core in-process, with the listeners `gantry serve`
  * subscribes (submit, claim+finish) against BullMQ and plainjob measured in the same run on the
- * same job count, the claim of a CPU job behind 100,000 GPU jobs a CPU-only worker cannot run,
- * then list latency, database size and RSS at ten times the job count (1,000,000 jobs by default).
+ * same job count, the database pages a claim and a finish write, the claim of a CPU job behind
+ * 100,000 GPU jobs a CPU-only worker cannot run, then list latency, database size and RSS at ten
+ * times the job count (1,000,000 jobs by default).
  */
 import type { BenchArgs } from './lib/args';
 import type { FigureLog } from './lib/figures';
@@ -10,6 +11,7 @@ import { peerJobCount, runPeers } from './peers';
 import { measureCoreThroughput } from './queue/coreThroughput';
 import { measureListAtScale } from './queue/measureListAtScale';
 import { measureClaimBehindUnrunnable } from './queue/claimBehindUnrunnable';
+import { measureWalPagesPerJob } from './queue/walPagesPerJob';
 
 export async function runQueueBench(log: FigureLog, { jobs, reps }: BenchArgs): Promise<void> {
   const sample = peerJobCount(jobs);
@@ -27,6 +29,7 @@ export async function runQueueBench(log: FigureLog, { jobs, reps }: BenchArgs): 
   log.ratio('queue.finish_and_claim.max10_vs_plainjob', core.finishAndClaimMax10PerSecond, peers.plainjob?.processPerSecond);
   log.ratio('queue.submit_vs_bullmq', core.submitPerSecond, peers.bullmq?.submitPerSecond);
   log.ratio('queue.submit_vs_plainjob', core.submitPerSecond, peers.plainjob?.submitPerSecond);
+  measureWalPagesPerJob(log);
   measureClaimBehindUnrunnable(log, jobs);
   await measureListAtScale(log, jobs * 10);
 }
