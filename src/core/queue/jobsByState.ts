@@ -28,13 +28,29 @@ export interface RowOrder {
 
 /**
  * The first `limit` jobs in `states` that match `filter`, in `order`: one index range per project and
- * state that has jobs (job_counts knows which), each read up to `limit` rows, then merged. A page
- * costs a few probes per project, whatever the number of jobs in the state.
+ * state that has jobs (job_counts knows which), merged row by row as the ranges are read, so no more
+ * rows are read than one range over every project would, plus one read ahead per range.
  */
 export function firstJobsInStates(ctx: CoreContext, states: readonly JobState[], filter: RowFilter, order: RowOrder, limit: number): JobRow[] {
   const ranges = ctx.sql(`SELECT project_id, state FROM job_counts WHERE n > 0 AND state IN (${states.map(() => '?').join(', ')})`).all(...states) as Array<{ project_id: number; state: JobState }>;
   const where = ['jobs.project_id = ?', 'jobs.state = ?', ...filter.clauses].join(' AND ');
-  const probe = ctx.sql(`SELECT * FROM jobs WHERE ${where} ORDER BY ${order.sql} LIMIT ?`);
-  const rows = ranges.flatMap(({ project_id, state }) => probe.all(project_id, state, ...filter.args, limit) as JobRow[]);
-  return rows.sort(order.compare).slice(0, limit);
+  const sql = `SELECT * FROM jobs WHERE ${where} ORDER BY ${order.sql} LIMIT ?`;
+  // A statement reads one range at a time, so each range gets its own (a listing, not a hot path).
+  const lanes = ranges.map(({ project_id, state }) => ctx.db.prepare(sql).iterate(project_id, state, ...filter.args, limit) as IterableIterator<JobRow>);
+  try {
+    const heads = lanes.map((lane) => lane.next());
+    const rows: JobRow[] = [];
+    while (rows.length < limit) {
+      let best = -1;
+      for (let i = 0; i < heads.length; i++) {
+        if (!heads[i].done && (best < 0 || order.compare(heads[i].value as JobRow, heads[best].value as JobRow) < 0)) best = i;
+      }
+      if (best < 0) break;
+      rows.push(heads[best].value as JobRow);
+      heads[best] = lanes[best].next();
+    }
+    return rows;
+  } finally {
+    for (const lane of lanes) lane.return?.();
+  }
 }

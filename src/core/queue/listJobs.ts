@@ -59,7 +59,8 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
   const states = query.state === undefined ? undefined : [query.state].flat();
   // The queue in claim order is the claim index itself; other states sort their matches.
   const claimOrder = query.sort === 'priority' && states?.length === 1 && states[0] === 'queued';
-  const byState = states !== undefined && query.project === undefined && !claimOrder;
+  // A tag or an id list names its own jobs, and SQLite reads those; otherwise a state is read per project.
+  const byState = states !== undefined && query.project === undefined && !claimOrder && query.tag === undefined && query.ids === undefined;
   const filter = filterClauses(ctx, byState ? { ...query, state: undefined } : query);
   const order = rowOrder(query.sort);
   if (claimOrder) filter.clauses.push("jobs.state = 'queued'");

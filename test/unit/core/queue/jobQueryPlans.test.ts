@@ -83,4 +83,17 @@ describe('queries on jobs by state without a (state, id) index', () => {
     expect(ids).toEqual(h.c.listJobs({ limit: 100 }).jobs.filter((j) => j.state === 'queued' || j.state === 'running').map((j) => j.id));
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('pages through finished jobs across projects in priority order, as one list sorted would', () => {
+    fillQueue();
+    const ids: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = h.c.listJobs({ state: ['succeeded', 'failed', 'cancelled'], sort: 'priority', limit: 2, cursor });
+      ids.push(...page.jobs.map((j) => j.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    const finished = h.c.listJobs({ limit: 100 }).jobs.filter((j) => ['succeeded', 'failed', 'cancelled'].includes(j.state));
+    expect(ids).toEqual(finished.sort((a, b) => b.priority - a.priority || a.id - b.id).map((j) => j.id));
+  });
 });
