@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { JsonlJournal, removeFile, type JournalEntry } from '../state/jsonlJournal';
 import type { OutboxItem } from './outboxItem';
 
 export interface SpooledItem {
@@ -22,17 +23,11 @@ function isItemLine(line: JournalLine): line is { order: number; item: OutboxIte
   return 'item' in line && Number.isSafeInteger(line.order) && typeof line.item === 'object' && line.item !== null;
 }
 
-/** Unsent items in a journal's lines, by order; a damaged line (a crash mid-write) is skipped. */
-function replay(text: string, file: string): Map<number, { spooled: SpooledItem; bytes: number }> {
+/** Unsent items in a journal's lines, by order (damaged lines were skipped in reading). */
+function replay(entries: JournalEntry<JournalLine>[], file: string): Map<number, { spooled: SpooledItem; bytes: number }> {
   const unsent = new Map<number, { spooled: SpooledItem; bytes: number }>();
-  for (const raw of text.split('\n')) {
-    let line: JournalLine;
-    try {
-      line = JSON.parse(raw) as JournalLine;
-    } catch {
-      continue;
-    }
-    if (isItemLine(line)) unsent.set(line.order, { spooled: { order: line.order, file: `${file}#${line.order}`, item: line.item }, bytes: Buffer.byteLength(raw) + 1 });
+  for (const { line, bytes } of entries) {
+    if (isItemLine(line)) unsent.set(line.order, { spooled: { order: line.order, file: `${file}#${line.order}`, item: line.item }, bytes });
     else if ('sent' in line) unsent.delete(line.sent);
   }
   return unsent;
@@ -65,23 +60,16 @@ function readOldItems(dir: string): SpooledItem[] {
  */
 export class Spool {
   private nextOrder: number;
-  private fd: number | undefined;
-  /** The journal ends in a line torn by a crash: the next line must not continue it. */
-  private torn = false;
-  private size: number;
   /** Bytes of the journal's lines for items not yet sent: compaction waits until they are at most half of it. */
   private unsentBytes = 0;
   private readonly unsent: Map<number, { spooled: SpooledItem; bytes: number }>;
 
   private constructor(
     readonly dir: string,
-    private readonly journal: string,
-    text: string,
+    private readonly journal: JsonlJournal<JournalLine>,
     private readonly leftovers: SpooledItem[],
   ) {
-    this.size = Buffer.byteLength(text);
-    this.torn = text.length > 0 && !text.endsWith('\n');
-    this.unsent = replay(text, journal);
+    this.unsent = replay(journal.takeEntries(), journal.file);
     for (const { bytes } of this.unsent.values()) this.unsentBytes += bytes;
     this.leftovers.push(...[...this.unsent.values()].map(({ spooled }) => spooled));
     this.leftovers.sort((a, b) => a.order - b.order);
@@ -91,9 +79,7 @@ export class Spool {
   /** Opens (creating) the folder and reads what an earlier run left unsent. */
   static open(dir: string): Spool {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const journal = join(dir, JOURNAL);
-    const text = existsSync(journal) ? readFileSync(journal, 'utf8') : '';
-    return new Spool(dir, journal, text, readOldItems(dir));
+    return new Spool(dir, new JsonlJournal<JournalLine>(join(dir, JOURNAL)), readOldItems(dir));
   }
 
   /** Items an earlier run left, in the order they were written. */
@@ -103,55 +89,31 @@ export class Spool {
 
   write(item: OutboxItem): SpooledItem {
     const order = this.nextOrder++;
-    const spooled: SpooledItem = { order, file: `${this.journal}#${order}`, item };
-    const bytes = this.append({ order, item });
+    const spooled: SpooledItem = { order, file: `${this.journal.file}#${order}`, item };
+    const bytes = this.journal.append({ order, item });
     this.unsent.set(order, { spooled, bytes });
     this.unsentBytes += bytes;
     return spooled;
   }
 
   remove(spooled: SpooledItem): void {
-    if (!spooled.file.startsWith(`${this.journal}#`)) return removeOldItem(spooled.file);
+    if (!spooled.file.startsWith(`${this.journal.file}#`)) return removeFile(spooled.file);
     const entry = this.unsent.get(spooled.order);
     if (!entry) return;
     this.unsent.delete(spooled.order);
     this.unsentBytes -= entry.bytes;
-    this.append({ sent: spooled.order });
-    if (this.size > COMPACT_BYTES && this.unsentBytes * 2 < this.size) this.compact();
+    this.journal.append({ sent: spooled.order });
+    if (this.journal.size > COMPACT_BYTES && this.unsentBytes * 2 < this.journal.size) this.compact();
   }
 
   /** Closes the journal; a later write opens it again. */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.journal.close();
   }
 
-  /** Appends one line; returns its length in bytes. */
-  private append(line: JournalLine): number {
-    this.fd ??= openSync(this.journal, 'a', 0o600);
-    const text = `${this.torn ? '\n' : ''}${JSON.stringify(line)}\n`;
-    this.torn = false;
-    const bytes = Buffer.byteLength(text);
-    writeSync(this.fd, text);
-    this.size += bytes;
-    return bytes;
-  }
-
-  /** Rewrites the journal with only the unsent items, as a whole new file renamed into place. */
+  /** Rewrites the journal with only the unsent items. */
   private compact(): void {
-    const text = [...this.unsent.values()].map(({ spooled }) => `${JSON.stringify({ order: spooled.order, item: spooled.item })}\n`).join('');
-    writeFileSync(`${this.journal}.tmp`, text, { mode: 0o600 });
-    renameSync(`${this.journal}.tmp`, this.journal);
-    this.close();
-    this.size = Buffer.byteLength(text);
-    this.unsentBytes = this.size;
-  }
-}
-
-function removeOldItem(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    this.journal.rewrite([...this.unsent.values()].map(({ spooled }) => ({ order: spooled.order, item: spooled.item })));
+    this.unsentBytes = this.journal.size;
   }
 }

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { JsonlJournal, removeFile, type JournalEntry } from './jsonlJournal';
 
 /** A process group the agent started for one attempt, as recorded on disk until the attempt ends. */
 export interface GroupRecord {
@@ -23,14 +24,6 @@ type JournalLine = GroupRecord | { forget: [number, number] };
 
 const keyOf = (jobId: number, attempt: number): string => `${jobId}/${attempt}`;
 
-function removeFile(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
-
 export function currentBootId(): string | null {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
@@ -39,16 +32,10 @@ export function currentBootId(): string | null {
   }
 }
 
-/** The attempts a journal's lines leave running; a damaged line (a crash mid-write) is skipped. */
-function replay(text: string): Map<string, GroupRecord> {
+/** The attempts a journal's lines leave running (damaged lines were skipped in reading). */
+function replay(entries: JournalEntry<JournalLine>[]): Map<string, GroupRecord> {
   const live = new Map<string, GroupRecord>();
-  for (const line of text.split('\n')) {
-    let entry: JournalLine;
-    try {
-      entry = JSON.parse(line) as JournalLine;
-    } catch {
-      continue;
-    }
+  for (const { line: entry } of entries) {
     if ('forget' in entry) live.delete(keyOf(entry.forget[0], entry.forget[1]));
     else if (Number.isInteger(entry.job_id) && Number.isInteger(entry.attempt) && Number.isInteger(entry.pgid)) live.set(keyOf(entry.job_id, entry.attempt), entry);
   }
@@ -65,38 +52,31 @@ function replay(text: string): Map<string, GroupRecord> {
  */
 export class ProcessGroupRecords {
   private readonly dir: string;
-  private readonly journal: string;
+  private readonly journal: JsonlJournal<JournalLine>;
   private readonly bootId = currentBootId();
   /** Attempts recorded and not yet forgotten, an earlier run's included until discarded. */
   private readonly live: Map<string, GroupRecord>;
   private readonly earlier: GroupRecord[];
-  private fd: number | undefined;
-  /** The journal ends in a line torn by a crash: the next line must not continue it. */
-  private torn = false;
-  private size = 0;
 
   constructor(stateDir: string) {
     this.dir = join(stateDir, 'groups');
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    this.journal = join(this.dir, JOURNAL);
-    const text = existsSync(this.journal) ? readFileSync(this.journal, 'utf8') : '';
-    this.size = Buffer.byteLength(text);
-    this.torn = text.length > 0 && !text.endsWith('\n');
-    this.live = replay(text);
+    this.journal = new JsonlJournal<JournalLine>(join(this.dir, JOURNAL));
+    this.live = replay(this.journal.takeEntries());
     this.earlier = [...this.live.values()];
   }
 
   record(jobId: number, attempt: number, pgid: number): void {
     const record: GroupRecord = { job_id: jobId, attempt, pgid, boot_id: this.bootId };
     this.live.set(keyOf(jobId, attempt), record);
-    this.append(record);
+    this.journal.append(record);
   }
 
   /** The attempt ended; nothing is written for one that never got a process group. */
   forget(jobId: number, attempt: number): void {
     if (!this.live.delete(keyOf(jobId, attempt))) return;
-    this.append({ forget: [jobId, attempt] });
-    if (this.size > COMPACT_BYTES) this.compact();
+    this.journal.append({ forget: [jobId, attempt] });
+    if (this.journal.size > COMPACT_BYTES) this.journal.rewrite(this.live.values());
   }
 
   /** What an earlier run left: attempts whose processes may still run. Damaged records are dropped. */
@@ -112,12 +92,12 @@ export class ProcessGroupRecords {
       }
     }
     const stillLive = this.earlier.filter((record) => this.live.has(keyOf(record.job_id, record.attempt)));
-    return [...records, ...stillLive.map((record) => ({ ...record, file: this.journal }))];
+    return [...records, ...stillLive.map((record) => ({ ...record, file: this.journal.file }))];
   }
 
   /** Drops a leftover record once its group is dealt with. */
   discard(leftover: LeftoverGroup): void {
-    if (leftover.file === this.journal) this.forget(leftover.job_id, leftover.attempt);
+    if (leftover.file === this.journal.file) this.forget(leftover.job_id, leftover.attempt);
     else removeFile(leftover.file);
   }
 
@@ -128,25 +108,7 @@ export class ProcessGroupRecords {
 
   /** Closes the journal; a later record opens it again. */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  private append(line: JournalLine): void {
-    this.fd ??= openSync(this.journal, 'a', 0o600);
-    const text = `${this.torn ? '\n' : ''}${JSON.stringify(line)}\n`;
-    this.torn = false;
-    writeSync(this.fd, text);
-    this.size += Buffer.byteLength(text);
-  }
-
-  /** Rewrites the journal with only the live records, by a whole new file renamed into place. */
-  private compact(): void {
-    const text = [...this.live.values()].map((record) => `${JSON.stringify(record)}\n`).join('');
-    writeFileSync(`${this.journal}.tmp`, text, { mode: 0o600 });
-    renameSync(`${this.journal}.tmp`, this.journal);
-    this.close();
-    this.size = Buffer.byteLength(text);
+    this.journal.close();
   }
 }
 
