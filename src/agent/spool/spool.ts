@@ -102,7 +102,7 @@ export class Spool {
     if (!entry) return;
     this.unsent.delete(spooled.order);
     this.unsentBytes -= entry.bytes;
-    this.journal.append({ sent: spooled.order });
+    if (!this.journal.appendClosing({ sent: spooled.order })) return;
     if (this.journal.size > COMPACT_BYTES && this.unsentBytes * 2 < this.journal.size) this.compact();
   }
 

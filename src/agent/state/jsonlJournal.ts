@@ -60,6 +60,21 @@ export class JsonlJournal<Line> {
     return bytes;
   }
 
+  /**
+   * Appends a line that only closes a record (an item sent, an attempt ended); false, and nothing
+   * thrown, when the journal's folder is gone: an in-process agent's state dir may be removed after
+   * it stopped, while a send or a job was still ending, and there is nothing left to close then.
+   */
+  appendClosing(line: Line): boolean {
+    try {
+      this.append(line);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
   /** Replaces the journal with just these lines, as a whole new file renamed into place (compaction). */
   rewrite(lines: Iterable<Line>): void {
     let text = '';

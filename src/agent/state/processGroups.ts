@@ -75,7 +75,7 @@ export class ProcessGroupRecords {
   /** The attempt ended; nothing is written for one that never got a process group. */
   forget(jobId: number, attempt: number): void {
     if (!this.live.delete(keyOf(jobId, attempt))) return;
-    this.journal.append({ forget: [jobId, attempt] });
+    if (!this.journal.appendClosing({ forget: [jobId, attempt] })) return;
     if (this.journal.size > COMPACT_BYTES) this.journal.rewrite(this.live.values());
   }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,15 @@ describe('Spool and Deliverer', () => {
     reopened.write(finish(1));
     reopened.close();
     expect(unsentIn(dir)).toEqual([log(1, 0), finish(1)]);
+  });
+
+  it('takes an item sent after the agent stopped and its state dir was removed without throwing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    const spool = Spool.open(dir);
+    const spooled = spool.write(finish(1));
+    spool.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(() => spool.remove(spooled)).not.toThrow();
   });
 
   it('stays small over thousands of jobs, keeping the unsent items', () => {

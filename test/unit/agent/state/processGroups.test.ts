@@ -62,6 +62,15 @@ describe('ProcessGroupRecords (the journal of running process groups)', () => {
     expect(nextStart(dir)).toEqual([]);
   });
 
+  it('forgets an attempt that ends after the agent stopped and its state dir was removed without throwing', () => {
+    const dir = stateDir();
+    const records = new ProcessGroupRecords(dir);
+    records.record(1, 1, 101);
+    records.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(() => records.forget(1, 1)).not.toThrow();
+  });
+
   it('writes nothing for an attempt that never had a process group', () => {
     const dir = stateDir();
     const records = new ProcessGroupRecords(dir);
