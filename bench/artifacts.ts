@@ -2,8 +2,9 @@
  * `npm run bench -- artifacts [--reps N]`: a 1 GiB file up and down through Gantry's artifact
  * routes and through `curl` to the same server's raw routes, in the same run. Gantry's client runs
  * as a process of its own, as the CLI and the agent do and as curl does; the server is this
- * process. Gantry's upload hashes the file as it sends it and names the sha256 in a last empty
- * request, which the server checks; its download checks the sha256 as it writes. curl only moves
+ * process. Gantry's upload hashes the file (on a worker thread) while it sends it and names the
+ * sha256 in a last empty request, which the server checks; its download checks the sha256 of what
+ * it wrote (a worker thread reads the file back behind the writes). curl only moves
  * bytes (its upload declares the sha256 first, so the server hashes and checks it all the same).
  * Both download to a file on the same disk. Figures: MB/s each way for both (median of --reps,
  * with min and max), and Gantry ÷ curl per rep (goal ≥ 0.8).
