@@ -14,7 +14,7 @@ import { recordSpread, repeated, spreadOf } from './lib/repeat';
 import { percentile, perSecond } from './lib/stats';
 import { schedStat, schedWait } from './lib/schedStat';
 import { makeTempDir } from './lib/tempDir';
-import { startClaimProbe } from './e2e/claimProbe';
+import { startClaimProbe, startOwnProcessClaimProbe } from './e2e/claimProbe';
 import { buildAgent, startGantryCluster } from './e2e/gantryCluster';
 import { measureRawSpawn } from './e2e/rawSpawn';
 import { measureXargsSpawn } from './e2e/xargsSpawn';
@@ -29,6 +29,8 @@ const SLOTS = AGENTS * SLOTS_PER_AGENT;
 export interface GantryRun {
   jobsPerSecond: number;
   claimMs: number[];
+  /** Round trips of the same probe run as a small process of its own, in ms. */
+  ownProcessClaimMs: number[];
   /** The same claims' time inside the server (Server-Timing), in ms. */
   claimServerMs: number[];
   /** p95 of how late the probe's event loop ran, in ms. */
@@ -119,6 +121,9 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
 function recordClaimBreakdown(log: FigureLog, runs: GantryRun[]): void {
   const server = runs.flatMap((r) => r.claimServerMs).filter((ms) => !Number.isNaN(ms));
   const outside = runs.flatMap((r) => r.claimMs.map((ms, i) => ms - r.claimServerMs[i])).filter((ms) => !Number.isNaN(ms));
+  const ownProcess = runs.flatMap((r) => r.ownProcessClaimMs);
+  log.record('e2e.claim.own_process_p50_ms', percentile(ownProcess, 50), 'ms');
+  log.record('e2e.claim.own_process_p95_ms', percentile(ownProcess, 95), 'ms');
   log.record('e2e.claim.server_p50_ms', percentile(server, 50), 'ms');
   log.record('e2e.claim.server_p95_ms', percentile(server, 95), 'ms');
   log.record('e2e.claim.outside_server_p50_ms', percentile(outside, 50), 'ms');
@@ -146,6 +151,7 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
     await submitNoOpJobs(cluster.admin, warmJobs, 'warm');
     await waitUntilFinal(cluster.admin, warmJobs);
     const probe = await startClaimProbe(cluster.url, cluster.workerToken);
+    const ownProcessProbe = await startOwnProcessClaimProbe(cluster.url, cluster.workerToken);
     const requestsBefore = await requestCounts(cluster.admin);
     const cpuBefore = cpuOf(cluster);
     const schedBefore = { server: schedStat(cluster.serverPid), probe: schedStat(process.pid) };
@@ -157,7 +163,9 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
     const serverWait = schedWait(schedBefore.server, schedStat(cluster.serverPid), totalMs);
     const probeWait = schedWait(schedBefore.probe, schedStat(process.pid), totalMs);
     const requestsAfter = await requestCounts(cluster.admin);
-    const { latenciesMs, serverMs, jobsTaken, probeLoopDelayP95Ms } = await probe.stop();
+    const { latenciesMs, serverMs, jobsTaken: inBenchJobs, probeLoopDelayP95Ms } = await probe.stop();
+    const ownProcess = await ownProcessProbe.stop();
+    const jobsTaken = inBenchJobs + ownProcess.jobsTaken;
     const peaks = cluster.agentPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     // The agents' children are their spawn helpers; jobs are the helpers' children.
     const helperPeaks = cluster.agentPids.flatMap((pid) => childPids(pid)).map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
@@ -165,6 +173,7 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
       jobsPerSecond: perSecond(jobs - jobsTaken, totalMs),
       claimMs: latenciesMs,
       claimServerMs: serverMs,
+      ownProcessClaimMs: ownProcess.latenciesMs,
       probeLoopDelayP95Ms,
       serverCpuWaitMsPerSlice: serverWait.msPerSlice,
       serverCpuWaitMsPerS: serverWait.msPerS,

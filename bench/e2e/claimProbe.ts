@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { GantryClient } from '../../src/shared';
+import { exited } from '../lib/childProcess';
 import { sleep } from './gantryCluster';
 
 export interface ClaimSamples {
@@ -71,6 +74,29 @@ export async function startClaimProbe(url: string, workerToken: string): Promise
       if (failure) throw failure;
       await client.call('deregisterWorker', { params: { id: worker.id } });
       return { latenciesMs, serverMs, jobsTaken, probeLoopDelayP95Ms: loopDelay.percentile(95) / 1e6 };
+    },
+  };
+}
+
+const PROBE_CHILD = fileURLToPath(new URL('./claimProbeChild.mjs', import.meta.url));
+
+/**
+ * The same probe as a small Node process of its own (bench/e2e/claimProbeChild.mjs), as an agent is:
+ * the in-bench probe shares the benchmark's event loop and its tsx loader, the child shares nothing.
+ */
+export async function startOwnProcessClaimProbe(url: string, workerToken: string): Promise<{ stop(): Promise<{ latenciesMs: number[]; jobsTaken: number }> }> {
+  const enrolment = new GantryClient({ baseUrl: url, token: workerToken });
+  const worker = await enrolment.call('registerWorker', { body: { name: 'bench-claim-probe-own-process', cpus: 1, memory_mb: 1024 } });
+  const child = spawn(process.execPath, [PROBE_CHILD, url, worker.id, worker.credential], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    async stop() {
+      child.stdin.end();
+      const code = await exited(child);
+      if (code !== 0) throw new Error(`the claim probe process exited with ${code}`);
+      await new GantryClient({ baseUrl: url, token: worker.credential }).call('deregisterWorker', { params: { id: worker.id } });
+      return JSON.parse(output) as { latenciesMs: number[]; jobsTaken: number };
     },
   };
 }

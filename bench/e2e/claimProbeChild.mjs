@@ -1,0 +1,32 @@
+// The claim probe in a small process of its own (plain JavaScript, nothing loaded but fetch): the same
+// claims as the in-bench probe, so the two together tell the benchmark process's own delays from the
+// server's. Args: URL WORKER_ID CREDENTIAL. Probes every 100 ms until its stdin ends, then prints
+// {"latenciesMs": [...], "jobsTaken": n} and exits.
+const [url, id, credential] = process.argv.slice(2);
+const headers = { authorization: `Bearer ${credential}`, 'content-type': 'application/json' };
+const post = async (path, body) => {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${path}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+};
+let running = true;
+process.stdin.on('end', () => (running = false));
+process.stdin.resume();
+const latenciesMs = [];
+let jobsTaken = 0;
+let lastBeat = performance.now();
+while (running) {
+  const start = performance.now();
+  const { jobs } = await post(`/api/v1/workers/${id}/claim`, { max: 1, wait_ms: 0 });
+  latenciesMs.push(performance.now() - start);
+  for (const claimed of jobs) {
+    await post(`/api/v1/jobs/${claimed.job.id}/finish`, { attempt: claimed.attempt, outcome: 'succeeded', exit_code: 0 });
+    jobsTaken++;
+  }
+  if (performance.now() - lastBeat > 3_000) {
+    await post(`/api/v1/workers/${id}/heartbeat`, {});
+    lastBeat = performance.now();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+process.stdout.write(`${JSON.stringify({ latenciesMs, jobsTaken })}\n`);
