@@ -56,6 +56,8 @@ const result = await build({
   // Minified, the source V8 holds and pre-parses halves (453 → 258 KiB): the agent's private memory went
   // 13.4 → 12.8 MB, which every fork of a job copies the page tables of (bench/README.md, e2e.agent.rss_mb).
   minify: true,
+  // Function and class names survive, so a stack trace an operator pastes from a host still says where.
+  keepNames: true,
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
