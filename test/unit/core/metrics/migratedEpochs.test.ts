@@ -1,34 +1,23 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '../../../../src/core';
+import { describe, expect, it } from 'vitest';
+import type { Coordinator } from '../../../../src/core';
 import { MIGRATIONS } from '../../../../src/core/store/migrations';
 import { MetricsQuery } from '../../../../src/shared';
-import { tempDir } from '../../../support/coordinator';
+import { useUpgradedDataDir } from './upgradedDataDir';
 
-let dir: string | null = null;
-let c: Coordinator | null = null;
-afterEach(() => {
-  c?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  c = null;
-  dir = null;
-});
-
-const open = (path: string): Coordinator => createCoordinator({ dataDir: path, now: () => 1_750_000_100_000, sweepIntervalMs: null });
+const data = useUpgradedDataDir();
 const byEpoch = (coordinator: Coordinator, jobId: number) => coordinator.metricQueries.job(jobId, MetricsQuery.parse({ by: 'epoch' }));
 
 describe('per-epoch summaries of an upgraded database', () => {
   it('are filled from the points recorded before the upgrade, as by=epoch answered then', () => {
-    dir = tempDir('gantry-epochs-upgrade-');
-    c = open(dir);
+    const dir = data.create('gantry-epochs-upgrade-');
+    let c = data.open();
     const jobId = c.submit({ command: ['train'] }).id;
     c.recordMetrics(jobId, 1, Array.from({ length: 50 }, (_, step) => ({ step, epoch: Math.floor(step / 20), name: step % 2 ? 'loss' : 'acc', value: Math.sin(step), at: 1_000 + step })));
     c.recordMetrics(jobId, 2, [{ step: 0, epoch: 1, name: 'loss', value: 7, at: 2_000 }, { step: 1, name: 'loss', value: 8, at: 2_001 }]);
     const expected = byEpoch(c, jobId);
-    c.close();
-    c = null;
+    data.close();
 
     // Back to the schema before the entry that keeps the summaries, as the build before it left it
     // (less what the entries after it made: metric_mark_pages).
@@ -39,7 +28,7 @@ describe('per-epoch summaries of an upgraded database', () => {
     db.pragma(`user_version = ${entry}`);
     db.close();
 
-    c = open(dir);
+    c = data.open();
     if (!('epochs' in expected)) throw new Error('expected epochs');
     expect(expected.epochs).toHaveLength(6);
     // The backfill sums in SQL, recording sums in JS: the means may differ in their last bits.

@@ -1,27 +1,19 @@
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '../../../../src/core';
+import { describe, expect, it } from 'vitest';
 import { MetricsQuery } from '../../../../src/shared';
-import { tempDir } from '../../../support/coordinator';
+import { useUpgradedDataDir } from './upgradedDataDir';
 
 const FIXTURE = join(__dirname, '../../../fixtures/databases/9c37939');
 
-let dir: string | null = null;
-let c: Coordinator | null = null;
-afterEach(() => {
-  c?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  c = null;
-  dir = null;
-});
+const data = useUpgradedDataDir();
 
 describe('metric summaries of an upgraded database', () => {
   it('are filled from the points it already had', () => {
-    dir = tempDir('gantry-upgrade-');
+    const dir = data.create('gantry-upgrade-');
     cpSync(FIXTURE, dir, { recursive: true });
-    c = createCoordinator({ dataDir: dir, now: () => 1_750_000_100_000, sweepIntervalMs: null });
+    const c = data.open();
     const all = c.metricQueries.job(1, MetricsQuery.parse({}));
     const latest = c.metricQueries.job(1, MetricsQuery.parse({ latest: '1' }));
     if (!('points' in all) || !('points' in latest)) throw new Error('expected points');
