@@ -47,6 +47,8 @@ export interface GantryRun {
   serverPeakMb: number;
   /** CPU the agents (all together, without their jobs) and the server used per timed job. */
   agentCpuMsPerJob: number;
+  /** CPU the agents' spawn helpers used per timed job: the jobs' forks are theirs. */
+  helperCpuMsPerJob: number;
   serverCpuMsPerJob: number;
   /** Requests the agents (and the probe, a few per second) made per timed job, by route. */
   requestsPerJob: Map<string, number>;
@@ -106,6 +108,7 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
   recordSpread(log, 'e2e.agent.spawn_helper.rss_mb', spreadOf(runs.map((r) => r.helperPeakMb)), 'MB');
   recordSpread(log, 'e2e.server.rss_mb', spreadOf(runs.map((r) => r.serverPeakMb)), 'MB');
   recordSpread(log, 'e2e.agent.cpu_ms_per_job', spreadOf(runs.map((r) => r.agentCpuMsPerJob)), 'ms');
+  recordSpread(log, 'e2e.agent.spawn_helper.cpu_ms_per_job', spreadOf(runs.map((r) => r.helperCpuMsPerJob)), 'ms');
   recordSpread(log, 'e2e.server.cpu_ms_per_job', spreadOf(runs.map((r) => r.serverCpuMsPerJob)), 'ms');
   recordSpread(log, 'e2e.requests_per_job', spreadOf(runs.map((r) => [...r.requestsPerJob.values()].reduce((a, b) => a + b, 0))), 'requests');
   const lastRun = runs[runs.length - 1].requestsPerJob;
@@ -134,10 +137,13 @@ function recordClaimBreakdown(log: FigureLog, runs: GantryRun[]): void {
   recordSpread(log, 'e2e.server.cpu_wait_ms_per_s', spreadOf(runs.map((r) => r.serverCpuWaitMsPerS)), 'ms');
 }
 
-/** CPU used so far by the agents together and by the server, in ms (NaN where /proc cannot say). */
-function cpuOf(cluster: { agentPids: number[]; serverPid: number }): { agents: number; server: number } {
-  const agents = cluster.agentPids.reduce((sum, pid) => sum + (processCpuMs(pid) ?? Number.NaN), 0);
-  return { agents, server: processCpuMs(cluster.serverPid) ?? Number.NaN };
+/**
+ * CPU used so far by the agents together, by their spawn helpers together (`helperPids`: started with
+ * the first job, so looked up after the warm-up) and by the server, in ms (NaN where /proc cannot say).
+ */
+function cpuOf(cluster: { agentPids: number[]; serverPid: number }, helperPids: number[]): { agents: number; helpers: number; server: number } {
+  const sum = (pids: number[]): number => pids.reduce((total, pid) => total + (processCpuMs(pid) ?? Number.NaN), 0);
+  return { agents: sum(cluster.agentPids), helpers: sum(helperPids), server: processCpuMs(cluster.serverPid) ?? Number.NaN };
 }
 
 /**
@@ -153,13 +159,15 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
     const probe = await startClaimProbe(cluster.url, cluster.workerToken);
     const ownProcessProbe = await startOwnProcessClaimProbe(cluster.url, cluster.workerToken);
     const requestsBefore = await requestCounts(cluster.admin);
-    const cpuBefore = cpuOf(cluster);
+    // The agents' children are their spawn helpers; jobs are the helpers' children.
+    const helperPids = cluster.agentPids.flatMap((pid) => childPids(pid));
+    const cpuBefore = cpuOf(cluster, helperPids);
     const schedBefore = { server: schedStat(cluster.serverPid), probe: schedStat(process.pid) };
     const start = performance.now();
     const submitMs = await submitNoOpJobs(cluster.admin, jobs);
     await waitUntilFinal(cluster.admin, warmJobs + jobs);
     const totalMs = performance.now() - start;
-    const cpuAfter = cpuOf(cluster);
+    const cpuAfter = cpuOf(cluster, helperPids);
     const serverWait = schedWait(schedBefore.server, schedStat(cluster.serverPid), totalMs);
     const probeWait = schedWait(schedBefore.probe, schedStat(process.pid), totalMs);
     const requestsAfter = await requestCounts(cluster.admin);
@@ -167,8 +175,7 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
     const ownProcess = await ownProcessProbe.stop();
     const jobsTaken = inBenchJobs + ownProcess.jobsTaken;
     const peaks = cluster.agentPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
-    // The agents' children are their spawn helpers; jobs are the helpers' children.
-    const helperPeaks = cluster.agentPids.flatMap((pid) => childPids(pid)).map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
+    const helperPeaks = helperPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     return {
       jobsPerSecond: perSecond(jobs - jobsTaken, totalMs),
       claimMs: latenciesMs,
@@ -184,6 +191,7 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
       helperPeakMb: helperPeaks.length > 0 ? Math.max(...helperPeaks) : Number.NaN,
       serverPeakMb: processMemoryMb(cluster.serverPid)?.peak ?? Number.NaN,
       agentCpuMsPerJob: (cpuAfter.agents - cpuBefore.agents) / jobs,
+      helperCpuMsPerJob: helperPids.length === 0 ? Number.NaN : (cpuAfter.helpers - cpuBefore.helpers) / jobs,
       serverCpuMsPerJob: (cpuAfter.server - cpuBefore.server) / jobs,
       requestsPerJob: agentRequestsPerJob(requestsBefore, requestsAfter, jobs),
     };

@@ -173,6 +173,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let nextJobs: NextJobs | null = null;
   const deliverer = openDelivery(link, options, logger, () => nextJobs);
   const checkpoints = new CheckpointDirs(join(options.spoolDir, 'checkpoints'));
+  checkpoints.adoptSpares();
   const prefetch = new PrefetchBuffer(options.prefetch ?? 0);
   const spawnJob = options.spawnJob ?? spawnPipedJob;
   const inputCache = openInputCache(options);
@@ -196,7 +197,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     killGraceMs,
     inheritEnv: options.inheritEnv ?? false,
     baseEnv: inheritedEnvironment({ inherit: options.inheritEnv ?? false }),
-    checkpointRoot: checkpoints.root,
+    checkpoints,
     collectOutputs: outputCollector({ baseUrl: options.url, ca: options.ca }),
     stageInputs: jobInputStager({ baseUrl: options.url, ca: options.ca }, inputCache),
     pythonHelperDir: installPythonHelper(options.spoolDir),

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ClaimedJob, FinishRequest, MetricPoint } from '../../shared';
 import type { StagedJobInputs, StageJobInputs } from '../artifacts/stageInputs';
 import type { CollectOutputs } from '../artifacts/uploadOutputs';
@@ -27,8 +25,8 @@ export interface JobRunOptions {
   baseEnv?: NodeJS.ProcessEnv;
   /** Pass the agent's whole environment (but Gantry's own variables), not only the allow-list. */
   inheritEnv?: boolean;
-  /** Per-job checkpoint directories live here (GANTRY_CHECKPOINT_DIR), kept across attempts. */
-  checkpointRoot?: string;
+  /** Makes the per-job checkpoint directory (GANTRY_CHECKPOINT_DIR), kept across attempts, and returns its path. */
+  checkpoints?: { prepare(jobId: number): string };
   /** Uploads the job's declared outputs after its process ends and before its result is reported. */
   collectOutputs?: CollectOutputs;
   /** The folder holding gantry_job.py, put on each job's PYTHONPATH. */
@@ -200,19 +198,9 @@ export class JobRun {
     this.process?.kill('SIGKILL');
   }
 
-  /** This job's checkpoint directory, made 0700 on first use; undefined when the agent keeps none. */
+  /** This job's checkpoint directory, there before the job starts; undefined when the agent keeps none. */
   private checkpointDir(): string | undefined {
-    if (!this.options.checkpointRoot) return undefined;
-    const dir = join(this.options.checkpointRoot, String(this.jobId));
-    // One mkdir per job: the recursive form's extra work cost ~25 µs of CPU per job; it is only needed the first time.
-    try {
-      mkdirSync(dir, { mode: 0o700 });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') mkdirSync(dir, { recursive: true, mode: 0o700 });
-      else if (code !== 'EEXIST') throw error;
-    }
-    return dir;
+    return this.options.checkpoints?.prepare(this.jobId);
   }
 
   private flushMetrics(): void {

@@ -1,7 +1,7 @@
 import type { ClaimedJob } from '../../shared';
 import type { Capacity } from '../capacity';
 import type { AgentLogger } from '../logger';
-import { JobRun, type StopReason } from '../jobs/jobRun';
+import { JobRun, type JobRunOptions, type StopReason } from '../jobs/jobRun';
 import type { SpawnJob } from '../jobs/jobProcess';
 import type { Placement } from '../jobs/workingDirectory';
 import type { StageJobInputs } from '../artifacts/stageInputs';
@@ -28,8 +28,8 @@ export interface RunningJobsOptions {
   /** The part of the agent's environment jobs start from, taken once: reading process.env per job cost more than the rest of building it. */
   baseEnv?: Record<string, string>;
   placement: Placement;
-  /** Where per-job checkpoint directories live (GANTRY_CHECKPOINT_DIR). */
-  checkpointRoot: string;
+  /** Makes per-job checkpoint directories (GANTRY_CHECKPOINT_DIR). */
+  checkpoints: JobRunOptions['checkpoints'];
   /** Uploads each job's declared outputs when it ends. */
   collectOutputs?: CollectOutputs;
   /** The folder holding gantry_job.py, put on each job's PYTHONPATH. */
@@ -120,7 +120,7 @@ export class RunningJobs {
     if (pinner && !cores) logger.warn('too few free cores to pin the job apart; it runs unpinned', { job_id: jobId, cpus: claimed.job.requirements.cpus });
     let spawnJob = suites ? suites.decorate(claimed, this.options.spawnJob) : this.options.spawnJob;
     if (cores) spawnJob = pinnedSpawn(spawnJob, cores);
-    const run = new JobRun(claimed, { spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, baseEnv: this.options.baseEnv, placement: this.options.placement, checkpointRoot: this.options.checkpointRoot, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir,
+    const run = new JobRun(claimed, { spawnJob, outbox: deliverer, apiUrl: this.options.apiUrl, killGraceMs: this.options.killGraceMs, inheritEnv: this.options.inheritEnv, baseEnv: this.options.baseEnv, placement: this.options.placement, checkpoints: this.options.checkpoints, collectOutputs: this.options.collectOutputs, pythonHelperDir: this.options.pythonHelperDir,
       stageInputs: this.options.stageInputs,
       // Recorded as soon as the process exists, which is after staging for a job with inputs.
       onSpawn: (pid) => groups.record(jobId, claimed.attempt, pid),

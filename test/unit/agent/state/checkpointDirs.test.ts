@@ -1,12 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointDirs } from '../../../../src/agent/state/checkpointDirs';
 
 describe('CheckpointDirs', () => {
-  const root = mkdtempSync(join(tmpdir(), 'gantry-checkpoints-'));
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'gantry-checkpoints-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const spares = (): string[] => readdirSync(root).filter((name) => name.startsWith('.spare-'));
+  const modeOf = (path: string): number => lstatSync(path).mode & 0o7777;
 
   it('removes the directory of a job that wrote no checkpoint, and of one that wrote nested files', () => {
     const dirs = new CheckpointDirs(root);
@@ -23,5 +29,82 @@ describe('CheckpointDirs', () => {
 
   it('takes the removal of a directory that is already gone as done', () => {
     expect(() => new CheckpointDirs(root).remove(9)).not.toThrow();
+  });
+
+  it('prepares an empty 0700 directory per job, making the root when it is missing', () => {
+    const dirs = new CheckpointDirs(join(root, 'checkpoints'));
+    const dir = dirs.prepare(3);
+    expect(dir).toBe(join(root, 'checkpoints', '3'));
+    expect(lstatSync(dir).isDirectory()).toBe(true);
+    expect(modeOf(dir)).toBe(0o700);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("keeps what an earlier attempt of the same job saved when it prepares the job's directory again", () => {
+    const dirs = new CheckpointDirs(root);
+    writeFileSync(join(dirs.prepare(5), 'step'), '3');
+    dirs.remove(6); // nothing to remove
+    dirs.prepare(1);
+    dirs.remove(1); // a spare now waits
+    expect(spares()).toHaveLength(1);
+    expect(readdirSync(dirs.prepare(5))).toEqual(['step']);
+    expect(spares()).toHaveLength(1);
+  });
+
+  it("hands an untouched directory that went to the next job, without listing it as a job's", () => {
+    const dirs = new CheckpointDirs(root);
+    const first = dirs.prepare(1);
+    const inode = lstatSync(first).ino;
+    dirs.remove(1);
+    expect(existsSync(first)).toBe(false);
+    expect(dirs.jobIds()).toEqual([]);
+    const next = dirs.prepare(2);
+    expect(lstatSync(next).ino).toBe(inode);
+    expect(modeOf(next)).toBe(0o700);
+    expect(spares()).toEqual([]);
+  });
+
+  it('never hands on a directory a job wrote to, changed the mode of, or replaced with a link', () => {
+    const dirs = new CheckpointDirs(root);
+    writeFileSync(join(dirs.prepare(1), 'model.pt'), 'weights');
+    chmodSync(dirs.prepare(2), 0o755);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'gantry-elsewhere-'));
+    try {
+      rmSync(dirs.prepare(3), { recursive: true });
+      symlinkSync(elsewhere, join(root, '3'));
+      for (const jobId of [1, 2, 3]) dirs.remove(jobId);
+      expect(readdirSync(root)).toEqual([]);
+      expect(existsSync(elsewhere)).toBe(true);
+      const next = dirs.prepare(4);
+      expect(modeOf(next)).toBe(0o700);
+      expect(readdirSync(next)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps at most the given number of spares and removes the directories beyond', () => {
+    const dirs = new CheckpointDirs(root, 2);
+    for (const jobId of [1, 2, 3]) dirs.prepare(jobId);
+    for (const jobId of [1, 2, 3]) dirs.remove(jobId);
+    expect(spares()).toHaveLength(2);
+    expect(dirs.jobIds()).toEqual([]);
+  });
+
+  it('takes back the untouched spares an earlier run left and removes the ones written to since', () => {
+    const before = new CheckpointDirs(root);
+    for (const jobId of [1, 2]) before.prepare(jobId);
+    for (const jobId of [1, 2]) before.remove(jobId);
+    const [kept, written] = spares().sort();
+    writeFileSync(join(root, written, 'stray'), 'a process that outlived its job wrote this');
+    const after = new CheckpointDirs(root);
+    after.adoptSpares();
+    expect(spares()).toEqual([kept]);
+    const inode = lstatSync(join(root, kept)).ino;
+    expect(lstatSync(after.prepare(9)).ino).toBe(inode);
+    after.prepare(10);
+    after.remove(10);
+    expect(spares()).toHaveLength(1);
+    expect(spares()[0]).not.toBe(kept);
   });
 });
