@@ -17,6 +17,7 @@ export interface CoreSettings {
  */
 export class CoreContext {
   private readonly statements = new Map<string, Statement>();
+  private readonly rawStatements = new Map<string, Statement>();
   /** Project names by id; projects are never renamed, so the cache cannot go stale. */
   private readonly projectNames = new Map<number, string>();
   private readonly listeners = new Set<EventListener>();
@@ -43,6 +44,19 @@ export class CoreContext {
     if (!statement) {
       statement = this.db.prepare(text);
       this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * A prepared statement whose rows come back as arrays of values (better-sqlite3's raw mode), kept
+   * apart from `sql` so one SQL text never switches modes under another caller.
+   */
+  rawSql(text: string): Statement {
+    let statement = this.rawStatements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text).raw(true);
+      this.rawStatements.set(text, statement);
     }
     return statement;
   }

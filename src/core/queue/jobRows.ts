@@ -1,10 +1,13 @@
 import { NotFoundError, type Job } from '../../shared';
 import type { CoreContext } from '../context';
-import { toJob, type JobRow } from '../store/rows';
+import { jobColumnList, jobRowFromValues, toJob, type JobRow } from '../store/rows';
 import { suiteName } from '../suites/suiteRows';
 
+const SELECT_JOB = `SELECT ${jobColumnList()} FROM jobs WHERE id = ?`;
+
 export function findJobRow(ctx: CoreContext, id: number): JobRow | undefined {
-  return ctx.sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+  const values = ctx.rawSql(SELECT_JOB).get(id) as unknown[] | undefined;
+  return values && jobRowFromValues(values);
 }
 
 export function requireJobRow(ctx: CoreContext, id: number): JobRow {
