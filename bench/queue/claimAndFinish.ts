@@ -12,7 +12,8 @@ export interface ClaimMode {
 /**
  * One in-process worker that claims up to `max` jobs, finishes them as succeeded, and repeats
  * until it has done `count` jobs: the coordinator's own cost per job, with no HTTP and no process
- * in between. Returns milliseconds.
+ * in between. Results go as the agent sends them, `brief` (each job's new state, not the job).
+ * Returns milliseconds.
  */
 export function claimAndFinish(coordinator: Coordinator, workerId: string, count: number, mode: ClaimMode): number {
   if (mode.finishAndClaim) return finishAndClaimAll(coordinator, workerId, count, mode.max);
@@ -22,8 +23,8 @@ export function claimAndFinish(coordinator: Coordinator, workerId: string, count
     const claimed = coordinator.claim(workerId, { max: Math.min(mode.max, count - done) });
     if (claimed.length === 0) throw new Error(`the queue ran dry after ${done} of ${count} jobs`);
     const results = claimed.map((c) => ({ job_id: c.job.id, attempt: c.attempt, outcome: 'succeeded' as const, exit_code: 0 }));
-    if (mode.batched) coordinator.finishMany({ results });
-    else for (const { job_id, ...report } of results) coordinator.finish(job_id, report);
+    if (mode.batched) coordinator.finishMany({ results, brief: true });
+    else for (const result of results) coordinator.finishMany({ results: [result], brief: true });
     done += claimed.length;
   }
   return performance.now() - start;
@@ -39,8 +40,8 @@ function finishAndClaimAll(coordinator: Coordinator, workerId: string, count: nu
     done += claimed.length;
     const results = claimed.map((c) => ({ job_id: c.job.id, attempt: c.attempt, outcome: 'succeeded' as const, exit_code: 0 }));
     const left = count - done;
-    if (left === 0) coordinator.finishMany({ results });
-    else claimed = coordinator.finishAndClaim(workerId, { results }, { max: Math.min(max, left) }).jobs;
+    if (left === 0) coordinator.finishMany({ results, brief: true });
+    else claimed = coordinator.finishAndClaim(workerId, { results, brief: true }, { max: Math.min(max, left) }).jobs;
   }
   return performance.now() - start;
 }

@@ -38,7 +38,7 @@ type Pending = { item: FinishItem; resolve: () => void; reject: (error: unknown)
  */
 export function createFinishBatcher(client: GantryClient, nextJobs: () => NextJobs | null = () => null): (item: FinishItem) => Promise<void> {
   let pending: Pending[] = [];
-  // A coordinator from before finish-and-claim refuses the `claim` field; then results go alone.
+  // A coordinator from before finish-and-claim refuses the `claim` field (one from before brief results, `brief`); then results go alone.
   let claimRefused = false;
 
   async function flush(): Promise<void> {
@@ -62,7 +62,7 @@ export function createFinishBatcher(client: GantryClient, nextJobs: () => NextJo
     const results = batch.map(({ item }) => ({ job_id: item.job_id, ...finishBody(item) }));
     if (!claim || !next) return client.call('finishJobs', { body: { results } });
     try {
-      const reply: unknown = await client.call('finishJobs', { body: { results, claim } });
+      const reply: unknown = await client.call('finishJobs', { body: { results, claim, brief: true } });
       const issue = checkJsonSchema(REPLY_SCHEMAS.finishJobs, reply);
       if (issue) {
         next.unreadable(reply, `${issue.path || '(root)'}: ${issue.message}`);
@@ -87,7 +87,7 @@ export function createFinishBatcher(client: GantryClient, nextJobs: () => NextJo
 }
 
 function refusesClaimField(error: unknown): boolean {
-  return error instanceof ApiError && error.code === 'invalid_request' && (error.field?.startsWith('claim') === true || /\bclaim\b/.test(error.message));
+  return error instanceof ApiError && error.code === 'invalid_request' && (error.field?.startsWith('claim') === true || /\b(claim|brief)\b/.test(error.message));
 }
 
 function settle(batch: Pending[], results: FinishBatchReply['results']): void {

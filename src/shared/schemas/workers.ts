@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WorkerState } from '../states';
+import { JobState, WorkerState } from '../states';
 import { CheckpointSignal, Job } from './jobs';
 import { ClaimedSuite } from './suites';
 
@@ -158,12 +158,19 @@ export const FinishBatch = z.strictObject({
    * claimed in the same transaction, after the results freed their room (one round trip per job).
    */
   claim: z.strictObject({ max: z.number().int().min(1).max(1000), free: FreeResources.optional() }).optional(),
+  /**
+   * Each result carries the job's new `state` instead of the whole job: for callers that read no more
+   * (the agent), it spares the coordinator reading and encoding every finished job. Without it, whole jobs.
+   */
+  brief: z.boolean().optional(),
 });
 export type FinishBatch = z.input<typeof FinishBatch>;
 
 export const FinishOutcome = z.object({
   job_id: z.number().int(),
   job: Job.optional(),
+  /** The job's state after this report, in place of `job` when the batch asked for `brief` results. */
+  state: JobState.optional(),
   /** Present when this item was refused (e.g. `conflict` for a stale attempt); the others still apply. */
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).optional(),
 });

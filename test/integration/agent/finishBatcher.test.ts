@@ -68,6 +68,27 @@ describe('the agent finish batcher against a real server', () => {
     expect([h.c.getJob(first.id).state, h.c.getJob(second.id).state]).toEqual(['succeeded', 'running']);
   });
 
+  it('asks for brief results with a claim, and sends the results alone to a coordinator that refuses `brief`', async () => {
+    const worker = addWorker(h.c, { cpus: 1 });
+    const [first, second] = [h.c.submit({ command: ['true'] }), h.c.submit({ command: ['true'] })];
+    h.c.claim(worker);
+    const bodies: Array<Record<string, unknown>> = [];
+    // Answers a body with `brief` as a coordinator from before brief results did.
+    const older: typeof fetch = (input, init) => {
+      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+      bodies.push(body);
+      if ('brief' in body) return Promise.resolve(Response.json({ error: { code: 'invalid_request', message: 'body: Unrecognized key: "brief"' } }, { status: 400 }));
+      return fetch(input, init);
+    };
+    const next: NextJobs = { claimFor: (items) => ({ max: items.length, free: {} }), start: () => undefined, unreadable: () => undefined };
+    await createFinishBatcher(new GantryClient({ baseUrl: server.url, token: credentialOf(worker).credential, fetch: older }), () => next)(finishItem(first.id, 1));
+    expect(bodies.map((body) => [body.brief, 'claim' in body])).toEqual([
+      [true, true],
+      [undefined, false],
+    ]);
+    expect([h.c.getJob(first.id).state, h.c.getJob(second.id).state]).toEqual(['succeeded', 'queued']);
+  });
+
   it('sends results alone when nothing asks for a claim', async () => {
     const worker = addWorker(h.c);
     const job = h.c.submit({ command: ['true'] });

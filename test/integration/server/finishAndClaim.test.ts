@@ -33,6 +33,24 @@ describe('POST /api/v1/jobs/finish with claim: results and the next jobs in one 
     server.coordinator.finish(second.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
   });
 
+  it('answers `brief` results with job_id and state only, with or without a claim', async () => {
+    const [first, second] = [server.coordinator.submit({ command: ['a'] }), server.coordinator.submit({ command: ['b'] })];
+    server.coordinator.claim(worker.id);
+    const withClaim = await server.call('POST', '/api/v1/jobs/finish', worker.credential, {
+      results: [{ job_id: first.id, attempt: 1, outcome: 'succeeded', exit_code: 0 }],
+      claim: { max: 1 },
+      brief: true,
+    });
+    const reply = FinishBatchReply.parse(withClaim.json());
+    expect(reply.results).toEqual([{ job_id: first.id, state: 'succeeded' }]);
+    expect(reply.jobs?.map((j) => j.job.id)).toEqual([second.id]);
+    const alone = await server.call('POST', '/api/v1/jobs/finish', worker.credential, {
+      results: [{ job_id: second.id, attempt: 1, outcome: 'failed', exit_code: 2 }],
+      brief: true,
+    });
+    expect(alone.json()).toEqual({ results: [{ job_id: second.id, state: 'failed' }] });
+  });
+
   it('refuses a foreign item in place and still claims for the caller', async () => {
     const [mine, theirs, next] = [server.coordinator.submit({ command: ['a'] }), server.coordinator.submit({ command: ['b'] }), server.coordinator.submit({ command: ['c'] })];
     server.coordinator.claim(worker.id);

@@ -251,6 +251,39 @@ describe('finishMany', () => {
   it('refuses a malformed batch as a whole, naming the field', () => {
     expect(() => h.c.finishMany({ results: [{ job_id: 1, attempt: 0, outcome: 'succeeded' }] })).toThrow(/results.0.attempt/);
   });
+
+  it('answers a brief batch with each job\'s new state and no job, as the full batch would have left them', () => {
+    const w = addWorker(h.c, { cpus: 16 });
+    const [a, b, c2, d] = [h.c.submit({ command: ['a'] }), h.c.submit({ command: ['b'], max_attempts: 2 }), h.c.submit({ command: ['c'] }), h.c.submit({ command: ['d'] })];
+    h.c.claim(w, { max: 4 });
+    h.c.finish(d.id, { attempt: 1, outcome: 'failed', exit_code: 1 });
+    const results = h.c.finishMany({
+      brief: true,
+      results: [
+        { job_id: a.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: b.id, attempt: 1, outcome: 'failed', exit_code: 3 },
+        { job_id: c2.id, attempt: 7, outcome: 'succeeded', exit_code: 0 },
+        { job_id: d.id, attempt: 1, outcome: 'failed', exit_code: 1 },
+      ],
+    });
+    expect(results).toEqual([
+      { job_id: a.id, state: 'succeeded' },
+      { job_id: b.id, state: 'queued' },
+      { job_id: c2.id, error: expect.objectContaining({ code: 'not_found', field: 'attempt' }) as unknown },
+      // A repeated report changes nothing and says how the job stands.
+      { job_id: d.id, state: 'failed' },
+    ]);
+    expect([a, b, c2, d].map((job) => h.c.getJob(job.id).state)).toEqual(['succeeded', 'queued', 'running', 'failed']);
+  });
+
+  it('answers a full batch with the job as stored after the report', () => {
+    const w = addWorker(h.c, { cpus: 16 });
+    const job = h.c.submit({ command: ['a'], max_attempts: 2 });
+    h.c.claim(w);
+    const [result] = h.c.finishMany({ results: [{ job_id: job.id, attempt: 1, outcome: 'failed', exit_code: 3 }] });
+    expect(result.job).toEqual(h.c.getJob(job.id));
+    expect(result.job).toMatchObject({ state: 'queued', exit_code: 3, error: 'exited with code 3', worker_id: null });
+  });
 });
 
 describe('attempt.ended', () => {

@@ -11,15 +11,17 @@
  * or attempt.ended when only the attempt closes.
  * finishAttempts applies many reports in one transaction (one commit instead of one each); every
  * report runs in its own savepoint, so a refused one (stale, unknown) leaves the others applied.
+ * Each outcome carries the whole job, or with `brief` only its new state (the agent reads no more).
  */
-import { ConflictError, FinishBatch, FinishRequest, GantryError, NotFoundError, parseOrThrow, type FinishOutcome, type Job } from '../../../shared';
+import { ConflictError, FinishBatch, FinishRequest, GantryError, NotFoundError, parseOrThrow, type FinishOutcome, type Job, type JobState } from '../../../shared';
 import type { z } from 'zod';
 import type { CoreContext } from '../../context';
 import { blockDependents } from './blockDependents';
 import { releaseDependents } from './releaseDependents';
 import { retryDelayMs } from '../retryDelay';
 import { countedAttempts, type JobRow } from '../../store/rows';
-import { getJob, jobFromRow, requireJobRow } from '../jobRows';
+import { getJob } from '../jobRows';
+import { readFinishTarget, type FinishTarget, type ReportedAttempt } from './finishTarget';
 import { endPreemptedAttempt } from './preemptJobs';
 
 /** What a report is once parsed: defaults filled in. */
@@ -27,23 +29,25 @@ type ParsedReport = z.output<typeof FinishRequest>;
 
 export function finishAttempt(ctx: CoreContext, jobId: number, input: unknown): Job {
   const report = parseOrThrow(FinishRequest, input);
-  return ctx.tx(() => applyReport(ctx, jobId, report));
+  return ctx.tx(() => {
+    applyReport(ctx, jobId, report);
+    return getJob(ctx, jobId);
+  });
 }
 
-/** The transition itself, on a report already parsed (a batch parses its items once, up front). */
-function applyReport(ctx: CoreContext, jobId: number, report: ParsedReport): Job {
-  const job = requireJobRow(ctx, jobId);
-  const attempt = ctx.sql('SELECT outcome, finished_at, worker_id, preempt_requested_at, preempted_by FROM attempts WHERE job_id = ? AND attempt = ?').get(jobId, report.attempt) as
-    | { outcome: string | null; finished_at: number | null; worker_id: string; preempt_requested_at: number | null; preempted_by: number | null }
-    | undefined;
+/** The transition itself, on a report already parsed (a batch parses its items once, up front). Returns the job's state after it. */
+function applyReport(ctx: CoreContext, jobId: number, report: ParsedReport): JobState {
+  const job = readFinishTarget(ctx, jobId, report.attempt);
+  if (!job) throw new NotFoundError(`job ${jobId} does not exist`, 'id');
+  const attempt = job.reported;
   if (!attempt) throw new NotFoundError(`job ${jobId} has no attempt ${report.attempt}`, 'attempt');
   if (attempt.finished_at !== null) {
     if (attempt.outcome === 'lost') throw new ConflictError(`attempt ${report.attempt} of job ${jobId} was lost (its lease expired) and is stale`, 'attempt');
-    return getJob(ctx, jobId);
+    return job.state;
   }
   if (wasPreempted(job, attempt, report)) {
     endPreemptedAttempt(ctx, jobId, report.attempt, attempt.worker_id, attempt.preempted_by, report.exit_code);
-    return getJob(ctx, jobId);
+    return 'queued';
   }
   const now = ctx.now();
   const error = report.error ?? attemptError(job, report);
@@ -51,39 +55,40 @@ function applyReport(ctx: CoreContext, jobId: number, report: ParsedReport): Job
     .run(now, report.outcome, report.exit_code, error, jobId, report.attempt);
   if (job.state !== 'running' || job.attempt !== report.attempt) {
     ctx.emit('attempt.ended', jobId, attempt.worker_id, { attempt: report.attempt, outcome: report.outcome });
-    return getJob(ctx, jobId);
+    return job.state;
   }
-  let row: JobRow;
   if (report.outcome === 'succeeded') {
-    row = updateJob(ctx, job, { state: 'succeeded', finished_at: now, exit_code: report.exit_code, error: null });
+    updateJob(ctx, jobId, { state: 'succeeded', finished_at: now, exit_code: report.exit_code, error: null });
     ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
-    if (row.has_dependents) releaseDependents(ctx, jobId);
-  } else if (report.outcome === 'cancelled') {
-    row = updateJob(ctx, job, { state: 'cancelled', finished_at: now, exit_code: report.exit_code, error });
+    if (job.has_dependents) releaseDependents(ctx, jobId);
+    return 'succeeded';
+  }
+  if (report.outcome === 'cancelled') {
+    updateJob(ctx, jobId, { state: 'cancelled', finished_at: now, exit_code: report.exit_code, error });
     ctx.emit('job.cancelled', jobId, job.worker_id, { attempt: report.attempt, by: 'worker' });
     blockDependents(ctx, jobId);
-  } else if (countedAttempts(job) < job.max_attempts) {
+    return 'cancelled';
+  }
+  if (countedAttempts(job) < job.max_attempts) {
     const delay = retryDelayMs(job);
     const retryAt = delay > 0 ? now + delay : null;
-    row = updateJob(ctx, job, { state: 'queued', worker_id: null, queued_at: now, retry_at: retryAt, exit_code: report.exit_code, error });
+    updateJob(ctx, jobId, { state: 'queued', worker_id: null, queued_at: now, retry_at: retryAt, exit_code: report.exit_code, error });
     ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code, retry_at: retryAt });
-  } else {
-    row = updateJob(ctx, job, { state: 'failed', finished_at: now, exit_code: report.exit_code, error });
-    ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
-    blockDependents(ctx, jobId);
+    return 'queued';
   }
-  return jobFromRow(ctx, row);
+  updateJob(ctx, jobId, { state: 'failed', finished_at: now, exit_code: report.exit_code, error });
+  ctx.emit('job.failed', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code });
+  blockDependents(ctx, jobId);
+  return 'failed';
 }
 
 /**
- * Writes `patch` to the job's row and returns the row as it now is, patched in JS rather than read back
- * with RETURNING * (~40 columns, measurably slower per job); one object names each column once for both.
+ * Writes `patch` to the job's row; one object names each column and its value once.
  * Keys come from this file's literals only, never from input.
  */
-function updateJob(ctx: CoreContext, job: JobRow, patch: Partial<JobRow>): JobRow {
+function updateJob(ctx: CoreContext, jobId: number, patch: Partial<JobRow>): void {
   const columns = Object.keys(patch);
-  ctx.sql(`UPDATE jobs SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(patch), job.id);
-  return { ...job, ...patch };
+  ctx.sql(`UPDATE jobs SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(patch), jobId);
 }
 
 /**
@@ -91,14 +96,14 @@ function updateJob(ctx: CoreContext, job: JobRow, patch: Partial<JobRow>): JobRo
  * has not finished. Only a success the agent did not cause (it ended before the signal) stands, and a
  * cancel wins over a preemption.
  */
-function wasPreempted(job: JobRow, attempt: { preempt_requested_at: number | null }, report: ParsedReport): boolean {
+function wasPreempted(job: FinishTarget, attempt: ReportedAttempt, report: ParsedReport): boolean {
   if (attempt.preempt_requested_at === null || job.state !== 'running' || job.attempt !== report.attempt) return false;
   if (report.outcome === 'cancelled') return false;
   return report.preempted === true || report.outcome !== 'succeeded';
 }
 
 /** Why an attempt ended, in words, when the agent sent none: a cancel names who cancelled, never "exited with code null". */
-function attemptError(job: JobRow, report: ParsedReport): string | null {
+function attemptError(job: FinishTarget, report: ParsedReport): string | null {
   switch (report.outcome) {
     case 'succeeded':
       return null;
@@ -113,11 +118,14 @@ function attemptError(job: JobRow, report: ParsedReport): string | null {
 }
 
 export function finishAttempts(ctx: CoreContext, input: unknown): FinishOutcome[] {
-  const { results } = parseOrThrow(FinishBatch, input);
+  const { results, brief } = parseOrThrow(FinishBatch, input);
   return ctx.tx(() =>
     results.map(({ job_id, ...report }) => {
       try {
-        return { job_id, job: ctx.savepoint(() => applyReport(ctx, job_id, report)) };
+        return ctx.savepoint(() => {
+          const state = applyReport(ctx, job_id, report);
+          return brief ? { job_id, state } : { job_id, job: getJob(ctx, job_id) };
+        });
       } catch (error) {
         if (!(error instanceof GantryError)) throw error;
         return { job_id, error: { code: error.code, message: error.message, field: error.field } };

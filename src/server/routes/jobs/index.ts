@@ -38,10 +38,10 @@ export const jobHandlers: RouteHandlers<JobRoute> = {
 type FinishItem = FinishBatch['results'][number];
 
 /** A worker credential finishes only attempts its worker holds; a foreign item is refused on its own, in place. */
-function finishHeldAttempts(coordinator: Coordinator, principal: Principal | null, batch: { results: FinishItem[] }): FinishOutcome[] {
+function finishHeldAttempts(coordinator: Coordinator, principal: Principal | null, batch: { results: FinishItem[]; brief?: boolean }): FinishOutcome[] {
   const workerId = principal?.worker_id ?? null;
   if (workerId === null) return coordinator.finishMany(batch);
-  return finishHeld(coordinator, workerId, batch.results, (allowed) => (allowed.length > 0 ? coordinator.finishMany({ results: allowed }) : []));
+  return finishHeld(coordinator, workerId, batch.results, (allowed) => (allowed.length > 0 ? coordinator.finishMany({ results: allowed, brief: batch.brief }) : []));
 }
 
 /**
@@ -55,7 +55,7 @@ function finishAndClaim(coordinator: Coordinator, jobTokens: JobTokens, principa
   const reply: FinishBatchReply = { results: [], jobs: [] };
   reply.results = finishHeld(coordinator, workerId, batch.results, (allowed) => {
     // Every item foreign: nothing to finish, but the claim still stands on its own.
-    const done = allowed.length > 0 ? coordinator.finishAndClaim(workerId, { results: allowed }, claim) : { results: [], jobs: coordinator.claim(workerId, claim) };
+    const done = allowed.length > 0 ? coordinator.finishAndClaim(workerId, { results: allowed, brief: batch.brief }, claim) : { results: [], jobs: coordinator.claim(workerId, claim) };
     reply.jobs = done.jobs.map((job) => ({ ...job, token: jobTokens.issue(job.job.id, job.attempt) }));
     if ('claimError' in done && done.claimError) reply.claim_error = { code: done.claimError.code, message: done.claimError.message, field: done.claimError.field };
     return done.results;
