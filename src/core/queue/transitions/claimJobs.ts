@@ -9,6 +9,8 @@
  * A worker reserved for a job by preemption (workers.reserved_for) hands out that job alone, once its
  * victims have freed the room, and nothing while it waits; the reservation ends when the job is claimed.
  * Out: ClaimedJob[] (token left empty; the server fills it). Events: job.claimed per job, with how long it was queued.
+ * The guards (claimingWorker) only read and the writes (claimFor) refuse nothing, so finishAndClaim
+ * can refuse a claim and keep its results without a savepoint around the claim.
  */
 import { ConflictError, type ClaimedJob, type FreeResources, type Requirements } from '../../../shared';
 import type { CoreContext } from '../../context';
@@ -16,38 +18,54 @@ import { allocate, type Allocation, type WorkerCapacity } from '../../scheduler/
 import { planClaim } from '../../scheduler/planClaim';
 import type { JobRow } from '../../store/rows';
 import { findJobRow, jobFromRow } from '../jobRows';
-import { requireWorkerRow, toWorkerSpec, workerCapacity } from '../../workers/workerRows';
+import { requireWorkerRow, toWorkerSpec, workerCapacity, type WorkerRow } from '../../workers/workerRows';
 import { releaseDueRetries } from './releaseDueRetries';
 
 export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?: FreeResources): ClaimedJob[] {
   return ctx.tx(() => {
-    const row = requireWorkerRow(ctx, workerId);
-    const worker = toWorkerSpec(row);
-    if (worker.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; register again`, 'id');
-    if (worker.state === 'draining' || worker.stopRequested) return [];
-    releaseDueRetries(ctx);
-    const now = ctx.now();
-    const capacity = workerCapacity(ctx, worker, free);
-    const { chosen } = row.reserved_for === null ? planClaim(ctx, worker, capacity, max) : claimReserved(ctx, workerId, row.reserved_for, capacity);
-    const lease = now + ctx.settings.leaseTtlMs;
-    const claimed: ClaimedJob[] = [];
-    for (const { id, alloc } of chosen) {
-      const job = claimJobRow(ctx, id, workerId, now);
-      if (!job) continue;
-      ctx.sql('INSERT INTO attempts (job_id, attempt, worker_id, started_at, lease_expires_at, gpus, cpus, memory_mb) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, job.attempt, workerId, now, lease, JSON.stringify(alloc.gpus), alloc.cpus, alloc.memory_mb);
-      ctx.emit('job.claimed', id, workerId, { attempt: job.attempt, waited_ms: now - (job.queued_at ?? now) });
-      claimed.push({
-        job: jobFromRow(ctx, job),
-        attempt: job.attempt,
-        gpus: alloc.gpus,
-        cuda_visible_devices: alloc.gpus.map((g) => g.index).join(','),
-        lease_expires_at: lease,
-        token: '',
-      });
-    }
-    return claimed;
+    const worker = claimingWorker(ctx, workerId);
+    return worker ? claimFor(ctx, worker, max, free) : [];
   });
+}
+
+/**
+ * The claim's guards, which only read: the worker's row when it may claim, null when it takes nothing
+ * now (draining, asked to stop), a typed error when it may not claim at all. Every refusal comes from
+ * here, before the claim writes anything, so finishAndClaim keeps its results without a savepoint.
+ */
+export function claimingWorker(ctx: CoreContext, workerId: string): WorkerRow | null {
+  const row = requireWorkerRow(ctx, workerId);
+  const worker = toWorkerSpec(row);
+  if (worker.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; register again`, 'id');
+  return worker.state === 'draining' || worker.stopRequested ? null : row;
+}
+
+/** The claim itself, for a worker claimingWorker let through; runs inside the caller's transaction. */
+export function claimFor(ctx: CoreContext, row: WorkerRow, max: number, free?: FreeResources): ClaimedJob[] {
+  const workerId = row.id;
+  const worker = toWorkerSpec(row);
+  releaseDueRetries(ctx);
+  const now = ctx.now();
+  const capacity = workerCapacity(ctx, worker, free);
+  const { chosen } = row.reserved_for === null ? planClaim(ctx, worker, capacity, max) : claimReserved(ctx, workerId, row.reserved_for, capacity);
+  const lease = now + ctx.settings.leaseTtlMs;
+  const claimed: ClaimedJob[] = [];
+  for (const { id, alloc } of chosen) {
+    const job = claimJobRow(ctx, id, workerId, now);
+    if (!job) continue;
+    ctx.sql('INSERT INTO attempts (job_id, attempt, worker_id, started_at, lease_expires_at, gpus, cpus, memory_mb) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, job.attempt, workerId, now, lease, JSON.stringify(alloc.gpus), alloc.cpus, alloc.memory_mb);
+    ctx.emit('job.claimed', id, workerId, { attempt: job.attempt, waited_ms: now - (job.queued_at ?? now) });
+    claimed.push({
+      job: jobFromRow(ctx, job),
+      attempt: job.attempt,
+      gpus: alloc.gpus,
+      cuda_visible_devices: alloc.gpus.map((g) => g.index).join(','),
+      lease_expires_at: lease,
+      token: '',
+    });
+  }
+  return claimed;
 }
 
 /** The job preemption freed this worker for, when it fits; the reservation ends once it leaves the queue. */

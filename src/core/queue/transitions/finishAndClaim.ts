@@ -12,17 +12,22 @@
 import { GantryError, type FreeResources } from '../../../shared';
 import type { FinishAndClaimResult } from '../../api';
 import type { CoreContext } from '../../context';
-import { claimJobs } from './claimJobs';
+import { claimFor, claimingWorker } from './claimJobs';
+import type { WorkerRow } from '../../workers/workerRows';
 import { finishAttempts } from './finishAttempt';
 
 export function finishAndClaim(ctx: CoreContext, workerId: string, batch: unknown, claim: { max: number; free?: FreeResources }): FinishAndClaimResult {
   return ctx.tx(() => {
     const results = finishAttempts(ctx, batch);
+    let worker: WorkerRow | null;
     try {
-      return { results, jobs: ctx.savepoint(() => claimJobs(ctx, workerId, claim.max, claim.free)) };
+      worker = claimingWorker(ctx, workerId);
     } catch (error) {
       if (!(error instanceof GantryError)) throw error;
       return { results, jobs: [], claimError: error };
     }
+    // No savepoint around the claim: it refuses only in claimingWorker, before writing, and a savepoint
+    // open over its writes cost ~20% of the CPU per job at ten per claim.
+    return { results, jobs: worker ? claimFor(ctx, worker, claim.max, claim.free) : [] };
   });
 }

@@ -60,4 +60,22 @@ describe('finishAndClaim: results and the next claim in one transaction', () => 
     // b still runs and holds one cpu: one job fits.
     expect(jobs.map((j) => j.job.id)).toEqual([c.id]);
   });
+
+  it('applies the results of a draining worker and hands it nothing, without a refusal', () => {
+    const worker = addWorker(h.c, { cpus: 1 });
+    const [first, second] = [h.c.submit({ command: ['a'] }), h.c.submit({ command: ['b'] })];
+    h.c.claim(worker);
+    h.c.setWorkerState(worker, 'draining');
+    const { results, jobs, claimError } = h.c.finishAndClaim(worker, { results: [succeeded(first.id)], brief: true }, { max: 1 });
+    expect([results, jobs, claimError]).toEqual([[{ job_id: first.id, state: 'succeeded' }], [], undefined]);
+    expect(h.c.getJob(second.id).state).toBe('queued');
+  });
+
+  it('refuses the claim of an unknown worker and keeps the results', () => {
+    const worker = addWorker(h.c, { cpus: 1 });
+    const job = h.c.submit({ command: ['a'] });
+    h.c.claim(worker);
+    const { results, jobs, claimError } = h.c.finishAndClaim('no-such-worker', { results: [succeeded(job.id)] }, { max: 1 });
+    expect([results.map((r) => r.job?.state), jobs, claimError?.code]).toEqual([['succeeded'], [], 'not_found']);
+  });
 });
