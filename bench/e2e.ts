@@ -15,7 +15,7 @@ import { percentile, perSecond } from './lib/stats';
 import { schedStat, schedWait } from './lib/schedStat';
 import { makeTempDir } from './lib/tempDir';
 import { startClaimProbe, startOwnProcessClaimProbe } from './e2e/claimProbe';
-import { buildAgent, startGantryCluster } from './e2e/gantryCluster';
+import { buildAgent, startGantryCluster, type ClusterBuilds } from './e2e/gantryCluster';
 import { measureRawSpawn } from './e2e/rawSpawn';
 import { measureXargsSpawn } from './e2e/xargsSpawn';
 import { agentRequestsPerJob, requestCounts } from './e2e/serverRequests';
@@ -151,8 +151,8 @@ function cpuOf(cluster: { agentPids: number[]; serverPid: number }, helperPids: 
  * open), then the probe starts and `jobs` more are submitted; the clock runs from their first
  * submit to the last final. The probe's jobs skip the spawn, so they are not counted.
  */
-export async function measureGantry(dataDir: string, jobs: number, warmJobs: number, agentBundle?: string): Promise<GantryRun> {
-  const cluster = await startGantryCluster(dataDir, AGENTS, SLOTS_PER_AGENT, agentBundle);
+export async function measureGantry(dataDir: string, jobs: number, warmJobs: number, builds: ClusterBuilds = {}): Promise<GantryRun> {
+  const cluster = await startGantryCluster(dataDir, AGENTS, SLOTS_PER_AGENT, builds);
   try {
     await submitNoOpJobs(cluster.admin, warmJobs, 'warm');
     await waitUntilFinal(cluster.admin, warmJobs);

@@ -26,11 +26,21 @@ export async function buildAgent(): Promise<void> {
   if (code !== 0) throw new Error(`scripts/build-agent.mjs exited with ${code}`);
 }
 
+/** Which builds run, to compare them in one run (default: this checkout's agent bundle and `bin/gantry.js`). */
+export interface ClusterBuilds {
+  agentBundle?: string;
+  /** A `bin/gantry.js` of another checkout, to run its server. */
+  serverEntry?: string;
+  /** Node options for the server alone, e.g. `--cpu-prof`. */
+  serverNodeArgs?: string[];
+}
+
 /**
  * `gantry serve --no-local-worker` and `agents` agent processes, each running `slotsPerAgent`
- * jobs at once, all on loopback; `agentBundle` (default: the one just built) to compare builds. Resolves once every agent is online.
+ * jobs at once, all on loopback. Resolves once every agent is online.
  */
-export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number, agentBundle = AGENT_BUNDLE): Promise<GantryCluster> {
+export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number, builds: ClusterBuilds = {}): Promise<GantryCluster> {
+  const { agentBundle = AGENT_BUNDLE, serverEntry = join(ROOT, 'bin', 'gantry.js'), serverNodeArgs = [] } = builds;
   const children: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     // Agents first, so none is left long-polling a server that is gone.
@@ -38,7 +48,7 @@ export async function startGantryCluster(dataDir: string, agents: number, slotsP
     if (children[0]) await stopChild(children[0]);
   };
   try {
-    const server = spawn(process.execPath, [join(ROOT, 'bin', 'gantry.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--no-local-worker'], {
+    const server = spawn(process.execPath, [...serverNodeArgs, serverEntry, 'serve', '--data-dir', dataDir, '--port', '0', '--no-local-worker'], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(server);

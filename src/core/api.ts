@@ -216,6 +216,11 @@ export interface Coordinator {
   lastEventId(): number;
   /** Called after each committed transition, in commit order, in this process. */
   subscribe(listener: EventListener): () => void;
+  /**
+   * Runs `fn` in one transaction: the transitions it calls join it and commit once, and their events
+   * are published after that commit. If `fn` throws, every write it made is rolled back.
+   */
+  inOneTransaction<T>(fn: () => T): T;
 
   close(): void;
 }

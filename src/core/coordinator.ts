@@ -162,6 +162,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       ),
     lastEventId: () => (ctx.sql('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id,
     subscribe: (listener) => ctx.subscribe(listener),
+    inOneTransaction: (fn) => ctx.tx(fn),
 
     close: () => {
       sweeper.stop();

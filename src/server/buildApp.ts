@@ -19,6 +19,7 @@ import { allRouteHandlers, registerRoutes } from './routes';
 import { createFileSecretStore, secretsFilePath } from '../core';
 import { createHostService, createSlurmService } from '../provision';
 import { ParkedClaims } from './routes/workers/parkedClaims';
+import { GroupCommit } from './routes/jobs/groupCommit';
 import { KubernetesBridges } from './kubernetes/kubernetesBridges';
 import { startChatBot } from './chat/telegramBot';
 
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = createPrometheusMetrics(coordinator);
   const stopDeliveries = coordinator.operations.notifications.startDelivery(options.notifications ?? {});
   const closing = new AbortController();
+  const groupCommit = new GroupCommit(coordinator);
   app.addHook('preClose', (done) => {
     closing.abort();
     hub.close();
@@ -112,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
-    { coordinator, hub, metrics, jobTokens, hosts, slurm, kubernetes, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims() },
+    { coordinator, hub, metrics, jobTokens, hosts, slurm, kubernetes, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims(), groupCommit },
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
     { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },

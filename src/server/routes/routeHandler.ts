@@ -10,6 +10,7 @@ import type { LiveHub } from '../live/liveHub';
 import type { KubernetesBridges } from '../kubernetes/kubernetesBridges';
 import type { JsonText } from './jsonText';
 import type { ParkedClaims } from './workers/parkedClaims';
+import type { GroupCommit } from './jobs/groupCommit';
 import type { PrometheusMetrics } from '../metrics/prometheusMetrics';
 
 /** What every handler may use besides its request. */import type { LocalWorkerControl } from '../localWorker';
@@ -31,6 +32,8 @@ export interface ServerDeps {
   localWorker: LocalWorkerControl | null;
   /** Claim long-polls waiting per worker, bounded. */
   parkedClaims: ParkedClaims;
+  /** Agents' results arriving in one event-loop turn, committed in one transaction. */
+  groupCommit: GroupCommit;
 }
 
 type Route<N extends RouteName> = (typeof ROUTES)[N];

@@ -31,8 +31,9 @@ export const jobHandlers: RouteHandlers<JobRoute> = {
   },
   listAttempts: ({ params }, { coordinator }) => coordinator.listAttempts(params.id),
   finishJob: ({ params, body }, { coordinator }) => coordinator.finish(params.id, body),
-  finishJobs: ({ body, principal }, { coordinator, jobTokens }) =>
-    body.claim ? finishAndClaim(coordinator, jobTokens, principal, body) : { results: finishHeldAttempts(coordinator, principal, body) },
+  // Through the group commit: agents' results arriving together share one transaction.
+  finishJobs: ({ body, principal }, { coordinator, jobTokens, groupCommit }) =>
+    groupCommit.run(() => (body.claim ? finishAndClaim(coordinator, jobTokens, principal, body) : { results: finishHeldAttempts(coordinator, principal, body) })),
 };
 
 type FinishItem = FinishBatch['results'][number];
