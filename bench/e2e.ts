@@ -18,7 +18,7 @@ import { startClaimProbe, startOwnProcessClaimProbe } from './e2e/claimProbe';
 import { buildAgent, startGantryCluster, type ClusterBuilds } from './e2e/gantryCluster';
 import { measureRawSpawn } from './e2e/rawSpawn';
 import { measureXargsSpawn } from './e2e/xargsSpawn';
-import { agentRequestsPerJob, requestCounts } from './e2e/serverRequests';
+import { agentRequestsPerJob, requestCounts, sharedFinishShare } from './e2e/serverRequests';
 import { submitNoOpJobs, waitUntilFinal } from './e2e/submitOverHttp';
 import { findTaskSpooler, measureTaskSpooler } from './e2e/taskSpooler';
 
@@ -52,6 +52,8 @@ export interface GantryRun {
   serverCpuMsPerJob: number;
   /** Requests the agents (and the probe, a few per second) made per timed job, by route. */
   requestsPerJob: Map<string, number>;
+  /** Of the finish requests, the share that shared a transaction with others (group commit). */
+  finishSharedShare: number;
 }
 
 export async function runE2eBench(log: FigureLog, { jobs, reps }: BenchArgs): Promise<void> {
@@ -111,6 +113,7 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
   recordSpread(log, 'e2e.agent.spawn_helper.cpu_ms_per_job', spreadOf(runs.map((r) => r.helperCpuMsPerJob)), 'ms');
   recordSpread(log, 'e2e.server.cpu_ms_per_job', spreadOf(runs.map((r) => r.serverCpuMsPerJob)), 'ms');
   recordSpread(log, 'e2e.requests_per_job', spreadOf(runs.map((r) => [...r.requestsPerJob.values()].reduce((a, b) => a + b, 0))), 'requests');
+  recordSpread(log, 'e2e.server.finish_requests_shared', spreadOf(runs.map((r) => r.finishSharedShare)), 'share');
   const lastRun = runs[runs.length - 1].requestsPerJob;
   log.record('e2e.requests_per_job.by_route', JSON.stringify(Object.fromEntries([...lastRun].map(([route, n]) => [route, Number(n.toFixed(3))]))), 'text');
   return median;
@@ -194,6 +197,7 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
       helperCpuMsPerJob: helperPids.length === 0 ? Number.NaN : (cpuAfter.helpers - cpuBefore.helpers) / jobs,
       serverCpuMsPerJob: (cpuAfter.server - cpuBefore.server) / jobs,
       requestsPerJob: agentRequestsPerJob(requestsBefore, requestsAfter, jobs),
+      finishSharedShare: sharedFinishShare(requestsBefore, requestsAfter),
     };
   } finally {
     await cluster.stop();

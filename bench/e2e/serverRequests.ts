@@ -1,12 +1,18 @@
 import type { GantryClient } from '../../src/shared';
 
 const COUNT = /^gantry_http_request_duration_seconds_count\{([^}]*)\} (\d+)/;
+const FINISH = /^gantry_finish_requests_total\{transaction="(\w+)"\} (\d+)/;
 
-/** Requests the server has answered so far, by `METHOD route` (its Prometheus histogram's counts). */
+/**
+ * Requests the server has answered so far, by `METHOD route` (its Prometheus histogram's counts), and
+ * its finish requests by transaction (`finish shared`, `finish own`: whether group commit shared it).
+ */
 export async function requestCounts(admin: GantryClient): Promise<Map<string, number>> {
   const text = await (await admin.request('prometheusMetrics')).text();
   const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
+    const finish = FINISH.exec(line);
+    if (finish) counts.set(`finish ${finish[1]}`, Number(finish[2]));
     const match = COUNT.exec(line);
     if (!match) continue;
     const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
@@ -25,4 +31,11 @@ export function agentRequestsPerJob(before: Map<string, number>, after: Map<stri
     if (delta > 0) perJob.set(key, delta / jobs);
   }
   return perJob;
+}
+
+/** Of the finish requests between two counts, the share group commit ran in a transaction shared with others. */
+export function sharedFinishShare(before: Map<string, number>, after: Map<string, number>): number {
+  const delta = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+  const total = delta('finish shared') + delta('finish own');
+  return total > 0 ? delta('finish shared') / total : Number.NaN;
 }

@@ -57,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = createPrometheusMetrics(coordinator);
   const stopDeliveries = coordinator.operations.notifications.startDelivery(options.notifications ?? {});
   const closing = new AbortController();
-  const groupCommit = new GroupCommit(coordinator);
+  const groupCommit = new GroupCommit(coordinator, (count, shared) => metrics.observeFinishRequests(count, shared));
   app.addHook('preClose', (done) => {
     closing.abort();
     hub.close();

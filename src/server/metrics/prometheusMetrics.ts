@@ -16,6 +16,8 @@ export interface PrometheusMetrics {
   /** The whole exposition text, gauges read fresh. */
   scrape(): Promise<string>;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Finish requests run by the group commit: `count` of them, in one shared transaction or each in its own. */
+  observeFinishRequests(count: number, shared: boolean): void;
   close(): void;
 }
 
@@ -132,6 +134,13 @@ export function createPrometheusMetrics(coordinator: Coordinator): PrometheusMet
     registers: [registry],
   });
 
+  const finishRequests = new Counter({
+    name: 'gantry_finish_requests_total',
+    help: "Agents' finish requests, by whether the group commit ran them in a transaction shared with others",
+    labelNames: ['transaction'],
+    registers: [registry],
+  });
+
   const unsubscribe = coordinator.subscribe((event) => {
     if (event.type === 'job.claimed') {
       events.claims.inc();
@@ -149,6 +158,7 @@ export function createPrometheusMetrics(coordinator: Coordinator): PrometheusMet
       return registry.metrics();
     },
     observeRequest: (method, route, status, seconds) => http.observe({ method, route, status: String(status) }, seconds),
+    observeFinishRequests: (count, shared) => finishRequests.inc({ transaction: shared ? 'shared' : 'own' }, count),
     close: () => {
       unsubscribe();
       lag.disable();

@@ -68,6 +68,24 @@ describe('GET /metrics', () => {
     expect(sample(text, 'gantry_workers{state="offline"}')).toBe(1);
   });
 
+  it("counts agents' finish requests by whether the group commit shared their transaction", async () => {
+    server = await createTestServer();
+    const s = server;
+    const workers = await Promise.all(['g1', 'g2'].map((name) => s.enrol(name, { cpus: 1 })));
+    const running = workers.map((worker) => {
+      const job = s.coordinator.submit({ command: ['true'] }).id;
+      s.coordinator.claim(worker.id);
+      return { worker, job };
+    });
+    const replies = await Promise.all(
+      running.map(({ worker, job }) => s.call('POST', '/api/v1/jobs/finish', worker.credential, { results: [{ job_id: job, attempt: 1, outcome: 'succeeded', exit_code: 0 }], claim: { max: 1 } })),
+    );
+    expect(replies.map((reply) => reply.statusCode)).toEqual([200, 200]);
+    const text = await scrape(s, s.tokens.admin);
+    // Sent together they usually share one; either way each is counted once.
+    expect((sample(text, 'gantry_finish_requests_total{transaction="shared"}') ?? 0) + (sample(text, 'gantry_finish_requests_total{transaction="own"}') ?? 0)).toBe(2);
+  });
+
   it('counts preemptions per project from the stored attempts, so a restart keeps them', async () => {
     server = await createTestServer();
     const { coordinator } = server;

@@ -23,7 +23,11 @@ export class GroupCommit {
   /** Groups committed together, the requests in them, and groups rolled back and run again alone. */
   readonly stats = { grouped: 0, groups: 0, rerun: 0 };
 
-  constructor(private readonly coordinator: Pick<Coordinator, 'inOneTransaction'>) {}
+  constructor(
+    private readonly coordinator: Pick<Coordinator, 'inOneTransaction'>,
+    /** Told of each group once it ran: its size, and whether it shared one transaction (false: each ran alone). */
+    private readonly onGroup: (count: number, shared: boolean) => void = () => undefined,
+  ) {}
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -35,7 +39,8 @@ export class GroupCommit {
   private flush(): void {
     const group = this.pending;
     this.pending = [];
-    if (group.length > 1 && this.runTogether(group)) return;
+    if (group.length > 1 && this.runTogether(group)) return this.onGroup(group.length, true);
+    this.onGroup(group.length, false);
     for (const { fn, resolve, reject } of group) {
       try {
         resolve(fn());

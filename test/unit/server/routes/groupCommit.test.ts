@@ -38,7 +38,8 @@ describe('GroupCommit: agents results arriving in one turn share one transaction
   it('commits requests handed in during one turn together: when the first result is published, the second is already stored', async () => {
     const [a, b] = twoRunningJobs();
     const { coordinator, shared } = counted(h.c);
-    const group = new GroupCommit(coordinator);
+    const groups: Array<[number, boolean]> = [];
+    const group = new GroupCommit(coordinator, (count, together) => groups.push([count, together]));
     const seen: JobState[] = [];
     h.c.subscribe((event) => {
       if (event.type === 'job.succeeded' && event.job_id === a.job) seen.push(h.c.getJob(b.job).state);
@@ -49,6 +50,7 @@ describe('GroupCommit: agents results arriving in one turn share one transaction
     expect(seen).toEqual(['succeeded']);
     expect(shared()).toBe(1);
     expect(group.stats).toEqual({ groups: 1, grouped: 2, rerun: 0 });
+    expect(groups).toEqual([[2, true]]);
   });
 
   it('runs a lone request by itself', async () => {
@@ -62,7 +64,8 @@ describe('GroupCommit: agents results arriving in one turn share one transaction
 
   it('fails only the request that throws: the others are applied, and nothing the failing one wrote is kept', async () => {
     const [a, b] = twoRunningJobs();
-    const group = new GroupCommit(h.c);
+    const groups: Array<[number, boolean]> = [];
+    const group = new GroupCommit(h.c, (count, together) => groups.push([count, together]));
     const outcomes = await Promise.allSettled([
       group.run(() => h.c.finishAndClaim(a.worker, succeeded(a.job), { max: 1 })),
       // A transition that writes, then refuses: alone, its own transaction would roll back.
@@ -79,5 +82,6 @@ describe('GroupCommit: agents results arriving in one turn share one transaction
     expect([h.c.getJob(a.job).state, h.c.getJob(b.job).state]).toEqual(['succeeded', 'succeeded']);
     expect(h.c.listJobs().jobs.map((job) => job.id).sort()).toEqual([a.job, b.job].sort());
     expect(group.stats.rerun).toBe(1);
+    expect(groups).toEqual([[3, false]]);
   });
 });
