@@ -37,6 +37,12 @@ export interface JobProcess {
   onExit(listener: (exit: JobExit) => void): void;
   /** Signals the whole process group; a group already gone is not an error. */
   kill(signal: NodeJS.Signals): void;
+  /**
+   * Stops reading the job's output until resume(): once the pipe fills, the job blocks on write, as
+   * in a shell pipeline. For spawners that can (pipes); others keep delivering.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 export type SpawnJob = (spec: JobProcessSpec) => JobProcess;

@@ -85,6 +85,8 @@ export class JobRun {
   /** Aborts the inputs' downloads when the attempt is stopped before its process starts. */
   private readonly staging = new AbortController();
   private stopReason: StopReason | undefined;
+  /** The job's output is not read while the outbox is congested (see holdBackIfCongested). */
+  private heldBack = false;
   private killTimer: NodeJS.Timeout | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
   private pendingPoints: MetricPoint[] = [];
@@ -103,6 +105,7 @@ export class JobRun {
     this.chunker = new LogChunker((chunk) => {
       options.outbox.push({ kind: 'log', job_id: id, attempt, seq: chunk.seq, stream: chunk.stream, data_b64: chunk.data.toString('base64') });
       this.flushMetrics();
+      this.holdBackIfCongested();
     }, options.logChunks);
   }
 
@@ -112,6 +115,11 @@ export class JobRun {
 
   get attempt(): number {
     return this.claimed.attempt;
+  }
+
+  /** True while the job's output is left unread because the outbox is congested (backpressure). */
+  get outputHeldBack(): boolean {
+    return this.heldBack;
   }
 
   /** Leader of the job's process group, for attributing GPU memory. */
@@ -201,6 +209,22 @@ export class JobRun {
   /** This job's checkpoint directory, there before the job starts; undefined when the agent keeps none. */
   private checkpointDir(): string | undefined {
     return this.options.checkpoints?.prepare(this.jobId);
+  }
+
+  /**
+   * Backpressure: while the outbox holds too much unsent in memory, the job's output is left in its
+   * pipes (the job blocks on write) instead of piling up in the agent. Nothing is dropped: reading
+   * resumes once deliveries drain, in order.
+   */
+  private holdBackIfCongested(): void {
+    const { outbox } = this.options;
+    if (this.heldBack || !outbox.congested || !outbox.onceRelieved) return;
+    this.heldBack = true;
+    this.process?.pause?.();
+    outbox.onceRelieved(() => {
+      this.heldBack = false;
+      this.process?.resume?.();
+    });
   }
 
   private flushMetrics(): void {

@@ -18,6 +18,10 @@ export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
   let orphanWait: NodeJS.Timeout | undefined;
   child.on('exit', (code, signal) => {
     leaderExit = { code, signal };
+    // What the leader left in the pipes is at most their capacity: read it now, or the orphan wait
+    // below would destroy it unread while the agent's outbox is congested.
+    child.stdout.resume();
+    child.stderr.resume();
     // The job ends with its leader. Leftovers in its group (a forgotten `cmd &`) would keep the pipes
     // open and the attempt running forever, so they go with it.
     killGroup(child.pid, 'SIGKILL');
@@ -35,5 +39,12 @@ export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
     const result = leaderExit ?? { code, signal };
     events.ended({ code: result.code, signal: result.signal });
   });
-  return events.handle(child.pid);
+  const flow = (read: boolean): void => {
+    if (leaderExit) return;
+    for (const pipe of [child.stdout, child.stderr]) {
+      if (read) pipe.resume();
+      else pipe.pause();
+    }
+  };
+  return { ...events.handle(child.pid), pause: () => flow(false), resume: () => flow(true) };
 }

@@ -13,6 +13,25 @@ export interface DelivererOptions {
   judgeFailure?: (error: unknown) => FailureVerdict;
   backoff?: BackoffOptions;
   logger?: AgentLogger;
+  /** The congestion bound in bytes, instead of MAX_BACKLOG_BYTES (tests use a small one). */
+  maxBacklogBytes?: number;
+}
+
+/**
+ * How many bytes of unsent items (log data, metric points) the deliverer keeps in memory before it
+ * reports congestion and running jobs' output stops being read. 2 MiB is ~30 full log chunks, enough
+ * to keep every lane busy, and small against the agent's RSS goal (< 60 MB, bench/README.md): without
+ * a bound, a job printing 100,000 metric lines took the agent to ~125 MB.
+ */
+export const MAX_BACKLOG_BYTES = 2 * 1024 * 1024;
+/** A metric point's rough size as JSON: points are counted in bytes so one bound covers logs and metrics. */
+const METRIC_POINT_BYTES = 64;
+
+/** What an item weighs in the backlog: what its log data or metric points take, not its bookkeeping. */
+function backlogWeight(item: OutboxItem): number {
+  if (item.kind === 'log') return item.data_b64.length;
+  if (item.kind === 'metrics') return item.points.length * METRIC_POINT_BYTES;
+  return 0;
 }
 
 /**
@@ -25,14 +44,32 @@ export class Deliverer implements Outbox {
   private readonly drained = new Wakeup();
   private readonly settledWaiters = new Map<string, Array<() => void>>();
   private closed = false;
+  private backlog = 0;
+  private readonly maxBacklog: number;
+  private relieveListeners: Array<() => void> = [];
 
   constructor(private readonly options: DelivererOptions) {
+    this.maxBacklog = options.maxBacklogBytes ?? MAX_BACKLOG_BYTES;
     for (const spooled of options.spool.takeLeftovers()) this.enqueue(spooled);
   }
 
   push(item: OutboxItem): void {
     if (this.closed) return;
     this.enqueue(this.options.spool.write(item));
+  }
+
+  /** Bytes of log data and metric points waiting in memory for delivery (see MAX_BACKLOG_BYTES). */
+  get backlogBytes(): number {
+    return this.backlog;
+  }
+
+  get congested(): boolean {
+    return this.backlog > this.maxBacklog && !this.closed;
+  }
+
+  onceRelieved(listener: () => void): void {
+    if (this.congested) this.relieveListeners.push(listener);
+    else listener();
   }
 
   get pending(): number {
@@ -69,12 +106,14 @@ export class Deliverer implements Outbox {
     for (const waiters of this.settledWaiters.values()) for (const wake of waiters) wake();
     this.settledWaiters.clear();
     this.closed = true;
+    this.relieve();
     this.options.spool.close();
     this.wakeup.notify();
     this.drained.notify();
   }
 
   private enqueue(spooled: SpooledItem): void {
+    this.backlog += backlogWeight(spooled.item);
     const key = `${spooled.item.job_id}/${spooled.item.attempt}`;
     const lane = this.lanes.get(key);
     if (lane) return void lane.push(spooled);
@@ -102,6 +141,9 @@ export class Deliverer implements Outbox {
       failures = 0;
       this.options.spool.remove(head);
       lane.shift();
+      this.backlog -= backlogWeight(head.item);
+      // Half the bound as the low-water mark: jobs resume with room for a burst, not one item at a time.
+      if (this.backlog <= this.maxBacklog / 2) this.relieve();
     }
     if (lane.length === 0) {
       this.lanes.delete(key);
@@ -109,5 +151,12 @@ export class Deliverer implements Outbox {
       this.settledWaiters.delete(key);
     }
     this.drained.notify();
+  }
+
+  private relieve(): void {
+    if (this.relieveListeners.length === 0) return;
+    const listeners = this.relieveListeners;
+    this.relieveListeners = [];
+    for (const listener of listeners) listener();
   }
 }

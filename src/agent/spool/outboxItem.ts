@@ -9,4 +9,11 @@ export type OutboxItem =
 /** Where a running attempt puts what it has to send. */
 export interface Outbox {
   push(item: OutboxItem): void;
+  /**
+   * Flow control, for outboxes that hold unsent items in memory: true while they hold more than
+   * they should, so attempts stop reading their jobs' output until `onceRelieved` calls back.
+   */
+  readonly congested?: boolean;
+  /** Calls `listener` once, when the outbox is no longer congested (at once when it is not). */
+  onceRelieved?(listener: () => void): void;
 }

@@ -9,9 +9,23 @@ import type { LogStream } from '../jobProcess';
 /** The argument that makes the agent's script run as its spawn helper instead of as an agent. */
 export const SPAWN_HELPER_ARG = '--spawn-helper';
 
+/**
+ * Output the helper relays for a job before the agent acknowledges it: past this, the helper stops
+ * reading the job's pipes. Without it the helper would read as fast as the job prints and the agent's
+ * pause would come after megabytes already crossed the channel into the agent's memory.
+ */
+export const RELAY_WINDOW_BYTES = 64 * 1024;
+/** The agent acknowledges in steps of this many bytes: one message per quarter window, none for a job printing little. */
+export const RELAY_ACK_BYTES = RELAY_WINDOW_BYTES / 4;
+
 export type HelperRequest =
   | { op: 'spawn'; id: number; argv: string[]; cwd: string; env: Record<string, string> }
-  | { op: 'kill'; id: number; signal: NodeJS.Signals };
+  | { op: 'kill'; id: number; signal: NodeJS.Signals }
+  /** Backpressure: stop or restart reading the job's output (JobProcess.pause/resume). */
+  | { op: 'pause'; id: number }
+  | { op: 'resume'; id: number }
+  /** The agent took in this many more bytes of the job's output (see RELAY_WINDOW_BYTES). */
+  | { op: 'ack'; id: number; bytes: number };
 
 export type HelperEvent =
   | { ev: 'spawned'; id: number; pid: number | undefined }

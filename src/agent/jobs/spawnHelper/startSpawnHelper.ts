@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { JobExit, JobProcess, JobProcessSpec, SpawnJob } from '../jobProcess';
 import { JobProcessEvents } from '../jobProcessEvents';
-import { SPAWN_HELPER_ARG, type HelperEvent, type HelperRequest } from './spawnHelperProtocol';
+import { RELAY_ACK_BYTES, SPAWN_HELPER_ARG, type HelperEvent, type HelperRequest } from './spawnHelperProtocol';
 
 /** The helper's own bundled source, set by scripts/build-agent.mjs; absent when the agent runs from the TypeScript sources. */
 declare const GANTRY_SPAWN_HELPER_SOURCE: string | undefined;
@@ -34,6 +34,8 @@ interface RelayedJob {
   events: JobProcessEvents;
   pid: number | undefined;
   spawnListeners: Array<(pid: number) => void>;
+  /** Output taken in since the last acknowledgement (see RELAY_WINDOW_BYTES). */
+  unacked: number;
 }
 
 export interface SpawnHelperOptions {
@@ -86,6 +88,12 @@ export function startSpawnHelper(options: SpawnHelperOptions = {}): SpawnHelper 
       if (event.pid !== undefined) for (const listener of job.spawnListeners) listener(event.pid);
     } else if (event.ev === 'data') {
       job.events.data(event.stream, Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength));
+      // After the data's listeners ran: a pause they asked for reaches the helper before this acknowledgement.
+      job.unacked += event.bytes.byteLength;
+      if (job.unacked >= RELAY_ACK_BYTES && helper) {
+        helper.send({ op: 'ack', id: event.id, bytes: job.unacked } satisfies HelperRequest);
+        job.unacked = 0;
+      }
     } else {
       jobs.delete(event.id);
       holdLoop();
@@ -95,7 +103,7 @@ export function startSpawnHelper(options: SpawnHelperOptions = {}): SpawnHelper 
 
   const spawnJob = (spec: JobProcessSpec): JobProcess => {
     const id = nextId++;
-    const job: RelayedJob = { events: new JobProcessEvents(), pid: undefined, spawnListeners: [] };
+    const job: RelayedJob = { events: new JobProcessEvents(), pid: undefined, spawnListeners: [], unacked: 0 };
     jobs.set(id, job);
     request({ op: 'spawn', id, argv: spec.argv, cwd: spec.cwd, env: spec.env });
     holdLoop();
@@ -109,6 +117,12 @@ export function startSpawnHelper(options: SpawnHelperOptions = {}): SpawnHelper 
       onSpawn: (listener) => (job.pid === undefined ? void job.spawnListeners.push(listener) : listener(job.pid)),
       kill: (signal) => {
         if (jobs.has(id) && helper) helper.send({ op: 'kill', id, signal } satisfies HelperRequest);
+      },
+      pause: () => {
+        if (jobs.has(id) && helper) helper.send({ op: 'pause', id } satisfies HelperRequest);
+      },
+      resume: () => {
+        if (jobs.has(id) && helper) helper.send({ op: 'resume', id } satisfies HelperRequest);
       },
     };
   };
