@@ -19,11 +19,12 @@ export interface DelivererOptions {
 
 /**
  * How many bytes of unsent items (log data, metric points) the deliverer keeps in memory before it
- * reports congestion and running jobs' output stops being read. 2 MiB is ~30 full log chunks, enough
- * to keep every lane busy, and small against the agent's RSS goal (< 60 MB, bench/README.md): without
- * a bound, a job printing 100,000 metric lines took the agent to ~125 MB.
+ * reports congestion and running jobs' output stops being read. A lane sends one item at a time, so
+ * a few items queued per lane keep deliveries busy; 1 MiB is ~12 full log chunks. Without a bound a
+ * job printing 100,000 metric lines took the agent to ~130 MB peak RSS (bench/README.md, goal < 60 MB);
+ * the peak with 2 MiB was ~75 MB, with 512 KiB ~71 MB, whatever the number of lines.
  */
-export const MAX_BACKLOG_BYTES = 2 * 1024 * 1024;
+export const MAX_BACKLOG_BYTES = 1024 * 1024;
 /** A metric point's rough size as JSON: points are counted in bytes so one bound covers logs and metrics. */
 const METRIC_POINT_BYTES = 64;
 
