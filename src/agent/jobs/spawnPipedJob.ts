@@ -19,7 +19,8 @@ export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
   child.on('exit', (code, signal) => {
     leaderExit = { code, signal };
     // What the leader left in the pipes is at most their capacity: read it now, or the orphan wait
-    // below would destroy it unread while the agent's outbox is congested.
+    // below would destroy it unread while the agent's outbox is congested. (Node's child_process
+    // resumes them at the exit as well; the wait below depends on it, so it is not left implicit.)
     child.stdout.resume();
     child.stderr.resume();
     // The job ends with its leader. Leftovers in its group (a forgotten `cmd &`) would keep the pipes
