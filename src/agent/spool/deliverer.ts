@@ -47,6 +47,13 @@ export class Deliverer implements Outbox {
   private closed = false;
   private backlog = 0;
   private readonly maxBacklog: number;
+  /**
+   * Set when a send failed and will be retried (the coordinator is unreachable or overloaded), cleared
+   * by the next accepted send. While it is set nothing is held back: a coordinator that is down (a
+   * laptop closed for the night) must never stall running jobs on a full pipe; their output goes to
+   * the spool and memory as it did before backpressure, and is held back again once sends succeed.
+   */
+  private unreachable = false;
   private relieveListeners: Array<() => void> = [];
 
   constructor(private readonly options: DelivererOptions) {
@@ -65,7 +72,7 @@ export class Deliverer implements Outbox {
   }
 
   get congested(): boolean {
-    return this.backlog > this.maxBacklog && !this.closed;
+    return this.backlog > this.maxBacklog && !this.closed && !this.unreachable;
   }
 
   onceRelieved(listener: () => void): void {
@@ -132,6 +139,8 @@ export class Deliverer implements Outbox {
       } catch (error) {
         if ((this.options.judgeFailure?.(error) ?? 'retry') === 'retry') {
           failures++;
+          this.unreachable = true;
+          this.relieve();
           const delay = backoffDelay(failures, this.options.backoff);
           this.options.logger?.warn('delivery failed; will retry', { item: head.file, delay_ms: Math.round(delay), error: String(error) });
           await this.wakeup.wait(delay);
@@ -140,6 +149,7 @@ export class Deliverer implements Outbox {
         this.options.logger?.warn('coordinator refused an item; dropping it', { item: head.file, error: String(error) });
       }
       failures = 0;
+      this.unreachable = false;
       this.options.spool.remove(head);
       lane.shift();
       this.backlog -= backlogWeight(head.item);

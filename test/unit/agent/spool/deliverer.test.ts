@@ -71,6 +71,53 @@ describe('Spool and Deliverer', () => {
     expect(unsentIn(dir)).toEqual([]);
   });
 
+  it('holds no job back while the coordinator is unreachable, and does again once it accepts items', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
+    let up = false;
+    let failedOnce!: () => void;
+    const failed = new Promise<void>((resolve) => (failedOnce = resolve));
+    let acceptedOnce!: () => void;
+    const accepted = new Promise<void>((resolve) => (acceptedOnce = resolve));
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const deliverer = new Deliverer({
+      spool: Spool.open(dir),
+      backoff: fast,
+      maxBacklogBytes: 64,
+      send: async (item) => {
+        if (!up) {
+          failedOnce();
+          throw new Error('connect ECONNREFUSED');
+        }
+        // Back up: the first item is accepted at once, the rest wait at the gate.
+        if (item.kind === 'log' && item.seq === 0) return acceptedOnce();
+        await gate;
+      },
+    });
+    let relieved = 0;
+    for (let seq = 0; seq < 20; seq++) deliverer.push(log(1, seq));
+    await failed;
+    // A coordinator that is down (a laptop closed for the night) must not stall running jobs.
+    expect(deliverer.backlogBytes).toBeGreaterThan(64);
+    expect(deliverer.congested).toBe(false);
+    deliverer.onceRelieved(() => relieved++);
+    expect(relieved).toBe(1);
+
+    up = true;
+    deliverer.nudge();
+    await accepted;
+    // Sends succeed again and the backlog is over the bound: output is held back until it drains.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(deliverer.congested).toBe(true);
+    deliverer.onceRelieved(() => relieved++);
+    expect(relieved).toBe(1);
+    openGate();
+    expect(await deliverer.drain(20_000)).toBe(true);
+    expect(relieved).toBe(2);
+    expect(deliverer.congested).toBe(false);
+    deliverer.close();
+  });
+
   it('ignores half-written and foreign files in the spool folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
     writeFileSync(join(dir, '000000000000-j1-a1-log.json.tmp'), '{"kind":');
