@@ -73,7 +73,7 @@ export class CheckpointDirs {
    */
   remove(jobId: number): void {
     const dir = join(this.root, String(jobId));
-    if (this.spares.length < this.maxSpares && isUntouched(dir) && this.putAside(dir)) return;
+    if (this.spares.length < this.maxSpares && isUntouched(dir)) return this.putAside(dir);
     try {
       rmdirSync(dir);
     } catch (error) {
@@ -99,17 +99,17 @@ export class CheckpointDirs {
     }
   }
 
-  private putAside(dir: string): boolean {
+  /** Keeps `dir` as a spare; one already gone is nothing to keep. */
+  private putAside(dir: string): void {
     // Named uniquely so it never replaces a spare still in the pool (a rename onto an empty directory would).
     const spare = join(this.root, `${SPARE_PREFIX}${this.nextSpare++}`);
     try {
       renameSync(dir, spare);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
     this.spares.push(spare);
-    return true;
   }
 
   private names(): string[] {

@@ -18,7 +18,7 @@ import { allocate, type Allocation, type WorkerCapacity } from '../../scheduler/
 import { planClaim } from '../../scheduler/planClaim';
 import type { JobRow } from '../../store/rows';
 import { findJobRow, jobFromRow } from '../jobRows';
-import { requireWorkerRow, toWorkerSpec, workerCapacity, type WorkerRow } from '../../workers/workerRows';
+import { requireWorkerRow, toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../../workers/workerRows';
 import { releaseDueRetries } from './releaseDueRetries';
 
 export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?: FreeResources): ClaimedJob[] {
@@ -28,22 +28,27 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
   });
 }
 
+/** A worker claimingWorker let through: its row, and the spec parsed from it once for the whole claim. */
+export interface ClaimingWorker {
+  row: WorkerRow;
+  worker: WorkerSpec;
+}
+
 /**
- * The claim's guards, which only read: the worker's row when it may claim, null when it takes nothing
+ * The claim's guards, which only read: the worker when it may claim, null when it takes nothing
  * now (draining, asked to stop), a typed error when it may not claim at all. Every refusal comes from
  * here, before the claim writes anything, so finishAndClaim keeps its results without a savepoint.
  */
-export function claimingWorker(ctx: CoreContext, workerId: string): WorkerRow | null {
+export function claimingWorker(ctx: CoreContext, workerId: string): ClaimingWorker | null {
   const row = requireWorkerRow(ctx, workerId);
   const worker = toWorkerSpec(row);
   if (worker.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; register again`, 'id');
-  return worker.state === 'draining' || worker.stopRequested ? null : row;
+  return worker.state === 'draining' || worker.stopRequested ? null : { row, worker };
 }
 
 /** The claim itself, for a worker claimingWorker let through; runs inside the caller's transaction. */
-export function claimFor(ctx: CoreContext, row: WorkerRow, max: number, free?: FreeResources): ClaimedJob[] {
+export function claimFor(ctx: CoreContext, { row, worker }: ClaimingWorker, max: number, free?: FreeResources): ClaimedJob[] {
   const workerId = row.id;
-  const worker = toWorkerSpec(row);
   releaseDueRetries(ctx);
   const now = ctx.now();
   const capacity = workerCapacity(ctx, worker, free);

@@ -12,14 +12,13 @@
 import { GantryError, type FreeResources } from '../../../shared';
 import type { FinishAndClaimResult } from '../../api';
 import type { CoreContext } from '../../context';
-import { claimFor, claimingWorker } from './claimJobs';
-import type { WorkerRow } from '../../workers/workerRows';
+import { claimFor, claimingWorker, type ClaimingWorker } from './claimJobs';
 import { finishAttempts } from './finishAttempt';
 
 export function finishAndClaim(ctx: CoreContext, workerId: string, batch: unknown, claim: { max: number; free?: FreeResources }): FinishAndClaimResult {
   return ctx.tx(() => {
     const results = finishAttempts(ctx, batch);
-    let worker: WorkerRow | null;
+    let worker: ClaimingWorker | null;
     try {
       worker = claimingWorker(ctx, workerId);
     } catch (error) {
