@@ -34,7 +34,8 @@ export function queuedShapes(ctx: CoreContext): Shape[] {
     cache = new Map();
     parsedShapes.set(ctx, cache);
   }
-  const rows = ctx.sql('SELECT id, requirements, queued FROM job_shapes WHERE queued > 0').all() as Array<{ id: number; requirements: string; queued: number }>;
+  const rows = ctx.sql(`SELECT s.id, s.requirements, t.n AS queued FROM job_tallies t JOIN job_shapes s ON s.id = t.key
+    WHERE t.kind = 2 AND t.n > 0`).all() as Array<{ id: number; requirements: string; queued: number }>;
   return rows.map((row) => {
     let parsed = cache.get(row.id);
     if (!parsed) {

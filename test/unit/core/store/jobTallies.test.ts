@@ -1,0 +1,87 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addWorker, openHarness, type Harness } from '../../../support/coordinator';
+
+const HOUR = 3_600_000;
+const WAL_HEADER_BYTES = 32;
+const FRAME_HEADER_BYTES = 24;
+const SUMMARY_TABLES = new Set(['job_tallies', 'job_counts', 'job_shapes', 'job_flow_hourly']);
+
+let h: Harness;
+let side: Database.Database;
+beforeEach(() => {
+  h = openHarness();
+  side = new Database(join(h.dataDir, 'gantry.db'));
+});
+afterEach(() => {
+  side.close();
+  h.cleanup();
+});
+
+const rows = (sql: string): unknown[] => side.prepare(sql).all();
+
+/** The trigger-kept counts next to the same figures counted from the jobs themselves (the flow per hour is a history, checked apart). */
+function expectTalliesMatchJobs(): void {
+  expect(rows('SELECT project_id, state, n FROM job_counts WHERE n > 0 ORDER BY 1, 2')).toEqual(
+    rows('SELECT project_id, state, COUNT(*) AS n FROM jobs GROUP BY 1, 2 ORDER BY 1, 2'),
+  );
+  expect(rows("SELECT key AS shape_id, n FROM job_tallies WHERE kind = 2 AND n > 0 ORDER BY 1")).toEqual(
+    rows("SELECT shape_id, COUNT(*) AS n FROM jobs WHERE state = 'queued' GROUP BY 1 ORDER BY 1"),
+  );
+}
+
+/** The pages a call writes to the WAL, by the table or index that owns each. */
+function pagesWrittenBy(call: () => void): string[] {
+  const wal = join(h.dataDir, 'gantry.db-wal');
+  side.pragma('wal_checkpoint(TRUNCATE)');
+  const from = Math.max(WAL_HEADER_BYTES, statSync(wal).size);
+  call();
+  const frameBytes = (side.pragma('page_size', { simple: true }) as number) + FRAME_HEADER_BYTES;
+  const bytes = readFileSync(wal);
+  const owners = new Map((side.prepare('SELECT pageno, name FROM dbstat').all() as Array<{ pageno: number; name: string }>).map((r) => [r.pageno, r.name]));
+  const pages: string[] = [];
+  for (let at = from; at + frameBytes <= bytes.length; at += frameBytes) pages.push(owners.get(bytes.readUInt32BE(at)) ?? 'unknown');
+  return pages;
+}
+
+describe('job tallies (counts per project and state, queued per shape, flow per hour)', () => {
+  it('stay equal to counts of the jobs through claims, finishes, retries, cancels and removals in two projects', () => {
+    h.c.createProject({ name: 'nlp' });
+    const jobs = h.c.submitBatch(Array.from({ length: 30 }, (_, i) => ({ command: ['true'], project: i % 2 ? 'nlp' : undefined, requirements: { cpus: 1 + (i % 3) } })));
+    const worker = addWorker(h.c, { cpus: 64 });
+    const claimed = h.c.claim(worker, { max: 8 });
+    claimed.forEach((c, i) => h.c.finish(c.job.id, { attempt: c.attempt, outcome: i % 3 ? 'succeeded' : 'failed', exit_code: i % 3 ? 0 : 1 }));
+    h.clock.advance(2 * HOUR);
+    h.c.claim(worker, { max: 3 });
+    const failed = claimed.filter((_, i) => i % 3 === 0);
+    h.c.retry(failed[0].job.id);
+    h.c.cancel(jobs[29].id);
+    h.c.remove(claimed[1].job.id);
+    h.c.remove(jobs[28].id);
+    h.clock.advance(HOUR);
+    for (const c of h.c.claim(worker, { max: 2 })) h.c.finish(c.job.id, { attempt: c.attempt, outcome: 'succeeded', exit_code: 0 });
+    expectTalliesMatchJobs();
+    expect(h.c.countJobs()).toMatchObject({ total: 28 });
+    // Removals and retries leave the history alone: it says what was submitted and what ended, hour by hour.
+    const start = Math.floor(h.clock.now() / HOUR) * HOUR - 3 * HOUR;
+    expect(rows('SELECT hour, state, n FROM job_flow_hourly ORDER BY 1, 2')).toEqual([
+      { hour: start, state: 'failed', n: 3 },
+      { hour: start, state: 'submitted', n: 30 },
+      { hour: start, state: 'succeeded', n: 5 },
+      { hour: start + 2 * HOUR, state: 'cancelled', n: 1 },
+      { hour: start + 3 * HOUR, state: 'succeeded', n: 2 },
+    ]);
+  });
+
+  it('share one page, so a claim and a finish each write one page of tallies, not one per table', () => {
+    h.c.submitBatch(Array.from({ length: 20 }, () => ({ command: ['true'] })));
+    const worker = addWorker(h.c);
+    let claimed = h.c.claim(worker, { max: 1 });
+    const claimPages = pagesWrittenBy(() => (claimed = h.c.claim(worker, { max: 1 })));
+    const finishPages = pagesWrittenBy(() => h.c.finish(claimed[0].job.id, { attempt: claimed[0].attempt, outcome: 'succeeded', exit_code: 0 }));
+    expect(claimPages.filter((name) => SUMMARY_TABLES.has(name))).toEqual(['job_tallies']);
+    expect(finishPages.filter((name) => SUMMARY_TABLES.has(name))).toEqual(['job_tallies']);
+  });
+});
