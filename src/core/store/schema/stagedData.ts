@@ -129,14 +129,14 @@ export const STAGED_DATA: string[] = [
   INSERT INTO job_tallies (kind, key, state, n) SELECT 0, hour, state, n FROM job_flow_hourly;
   INSERT INTO job_tallies (kind, key, state, n) SELECT 1, project_id, state, n FROM job_counts;
   INSERT INTO job_tallies (kind, key, state, n) SELECT 2, id, '', queued FROM job_shapes;
-  DROP TRIGGER job_counts_insert;
-  DROP TRIGGER job_counts_delete;
-  DROP TRIGGER job_counts_update;
-  DROP TRIGGER job_shapes_insert;
-  DROP TRIGGER job_shapes_delete;
-  DROP TRIGGER job_shapes_update;
-  DROP TRIGGER job_flow_submitted;
-  DROP TRIGGER job_flow_finished;
+  DROP TRIGGER IF EXISTS job_counts_insert;
+  DROP TRIGGER IF EXISTS job_counts_delete;
+  DROP TRIGGER IF EXISTS job_counts_update;
+  DROP TRIGGER IF EXISTS job_shapes_insert;
+  DROP TRIGGER IF EXISTS job_shapes_delete;
+  DROP TRIGGER IF EXISTS job_shapes_update;
+  DROP TRIGGER IF EXISTS job_flow_submitted;
+  DROP TRIGGER IF EXISTS job_flow_finished;
   DROP TABLE job_counts;
   DROP TABLE job_flow_hourly;
   ALTER TABLE job_shapes DROP COLUMN queued;
@@ -160,5 +160,15 @@ export const STAGED_DATA: string[] = [
     INSERT INTO job_tallies (kind, key, state, n) SELECT 0, NEW.finished_at / 3600000 * 3600000, NEW.state, 1 WHERE NEW.finished_at IS NOT NULL
       ON CONFLICT DO UPDATE SET n = n + 1;
   END;
+  `,
+  // Fewer WAL pages per job (issue 19): jobs_project_state_id with ids descending. States sort
+  // queued < running < succeeded, so a claim (the queued job of the lowest id becomes the running job
+  // of the highest) and a finish (the oldest running job becomes the newest succeeded one) each move
+  // an entry across the boundary of two adjacent ranges, usually within one leaf page, where with ids
+  // ascending the entry left the front of one range for the back of the next: two pages. Listings
+  // read the ranges backwards as well as forwards.
+  `
+  DROP INDEX jobs_project_state_id;
+  CREATE INDEX jobs_project_state_id ON jobs (project_id, state, id DESC);
   `,
 ];

@@ -20,11 +20,19 @@ describe('per-epoch summaries of an upgraded database', () => {
     data.close();
 
     // Back to the schema before the entry that keeps the summaries, as the build before it left it
-    // (less what the entries after it made: metric_mark_pages).
+    // (less what the entries after it made: metric_mark_pages, and job_tallies in place of the three tallies).
     const entry = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE metric_epochs'));
     const db = new Database(join(dir, 'gantry.db'));
     db.exec(`DROP TABLE metric_mark_pages; DROP TABLE metric_epochs; DROP INDEX metrics_series_step;
       CREATE INDEX metrics_job ON metrics (job_id, name, step); CREATE INDEX metrics_job_epoch ON metrics (job_id, name, epoch) WHERE epoch IS NOT NULL;`);
+    db.exec(`DROP TRIGGER job_tallies_insert; DROP TRIGGER job_tallies_delete; DROP TRIGGER job_tallies_update; DROP VIEW job_counts; DROP VIEW job_flow_hourly;
+      CREATE TABLE job_counts (project_id INTEGER NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (project_id, state)) WITHOUT ROWID;
+      INSERT INTO job_counts SELECT key, state, n FROM job_tallies WHERE kind = 1;
+      CREATE TABLE job_flow_hourly (hour INTEGER NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (hour, state)) WITHOUT ROWID;
+      INSERT INTO job_flow_hourly SELECT key, state, n FROM job_tallies WHERE kind = 0;
+      ALTER TABLE job_shapes ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
+      UPDATE job_shapes SET queued = COALESCE((SELECT n FROM job_tallies WHERE kind = 2 AND key = job_shapes.id), 0);
+      DROP TABLE job_tallies;`);
     db.pragma(`user_version = ${entry}`);
     db.close();
 

@@ -1,13 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addWorker, openHarness, type Harness } from '../../../support/coordinator';
 
 const HOUR = 3_600_000;
-const WAL_HEADER_BYTES = 32;
-const FRAME_HEADER_BYTES = 24;
-const SUMMARY_TABLES = new Set(['job_tallies', 'job_counts', 'job_shapes', 'job_flow_hourly']);
 
 let h: Harness;
 let side: Database.Database;
@@ -30,20 +26,6 @@ function expectTalliesMatchJobs(): void {
   expect(rows("SELECT key AS shape_id, n FROM job_tallies WHERE kind = 2 AND n > 0 ORDER BY 1")).toEqual(
     rows("SELECT shape_id, COUNT(*) AS n FROM jobs WHERE state = 'queued' GROUP BY 1 ORDER BY 1"),
   );
-}
-
-/** The pages a call writes to the WAL, by the table or index that owns each. */
-function pagesWrittenBy(call: () => void): string[] {
-  const wal = join(h.dataDir, 'gantry.db-wal');
-  side.pragma('wal_checkpoint(TRUNCATE)');
-  const from = Math.max(WAL_HEADER_BYTES, statSync(wal).size);
-  call();
-  const frameBytes = (side.pragma('page_size', { simple: true }) as number) + FRAME_HEADER_BYTES;
-  const bytes = readFileSync(wal);
-  const owners = new Map((side.prepare('SELECT pageno, name FROM dbstat').all() as Array<{ pageno: number; name: string }>).map((r) => [r.pageno, r.name]));
-  const pages: string[] = [];
-  for (let at = from; at + frameBytes <= bytes.length; at += frameBytes) pages.push(owners.get(bytes.readUInt32BE(at)) ?? 'unknown');
-  return pages;
 }
 
 describe('job tallies (counts per project and state, queued per shape, flow per hour)', () => {
@@ -73,15 +55,5 @@ describe('job tallies (counts per project and state, queued per shape, flow per 
       { hour: start + 2 * HOUR, state: 'cancelled', n: 1 },
       { hour: start + 3 * HOUR, state: 'succeeded', n: 2 },
     ]);
-  });
-
-  it('share one page, so a claim and a finish each write one page of tallies, not one per table', () => {
-    h.c.submitBatch(Array.from({ length: 20 }, () => ({ command: ['true'] })));
-    const worker = addWorker(h.c);
-    let claimed = h.c.claim(worker, { max: 1 });
-    const claimPages = pagesWrittenBy(() => (claimed = h.c.claim(worker, { max: 1 })));
-    const finishPages = pagesWrittenBy(() => h.c.finish(claimed[0].job.id, { attempt: claimed[0].attempt, outcome: 'succeeded', exit_code: 0 }));
-    expect(claimPages.filter((name) => SUMMARY_TABLES.has(name))).toEqual(['job_tallies']);
-    expect(finishPages.filter((name) => SUMMARY_TABLES.has(name))).toEqual(['job_tallies']);
   });
 });
