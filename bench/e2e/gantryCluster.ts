@@ -33,6 +33,8 @@ export interface ClusterBuilds {
   serverEntry?: string;
   /** Node options for the server alone, e.g. `--cpu-prof`. */
   serverNodeArgs?: string[];
+  /** More flags for every agent, e.g. `--nice 0` or `--spawn-helper`, to compare agent settings in one run. */
+  agentArgs?: string[];
 }
 
 /**
@@ -40,7 +42,7 @@ export interface ClusterBuilds {
  * jobs at once, all on loopback. Resolves once every agent is online.
  */
 export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number, builds: ClusterBuilds = {}): Promise<GantryCluster> {
-  const { agentBundle = AGENT_BUNDLE, serverEntry = join(ROOT, 'bin', 'gantry.js'), serverNodeArgs = [] } = builds;
+  const { agentBundle = AGENT_BUNDLE, serverEntry = join(ROOT, 'bin', 'gantry.js'), serverNodeArgs = [], agentArgs = [] } = builds;
   const children: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     // Agents first, so none is left long-polling a server that is gone.
@@ -58,7 +60,7 @@ export async function startGantryCluster(dataDir: string, agents: number, slotsP
     const tokenFile = join(dataDir, 'bench-worker-token');
     writeFileSync(tokenFile, workerToken, { mode: 0o600 });
     for (let i = 0; i < agents; i++) {
-      const args = [agentBundle, '--url', url, '--token-file', tokenFile, '--name', `bench-agent-${i}`, '--max-jobs', String(slotsPerAgent), '--spool-dir', join(dataDir, `spool-${i}`)];
+      const args = [agentBundle, '--url', url, '--token-file', tokenFile, '--name', `bench-agent-${i}`, '--max-jobs', String(slotsPerAgent), '--spool-dir', join(dataDir, `spool-${i}`), ...agentArgs];
       // The agent logs a JSON line per job on stderr; only a crash matters here, and its exit code says so.
       children.push(spawn(process.execPath, args, { stdio: 'ignore' }));
     }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { getPriority, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAgent } from './agent';
 import type { InputCacheBounds } from './artifacts/inputCache';
-import { startSpawnHelper } from './jobs/spawnHelper/startSpawnHelper';
-import { stderrLogger } from './logger';
+import { agentNiceSteps, AGENT_NICE_ENV, DEFAULT_AGENT_NICE, raiseOwnNice } from './jobs/spawnHelper/agentPriority';
+import { startSpawnHelper, type SpawnHelper } from './jobs/spawnHelper/startSpawnHelper';
+import { stderrLogger, type AgentLogger } from './logger';
 import { applyAgentV8Flags } from './memory/agentV8Flags';
 import { keepOldSpaceSmall } from './memory/oldSpaceKeeper';
 import type { PilotLifetime } from './pilot/pilotLifetime';
@@ -36,9 +37,13 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
                        GPU jobs get the cores nvidia-smi topo puts next to their GPUs
   --spool-dir DIR      the agent's state, kept 0700: unsent logs and results, the process
                        groups of running jobs (default: ~/.gantry/agent/spool)
-  --spawn-helper       start jobs from a small helper process instead of the agent itself;
-                       it costs CPU per job on small hosts (measured in bench/README.md, e2e),
-                       so it is off unless the agent's own size makes its forks slow
+  --nice N             the agent's own work (HTTP, journals, log relaying) runs N nice steps
+                       below the priority it was started at, so it yields the CPU to the jobs
+                       and to the coordinator; jobs still run at the starting priority, forked
+                       by a small spawn helper started first (default ${DEFAULT_AGENT_NICE}; 0: the agent
+                       keeps its priority and forks jobs itself; ${AGENT_NICE_ENV} sets it too)
+  --spawn-helper       with --nice 0: start jobs from the spawn helper all the same (a large
+                       agent's forks are slow; the helper is small)
   --input-cache-mb MB  the inputs jobs and suite hooks stage are kept in <spool-dir>/inputs,
                        so a sweep with the same input downloads it once; least recently used
                        entries not being staged are removed past MB (default 10240; 0: no cache)
@@ -96,6 +101,28 @@ function pilotLifetime(values: Record<string, string | boolean | undefined>): Pi
   return { idleExitMs: idle === undefined ? undefined : idle * 1000, wallEndMs: wallEnd === undefined ? undefined : wallEnd * 1000, windDownMs: windDown * 1000, handBackMs: handBack * 1000 };
 }
 
+/**
+ * The spawn helper, started now at the agent's priority when the agent is to yield (`--nice`), after
+ * which the agent raises its own nice value: jobs keep the priority the agent was started with.
+ */
+function yieldingSpawnHelper(niceSteps: number, logger: AgentLogger): SpawnHelper {
+  const jobPriority = getPriority();
+  const helper = startSpawnHelper({
+    jobPriority,
+    onPriorityLost: (error, agentPriority) =>
+      logger.warn('the spawn helper was started again and could not get back the jobs\' priority: jobs now start at the agent\'s', { jobPriority, agentPriority, error: error.message }),
+  });
+  if (niceSteps === 0) return helper;
+  helper.start();
+  try {
+    logger.info('the agent yields to its jobs', { nice: raiseOwnNice(niceSteps), jobNice: jobPriority });
+  } catch (error) {
+    // Refused (a sandbox's seccomp filter): the agent runs as it would with --nice 0, through the helper.
+    logger.warn('the agent could not raise its nice value; it keeps its priority', { error: (error as Error).message });
+  }
+  return helper;
+}
+
 /** `node gantry-agent.js [flags]`: parses the flags, starts the agent with its spawn helper, and stops it on SIGTERM/SIGINT. */
 export async function runAgentCli(): Promise<void> {
   applyAgentV8Flags();
@@ -121,6 +148,7 @@ export async function runAgentCli(): Promise<void> {
         'input-cache-mb': { type: 'string' },
         'input-cache-days': { type: 'string' },
         'spawn-helper': { type: 'boolean' },
+        nice: { type: 'string' },
         'idle-exit': { type: 'string' },
         'wall-end': { type: 'string' },
         'wind-down': { type: 'string' },
@@ -154,8 +182,15 @@ export async function runAgentCli(): Promise<void> {
     throw error;
   }
   const ca = values['ca-file'] ? readFileSync(values['ca-file']) : undefined;
+  let niceSteps = 0;
+  try {
+    niceSteps = agentNiceSteps(values.nice, process.env[AGENT_NICE_ENV]);
+  } catch (error) {
+    fail((error as Error).message);
+  }
 
   const logger = stderrLogger();
+  const spawnHelper = niceSteps > 0 || values['spawn-helper'] ? yieldingSpawnHelper(niceSteps, logger) : undefined;
   const agent = await startAgent({
     url: values.url,
     token,
@@ -174,7 +209,7 @@ export async function runAgentCli(): Promise<void> {
     pinCpus: values['pin-cpus'],
     inputCache,
     logger,
-    spawnJob: values['spawn-helper'] ? startSpawnHelper().spawnJob : undefined,
+    spawnJob: spawnHelper?.spawnJob,
   });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -4,6 +4,7 @@
  * If the helper dies, the jobs it was relaying end as failed to run, and the next spawn starts a new helper.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import type { JobExit, JobProcess, JobProcessSpec, SpawnJob } from '../jobProcess';
 import { JobProcessEvents } from '../jobProcessEvents';
 import { RELAY_ACK_BYTES, SPAWN_HELPER_ARG, type HelperEvent, type HelperRequest } from './spawnHelperProtocol';
@@ -24,8 +25,10 @@ function helperArgs(): string[] {
 
 export interface SpawnHelper {
   spawnJob: SpawnJob;
-  /** The helper's pid while it runs (it starts with the first spawn). */
+  /** The helper's pid while it runs (it starts with the first spawn, or with start()). */
   readonly pid: number | undefined;
+  /** Starts the helper now, at this process's present priority, rather than with the first spawn. */
+  start(): void;
   /** Lets the helper go; jobs still running keep running, detached. */
   close(): void;
 }
@@ -41,6 +44,13 @@ interface RelayedJob {
 export interface SpawnHelperOptions {
   /** Node's arguments that run the helper, instead of helperArgs' (tests run it from the sources with tsx). */
   nodeArgs?: string[];
+  /**
+   * The nice value jobs start at, when the agent raised its own after starting the helper
+   * (agentPriority.ts): a helper started again after the first one died is set back to it.
+   */
+  jobPriority?: number;
+  /** Called when a new helper could not be set back to jobPriority (an unprivileged agent cannot lower a nice value). */
+  onPriorityLost?: (error: Error, agentPriority: number) => void;
 }
 
 /** Relays through a helper started on the first spawn; see the file's comment. */
@@ -66,6 +76,7 @@ export function startSpawnHelper(options: SpawnHelperOptions = {}): SpawnHelper 
     child.on('error', (error) => lose(child, `failed: ${error.message}`));
     child.unref();
     child.channel?.unref();
+    if (child.pid !== undefined) keepJobPriority(child.pid, options);
     return child;
   };
 
@@ -132,12 +143,27 @@ export function startSpawnHelper(options: SpawnHelperOptions = {}): SpawnHelper 
     get pid() {
       return helper?.pid;
     },
+    start() {
+      helper ??= start();
+    },
     close() {
       const child = helper;
       helper = null;
       if (child?.connected) child.disconnect();
     },
   };
+}
+
+/** Sets a helper started by an agent that has since raised its nice value back to the jobs' priority. */
+function keepJobPriority(pid: number, { jobPriority, onPriorityLost }: SpawnHelperOptions): void {
+  if (jobPriority === undefined) return;
+  try {
+    if (getPriority(pid) !== jobPriority) setPriority(pid, jobPriority);
+  } catch (error) {
+    // A helper already gone is reported by its exit; any other refusal leaves its jobs niced.
+    if ((error as { info?: { code?: string } }).info?.code === 'ESRCH') return;
+    onPriorityLost?.(error as Error, getPriority());
+  }
 }
 
 function exitOf(event: Extract<HelperEvent, { ev: 'exit' }>): JobExit {
