@@ -82,6 +82,18 @@ describe('the priority a real agent runs at, and its jobs', () => {
     expect(niceOf(`/proc/${proc.pid}`)).toBe(startNice);
   });
 
+  it('with --nice 0 --spawn-helper, the flag first, runs as an agent whose jobs its helper forks', async () => {
+    server = await startCoordinatorServer();
+    agent = spawnAgent(['--spawn-helper', '--nice', '0', '--url', server.url, '--name', 'nice-worker', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-nice-'))], {
+      ...baseEnv(),
+      GANTRY_AGENT_TOKEN: server.workerToken,
+    });
+    const job = await runJob();
+    expect(job.nice).toBe(startNice);
+    expect(parentOf(job.parent)).toBe(agent.proc.pid);
+    expect(niceOf(`/proc/${agent.proc.pid}`)).toBe(startNice);
+  });
+
   it('refuses a --nice outside 0 to 19 before doing anything, naming the flag', async () => {
     const refused = await startAgentWith(['--nice', '25']);
     expect(await refused.exited).toBe(2);

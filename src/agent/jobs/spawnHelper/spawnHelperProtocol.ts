@@ -6,8 +6,12 @@
  */
 import type { LogStream } from '../jobProcess';
 
-/** The argument that makes the agent's script run as its spawn helper instead of as an agent. */
-export const SPAWN_HELPER_ARG = '--spawn-helper';
+/**
+ * The argument that makes the agent's script run as its spawn helper instead of as an agent. Unlike
+ * any flag of the agent's: it was once `--spawn-helper`, so an agent started with that flag first
+ * ran as a helper with no agent to serve, and quietly exited.
+ */
+export const SPAWN_HELPER_ARG = '__gantry-spawn-helper';
 
 /**
  * Output the helper relays for a job before the agent acknowledges it: past this, the helper stops
