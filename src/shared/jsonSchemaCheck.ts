@@ -48,13 +48,6 @@ export interface JsonSchemaIssue {
   message: string;
 }
 
-const patterns = new Map<string, RegExp>();
-function compiled(pattern: string): RegExp {
-  let regex = patterns.get(pattern);
-  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern)));
-  return regex;
-}
-
 function typeOf(value: unknown): JsonType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -62,100 +55,201 @@ function typeOf(value: unknown): JsonType {
   return typeof value as JsonType;
 }
 
-function typeMatches(expected: JsonType | JsonType[], actual: JsonType): boolean {
-  const types = Array.isArray(expected) ? expected : [expected];
-  return types.includes(actual) || (actual === 'integer' && types.includes('number'));
-}
-
 const join = (path: string, key: string | number): string => (path === '' ? String(key) : `${path}.${key}`);
 
-function checkNumber(schema: JsonSchema, value: number, path: string): JsonSchemaIssue | null {
-  if (!Number.isFinite(value)) return { path, message: 'expected a finite number' };
-  if (schema.minimum !== undefined && value < schema.minimum) return { path, message: `expected ≥ ${schema.minimum}` };
-  if (schema.maximum !== undefined && value > schema.maximum) return { path, message: `expected ≤ ${schema.maximum}` };
-  if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return { path, message: `expected > ${schema.exclusiveMinimum}` };
-  if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return { path, message: `expected < ${schema.exclusiveMaximum}` };
+/**
+ * A schema made ready to check values with: every keyword in one fixed shape, sub-schemas prepared
+ * too, an object's fields and required set listed once. The agent checks every reply (a job is ~35
+ * fields), and reading keywords off the schemas themselves, dozens of differently shaped objects, was
+ * most of the ~50 µs a reply cost it under the interpreter (bench/README.md, e2e.agent.cpu_ms_per_job).
+ */
+class Prepared {
+  readonly types: readonly JsonType[] | null;
+  readonly typeText: string;
+  readonly hasConst: boolean;
+  readonly constValue: unknown;
+  readonly enumValues: readonly unknown[] | null;
+  readonly anyOf: Prepared[] | null;
+  readonly allOf: Prepared[] | null;
+  readonly fields: Array<{ key: string; schema: Prepared; fallback: unknown }>;
+  readonly properties: Readonly<Record<string, JsonSchema>>;
+  readonly required: ReadonlySet<string>;
+  /** Required fields the properties do not name. */
+  readonly requiredElsewhere: string[];
+  readonly propertyNames: Prepared | null;
+  /** Fields the schema does not name: let through (true), refused (false), or checked. */
+  readonly additional: boolean | Prepared;
+  readonly items: Prepared | null;
+  readonly minItems: number | undefined;
+  readonly maxItems: number | undefined;
+  readonly minLength: number | undefined;
+  readonly maxLength: number | undefined;
+  readonly pattern: RegExp | null;
+  readonly patternText: string | undefined;
+  readonly minimum: number | undefined;
+  readonly maximum: number | undefined;
+  readonly exclusiveMinimum: number | undefined;
+  readonly exclusiveMaximum: number | undefined;
+  readonly defaultValue: unknown;
+
+  constructor(schema: JsonSchema) {
+    this.types = schema.type === undefined ? null : Array.isArray(schema.type) ? schema.type : [schema.type];
+    this.typeText = String(schema.type);
+    this.hasConst = schema.const !== undefined;
+    this.constValue = schema.const;
+    this.enumValues = schema.enum ?? null;
+    const anyOf = schema.anyOf ?? schema.oneOf;
+    this.anyOf = anyOf ? anyOf.map(prepare) : null;
+    this.allOf = schema.allOf ? schema.allOf.map(prepare) : null;
+    this.properties = schema.properties ?? {};
+    this.fields = Object.entries(this.properties).map(([key, property]) => ({ key, schema: prepare(property), fallback: property.default }));
+    this.required = new Set(schema.required ?? []);
+    this.requiredElsewhere = [...this.required].filter((key) => !Object.hasOwn(this.properties, key));
+    this.propertyNames = schema.propertyNames ? prepare(schema.propertyNames) : null;
+    this.additional = typeof schema.additionalProperties === 'object' ? prepare(schema.additionalProperties) : schema.additionalProperties !== false;
+    this.items = schema.items ? prepare(schema.items) : null;
+    this.minItems = schema.minItems;
+    this.maxItems = schema.maxItems;
+    this.minLength = schema.minLength;
+    this.maxLength = schema.maxLength;
+    this.pattern = schema.pattern === undefined ? null : new RegExp(schema.pattern);
+    this.patternText = schema.pattern;
+    this.minimum = schema.minimum;
+    this.maximum = schema.maximum;
+    this.exclusiveMinimum = schema.exclusiveMinimum;
+    this.exclusiveMaximum = schema.exclusiveMaximum;
+    this.defaultValue = schema.default;
+  }
+
+  /** Whether fields the schema does not name are checked at all (a record, or a strict object). */
+  get checksOtherFields(): boolean {
+    return this.propertyNames !== null || this.additional !== true;
+  }
+
+  acceptsType(actual: JsonType): boolean {
+    const { types } = this;
+    if (types === null) return true;
+    for (let i = 0; i < types.length; i++) if (types[i] === actual || (actual === 'integer' && types[i] === 'number')) return true;
+    return false;
+  }
+}
+
+const prepared = new WeakMap<JsonSchema, Prepared>();
+function prepare(schema: JsonSchema): Prepared {
+  let ready = prepared.get(schema);
+  if (!ready) prepared.set(schema, (ready = new Prepared(schema)));
+  return ready;
+}
+
+/**
+ * Where a value sits: its parent's path and its key, joined only when an issue names it or a
+ * container's items need it (most fields are leaves, and most replies have no issue).
+ */
+type At = { parent: string; key: string | number | undefined };
+const pathOf = (at: At): string => (at.key === undefined ? at.parent : join(at.parent, at.key));
+const issueAt = (at: At, message: string): JsonSchemaIssue => ({ path: pathOf(at), message });
+
+function checkNumber(schema: Prepared, value: number, at: At): JsonSchemaIssue | null {
+  if (!Number.isFinite(value)) return issueAt(at, 'expected a finite number');
+  if (schema.minimum !== undefined && value < schema.minimum) return issueAt(at, `expected ≥ ${schema.minimum}`);
+  if (schema.maximum !== undefined && value > schema.maximum) return issueAt(at, `expected ≤ ${schema.maximum}`);
+  if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return issueAt(at, `expected > ${schema.exclusiveMinimum}`);
+  if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return issueAt(at, `expected < ${schema.exclusiveMaximum}`);
   return null;
 }
 
 /** Lengths in UTF-16 code units, as zod counts them (JSON Schema would count code points). */
-function checkString(schema: JsonSchema, value: string, path: string): JsonSchemaIssue | null {
-  if (schema.minLength !== undefined && value.length < schema.minLength) return { path, message: `expected at least ${schema.minLength} characters` };
-  if (schema.maxLength !== undefined && value.length > schema.maxLength) return { path, message: `expected at most ${schema.maxLength} characters` };
-  if (schema.pattern !== undefined && !compiled(schema.pattern).test(value)) return { path, message: `expected to match ${schema.pattern}` };
+function checkString(schema: Prepared, value: string, at: At): JsonSchemaIssue | null {
+  if (schema.minLength !== undefined && value.length < schema.minLength) return issueAt(at, `expected at least ${schema.minLength} characters`);
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) return issueAt(at, `expected at most ${schema.maxLength} characters`);
+  if (schema.pattern !== null && !schema.pattern.test(value)) return issueAt(at, `expected to match ${schema.patternText}`);
   return null;
 }
 
-function checkArray(schema: JsonSchema, value: unknown[], path: string): JsonSchemaIssue | null {
-  if (schema.minItems !== undefined && value.length < schema.minItems) return { path, message: `expected at least ${schema.minItems} items` };
-  if (schema.maxItems !== undefined && value.length > schema.maxItems) return { path, message: `expected at most ${schema.maxItems} items` };
-  if (!schema.items) return null;
+function checkArray(schema: Prepared, value: unknown[], at: At): JsonSchemaIssue | null {
+  if (schema.minItems !== undefined && value.length < schema.minItems) return issueAt(at, `expected at least ${schema.minItems} items`);
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) return issueAt(at, `expected at most ${schema.maxItems} items`);
+  if (schema.items === null || value.length === 0) return null;
+  const item: At = { parent: pathOf(at), key: 0 };
   for (let i = 0; i < value.length; i++) {
-    const issue = checkAt(schema.items, value[i], join(path, i));
+    item.key = i;
+    const issue = checkAt(schema.items, value[i], item);
     if (issue) return issue;
   }
   return null;
 }
 
 /** Fields in the schema's order, as zod reports them (its first issue is the first field that fails), then the others. */
-function checkObject(schema: JsonSchema, value: Record<string, unknown>, path: string): JsonSchemaIssue | null {
-  const properties = schema.properties ?? {};
-  const required = new Set(schema.required ?? []);
-  for (const [key, property] of Object.entries(properties)) {
+function checkObject(schema: Prepared, value: Record<string, unknown>, at: At): JsonSchemaIssue | null {
+  const field: At = { parent: pathOf(at), key: undefined };
+  const { fields } = schema;
+  // Indexed loops here and below: an iterator per object and per branch cost more than the checks under the interpreter.
+  for (let i = 0; i < fields.length; i++) {
+    const { key, schema: property, fallback } = fields[i];
+    field.key = key;
     // An optional field given as undefined is absent, as zod reads it; JSON never carries undefined.
-    if (value[key] === undefined && property.default !== undefined) value[key] = structuredClone(property.default);
+    if (value[key] === undefined && fallback !== undefined) value[key] = structuredClone(fallback);
     if (value[key] === undefined) {
-      if (required.has(key)) return { path: join(path, key), message: 'required' };
+      if (schema.required.has(key)) return issueAt(field, 'required');
       continue;
     }
-    const issue = checkAt(property, value[key], join(path, key));
+    const issue = checkAt(property, value[key], field);
     if (issue) return issue;
   }
-  for (const key of required) if (!Object.hasOwn(properties, key) && value[key] === undefined) return { path: join(path, key), message: 'required' };
+  for (const key of schema.requiredElsewhere) if (value[key] === undefined) return { path: join(field.parent, key), message: 'required' };
+  if (!schema.checksOtherFields) return null;
   for (const [key, item] of Object.entries(value)) {
-    if (Object.hasOwn(properties, key)) continue;
-    const issue = checkOtherField(schema, key, item, join(path, key));
+    if (Object.hasOwn(schema.properties, key)) continue;
+    const issue = checkOtherField(schema, key, item, join(field.parent, key));
     if (issue) return issue;
   }
   return null;
 }
 
 /** A field the schema does not name: a record's entry, or one an object lets through or refuses. */
-function checkOtherField(schema: JsonSchema, key: string, item: unknown, path: string): JsonSchemaIssue | null {
+function checkOtherField(schema: Prepared, key: string, item: unknown, path: string): JsonSchemaIssue | null {
+  const at: At = { parent: path, key: undefined };
   if (schema.propertyNames) {
-    const issue = checkAt(schema.propertyNames, key, path);
+    const issue = checkAt(schema.propertyNames, key, at);
     if (issue) return { path, message: `key ${issue.message}` };
   }
-  if (schema.additionalProperties === false) return { path, message: 'unknown field' };
-  if (typeof schema.additionalProperties === 'object') return checkAt(schema.additionalProperties, item, path);
+  if (schema.additional === false) return { path, message: 'unknown field' };
+  if (schema.additional !== true) return checkAt(schema.additional, item, at);
   return null;
 }
 
-function checkBranches(schema: JsonSchema, value: unknown, path: string): JsonSchemaIssue | null {
-  const anyOf = schema.anyOf ?? schema.oneOf;
-  if (anyOf && !anyOf.some((branch) => checkAt(branch, value, path) === null)) return { path, message: 'matches none of the allowed shapes' };
+function checkBranches(schema: Prepared, value: unknown, actual: JsonType, at: At): JsonSchemaIssue | null {
+  if (schema.anyOf && !matchesAny(schema.anyOf, value, actual, at)) return issueAt(at, 'matches none of the allowed shapes');
   for (const part of schema.allOf ?? []) {
-    const issue = checkAt(part, value, path);
+    const issue = checkAt(part, value, at);
     if (issue) return issue;
   }
   return null;
 }
 
-function checkAt(schema: JsonSchema, value: unknown, path: string): JsonSchemaIssue | null {
+function matchesAny(branches: Prepared[], value: unknown, actual: JsonType, at: At): boolean {
+  // A branch of another type is passed over without building its issue (most are `X or null`).
+  for (let i = 0; i < branches.length; i++) if (branches[i].acceptsType(actual) && checkAt(branches[i], value, at) === null) return true;
+  return false;
+}
+
+function checkAt(schema: Prepared, value: unknown, at: At): JsonSchemaIssue | null {
   const actual = typeOf(value);
-  if (schema.type !== undefined && !typeMatches(schema.type, actual)) return { path, message: `expected ${String(schema.type)}, got ${actual}` };
-  if (schema.const !== undefined && value !== schema.const) return { path, message: `expected ${JSON.stringify(schema.const)}` };
-  if (schema.enum && !schema.enum.includes(value)) return { path, message: `expected one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` };
-  const branches = checkBranches(schema, value, path);
-  if (branches) return branches;
-  if (actual === 'integer' || actual === 'number') return checkNumber(schema, value as number, path);
-  if (actual === 'string') return checkString(schema, value as string, path);
-  if (actual === 'array') return checkArray(schema, value as unknown[], path);
-  if (actual === 'object') return checkObject(schema, value as Record<string, unknown>, path);
+  if (!schema.acceptsType(actual)) return issueAt(at, `expected ${schema.typeText}, got ${actual}`);
+  if (schema.hasConst && value !== schema.constValue) return issueAt(at, `expected ${JSON.stringify(schema.constValue)}`);
+  if (schema.enumValues && !schema.enumValues.includes(value)) return issueAt(at, `expected one of ${schema.enumValues.map((v) => JSON.stringify(v)).join(', ')}`);
+  if (schema.anyOf || schema.allOf) {
+    const branches = checkBranches(schema, value, actual, at);
+    if (branches) return branches;
+  }
+  if (actual === 'integer' || actual === 'number') return checkNumber(schema, value as number, at);
+  if (actual === 'string') return checkString(schema, value as string, at);
+  if (actual === 'array') return checkArray(schema, value as unknown[], at);
+  if (actual === 'object') return checkObject(schema, value as Record<string, unknown>, at);
   return null;
 }
 
 /** Null when `value` matches `schema` (its missing defaulted fields then filled in place), else the first issue. */
 export function checkJsonSchema(schema: JsonSchema, value: unknown): JsonSchemaIssue | null {
-  return checkAt(schema, value, '');
+  return checkAt(prepare(schema), value, { parent: '', key: undefined });
 }

@@ -1,0 +1,33 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { killGroup } from '../../../../src/agent/jobs/jobProcessEvents';
+
+describe('killGroup', () => {
+  it("signals a job's whole process group, children included", async () => {
+    const leader = spawn('sh', ['-c', 'sleep 60 & wait'], { detached: true, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => leader.once('exit', (_code, signal) => resolve(signal)));
+    await new Promise((resolve) => leader.once('spawn', resolve));
+    killGroup(leader.pid, 'SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+  }, 60_000);
+
+  it('takes a group that is gone as done, and leaves stack traces as they were', async () => {
+    const leader = spawn('true', [], { detached: true, stdio: 'ignore' });
+    await new Promise((resolve) => leader.once('exit', resolve));
+    const limit = Error.stackTraceLimit;
+    expect(() => killGroup(leader.pid, 'SIGKILL')).not.toThrow();
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('throws any other failure on, with its stack', () => {
+    let thrown: unknown;
+    try {
+      killGroup(1, 'SIGNOPE' as NodeJS.Signals);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).stack?.split('\n').length).toBeGreaterThan(1);
+  });
+});
