@@ -23,7 +23,8 @@ describe('killGroup', () => {
   it('throws any other failure on, with its stack', () => {
     let thrown: unknown;
     try {
-      killGroup(1, 'SIGNOPE' as NodeJS.Signals);
+      // No such signal, and no such group (above Linux's largest pid) should the check ever let it through.
+      killGroup(2 ** 30, 'SIGNOPE' as NodeJS.Signals);
     } catch (error) {
       thrown = error;
     }
