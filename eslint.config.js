@@ -32,8 +32,8 @@ const modules = {
   fastify: ['src/server'],
   '@fastify/*': ['src/server'],
   'fastify-plugin': ['src/server'],
-  // The CLI follows logs and events over the server's WebSocket hub.
-  ws: ['src/server', 'src/cli'],
+  // The CLI follows logs and events over the server's WebSocket hub; the agent's transport keeps its channel (issue 19).
+  ws: ['src/server', 'src/cli', 'src/agent/transport'],
   electron: ['src/main', 'src/preload'],
   'node-pty': ['src/main'],
   commander: ['src/cli'],

@@ -2,10 +2,12 @@ import type { GantryClient } from '../../src/shared';
 
 const COUNT = /^gantry_http_request_duration_seconds_count\{([^}]*)\} (\d+)/;
 const FINISH = /^gantry_finish_requests_total\{transaction="(\w+)"\} (\d+)/;
+const CHANNEL = /^gantry_agent_channel_calls_total\{([^}]*)\} (\d+)/;
 
 /**
- * Requests the server has answered so far, by `METHOD route` (its Prometheus histogram's counts), and
- * its finish requests by transaction (`finish shared`, `finish own`: whether group commit shared it).
+ * Requests the server has answered so far, by `METHOD route` (its Prometheus histogram's counts),
+ * calls over agent channels by `WS route`, and its finish requests by transaction (`finish shared`,
+ * `finish own`: whether group commit shared it).
  */
 export async function requestCounts(admin: GantryClient): Promise<Map<string, number>> {
   const text = await (await admin.request('prometheusMetrics')).text();
@@ -13,10 +15,11 @@ export async function requestCounts(admin: GantryClient): Promise<Map<string, nu
   for (const line of text.split('\n')) {
     const finish = FINISH.exec(line);
     if (finish) counts.set(`finish ${finish[1]}`, Number(finish[2]));
-    const match = COUNT.exec(line);
+    const channel = CHANNEL.exec(line);
+    const match = channel ?? COUNT.exec(line);
     if (!match) continue;
     const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
-    const key = `${labels.method} ${labels.route}`;
+    const key = `${channel ? 'WS' : labels.method} ${labels.route}`;
     counts.set(key, (counts.get(key) ?? 0) + Number(match[2]));
   }
   return counts;

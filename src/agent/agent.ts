@@ -165,7 +165,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const stopController = new AbortController();
   // The enrolment token registers; every later call carries the worker credential registering returned.
   const credential = new WorkerCredential(options.spoolDir, options.url, options.token);
-  const link = new CoordinatorLink({ url: options.url, token: () => credential.token, stopSignal: stopController.signal, ca: options.ca });
+  const link = new CoordinatorLink({
+    url: options.url, token: () => credential.token, stopSignal: stopController.signal, ca: options.ca,
+    onChannelChange: (open, detail) => logger.info(open ? 'agent channel open' : 'agent channel closed; HTTP meanwhile', { detail }),
+    onClaimReplyLost: () => {
+      if (!state.stopping) void session.reregister();
+    },
+  });
   const detected = onlyGpus(await detectResources(nvidiaSmi, logger), options.gpuIndexes);
   const host = options.allocation ? withinAllocation(detected, options.allocation) : detected;
   const capacity = new Capacity(options.maxJobs ?? Math.max(1, host.cpus));

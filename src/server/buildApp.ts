@@ -11,12 +11,14 @@ import { createPrometheusMetrics } from './metrics/prometheusMetrics';
 import { registerLiveSocket } from './live/registerLiveSocket';
 import { registerMcpEndpoint } from './mcp/registerMcpEndpoint';
 import { registerHostShellSocket } from './routes/hosts/hostShellSocket';
+import { registerAgentChannel } from './channel/registerAgentChannel';
 import { serializeRequest } from './logging/redactedRequest';
 import { openApiDocument } from './openapi/openApiDocument';
 import type { AppOptions } from './options';
 import { hasRenderer, isRendererPath, serveRenderer } from './renderer/serveRenderer';
 import { allRouteHandlers, registerRoutes } from './routes';
 import { createFileSecretStore, secretsFilePath } from '../core';
+import { MAX_CHANNEL_CALL_BYTES } from '../shared';
 import { createHostService, createSlurmService } from '../provision';
 import { ParkedClaims } from './routes/workers/parkedClaims';
 import { GroupCommit } from './routes/jobs/groupCommit';
@@ -24,8 +26,6 @@ import { KubernetesBridges } from './kubernetes/kubernetesBridges';
 import { startChatBot } from './chat/telegramBot';
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
-/** Client WebSocket messages are small commands; anything bigger is refused by ws itself. */
-const MAX_CLIENT_MESSAGE = 64 * 1024;
 
 /** This server on the loopback interface, for SSH tunnels that end here. */
 function loopbackUrl(app: FastifyInstance): string {
@@ -107,17 +107,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const renderer = hasRenderer(options.webRoot) ? options.webRoot : undefined;
   registerErrorHandling(app, renderer ? isRendererPath : undefined);
   const browserChecks = registerBrowserGuard(app, { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
-  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CHANNEL_CALL_BYTES } });
   registerLiveSocket(app, hub, authenticate, browserChecks, resolveToken);
   registerMcpEndpoint(app, authenticate, browserChecks, version);
   registerHostShellSocket(app, hosts, authenticate, browserChecks, resolveToken);
+  const checkResponses = options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1';
+  const agentChannel = options.agentChannel ?? process.env.GANTRY_AGENT_CHANNEL !== '0';
+  const deps = {
+    coordinator, hub, metrics, jobTokens, hosts, slurm, kubernetes, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims(), groupCommit, agentChannel,
+  };
+  if (agentChannel) registerAgentChannel(app, deps, authenticate, browserChecks, resolveToken, { checkResponses });
   registerRoutes(
     app,
     allRouteHandlers(version, options.secrets ?? { path: secretsFilePath(coordinator.dataDir), protection: 'file-mode-only' }),
-    { coordinator, hub, metrics, jobTokens, hosts, slurm, kubernetes, closing: closing.signal, localWorker: options.localWorker ?? null, parkedClaims: new ParkedClaims(), groupCommit },
+    deps,
     authenticate,
     (name, request) => name === 'prometheusMetrics' && options.metricsOpen === true && isLoopbackAddress(request.socket.remoteAddress),
-    { checkResponses: options.checkResponses ?? process.env.GANTRY_CHECK_RESPONSES === '1' },
+    { checkResponses },
   );
 
   const document = openApiDocument(version);

@@ -51,6 +51,11 @@ export interface AppOptions {
    * which vitest.config.ts sets for every test and the servers they start as child processes.
    */
   checkResponses?: boolean;
+  /**
+   * Offer agents the channel (one WebSocket per agent for its per-job calls, issue 19); default on,
+   * off with GANTRY_AGENT_CHANNEL=0. Off, agents use HTTP alone, as with a coordinator from before it.
+   */
+  agentChannel?: boolean;
 }
 
 export interface ServerOptions extends AppOptions {

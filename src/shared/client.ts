@@ -112,14 +112,20 @@ export class GantryClient {
 
 async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text();
+  let body: unknown;
   try {
-    const body: unknown = JSON.parse(text);
-    if (checkJsonSchema(ERROR_BODY_SCHEMA, body) === null) {
-      const { code, message, field } = (body as ErrorBody).error;
-      return new ApiError(code, message, response.status, field);
-    }
+    body = JSON.parse(text);
   } catch {
-    // Not JSON (a proxy's HTML page, say): fall through to a generic error with the status.
+    // Not JSON (a proxy's HTML page, say): a generic error with the status.
   }
-  return new ApiError(response.status >= 500 ? 'internal' : 'invalid_request', `HTTP ${response.status}: ${text.slice(0, 200)}`, response.status);
+  return apiErrorOf(response.status, body, text);
+}
+
+/** The refusal a reply with this status and body stands for; `text` (the body as received) names it when it is not the error shape. */
+export function apiErrorOf(status: number, body: unknown, text = JSON.stringify(body) ?? ''): ApiError {
+  if (checkJsonSchema(ERROR_BODY_SCHEMA, body) === null) {
+    const { code, message, field } = (body as ErrorBody).error;
+    return new ApiError(code, message, status, field);
+  }
+  return new ApiError(status >= 500 ? 'internal' : 'invalid_request', `HTTP ${status}: ${text.slice(0, 200)}`, status);
 }

@@ -20,6 +20,7 @@ export * from './schemas/notifications';
 export * from './schemas/ws';
 export * from './routes';
 export * from './client';
+export * from './agentChannel';
 export * from './wire.generated';
 export * from './sweep';
 export * from './secretEnv';

@@ -1,4 +1,6 @@
-import { checkJsonSchema, GantryClient, REPLY_SCHEMAS, type CallInput, type CallOutput, type RouteName } from '../../shared';
+import { checkJsonSchema, GantryClient, isAgentChannelRoute, REPLY_SCHEMAS, type CallInput, type CallOutput, type ClientOptions, type RegisteredWorker, type RouteName } from '../../shared';
+import { ChannelClosedError, type AgentChannel } from './agentChannel';
+import { ChannelKeeper } from './channelKeeper';
 import { createHttpFetch, type HttpFetchOptions } from './httpFetch';
 
 /**
@@ -26,6 +28,49 @@ export interface CoordinatorLinkOptions extends HttpFetchOptions {
   token: string | (() => string);
   /** Aborts a pending long-poll when the agent stops, so the claim does not hold the stop up. */
   stopSignal: AbortSignal;
+  /** Told when the agent channel opens or closes, for the agent's log. */
+  onChannelChange?: (open: boolean, detail: string) => void;
+  /**
+   * The channel closed while a call that claims was in flight: the coordinator may have claimed
+   * jobs whose reply never came, and heartbeats would renew their leases forever. The agent
+   * registers again with the attempts it runs, so the coordinator hands the others back to the queue.
+   */
+  onClaimReplyLost?: () => void;
+}
+
+/** The default per-call timeout, as GantryClient's. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * A client whose per-job calls (claim, heartbeat, finishes, logs, metrics) go over the agent
+ * channel while it is open, and over HTTP otherwise; the replies and errors are the same either way.
+ */
+class ChannelledClient extends GantryClient {
+  constructor(
+    options: ClientOptions,
+    private readonly channel: () => AgentChannel | null,
+    private readonly onClaimReplyLost: () => void,
+  ) {
+    super(options);
+  }
+
+  override call<N extends RouteName>(name: N, input?: CallInput<N>, timeoutMs?: number): Promise<CallOutput<N>> {
+    const channel = this.channel();
+    const sent = channel && isAgentChannelRoute(name) ? channel.call(name, input ?? {}, timeoutMs ?? DEFAULT_TIMEOUT_MS) : null;
+    if (!sent) return super.call(name, input, timeoutMs);
+    return sent.then(
+      (reply) => reply as CallOutput<N>,
+      (error: unknown) => {
+        if (error instanceof ChannelClosedError && claims(name, input)) this.onClaimReplyLost();
+        throw error;
+      },
+    );
+  }
+}
+
+/** Whether a call may take jobs: a claim, or results sent with a claim (finish-and-claim). */
+function claims(name: RouteName, input: unknown): boolean {
+  return name === 'claim' || (name === 'finishJobs' && (input as { body?: { claim?: unknown } } | undefined)?.body?.claim !== undefined);
 }
 
 /** The client's fetch, cut short when the agent stops. */
@@ -49,11 +94,22 @@ export class CoordinatorLink {
   /** For deliveries (logs, metrics, results), whose replies the agent does not act on. */
   readonly client: GantryClient;
   private readonly longPollClient: GantryClient;
+  /** The agent channel, while the coordinator offers it (issue 19): one WebSocket instead of a request per call. */
+  private readonly channels: ChannelKeeper;
 
-  constructor(options: CoordinatorLinkOptions) {
+  constructor(private readonly options: CoordinatorLinkOptions) {
     const fetchImpl = createHttpFetch({ ca: options.ca });
-    this.client = new GantryClient({ baseUrl: options.url, token: options.token, fetch: fetchImpl });
-    this.longPollClient = new GantryClient({ baseUrl: options.url, token: options.token, fetch: abortable(fetchImpl, options.stopSignal) });
+    this.channels = new ChannelKeeper({ stopSignal: options.stopSignal, ca: options.ca, onChange: options.onChannelChange });
+    const channel = () => this.channels.current;
+    const claimLost = () => options.onClaimReplyLost?.();
+    this.client = new ChannelledClient({ baseUrl: options.url, token: options.token, fetch: fetchImpl }, channel, claimLost);
+    // The agent's stop closes the channel, which ends a long-poll waiting on it as the abort ends an HTTP one.
+    this.longPollClient = new ChannelledClient({ baseUrl: options.url, token: options.token, fetch: abortable(fetchImpl, options.stopSignal) }, channel, claimLost);
+  }
+
+  /** Whether calls go over the agent channel now (false: HTTP). */
+  get channelOpen(): boolean {
+    return this.channels.current !== null;
   }
 
   /** Calls a route and checks the reply against its schema; a mismatch is a CoordinatorReplyError. */
@@ -62,7 +118,14 @@ export class CoordinatorLink {
     const reply: unknown = await client.call(name, input, timeoutMs);
     const issue = checkJsonSchema(REPLY_SCHEMAS[name], reply);
     if (issue) throw new CoordinatorReplyError(name, `${issue.path || '(root)'}: ${issue.message}`, reply);
+    if (name === 'registerWorker') this.channelOffered(reply as RegisteredWorker);
     return reply as CallOutput<N>;
+  }
+
+  /** A register reply names the channel when the coordinator offers one; one from before the channel names none. */
+  private channelOffered(registered: RegisteredWorker): void {
+    if (registered.channel) this.channels.offer(this.options.url, registered.channel, registered.credential);
+    else this.channels.withdraw();
   }
 
   async deregister(workerId: string): Promise<void> {

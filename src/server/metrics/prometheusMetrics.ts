@@ -3,7 +3,7 @@
  * - gauges read from the database at scrape time (jobs by state and project, workers, GPUs, sizes),
  *   so they are right even after a restart and cost lookups, not scans;
  * - counters and histograms fed by the coordinator's event stream and by fastify's hooks (claims,
- *   finishes, lost attempts, queue wait, HTTP durations), which start from zero with the process,
+ *   finishes, lost attempts, queue wait, HTTP durations, agent channel calls), which start from zero with the process,
  *   as Prometheus counters do.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,6 +18,8 @@ export interface PrometheusMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Finish requests run by the group commit: `count` of them, in one shared transaction or each in its own. */
   observeFinishRequests(count: number, shared: boolean): void;
+  /** A call answered over an agent channel (issue 19), by its route's path and the status it would have had over HTTP. */
+  observeChannelCall(route: string, status: number): void;
   close(): void;
 }
 
@@ -141,6 +143,13 @@ export function createPrometheusMetrics(coordinator: Coordinator): PrometheusMet
     registers: [registry],
   });
 
+  const channelCalls = new Counter({
+    name: 'gantry_agent_channel_calls_total',
+    help: "Agents' calls answered over their channel (a WebSocket) instead of HTTP, by route and status",
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+
   const unsubscribe = coordinator.subscribe((event) => {
     if (event.type === 'job.claimed') {
       events.claims.inc();
@@ -159,6 +168,7 @@ export function createPrometheusMetrics(coordinator: Coordinator): PrometheusMet
     },
     observeRequest: (method, route, status, seconds) => http.observe({ method, route, status: String(status) }, seconds),
     observeFinishRequests: (count, shared) => finishRequests.inc({ transaction: shared ? 'shared' : 'own' }, count),
+    observeChannelCall: (route, status) => channelCalls.inc({ route, status: String(status) }),
     close: () => {
       unsubscribe();
       lag.disable();

@@ -1,4 +1,4 @@
-import type { RouteName } from '../../shared';
+import type { AgentChannelRoute, RouteName } from '../../shared';
 import { chatHandlers } from './chat';
 import { artifactHandlers } from './artifacts';
 import { modelHandlers } from './artifacts/models';
@@ -7,21 +7,21 @@ import { eventHandlers } from './events';
 import { gpuHandlers } from './gpus';
 import { healthHandlers, type SecretsInfo } from './health';
 import { hostHandlers } from './hosts';
-import { jobHandlers } from './jobs';
-import { logHandlers } from './logs';
-import { metricHandlers } from './metrics';
+import { jobCallerHandlers, jobHandlers } from './jobs';
+import { logCallerHandlers, logHandlers } from './logs';
+import { metricCallerHandlers, metricHandlers } from './metrics';
 import { projectHandlers } from './projects';
 import { prometheusHandlers } from './prometheus';
 import { statsHandlers } from './stats';
 import { maintenanceHandlers } from './maintenance';
 import { notificationHandlers } from './notifications';
-import type { RouteHandler } from './routeHandler';
+import type { CallerHandler, RouteHandler } from './routeHandler';
 import { slurmHandlers } from './slurm';
 import { kubernetesHandlers } from './k8s';
 import { suiteHandlers } from './suites';
 import { sweepHandlers } from './sweep';
 import { tokenHandlers } from './tokens';
-import { workerHandlers } from './workers';
+import { workerCallerHandlers, workerHandlers } from './workers';
 import { workDirHandlers } from './workdirs';
 
 export type AllRouteHandlers = { [N in RouteName]: RouteHandler<N> };
@@ -55,5 +55,14 @@ export function allRouteHandlers(version: string, secrets: SecretsInfo): AllRout
   };
 }
 
+/** The routes an agent calls per job, which the agent channel carries: the same handlers as their HTTP routes. */
+export const channelHandlers: { [N in AgentChannelRoute]: CallerHandler<N> } = {
+  ...workerCallerHandlers,
+  ...jobCallerHandlers,
+  ...logCallerHandlers,
+  ...metricCallerHandlers,
+};
+
 export { registerRoutes } from './registerRoutes';
+export { answerCall } from './answerCall';
 export type { ServerDeps } from './routeHandler';

@@ -1,12 +1,10 @@
-import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DEFAULT_BODY_LIMIT, GantryError, parseOrThrow, ROUTES, type RouteDef, type RouteName } from '../../shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_BODY_LIMIT, GantryError, ROUTES, type RouteDef, type RouteName } from '../../shared';
 import type { Authenticate } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
-import { checkJobAccess, checkScope, checkWorkerAccess } from '../auth/authorize';
-import { checkProjectAccess, limitAnswerToProject } from '../auth/projectAccess';
-import { redactForReader } from '../auth/redactForReader';
+import { checkScope } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
+import { answerCall } from './answerCall';
 import type { AllRouteHandlers } from './index';
 import type { RouteInput, ServerDeps } from './routeHandler';
 import { JsonText } from './jsonText';
@@ -26,10 +24,14 @@ function checkDeclaredLength(route: RouteDef, limit: number, header: string | un
   }
 }
 
-/** A `stream` route's body: the request stream, which only an application/octet-stream body gives. */
-function streamBody(route: RouteDef, body: unknown): Readable {
-  if (body instanceof Readable) return body;
-  throw new GantryError('invalid_request', `${route.method} ${route.path} takes its body as raw bytes with content-type application/octet-stream`, 'body');
+/**
+ * Aborts when the response closes (the caller hung up, or the reply went out). Built only when a
+ * handler reads `hangup` (the claim's long-poll), so other routes pay nothing for it.
+ */
+function replyClosed(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => controller.abort());
+  return controller.signal;
 }
 
 /** Whether a route may be called without a token on this request (`--metrics-open` from loopback). */
@@ -77,19 +79,11 @@ export function registerRoutes(
         checkDeclaredLength(route, bodyLimit, request.headers['content-length']);
       },
       handler: async (request, reply) => {
-        const params = route.params ? parseOrThrow(route.params, request.params) : undefined;
-        const query = route.query ? parseOrThrow(route.query, request.query ?? {}) : undefined;
-        const body = route.body ? parseOrThrow(route.body, request.body) : route.stream ? streamBody(route, request.body) : undefined;
         const principal = principals.get(request) ?? null;
-        if (principal) {
-          checkJobAccess(route, principal, params, body);
-          checkWorkerAccess(route, principal, params, body, deps.coordinator);
-          checkProjectAccess(name, route, principal, { params, query, body, rawBody: request.body }, deps.coordinator);
-        }
-        const input = { params, query, body, principal, request, reply } as RouteInput<RouteName>;
-        const handled = await handler(input, deps);
-        const answer = principal?.project ? limitAnswerToProject(name, handled, principal.project, deps.coordinator) : handled;
-        const result = principal?.scope === 'read' || principal?.scope === 'chat' ? redactForReader(name, answer) : answer;
+        const raw = { params: request.params, query: request.query, body: request.body };
+        const result = await answerCall(name, raw, principal, deps, (parsed) =>
+          handler({ ...parsed, principal, request, reply, get hangup() { return replyClosed(reply); } } as RouteInput<RouteName>, deps),
+        );
         const text = result instanceof JsonText ? result.text : null;
         const mismatch = options.checkResponses ? responseMismatch(name, route, text === null ? result : JSON.parse(text)) : null;
         if (mismatch === null && text !== null) return reply.type('application/json; charset=utf-8').send(text);

@@ -13,7 +13,9 @@ import type { ParkedClaims } from './workers/parkedClaims';
 import type { GroupCommit } from './jobs/groupCommit';
 import type { PrometheusMetrics } from '../metrics/prometheusMetrics';
 
-/** What every handler may use besides its request. */import type { LocalWorkerControl } from '../localWorker';
+import type { LocalWorkerControl } from '../localWorker';
+
+/** What every handler may use besides its request. */
 
 export interface ServerDeps {
   coordinator: Coordinator;
@@ -34,17 +36,25 @@ export interface ServerDeps {
   parkedClaims: ParkedClaims;
   /** Agents' results arriving in one event-loop turn, committed in one transaction. */
   groupCommit: GroupCommit;
+  /** Whether agents are offered the channel (their register reply names it). */
+  agentChannel: boolean;
 }
 
 type Route<N extends RouteName> = (typeof ROUTES)[N];
 type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
 
-export interface RouteInput<N extends RouteName> {
+/** A call's parsed input and caller, whatever carried it (an HTTP request or the agent channel). */
+export interface CallerInput<N extends RouteName> {
   params: Parsed<Route<N>, 'params'>;
   query: Parsed<Route<N>, 'query'>;
   /** A `stream` route's body is the request stream. */
   body: Route<N> extends { stream: true } ? Readable : Parsed<Route<N>, 'body'>;
   principal: Principal | null;
+  /** Aborts when the caller hangs up (the HTTP response closes, the channel's socket closes), so a long-poll stops waiting. */
+  hangup: AbortSignal;
+}
+
+export interface RouteInput<N extends RouteName> extends CallerInput<N> {
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -55,6 +65,9 @@ export type RouteOutput<N extends RouteName> = Route<N> extends { raw: true }
   : z.input<Route<N>['response']> | JsonText | (Route<N> extends { csv: true } ? string : never);
 
 export type RouteHandler<N extends RouteName> = (input: RouteInput<N>, deps: ServerDeps) => RouteOutput<N> | Promise<RouteOutput<N>>;
+
+/** A handler that needs nothing of HTTP (no request headers, no reply headers): the agent channel may call it too. */
+export type CallerHandler<N extends RouteName> = (input: CallerInput<N>, deps: ServerDeps) => RouteOutput<N> | Promise<RouteOutput<N>>;
 
 /** One resource's handlers, keyed by route name. */
 export type RouteHandlers<N extends RouteName> = { [K in N]: RouteHandler<K> };

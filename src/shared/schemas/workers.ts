@@ -137,6 +137,8 @@ export type Worker = z.infer<typeof Worker>;
 export const RegisteredWorker = Worker.extend({
   /** `gwrk_…`: shown to the agent only; the coordinator keeps its hash. Re-registering with it keeps the worker id. */
   credential: z.string(),
+  /** Where this coordinator offers the agent channel (a path, e.g. `/api/v1/workers/w-1/channel`); absent when it offers none. */
+  channel: z.string().optional(),
 });
 export type RegisteredWorker = z.infer<typeof RegisteredWorker>;
 

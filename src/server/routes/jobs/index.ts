@@ -3,11 +3,20 @@ import type { JobTokens } from '../../auth/jobTokens';
 import type { Coordinator } from '../../../core';
 import { holdsAttempt } from '../../auth/authorize';
 import type { Principal } from '../../auth/principal';
-import type { RouteHandlers } from '../routeHandler';
+import type { CallerHandler, RouteHandlers } from '../routeHandler';
 
 type JobRoute =
   | 'submitJob' | 'submitBatch' | 'listJobs' | 'countJobs' | 'getJob' | 'explainJob' | 'jobDependents'
   | 'cancelJob' | 'preemptJob' | 'retryJob' | 'setPriority' | 'removeJob' | 'listAttempts' | 'finishJob' | 'finishJobs';
+
+const finishJob: CallerHandler<'finishJob'> = ({ params, body }, { coordinator }) => coordinator.finish(params.id, body);
+
+// Through the group commit: agents' results arriving together share one transaction.
+const finishJobs: CallerHandler<'finishJobs'> = ({ body, principal }, { coordinator, jobTokens, groupCommit }) =>
+  groupCommit.run(() => (body.claim ? finishAndClaim(coordinator, jobTokens, principal, body) : { results: finishHeldAttempts(coordinator, principal, body) }));
+
+/** The agents' finishes, which the agent channel carries too (they need nothing of HTTP). */
+export const jobCallerHandlers = { finishJob, finishJobs };
 
 export const jobHandlers: RouteHandlers<JobRoute> = {
   submitJob: ({ body }, { coordinator }) => coordinator.submit(body),
@@ -30,10 +39,8 @@ export const jobHandlers: RouteHandlers<JobRoute> = {
     return { ok: true };
   },
   listAttempts: ({ params }, { coordinator }) => coordinator.listAttempts(params.id),
-  finishJob: ({ params, body }, { coordinator }) => coordinator.finish(params.id, body),
-  // Through the group commit: agents' results arriving together share one transaction.
-  finishJobs: ({ body, principal }, { coordinator, jobTokens, groupCommit }) =>
-    groupCommit.run(() => (body.claim ? finishAndClaim(coordinator, jobTokens, principal, body) : { results: finishHeldAttempts(coordinator, principal, body) })),
+  finishJob,
+  finishJobs,
 };
 
 type FinishItem = FinishBatch['results'][number];

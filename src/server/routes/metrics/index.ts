@@ -1,14 +1,19 @@
 import { metricEpochsCsv, metricRowsCsv, sweepMetricsCsv } from '../../../shared';
 import { requireCurrentAttempt } from '../currentAttempt';
 import { JsonText } from '../jsonText';
-import type { RouteHandlers } from '../routeHandler';
+import type { CallerHandler, RouteHandlers } from '../routeHandler';
 import { csvAnswer, wantsCsv } from './csvAnswer';
 
+const recordMetrics: CallerHandler<'recordMetrics'> = ({ params, body }, { coordinator }) => {
+  requireCurrentAttempt(coordinator, params.id, body.attempt, 'metrics');
+  return { recorded: coordinator.recordMetrics(params.id, body.attempt, body.points) };
+};
+
+/** The agents' metric deliveries, which the agent channel carries too (they need nothing of HTTP). */
+export const metricCallerHandlers = { recordMetrics };
+
 export const metricHandlers: RouteHandlers<'recordMetrics' | 'listMetrics' | 'listSweeps' | 'sweepMetrics'> = {
-  recordMetrics: ({ params, body }, { coordinator }) => {
-    requireCurrentAttempt(coordinator, params.id, body.attempt, 'metrics');
-    return { recorded: coordinator.recordMetrics(params.id, body.attempt, body.points) };
-  },
+  recordMetrics,
   listMetrics: ({ params, query, request, reply }, { coordinator }) => {
     if (!wantsCsv(query.format, request)) {
       const { json, next_cursor } = coordinator.metricQueries.jobJson(params.id, query);
