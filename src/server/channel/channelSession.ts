@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { GantryError, isAgentChannelRoute, ROUTES, type AgentChannelCall, type AgentChannelRoute, type RouteName } from '../../shared';
+import { checkScope } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { toErrorReply } from '../errors/errorReply';
 import { answerCall, channelHandlers, type ServerDeps } from '../routes';
@@ -93,8 +94,9 @@ export class ChannelSession {
     if (limit !== undefined && bytes > limit) {
       throw new GantryError('payload_too_large', `${route.method} ${route.path} takes bodies of at most ${limit} bytes; this call is ${bytes}`, 'body');
     }
-    const handler = channelHandlers[name] as LooseCallerHandler;
     const { principal, deps } = this;
+    checkScope(route, principal);
+    const handler = channelHandlers[name] as LooseCallerHandler;
     const hangup = this.closed.signal;
     const result = await answerCall(name, { params: call.params ?? {}, query: call.query, body: call.body }, principal, deps, (parsed) =>
       handler({ ...parsed, principal, hangup }, deps),

@@ -20,8 +20,8 @@ interface Proxy {
 interface ProxyOptions {
   /** Answer every upgrade with 403, as a proxy without WebSocket support. */
   refuseUpgrades?: boolean;
-  /** Cut the channel at the first reply from the coordinator that hands a job out, without passing it on. */
-  swallowFirstClaimReply?: boolean;
+  /** Cut the channel at the first reply from the coordinator that hands out a job whose command holds this, without passing it on. */
+  swallowClaimOf?: string;
 }
 
 /**
@@ -32,7 +32,7 @@ async function tcpProxy(target: string, options: ProxyOptions = {}): Promise<Pro
   const { port, hostname } = new URL(target);
   const channels = new Set<Socket>();
   let opened = 0;
-  let swallow = options.swallowFirstClaimReply === true;
+  let swallow = options.swallowClaimOf;
   const server = createServer((socket) => {
     socket.once('data', (first: Buffer) => {
       const upgrade = /^GET \S+\/channel HTTP/.test(first.toString('latin1', 0, 200));
@@ -44,9 +44,9 @@ async function tcpProxy(target: string, options: ProxyOptions = {}): Promise<Pro
       upstream.write(first);
       socket.pipe(upstream);
       upstream.on('data', (chunk: Buffer) => {
-        // A claimed job's reply carries its job token: the coordinator has claimed it by now.
-        if (upgrade && swallow && chunk.includes('gjob_')) {
-          swallow = false;
+        // A reply that carries the job: the coordinator has claimed it by now.
+        if (upgrade && swallow !== undefined && chunk.includes(swallow)) {
+          swallow = undefined;
           upstream.destroy();
           socket.destroy();
           return;
@@ -120,14 +120,14 @@ describe('the agent channel, from the agent', () => {
   it('hands back a job whose claim reply the drop lost: it runs again instead of staying claimed', async () => {
     server = await startCoordinatorServer();
     const s = server;
-    proxy = await tcpProxy(s.url, { swallowFirstClaimReply: true });
+    proxy = await tcpProxy(s.url, { swallowClaimOf: 'claim-reply-lost' });
     const p = proxy;
-    agent = spawnAgent(['--url', p.url, '--name', 'lossy-worker', '--spool-dir', spoolDir()], { ...baseEnv(), GANTRY_AGENT_TOKEN: s.workerToken });
+    agent = spawnAgent(['--url', p.url, '--name', 'lossy-worker', '--max-jobs', '1', '--spool-dir', spoolDir()], { ...baseEnv(), GANTRY_AGENT_TOKEN: s.workerToken });
     await waitFor(() => p.channels.size > 0, `the agent to open its channel (agent log: ${agent?.stderr()})`);
-    // The first long-poll went out over HTTP before the channel opened; once it took a job, claims go over the channel.
-    const first = s.coordinator.submit({ command: ['true'] });
-    await waitFor(() => s.coordinator.getJob(first.id).state === 'succeeded', `the first job to run (agent log: ${agent?.stderr()})`);
-    const job = s.coordinator.submit({ command: { shell: 'echo ran' } });
+    // With its one slot busy, the agent takes the next job over the channel (with the first one's result, or to prefetch).
+    const first = s.coordinator.submit({ command: { shell: 'sleep 1' } });
+    await waitFor(() => s.coordinator.getJob(first.id).state === 'running', `the first job to start (agent log: ${agent?.stderr()})`);
+    const job = s.coordinator.submit({ command: { shell: 'echo claim-reply-lost' } });
     // Heartbeats renew the leases of every attempt the worker holds: without the hand-back the job would stay running for good.
     await waitFor(() => s.coordinator.getJob(job.id).state === 'succeeded', `the job to run after its claim reply was lost (agent log: ${agent?.stderr()})`, 60_000);
     const attempts = s.coordinator.listAttempts(job.id);
