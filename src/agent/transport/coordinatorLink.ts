@@ -42,8 +42,8 @@ export interface CoordinatorLinkOptions extends HttpFetchOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * A client whose per-job calls (claim, heartbeat, finishes, logs, metrics) go over the agent
- * channel while it is open, and over HTTP otherwise; the replies and errors are the same either way.
+ * A client whose per-job calls (claims, finishes, logs, metrics) go over the agent channel while
+ * it is open, and over HTTP otherwise; the replies and errors are the same either way.
  */
 class ChannelledClient extends GantryClient {
   constructor(
@@ -116,11 +116,6 @@ export class CoordinatorLink {
     this.client = new ChannelledClient({ baseUrl: options.url, token: options.token, fetch: fetchImpl }, channel, claimLost);
     // The agent's stop closes the channel, which ends a long-poll waiting on it as the abort ends an HTTP one.
     this.longPollClient = new ChannelledClient({ baseUrl: options.url, token: options.token, fetch: abortable(fetchImpl, options.stopSignal) }, channel, claimLost);
-  }
-
-  /** Whether calls go over the agent channel now (false: HTTP). */
-  get channelOpen(): boolean {
-    return this.channels.current !== null;
   }
 
   /** Calls a route and checks the reply against its schema; a mismatch is a CoordinatorReplyError. */
