@@ -171,4 +171,23 @@ export const STAGED_DATA: string[] = [
   DROP INDEX jobs_project_state_id;
   CREATE INDEX jobs_project_state_id ON jobs (project_id, state, id DESC);
   `,
+  // The queued-per-shape tally of a job that becomes queued after submit (a dependent, a retry) was an
+  // UPDATE of a row that exists only if a job of that shape was queued at submit: for a new shape
+  // there was none, so claims never saw the job. It is now an upsert, and the shape tallies are
+  // counted again from the jobs, mending databases the faulty trigger wrote.
+  `
+  DROP TRIGGER IF EXISTS job_tallies_update;
+  CREATE TRIGGER job_tallies_update AFTER UPDATE OF state ON jobs WHEN OLD.state <> NEW.state BEGIN
+    UPDATE job_tallies SET n = n - 1 WHERE kind = 1 AND key = OLD.project_id AND state = OLD.state;
+    INSERT INTO job_tallies (kind, key, state, n) VALUES (1, NEW.project_id, NEW.state, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    UPDATE job_tallies SET n = n - 1 WHERE OLD.state = 'queued' AND kind = 2 AND key = OLD.shape_id AND state = '';
+    INSERT INTO job_tallies (kind, key, state, n) SELECT 2, NEW.shape_id, '', 1 WHERE NEW.state = 'queued' AND NEW.shape_id IS NOT NULL
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO job_tallies (kind, key, state, n) SELECT 0, NEW.finished_at / 3600000 * 3600000, NEW.state, 1 WHERE NEW.finished_at IS NOT NULL
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  DELETE FROM job_tallies WHERE kind = 2;
+  INSERT INTO job_tallies (kind, key, state, n) SELECT 2, shape_id, '', COUNT(*) FROM jobs WHERE state = 'queued' AND shape_id IS NOT NULL GROUP BY shape_id;
+  `,
 ];

@@ -56,4 +56,17 @@ describe('job tallies (counts per project and state, queued per shape, flow per 
       { hour: start + 3 * HOUR, state: 'succeeded', n: 2 },
     ]);
   });
+
+  it('count a job of a new shape that becomes queued after submit (a dependent), so a claim finds it', () => {
+    const [first, second] = h.c.submitBatch([
+      { ref: 'a', command: ['true'] },
+      { ref: 'b', command: ['true'], requirements: { cpus: 3 }, depends_on: [{ ref: 'a' }] },
+    ]);
+    const worker = addWorker(h.c, { cpus: 8 });
+    const [claimA] = h.c.claim(worker, { max: 4 });
+    expect(claimA.job.id).toBe(first.id);
+    h.c.finish(first.id, { attempt: claimA.attempt, outcome: 'succeeded', exit_code: 0 });
+    expectTalliesMatchJobs();
+    expect(h.c.claim(worker, { max: 4 }).map((c) => c.job.id)).toEqual([second.id]);
+  });
 });
