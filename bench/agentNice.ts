@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- agent-nice [--jobs N] [--reps N]`: the e2e cluster (4 agents × 2 slots, no-op
- * jobs, the claim probe) with the agents as shipped, yielding to their jobs (`--nice 10`: the spawn
- * helper forks the jobs at the agents' starting priority), against agents that keep their priority
- * and fork the jobs themselves (`--nice 0`), alternated run by run (ABAB…, `--reps` of each, 3,000
+ * jobs, the claim probe) with the agents yielding to their jobs (`--nice 10`: the spawn helper
+ * forks the jobs at the agents' starting priority), against agents as shipped, which keep their
+ * priority and fork the jobs themselves (`--nice 0`), alternated run by run (ABAB…, `--reps` of each, 3,000
  * jobs a run by default) so that both see the same load. Prints, per variant, the claim's p50 and p95
  * over all its runs' samples, and the spread of jobs/s and of CPU per job (agents, their helpers and
  * the server together), then the ratios of the yielding agents to the others.

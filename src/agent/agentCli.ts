@@ -40,8 +40,9 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
   --nice N             the agent's own work (HTTP, journals, log relaying) runs N nice steps
                        below the priority it was started at, so it yields the CPU to the jobs
                        and to the coordinator; jobs still run at the starting priority, forked
-                       by a small spawn helper started first (default ${DEFAULT_AGENT_NICE}; 0: the agent
-                       keeps its priority and forks jobs itself; ${AGENT_NICE_ENV} sets it too)
+                       by a small spawn helper started first (default ${DEFAULT_AGENT_NICE}: the agent keeps
+                       its priority and forks jobs itself; 10 is the measured setting, see
+                       bench/README.md agent-nice; ${AGENT_NICE_ENV} sets it too)
   --spawn-helper       with --nice 0: start jobs from the spawn helper all the same (a large
                        agent's forks are slow; the helper is small)
   --input-cache-mb MB  the inputs jobs and suite hooks stage are kept in <spool-dir>/inputs,

@@ -52,8 +52,8 @@ describe('the priority a real agent runs at, and its jobs', () => {
     return { nice, parent };
   }
 
-  it('by default runs its own threads 10 steps nicer, and its jobs at the priority it was started with, forked by its spawn helper', async () => {
-    const { proc } = await startAgentWith([]);
+  it('with --nice 10 runs its own threads 10 steps nicer, and its jobs at the priority it was started with, forked by its spawn helper', async () => {
+    const { proc } = await startAgentWith(['--nice', '10']);
     const job = await runJob();
     expect(job.nice).toBe(startNice);
     // The job's parent is the spawn helper, itself a child of the agent left at the starting priority.
@@ -75,8 +75,8 @@ describe('the priority a real agent runs at, and its jobs', () => {
     expect(new Set(threadNices(second.proc.pid!))).toEqual(new Set([Math.min(19, startNice + 6)]));
   });
 
-  it('with --nice 0 keeps its priority and forks its jobs itself', async () => {
-    const { proc } = await startAgentWith(['--nice', '0']);
+  it('by default (--nice 0) keeps its priority and forks its jobs itself', async () => {
+    const { proc } = await startAgentWith([]);
     const job = await runJob();
     expect(job).toEqual({ nice: startNice, parent: proc.pid });
     expect(niceOf(`/proc/${proc.pid}`)).toBe(startNice);

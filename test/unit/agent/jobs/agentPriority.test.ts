@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { agentNiceSteps, AGENT_NICE_ENV, DEFAULT_AGENT_NICE } from '../../../../src/agent/jobs/spawnHelper/agentPriority';
 
 describe('agentNiceSteps', () => {
-  it('yields by the default steps when neither --nice nor the environment says otherwise', () => {
+  it('takes the default steps (none) when neither --nice nor the environment says otherwise', () => {
     expect(agentNiceSteps(undefined, undefined)).toBe(DEFAULT_AGENT_NICE);
+    expect(DEFAULT_AGENT_NICE).toBe(0);
     expect(agentNiceSteps(undefined, '')).toBe(DEFAULT_AGENT_NICE);
   });
 
