@@ -12,7 +12,7 @@ function syncResult(tree: WalkedTree, hash: string, path: string, uploaded: bool
  * A tree with files whose hashes are not known yet (first seen, or changed) is sent before it is
  * hashed, into a partial copy: the host unpacks while this machine hashes, instead of idling
  * through the hashing first. Once the hash is known, a tree the host has already stops the upload
- * (what it left is pruned); otherwise the partial copy takes the tree's name.
+ * (and its partial copy is gone before this returns); otherwise the partial copy takes the tree's name.
  */
 async function uploadWhileHashing(client: Client, gantryRoot: string, walked: WalkedTree): Promise<HostSyncResult> {
   const stop = new AbortController();
@@ -30,6 +30,10 @@ async function uploadWhileHashing(client: Client, gantryRoot: string, walked: Wa
   const path = syncDir(gantryRoot, hash);
   if (partial === null && (await remoteTreePresent(client, path))) {
     stop.abort();
+    // Waiting for the stopped upload lets the host's unpacking remove its partial copy before the
+    // caller goes on; one that had already unpacked everything is dropped by finishing it.
+    const leftover = await upload.catch(() => null);
+    if (leftover !== null) await finishUpload(client, leftover, path);
     return syncResult(walked, hash, path, false);
   }
   return syncResult(walked, hash, path, (await finishUpload(client, await upload, path)) === 'uploaded');
