@@ -1,22 +1,12 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addWorker, openHarness, type Harness } from '../../../support/coordinator';
+import { describe, expect, it } from 'vitest';
+import { addWorker } from '../../../support/coordinator';
+import { useHarnessWithSideConnection } from '../../../support/sideConnection';
 
 const HOUR = 3_600_000;
 
-let h: Harness;
-let side: Database.Database;
-beforeEach(() => {
-  h = openHarness();
-  side = new Database(join(h.dataDir, 'gantry.db'));
-});
-afterEach(() => {
-  side.close();
-  h.cleanup();
-});
+const t = useHarnessWithSideConnection();
 
-const rows = (sql: string): unknown[] => side.prepare(sql).all();
+const rows = (sql: string): unknown[] => t.side.prepare(sql).all();
 
 /** The trigger-kept counts next to the same figures counted from the jobs themselves (the flow per hour is a history, checked apart). */
 function expectTalliesMatchJobs(): void {
@@ -30,24 +20,24 @@ function expectTalliesMatchJobs(): void {
 
 describe('job tallies (counts per project and state, queued per shape, flow per hour)', () => {
   it('stay equal to counts of the jobs through claims, finishes, retries, cancels and removals in two projects', () => {
-    h.c.createProject({ name: 'nlp' });
-    const jobs = h.c.submitBatch(Array.from({ length: 30 }, (_, i) => ({ command: ['true'], project: i % 2 ? 'nlp' : undefined, requirements: { cpus: 1 + (i % 3) } })));
-    const worker = addWorker(h.c, { cpus: 64 });
-    const claimed = h.c.claim(worker, { max: 8 });
-    claimed.forEach((c, i) => h.c.finish(c.job.id, { attempt: c.attempt, outcome: i % 3 ? 'succeeded' : 'failed', exit_code: i % 3 ? 0 : 1 }));
-    h.clock.advance(2 * HOUR);
-    h.c.claim(worker, { max: 3 });
+    t.h.c.createProject({ name: 'nlp' });
+    const jobs = t.h.c.submitBatch(Array.from({ length: 30 }, (_, i) => ({ command: ['true'], project: i % 2 ? 'nlp' : undefined, requirements: { cpus: 1 + (i % 3) } })));
+    const worker = addWorker(t.h.c, { cpus: 64 });
+    const claimed = t.h.c.claim(worker, { max: 8 });
+    claimed.forEach((c, i) => t.h.c.finish(c.job.id, { attempt: c.attempt, outcome: i % 3 ? 'succeeded' : 'failed', exit_code: i % 3 ? 0 : 1 }));
+    t.h.clock.advance(2 * HOUR);
+    t.h.c.claim(worker, { max: 3 });
     const failed = claimed.filter((_, i) => i % 3 === 0);
-    h.c.retry(failed[0].job.id);
-    h.c.cancel(jobs[29].id);
-    h.c.remove(claimed[1].job.id);
-    h.c.remove(jobs[28].id);
-    h.clock.advance(HOUR);
-    for (const c of h.c.claim(worker, { max: 2 })) h.c.finish(c.job.id, { attempt: c.attempt, outcome: 'succeeded', exit_code: 0 });
+    t.h.c.retry(failed[0].job.id);
+    t.h.c.cancel(jobs[29].id);
+    t.h.c.remove(claimed[1].job.id);
+    t.h.c.remove(jobs[28].id);
+    t.h.clock.advance(HOUR);
+    for (const c of t.h.c.claim(worker, { max: 2 })) t.h.c.finish(c.job.id, { attempt: c.attempt, outcome: 'succeeded', exit_code: 0 });
     expectTalliesMatchJobs();
-    expect(h.c.countJobs()).toMatchObject({ total: 28 });
+    expect(t.h.c.countJobs()).toMatchObject({ total: 28 });
     // Removals and retries leave the history alone: it says what was submitted and what ended, hour by hour.
-    const start = Math.floor(h.clock.now() / HOUR) * HOUR - 3 * HOUR;
+    const start = Math.floor(t.h.clock.now() / HOUR) * HOUR - 3 * HOUR;
     expect(rows('SELECT hour, state, n FROM job_flow_hourly ORDER BY 1, 2')).toEqual([
       { hour: start, state: 'failed', n: 3 },
       { hour: start, state: 'submitted', n: 30 },
@@ -58,15 +48,15 @@ describe('job tallies (counts per project and state, queued per shape, flow per 
   });
 
   it('count a job of a new shape that becomes queued after submit (a dependent), so a claim finds it', () => {
-    const [first, second] = h.c.submitBatch([
+    const [first, second] = t.h.c.submitBatch([
       { ref: 'a', command: ['true'] },
       { ref: 'b', command: ['true'], requirements: { cpus: 3 }, depends_on: [{ ref: 'a' }] },
     ]);
-    const worker = addWorker(h.c, { cpus: 8 });
-    const [claimA] = h.c.claim(worker, { max: 4 });
+    const worker = addWorker(t.h.c, { cpus: 8 });
+    const [claimA] = t.h.c.claim(worker, { max: 4 });
     expect(claimA.job.id).toBe(first.id);
-    h.c.finish(first.id, { attempt: claimA.attempt, outcome: 'succeeded', exit_code: 0 });
+    t.h.c.finish(first.id, { attempt: claimA.attempt, outcome: 'succeeded', exit_code: 0 });
     expectTalliesMatchJobs();
-    expect(h.c.claim(worker, { max: 4 }).map((c) => c.job.id)).toEqual([second.id]);
+    expect(t.h.c.claim(worker, { max: 4 }).map((c) => c.job.id)).toEqual([second.id]);
   });
 });

@@ -1,24 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClaimedJob } from '../../../../src/shared';
-import { addWorker, openHarness, type Harness } from '../../../support/coordinator';
+import { addWorker } from '../../../support/coordinator';
+import { useHarnessWithSideConnection } from '../../../support/sideConnection';
 
 const WAL_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
 const SUMMARY_TABLES = new Set(['job_tallies', 'job_counts', 'job_shapes', 'job_flow_hourly']);
 
-let h: Harness;
-let side: Database.Database;
-beforeEach(() => {
-  h = openHarness();
-  side = new Database(join(h.dataDir, 'gantry.db'));
-});
-afterEach(() => {
-  side.close();
-  h.cleanup();
-});
+const t = useHarnessWithSideConnection();
 
 /**
  * The pages a call writes to the WAL, each named by the table or index that owns it: each is a
@@ -26,13 +17,13 @@ afterEach(() => {
  * move with load.
  */
 function pagesWrittenBy(call: () => void): string[] {
-  const wal = join(h.dataDir, 'gantry.db-wal');
-  side.pragma('wal_checkpoint(TRUNCATE)');
+  const wal = join(t.h.dataDir, 'gantry.db-wal');
+  t.side.pragma('wal_checkpoint(TRUNCATE)');
   const from = Math.max(WAL_HEADER_BYTES, statSync(wal).size);
   call();
-  const frameBytes = (side.pragma('page_size', { simple: true }) as number) + FRAME_HEADER_BYTES;
+  const frameBytes = (t.side.pragma('page_size', { simple: true }) as number) + FRAME_HEADER_BYTES;
   const bytes = readFileSync(wal);
-  const owners = new Map((side.prepare('SELECT pageno, name FROM dbstat').all() as Array<{ pageno: number; name: string }>).map((r) => [r.pageno, r.name]));
+  const owners = new Map((t.side.prepare('SELECT pageno, name FROM dbstat').all() as Array<{ pageno: number; name: string }>).map((r) => [r.pageno, r.name]));
   const pages: string[] = [];
   for (let at = from; at + frameBytes <= bytes.length; at += frameBytes) pages.push(owners.get(bytes.readUInt32BE(at)) ?? 'unknown');
   return pages;
@@ -40,15 +31,15 @@ function pagesWrittenBy(call: () => void): string[] {
 
 /** The pages of one claim of the queue's head, and of its finish, on a queue of `queued` jobs past its first leaf pages. */
 function claimThenFinishPages(queued: number): { claim: string[]; finish: string[] } {
-  h.c.submitBatch(Array.from({ length: queued }, () => ({ command: ['true'] })));
-  const worker = addWorker(h.c);
+  t.h.c.submitBatch(Array.from({ length: queued }, () => ({ command: ['true'] })));
+  const worker = addWorker(t.h.c);
   for (let i = 0; i < 50; i++) {
-    const [c] = h.c.claim(worker, { max: 1 });
-    h.c.finish(c.job.id, { attempt: c.attempt, outcome: 'succeeded', exit_code: 0 });
+    const [c] = t.h.c.claim(worker, { max: 1 });
+    t.h.c.finish(c.job.id, { attempt: c.attempt, outcome: 'succeeded', exit_code: 0 });
   }
   let claimed: ClaimedJob[] = [];
-  const claim = pagesWrittenBy(() => (claimed = h.c.claim(worker, { max: 1 })));
-  const finish = pagesWrittenBy(() => h.c.finish(claimed[0].job.id, { attempt: claimed[0].attempt, outcome: 'succeeded', exit_code: 0 }));
+  const claim = pagesWrittenBy(() => (claimed = t.h.c.claim(worker, { max: 1 })));
+  const finish = pagesWrittenBy(() => t.h.c.finish(claimed[0].job.id, { attempt: claimed[0].attempt, outcome: 'succeeded', exit_code: 0 }));
   return { claim, finish };
 }
 
