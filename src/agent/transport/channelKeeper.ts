@@ -40,8 +40,9 @@ export class ChannelKeeper {
   /** The coordinator offered the channel at `path` (its register reply); opens it unless already open to the same place. */
   offer(baseUrl: string, path: string, credential: string): void {
     const same = this.target?.path === path && this.target.credential === credential && this.target.baseUrl === baseUrl;
-    this.target = { baseUrl, path, credential, ca: this.options.ca };
+    // The same offer keeps its target: an opening in flight checks it is still wanted by identity.
     if (same && (this.channel || this.connecting || this.timer)) return;
+    this.target = { baseUrl, path, credential, ca: this.options.ca };
     this.channel?.close('the coordinator offered another channel');
     this.failures = 0;
     this.connect();
