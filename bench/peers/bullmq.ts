@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { SUBMIT_CHUNK } from '../queue/benchJobs';
+import { processCpuMs } from '../lib/processCpu';
 import { perSecond } from '../lib/stats';
 import type { PeerResult } from './peerResult';
 
@@ -7,8 +8,9 @@ import type { PeerResult } from './peerResult';
  * BullMQ on a local redis: `jobs` jobs added with addBulk in Gantry's submit chunks, then one Worker with `concurrency`
  * whose processor returns at once; completed jobs per second from the worker's start until the
  * last `completed` event. Completed jobs are kept (BullMQ's default), as Gantry keeps its jobs.
+ * `redisPid`: the server, whose CPU over the processing is reported per job beside this process's.
  */
-export async function measureBullmq(redisPort: number, jobs: number, concurrency: number): Promise<PeerResult> {
+export async function measureBullmq(redisPort: number, redisPid: number | undefined, jobs: number, concurrency: number): Promise<PeerResult> {
   const connection = { host: '127.0.0.1', port: redisPort };
   // Completed and failed jobs are kept, as Gantry keeps its jobs (also BullMQ's default; said here so it stays so).
   const queue = new Queue('bench', { connection, defaultJobOptions: { removeOnComplete: false, removeOnFail: false } });
@@ -40,12 +42,17 @@ export async function measureBullmq(redisPort: number, jobs: number, concurrency
       });
     });
     await runner.waitUntilReady();
+    const serverCpuBefore = redisPid === undefined ? null : processCpuMs(redisPid);
+    const clientCpuBefore = process.cpuUsage();
     const start = performance.now();
     void runner.run();
     await allDone;
     const processPerSecond = perSecond(jobs, performance.now() - start);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const serverCpuAfter = redisPid === undefined ? null : processCpuMs(redisPid);
     if (failed > 0) throw new Error(`BullMQ failed ${failed} of ${jobs} no-op jobs`);
-    return { submitPerSecond, processPerSecond };
+    const serverCpuUsPerJob = serverCpuBefore === null || serverCpuAfter === null ? undefined : ((serverCpuAfter - serverCpuBefore) * 1000) / jobs;
+    return { submitPerSecond, processPerSecond, clientCpuUsPerJob: (clientCpu.user + clientCpu.system) / jobs, serverCpuUsPerJob };
   } finally {
     await worker?.close();
     await queue.close();

@@ -45,12 +45,14 @@ export async function measurePlainjob(dir: string, jobs: number, concurrency: nu
         }),
       );
     }
+    const cpuBefore = process.cpuUsage();
     const start = performance.now();
     for (const worker of workers) void worker.start();
     await allDone;
     const processPerSecond = perSecond(jobs, performance.now() - start);
+    const cpu = process.cpuUsage(cpuBefore);
     if (failed > 0) throw new Error(`plainjob failed ${failed} of ${jobs} no-op jobs`);
-    return { submitPerSecond, processPerSecond };
+    return { submitPerSecond, processPerSecond, clientCpuUsPerJob: (cpu.user + cpu.system) / jobs };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     // closes the database too

@@ -4,6 +4,8 @@ import { freePort } from '../lib/freePort';
 
 export interface RedisServer {
   port: number;
+  /** The server process, for its CPU time. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -31,5 +33,5 @@ export async function startRedisServer(dir: string): Promise<RedisServer> {
   }
   child.stdout.resume();
   child.stderr.resume();
-  return { port, stop: () => stopChild(child) };
+  return { port, pid: child.pid, stop: () => stopChild(child) };
 }
