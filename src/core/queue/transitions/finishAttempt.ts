@@ -23,6 +23,7 @@ import { countedAttempts, type JobRow } from '../../store/rows';
 import { getJob } from '../jobRows';
 import { readFinishTarget, type FinishTarget, type ReportedAttempt } from './finishTarget';
 import { endPreemptedAttempt } from './preemptJobs';
+import { noteRetryAt } from './releaseDueRetries';
 
 /** What a report is once parsed: defaults filled in. */
 type ParsedReport = z.output<typeof FinishRequest>;
@@ -72,6 +73,7 @@ function applyReport(ctx: CoreContext, jobId: number, report: ParsedReport): Job
   if (countedAttempts(job) < job.max_attempts) {
     const delay = retryDelayMs(job);
     const retryAt = delay > 0 ? now + delay : null;
+    if (retryAt !== null) noteRetryAt(ctx, retryAt);
     updateJob(ctx, jobId, { state: 'queued', worker_id: null, queued_at: now, retry_at: retryAt, exit_code: report.exit_code, error });
     ctx.emit('job.requeued', jobId, job.worker_id, { attempt: report.attempt, reason: report.outcome, exit_code: report.exit_code, retry_at: retryAt });
     return 'queued';
