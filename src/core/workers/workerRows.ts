@@ -44,6 +44,58 @@ export function toWorkerSpec(row: WorkerRow): WorkerSpec {
   };
 }
 
+/** What a claim reads of its worker: the spec, and the job preemption reserved the worker for. */
+export interface ClaimingWorkerRow {
+  spec: WorkerSpec;
+  reservedFor: number | null;
+}
+
+/**
+ * Only the columns a claim needs, as raw values: `SELECT *` as an object cost a claim ~6 µs, this ~2.
+ * The JSON columns' parsed values are kept per worker while their text stays the same (it changes
+ * when the worker registers again or reports GPU memory), so a claim parses nothing in the common case.
+ */
+const SELECT_CLAIMING = 'SELECT id, cpus, memory_mb, gpus, tags, gpu_free, state, stop_requested, reserved_for FROM workers WHERE id = ?';
+
+interface ParsedJson {
+  gpusText: string;
+  tagsText: string;
+  gpuFreeText: string;
+  gpus: GpuDevice[];
+  tags: string[];
+  gpuFree: Record<string, number>;
+}
+
+const parsedByWorker = new WeakMap<CoreContext, Map<string, ParsedJson>>();
+
+export function readClaimingWorker(ctx: CoreContext, id: string): ClaimingWorkerRow {
+  const v = ctx.rawSql(SELECT_CLAIMING).get(id) as [string, number, number, string, string, string, WorkerState, number, number | null] | undefined;
+  if (!v) throw new NotFoundError(`worker ${id} does not exist`, 'id');
+  const json = parsedJson(ctx, id, v[3], v[4], v[5]);
+  return {
+    spec: { id: v[0], cpus: v[1], memory_mb: v[2], gpus: json.gpus, tags: json.tags, gpuFree: json.gpuFree, state: v[6], stopRequested: v[7] === 1 },
+    reservedFor: v[8],
+  };
+}
+
+/** Parsed once per text; frozen, since every claim of the worker shares them. */
+function parsedJson(ctx: CoreContext, id: string, gpusText: string, tagsText: string, gpuFreeText: string): ParsedJson {
+  let byWorker = parsedByWorker.get(ctx);
+  if (!byWorker) parsedByWorker.set(ctx, (byWorker = new Map()));
+  const known = byWorker.get(id);
+  if (known && known.gpusText === gpusText && known.tagsText === tagsText && known.gpuFreeText === gpuFreeText) return known;
+  const parsed: ParsedJson = {
+    gpusText,
+    tagsText,
+    gpuFreeText,
+    gpus: Object.freeze((JSON.parse(gpusText) as GpuDevice[]).map((gpu) => Object.freeze(gpu))) as GpuDevice[],
+    tags: Object.freeze(JSON.parse(tagsText) as string[]) as string[],
+    gpuFree: Object.freeze(JSON.parse(gpuFreeText) as Record<string, number>),
+  };
+  byWorker.set(id, parsed);
+  return parsed;
+}
+
 export function requireWorkerRow(ctx: CoreContext, id: string): WorkerRow {
   const row = ctx.sql('SELECT * FROM workers WHERE id = ?').get(id) as WorkerRow | undefined;
   if (!row) throw new NotFoundError(`worker ${id} does not exist`, 'id');

@@ -18,7 +18,7 @@ import { allocate, type Allocation, type WorkerCapacity } from '../../scheduler/
 import { planClaim } from '../../scheduler/planClaim';
 import type { JobRow } from '../../store/rows';
 import { findJobRow, jobFromRow } from '../jobRows';
-import { requireWorkerRow, toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../../workers/workerRows';
+import { readClaimingWorker, workerCapacity, type WorkerRow, type WorkerSpec } from '../../workers/workerRows';
 import { releaseDueRetries } from './releaseDueRetries';
 
 export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?: FreeResources): ClaimedJob[] {
@@ -28,9 +28,9 @@ export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?
   });
 }
 
-/** A worker claimingWorker let through: its row, and the spec parsed from it once for the whole claim. */
+/** A worker claimingWorker let through: its id and reservation, and its spec for the whole claim. */
 export interface ClaimingWorker {
-  row: WorkerRow;
+  row: Pick<WorkerRow, 'id' | 'reserved_for'>;
   worker: WorkerSpec;
 }
 
@@ -40,10 +40,9 @@ export interface ClaimingWorker {
  * here, before the claim writes anything, so finishAndClaim keeps its results without a savepoint.
  */
 export function claimingWorker(ctx: CoreContext, workerId: string): ClaimingWorker | null {
-  const row = requireWorkerRow(ctx, workerId);
-  const worker = toWorkerSpec(row);
+  const { spec: worker, reservedFor } = readClaimingWorker(ctx, workerId);
   if (worker.state === 'offline') throw new ConflictError(`worker ${workerId} is offline; register again`, 'id');
-  return worker.state === 'draining' || worker.stopRequested ? null : { row, worker };
+  return worker.state === 'draining' || worker.stopRequested ? null : { row: { id: worker.id, reserved_for: reservedFor }, worker };
 }
 
 /** The claim itself, for a worker claimingWorker let through; runs inside the caller's transaction. */
