@@ -69,14 +69,13 @@ class ChannelledClient extends GantryClient {
 }
 
 /**
- * The calls the agent sends over its channel: all the channel carries but heartbeats, which stay on
- * HTTP. A heartbeat queued on the channel while the coordinator was stopped (SIGSTOP, a laptop
- * asleep) was answered after the coordinator's first sweep on waking, which then expired a lease
- * its pause extension left short (test/integration/e2e/coordinatorPause.test.ts failed 2 runs in 3;
- * on HTTP it passes). Heartbeats are a few per minute, not per job, so HTTP costs nothing measurable.
+ * The calls the agent sends over its channel: every route the channel carries, heartbeats included.
+ * A beat queued while the coordinator is stopped (SIGSTOP, a laptop asleep) is read after the
+ * coordinator's first sweep on waking, over the channel as over HTTP; the sweep's pause extension
+ * counts that whole interval, so the lease it renews is still there (src/core/maintenance/sweeper.ts).
  */
-function sentOverChannel(name: RouteName): name is Exclude<AgentChannelRoute, 'heartbeat'> {
-  return isAgentChannelRoute(name) && name !== 'heartbeat';
+function sentOverChannel(name: RouteName): name is AgentChannelRoute {
+  return isAgentChannelRoute(name);
 }
 
 /** Whether a call may take jobs: a claim, or results sent with a claim (finish-and-claim). */

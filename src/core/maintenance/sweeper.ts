@@ -46,10 +46,16 @@ export function sweepOnce(ctx: CoreContext): number {
 /**
  * How long the process was away, judged from a tick that came `sinceLastTick` after the previous
  * one when `intervalMs` was asked for. Lateness up to one interval is ordinary timer jitter and load.
+ * A pause counts the whole time since the previous tick, not just the lateness: the pause may have
+ * begun right after that tick, and beats that came in before it could not be followed by the ones
+ * due during the pause. Those are read only after this tick (on waking, libuv runs overdue timers
+ * before it reads sockets), so a lease renewed just before the previous tick would otherwise expire
+ * here with its worker's beat already waiting (coordinatorPause.test.ts). The cost: a lease that
+ * truly ran out in that last interval expires one interval later.
  */
 export function missedTime(sinceLastTick: number, intervalMs: number): number {
   const late = sinceLastTick - intervalMs;
-  return late > intervalMs ? late : 0;
+  return late > intervalMs ? sinceLastTick : 0;
 }
 
 /**

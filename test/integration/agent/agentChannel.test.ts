@@ -74,6 +74,12 @@ async function channelCalls(url: string, adminToken: string): Promise<number> {
   return [...text.matchAll(/^gantry_agent_channel_calls_total\{[^}]*\} (\d+)/gm)].reduce((total, match) => total + Number(match[1]), 0);
 }
 
+/** Heartbeats the coordinator answered over agent channels so far. */
+async function channelHeartbeats(url: string, adminToken: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).text();
+  return [...text.matchAll(/^gantry_agent_channel_calls_total\{[^}]*route="[^"]*\/heartbeat"[^}]*\} (\d+)/gm)].reduce((total, match) => total + Number(match[1]), 0);
+}
+
 describe('the agent channel, from the agent', () => {
   let server: CoordinatorServer | undefined;
   let proxy: Proxy | undefined;
@@ -115,6 +121,14 @@ describe('the agent channel, from the agent', () => {
     }
     await waitFor(() => jobs.every((id) => s.coordinator.getJob(id).state === 'succeeded'), `every job to succeed (agent log: ${log()})`, 90_000);
     expect(log()).toContain('agent channel closed; HTTP meanwhile');
+  });
+
+  it('sends its heartbeats over the channel while it is open', async () => {
+    server = await startCoordinatorServer();
+    const s = server;
+    const admin = s.coordinator.createToken({ name: 'admin', scope: 'admin' }).token;
+    agent = spawnAgent(['--url', s.url, '--name', 'beating-worker', '--spool-dir', spoolDir()], { ...baseEnv(), GANTRY_AGENT_TOKEN: s.workerToken });
+    await waitFor(async () => (await channelHeartbeats(s.url, admin)) > 0, `a heartbeat over the channel (agent log: ${agent?.stderr()})`, 60_000);
   });
 
   it('hands back a job whose claim reply the drop lost: it runs again instead of staying claimed', async () => {
