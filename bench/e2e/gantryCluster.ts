@@ -35,6 +35,14 @@ export interface ClusterBuilds {
   serverNodeArgs?: string[];
   /** More flags for every agent, e.g. `--nice 0` or `--spawn-helper`, to compare agent settings in one run. */
   agentArgs?: string[];
+  /**
+   * `own` (the default): each agent is a session of its own (setsid), as production starts it (systemd,
+   * or `setsid nohup` over SSH: src/provision/bootstrap/agentControl.ts). `bench`: the agents stay in the
+   * bench's session with the server, which Linux's autogroup weighs as one (bench/README, e2e).
+   */
+  agentSession?: 'own' | 'bench';
+  /** `bench` (the default): the server shares the bench's session, with the claim probes; `own`: a session of its own. */
+  serverSession?: 'own' | 'bench';
 }
 
 /**
@@ -42,16 +50,19 @@ export interface ClusterBuilds {
  * jobs at once, all on loopback. Resolves once every agent is online.
  */
 export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number, builds: ClusterBuilds = {}): Promise<GantryCluster> {
-  const { agentBundle = AGENT_BUNDLE, serverEntry = join(ROOT, 'bin', 'gantry.js'), serverNodeArgs = [], agentArgs = [] } = builds;
+  const { agentBundle = AGENT_BUNDLE, serverEntry = join(ROOT, 'bin', 'gantry.js'), serverNodeArgs = [], agentArgs = [], agentSession = 'own', serverSession = 'bench' } = builds;
   const children: ChildProcess[] = [];
+  const unguard = killChildrenWithBench(children);
   const stop = async (): Promise<void> => {
     // Agents first, so none is left long-polling a server that is gone.
     await Promise.all(children.slice(1).map((child) => stopChild(child)));
     if (children[0]) await stopChild(children[0]);
+    unguard();
   };
   try {
     const server = spawn(process.execPath, [...serverNodeArgs, serverEntry, 'serve', '--data-dir', dataDir, '--port', '0', '--no-local-worker'], {
       stdio: ['ignore', 'ignore', 'inherit'],
+      detached: serverSession === 'own',
     });
     children.push(server);
     const url = await waitForServerUrl(server, dataDir);
@@ -62,7 +73,7 @@ export async function startGantryCluster(dataDir: string, agents: number, slotsP
     for (let i = 0; i < agents; i++) {
       const args = [agentBundle, '--url', url, '--token-file', tokenFile, '--name', `bench-agent-${i}`, '--max-jobs', String(slotsPerAgent), '--spool-dir', join(dataDir, `spool-${i}`), ...agentArgs];
       // The agent logs a JSON line per job on stderr; only a crash matters here, and its exit code says so.
-      children.push(spawn(process.execPath, args, { stdio: 'ignore' }));
+      children.push(spawn(process.execPath, args, { stdio: 'ignore', detached: agentSession === 'own' }));
     }
     await waitForAgents(admin, children.slice(1), agents);
     const pids = children.map((child) => child.pid ?? 0);
@@ -71,6 +82,28 @@ export async function startGantryCluster(dataDir: string, agents: number, slotsP
     await stop();
     throw error;
   }
+}
+
+/**
+ * Children in a session of their own are not in the terminal's process group, so a Ctrl-C (or the
+ * bench exiting on an error) would leave them running: kill them with the bench. Returns the undo.
+ */
+function killChildrenWithBench(children: ChildProcess[]): () => void {
+  const killAll = (): void => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killAll();
+    process.kill(process.pid, signal);
+  };
+  process.once('exit', killAll);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('exit', killAll);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }
 
 async function waitForServerUrl(server: ChildProcess, dataDir: string): Promise<string> {
