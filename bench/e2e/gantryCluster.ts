@@ -41,7 +41,10 @@ export interface ClusterBuilds {
    * bench's session with the server, which Linux's autogroup weighs as one (bench/README, e2e).
    */
   agentSession?: 'own' | 'bench';
-  /** `bench` (the default): the server shares the bench's session, with the claim probes; `own`: a session of its own. */
+  /**
+   * `own` (the default): the server is a session of its own, as a service or a terminal's `gantry serve` is;
+   * `bench`: it shares the bench's session, with the submitter and the claim probes.
+   */
   serverSession?: 'own' | 'bench';
 }
 
@@ -50,7 +53,7 @@ export interface ClusterBuilds {
  * jobs at once, all on loopback. Resolves once every agent is online.
  */
 export async function startGantryCluster(dataDir: string, agents: number, slotsPerAgent: number, builds: ClusterBuilds = {}): Promise<GantryCluster> {
-  const { agentBundle = AGENT_BUNDLE, serverEntry = join(ROOT, 'bin', 'gantry.js'), serverNodeArgs = [], agentArgs = [], agentSession = 'own', serverSession = 'bench' } = builds;
+  const { agentBundle = AGENT_BUNDLE, serverEntry = join(ROOT, 'bin', 'gantry.js'), serverNodeArgs = [], agentArgs = [], agentSession = 'own', serverSession = 'own' } = builds;
   const children: ChildProcess[] = [];
   const unguard = killChildrenWithBench(children);
   const stop = async (): Promise<void> => {
