@@ -8,6 +8,14 @@ import type { JobExit, JobProcess, SpawnJob } from './jobProcess';
 import { LogChunker, type LogChunkerOptions } from './logChunker';
 import { MetricLineReader } from './metricLines';
 
+/** The per-job checkpoint directories (src/agent/state/checkpointDirs.ts). */
+export interface CheckpointDirectories {
+  /** Makes the job's directory, kept across attempts, and returns its path. */
+  prepare(jobId: number): string;
+  /** The job's last attempt here ended: an untouched directory may go to the next job. */
+  release?(jobId: number): void;
+}
+
 /** Why the agent ends an attempt before its process does. */
 export type StopReason = 'cancelled' | 'timed_out' | 'agent_stopping' | 'preempted';
 
@@ -26,7 +34,7 @@ export interface JobRunOptions {
   /** Pass the agent's whole environment (but Gantry's own variables), not only the allow-list. */
   inheritEnv?: boolean;
   /** Makes the per-job checkpoint directory (GANTRY_CHECKPOINT_DIR), kept across attempts, and returns its path. */
-  checkpoints?: { prepare(jobId: number): string };
+  checkpoints?: CheckpointDirectories;
   /** Uploads the job's declared outputs after its process ends and before its result is reported. */
   collectOutputs?: CollectOutputs;
   /** The folder holding gantry_job.py, put on each job's PYTHONPATH. */

@@ -131,6 +131,7 @@ export class RunningJobs {
     void run.finished.then(async (result) => {
       this.runs.delete(key);
       groups.forget(jobId, claimed.attempt);
+      if (!this.runsJob(jobId)) this.options.checkpoints?.release?.(jobId);
       if (cores) pinner?.release(cores);
       if (claimed.suite) suites?.leave(claimed.suite.id);
       const { capacity } = this.options;

@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /** At most this many job ids go up with one heartbeat; the rest wait for later beats. */
 const MAX_LISTED = 10_000;
@@ -22,21 +22,36 @@ const SPARE_PREFIX = '.spare-';
  * job's directory is a spare renamed into place: on ext4 a mkdir searches for a free inode past the
  * ones deleted recently, which at hundreds of directories a second was ~15% of the agent's CPU, and
  * a rename allocates and frees nothing.
+ *
+ * The directory of an attempt that ended is handed on as it is: released at the attempt's end, it
+ * is checked (still untouched) and renamed to the next job's name when that job starts, one rename
+ * a job instead of a rename into place and another aside at the next heartbeat, and never listed
+ * to the coordinator. An empty directory holds no checkpoint, so a later attempt of the same job
+ * loses nothing by getting another empty one.
  */
 export class CheckpointDirs {
   /** Spare directories: empty, 0700, this process's own, not a link (checked as they were put aside). */
   private readonly spares: string[] = [];
+  /**
+   * Directories of attempts that ended, still under their job's name, to be renamed to the next
+   * job's: checked untouched only then, so what a job's last process wrote at its end is seen.
+   */
+  private readonly released = new Set<string>();
   private nextSpare = 0;
+  /** `root` and a separator: a job's path is one concatenation, not a `join` that normalizes (~15 µs a job). */
+  private readonly prefix: string;
 
   constructor(
     readonly root: string,
     private readonly maxSpares = MAX_SPARES,
-  ) {}
+  ) {
+    this.prefix = root.endsWith(sep) ? root : root + sep;
+  }
 
-  /** Job ids that have a directory here (a few, most beats: jobs end and their directories go). */
+  /** Job ids that have a directory here (a few, most beats: jobs end and their directories go); released ones are spares, not listed. */
   jobIds(): number[] {
     return this.names()
-      .filter((name) => /^[1-9]\d*$/.test(name))
+      .filter((name) => /^[1-9]\d*$/.test(name) && !this.released.has(this.prefix + name))
       .map(Number)
       .filter(Number.isSafeInteger)
       .slice(0, MAX_LISTED);
@@ -44,10 +59,13 @@ export class CheckpointDirs {
 
   /**
    * The job's directory, there when this returns: the one an earlier attempt left (with its
-   * checkpoints), else a spare renamed into place, else a new one made 0700.
+   * checkpoints), else a released or spare directory renamed into place, else a new one made 0700.
    */
   prepare(jobId: number): string {
-    const dir = join(this.root, String(jobId));
+    const dir = this.prefix + String(jobId);
+    // An earlier attempt of this job ended here and released its directory: it is the job's own.
+    if (this.released.delete(dir)) return dir;
+    if (this.renameReleased(dir)) return dir;
     const spare = this.spares.pop();
     if (spare !== undefined) {
       try {
@@ -68,11 +86,22 @@ export class CheckpointDirs {
   }
 
   /**
+   * The job's attempt ended and no other attempt of it runs here: its directory may go to the next
+   * job, if it is still untouched then. Nothing is read or written now; at most `maxSpares` wait.
+   */
+  release(jobId: number): void {
+    if (this.released.size >= this.maxSpares) return;
+    this.released.add(this.prefix + String(jobId));
+  }
+
+  /**
    * Most jobs never write a checkpoint, so their directory is kept aside for the next job when it
    * is still as prepare() made it; rmSync's recursive walk (lstat, readdir, rmdir) is kept for the ones that did.
    */
   remove(jobId: number): void {
-    const dir = join(this.root, String(jobId));
+    const dir = this.prefix + String(jobId);
+    // Released, it is not listed, so only a coordinator that answers late names it; it stays a spare.
+    if (this.released.has(dir)) return;
     if (this.spares.length < this.maxSpares && isUntouched(dir)) return this.putAside(dir);
     try {
       rmdirSync(dir);
@@ -97,6 +126,31 @@ export class CheckpointDirs {
       else rmSync(path, { recursive: true, force: true });
       this.nextSpare = Math.max(this.nextSpare, Number(name.slice(SPARE_PREFIX.length)) + 1 || 0);
     }
+  }
+
+  /**
+   * Renames a released directory that is still untouched to `dir`; false when none is. One written
+   * to stays under its job's name (listed again), for the heartbeat to remove once the job ended for good.
+   */
+  private renameReleased(dir: string): boolean {
+    for (const released of this.released) {
+      this.released.delete(released);
+      if (!isUntouched(released)) continue;
+      try {
+        renameSync(released, dir);
+        return true;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // Gone meanwhile: the next one. `dir` is there already (a rename onto it refused): it is the job's.
+        if (code === 'ENOENT') continue;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+          this.released.add(released);
+          return true;
+        }
+        throw error;
+      }
+    }
+    return false;
   }
 
   /** Keeps `dir` as a spare; one already gone is nothing to keep. */

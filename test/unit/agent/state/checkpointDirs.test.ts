@@ -107,4 +107,48 @@ describe('CheckpointDirs', () => {
     expect(spares()).toHaveLength(1);
     expect(spares()[0]).not.toBe(kept);
   });
+
+  it("renames the directory of an attempt that ended untouched to the next job's, listing it meanwhile as no job's", () => {
+    const dirs = new CheckpointDirs(root);
+    const first = dirs.prepare(1);
+    const inode = lstatSync(first).ino;
+    dirs.release(1);
+    expect(dirs.jobIds()).toEqual([]);
+    dirs.remove(1); // a coordinator naming it late: it stays for the next job
+    const next = dirs.prepare(2);
+    expect(next).toBe(join(root, '2'));
+    expect(lstatSync(next).ino).toBe(inode);
+    expect(existsSync(first)).toBe(false);
+    expect(readdirSync(root)).toEqual(['2']);
+  });
+
+  it('gives a job its own released directory back when another attempt of it starts', () => {
+    const dirs = new CheckpointDirs(root);
+    const inode = lstatSync(dirs.prepare(5)).ino;
+    dirs.release(5);
+    expect(lstatSync(dirs.prepare(5)).ino).toBe(inode);
+    expect(dirs.jobIds()).toEqual([5]);
+    const other = dirs.prepare(6);
+    expect(lstatSync(other).ino).not.toBe(inode);
+  });
+
+  it('never hands on a released directory written to after its attempt ended: it is listed again for removal', () => {
+    const dirs = new CheckpointDirs(root);
+    const first = dirs.prepare(1);
+    dirs.release(1);
+    writeFileSync(join(first, 'late.pt'), 'a process that outlived its job wrote this');
+    const next = dirs.prepare(2);
+    expect(readdirSync(next)).toEqual([]);
+    expect(readdirSync(first)).toEqual(['late.pt']);
+    expect(dirs.jobIds().sort()).toEqual([1, 2]);
+    dirs.remove(1);
+    expect(existsSync(first)).toBe(false);
+  });
+
+  it('keeps at most the given number of released directories; the rest wait under their job for the heartbeat', () => {
+    const dirs = new CheckpointDirs(root, 1);
+    for (const jobId of [1, 2]) dirs.prepare(jobId);
+    for (const jobId of [1, 2]) dirs.release(jobId);
+    expect(dirs.jobIds()).toEqual([2]);
+  });
 });
