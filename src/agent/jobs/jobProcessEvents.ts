@@ -1,13 +1,32 @@
+import { constants } from 'node:os';
 import type { JobExit, JobProcess, LogStream } from './jobProcess';
 
 /**
+ * Node's own kill, under process.kill: it returns libuv's error (a negative errno) instead of
+ * throwing. Undocumented, so only used when it is there; process.kill does the rest.
+ */
+const rawKill = (process as unknown as { _kill?: (pid: number, signal: number) => number })._kill;
+const ESRCH = constants.errno.ESRCH;
+
+/**
  * Signals a job's whole process group; a group already gone is not an error. At every job's end the
- * group is usually gone already (ESRCH), and process.kill reports that by throwing: capturing the
- * error's stack trace through the agent's deep, interpreted stack cost ~40 µs of CPU per job
- * (bench/README.md, e2e.agent.cpu_ms_per_job), so none is captured for it.
+ * group is usually gone already (ESRCH), and process.kill reports that by throwing an error, whose
+ * making cost ~25 µs of CPU per job even without a stack trace (bench/README.md,
+ * e2e.agent.cpu_ms_per_job); node's own kill underneath returns it instead. Any other failure, or a
+ * Node without it, goes through process.kill, which throws it with its stack.
  */
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
+  const signalNumber = constants.signals[signal] as number | undefined;
+  if (typeof rawKill === 'function' && signalNumber !== undefined) {
+    const error = rawKill.call(process, -pid, signalNumber);
+    if (error === 0 || error === -ESRCH) return;
+  }
+  killGroupThrowing(pid, signal);
+}
+
+/** process.kill, with no stack trace captured for the ESRCH it expects. */
+function killGroupThrowing(pid: number, signal: NodeJS.Signals): void {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { killGroup } from '../../../../src/agent/jobs/jobProcessEvents';
 
 describe('killGroup', () => {
@@ -18,6 +18,18 @@ describe('killGroup', () => {
     expect(() => killGroup(leader.pid, 'SIGKILL')).not.toThrow();
     expect(Error.stackTraceLimit).toBe(limit);
     expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
+  }, 60_000);
+
+  it("takes a gone group as done through node's kill underneath, without process.kill's thrown error", async () => {
+    const leader = spawn('true', [], { detached: true, stdio: 'ignore' });
+    await new Promise((resolve) => leader.once('exit', resolve));
+    const kill = vi.spyOn(process, 'kill');
+    try {
+      killGroup(leader.pid, 'SIGKILL');
+      expect(kill).not.toHaveBeenCalled();
+    } finally {
+      kill.mockRestore();
+    }
   }, 60_000);
 
   it('throws any other failure on, with its stack', () => {
