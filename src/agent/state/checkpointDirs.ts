@@ -25,9 +25,9 @@ const SPARE_PREFIX = '.spare-';
  *
  * The directory of an attempt that ended is handed on as it is: released at the attempt's end, it
  * is checked (still untouched) and renamed to the next job's name when that job starts, one rename
- * a job instead of a rename into place and another aside at the next heartbeat, and never listed
- * to the coordinator. An empty directory holds no checkpoint, so a later attempt of the same job
- * loses nothing by getting another empty one.
+ * a job instead of a rename into place and another aside at the next heartbeat (and no mkdir when
+ * the spares ran out between two beats). An empty directory holds no checkpoint, so a later attempt
+ * of the same job loses nothing by getting another empty one.
  */
 export class CheckpointDirs {
   /** Spare directories: empty, 0700, this process's own, not a link (checked as they were put aside). */
@@ -48,10 +48,13 @@ export class CheckpointDirs {
     this.prefix = root.endsWith(sep) ? root : root + sep;
   }
 
-  /** Job ids that have a directory here (a few, most beats: jobs end and their directories go); released ones are spares, not listed. */
+  /**
+   * Job ids that have a directory here (a few, most beats: jobs end and their directories go).
+   * Released ones too: one a job wrote to must still go once the coordinator says the job ended.
+   */
   jobIds(): number[] {
     return this.names()
-      .filter((name) => /^[1-9]\d*$/.test(name) && !this.released.has(this.prefix + name))
+      .filter((name) => /^[1-9]\d*$/.test(name))
       .map(Number)
       .filter(Number.isSafeInteger)
       .slice(0, MAX_LISTED);
@@ -100,8 +103,7 @@ export class CheckpointDirs {
    */
   remove(jobId: number): void {
     const dir = this.prefix + String(jobId);
-    // Released, it is not listed, so only a coordinator that answers late names it; it stays a spare.
-    if (this.released.has(dir)) return;
+    this.released.delete(dir);
     if (this.spares.length < this.maxSpares && isUntouched(dir)) return this.putAside(dir);
     try {
       rmdirSync(dir);
@@ -187,6 +189,9 @@ function makeDir(dir: string): void {
   }
 }
 
+/** This process's user, asked once: each call is a syscall, and the directory of every job is checked. */
+const AGENT_UID = process.getuid?.();
+
 /**
  * Still as prepare() makes a directory: a real directory (a job may have put a link in its place),
  * mode 0700, owned by this process's user, and empty. Only such a one may be handed to another job.
@@ -194,6 +199,6 @@ function makeDir(dir: string): void {
 function isUntouched(dir: string): boolean {
   const stat = lstatSync(dir, { throwIfNoEntry: false });
   if (!stat?.isDirectory() || (stat.mode & 0o7777) !== 0o700) return false;
-  if (process.getuid && stat.uid !== process.getuid()) return false;
+  if (AGENT_UID !== undefined && stat.uid !== AGENT_UID) return false;
   return readdirSync(dir).length === 0;
 }

@@ -108,17 +108,28 @@ describe('CheckpointDirs', () => {
     expect(spares()[0]).not.toBe(kept);
   });
 
-  it("renames the directory of an attempt that ended untouched to the next job's, listing it meanwhile as no job's", () => {
+  it("renames the directory of an attempt that ended untouched to the next job's when that job starts", () => {
     const dirs = new CheckpointDirs(root);
     const first = dirs.prepare(1);
     const inode = lstatSync(first).ino;
     dirs.release(1);
-    expect(dirs.jobIds()).toEqual([]);
-    dirs.remove(1); // a coordinator naming it late: it stays for the next job
     const next = dirs.prepare(2);
     expect(next).toBe(join(root, '2'));
     expect(lstatSync(next).ino).toBe(inode);
     expect(existsSync(first)).toBe(false);
+    expect(readdirSync(root)).toEqual(['2']);
+    expect(dirs.jobIds()).toEqual([2]);
+  });
+
+  it('lists a released directory until the next job takes it, and removes it as before when the job ended for good first', () => {
+    const dirs = new CheckpointDirs(root);
+    const inode = lstatSync(dirs.prepare(1)).ino;
+    dirs.release(1);
+    expect(dirs.jobIds()).toEqual([1]);
+    dirs.remove(1);
+    expect(dirs.jobIds()).toEqual([]);
+    expect(spares()).toHaveLength(1);
+    expect(lstatSync(dirs.prepare(2)).ino).toBe(inode);
     expect(readdirSync(root)).toEqual(['2']);
   });
 
@@ -147,8 +158,11 @@ describe('CheckpointDirs', () => {
 
   it('keeps at most the given number of released directories; the rest wait under their job for the heartbeat', () => {
     const dirs = new CheckpointDirs(root, 1);
-    for (const jobId of [1, 2]) dirs.prepare(jobId);
+    const [first, second] = [1, 2].map((jobId) => dirs.prepare(jobId));
+    const inodes = [first, second].map((dir) => lstatSync(dir).ino);
     for (const jobId of [1, 2]) dirs.release(jobId);
-    expect(dirs.jobIds()).toEqual([2]);
+    expect(lstatSync(dirs.prepare(3)).ino).toBe(inodes[0]);
+    expect(lstatSync(dirs.prepare(4)).ino).not.toBe(inodes[1]);
+    expect(dirs.jobIds().sort()).toEqual([2, 3, 4]);
   });
 });
