@@ -40,12 +40,16 @@ export function parseMetricLine(line: string, at: number): MetricPoint[] {
 /** Splits a byte stream into lines across chunk boundaries and hands back the metric points they carry. */
 export class MetricLineReader {
   private partial = '';
-  // Keeps a multi-byte character split across two chunks whole.
-  private readonly decoder = new StringDecoder('utf8');
+  /**
+   * Keeps a multi-byte character split across two chunks whole. Made at the first output: many
+   * short jobs print nothing on stdout, and need none.
+   */
+  private decoder: StringDecoder | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   write(bytes: Buffer): MetricPoint[] {
+    this.decoder ??= new StringDecoder('utf8');
     const text = this.partial + this.decoder.write(bytes);
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';
@@ -55,6 +59,7 @@ export class MetricLineReader {
 
   /** The job ended: a last line without a newline still counts. */
   end(): MetricPoint[] {
+    if (!this.decoder) return [];
     const last = this.partial + this.decoder.end();
     this.partial = '';
     return parseMetricLine(last, this.now());
