@@ -71,7 +71,8 @@ export class RunningJobs {
 
   /** Whether some attempt of this job runs here. */
   runsJob(jobId: number): boolean {
-    return [...this.runs.values()].some((run) => run.jobId === jobId);
+    for (const run of this.runs.values()) if (run.jobId === jobId) return true;
+    return false;
   }
 
   get(jobId: number, attempt: number): JobRun | undefined {
@@ -138,9 +139,7 @@ export class RunningJobs {
       logger.info('job finished', { job_id: jobId, attempt: claimed.attempt, ...result });
       // Claim again once the coordinator has the result: until then its books still count this job,
       // and a claim sent now would find the worker full and wait out a long-poll.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([deliverer.settled(jobId, claimed.attempt), new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
-      clearTimeout(timer);
+      await deliverer.settled(jobId, claimed.attempt, SETTLE_WAIT_MS);
       capacity.release(key);
       this.options.onSlotFree();
     });

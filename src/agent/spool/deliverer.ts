@@ -1,4 +1,5 @@
 import { Wakeup } from '../wakeup';
+import { Deadlines } from './deadlines';
 import type { AgentLogger } from '../logger';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { Outbox, OutboxItem } from './outboxItem';
@@ -44,6 +45,8 @@ export class Deliverer implements Outbox {
   private readonly wakeup = new Wakeup();
   private readonly drained = new Wakeup();
   private readonly settledWaiters = new Map<string, Array<() => void>>();
+  /** The timeouts of settled() waits, on one timer: a timer armed and cleared per job cost more. */
+  private readonly settleDeadlines = new Deadlines();
   private closed = false;
   private backlog = 0;
   private readonly maxBacklog: number;
@@ -98,14 +101,18 @@ export class Deliverer implements Outbox {
     return this.pending === 0;
   }
 
-  /** Resolves once everything an attempt sent so far was accepted or dropped (or the deliverer closed). */
-  settled(jobId: number, attempt: number): Promise<void> {
+  /**
+   * Resolves once everything an attempt sent so far was accepted or dropped (or the deliverer
+   * closed), or after `timeoutMs` at the latest when given.
+   */
+  settled(jobId: number, attempt: number, timeoutMs?: number): Promise<void> {
     const key = `${jobId}/${attempt}`;
     if (!this.lanes.has(key) || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const waiters = this.settledWaiters.get(key) ?? [];
       waiters.push(resolve);
       this.settledWaiters.set(key, waiters);
+      if (timeoutMs !== undefined) this.settleDeadlines.add(Date.now() + timeoutMs, resolve);
     });
   }
 
@@ -113,6 +120,7 @@ export class Deliverer implements Outbox {
   close(): void {
     for (const waiters of this.settledWaiters.values()) for (const wake of waiters) wake();
     this.settledWaiters.clear();
+    this.settleDeadlines.clear();
     this.closed = true;
     this.relieve();
     this.options.spool.close();
