@@ -14,7 +14,7 @@ import { recordSpread, spreadOf } from './lib/repeat';
 import { percentile } from './lib/stats';
 import { makeTempDir } from './lib/tempDir';
 import { measureGantry, type GantryRun } from './e2e';
-import { buildAgent } from './e2e/gantryCluster';
+import { buildAgent, type ClusterBuilds } from './e2e/gantryCluster';
 
 const DEFAULT_RUN_JOBS = 3000;
 const VARIANTS = [
@@ -38,7 +38,10 @@ export async function runAgentNiceBench(log: FigureLog, { jobs, reps }: BenchArg
   try {
     for (let rep = 0; rep < reps; rep++) {
       for (const { name, agentArgs } of VARIANTS) {
-        runs.get(name)?.push(await measureGantry(join(dir.path, `${name}-${rep}`), runJobs, warmJobs, { agentArgs: [...agentArgs] }));
+        // Under Linux's autogroup a nice value orders threads only within their session: the agents
+        // yield to the server only when they share its session, as they did when this was first measured.
+        const builds: ClusterBuilds = { agentArgs: [...agentArgs], agentSession: 'bench', serverSession: 'bench' };
+        runs.get(name)?.push(await measureGantry(join(dir.path, `${name}-${rep}`), runJobs, warmJobs, builds));
       }
     }
   } finally {
