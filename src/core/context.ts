@@ -1,6 +1,7 @@
 import type { Db, Statement, Transaction } from './store/database';
-import type { EventType, QueueEvent } from '../shared';
+import type { EventType } from '../shared';
 import type { EventListener } from './api';
+import { EventBuffer } from './eventBuffer';
 
 export interface CoreSettings {
   leaseTtlMs: number;
@@ -21,7 +22,7 @@ export class CoreContext {
   /** Project names by id; projects are never renamed, so the cache cannot go stale. */
   private readonly projectNames = new Map<number, string>();
   private readonly listeners = new Set<EventListener>();
-  private pending: QueueEvent[] = [];
+  private readonly events = new EventBuffer((text) => this.sql(text));
   private depth = 0;
   /**
    * One better-sqlite3 transaction function for every transaction and savepoint: `db.transaction()`
@@ -72,46 +73,62 @@ export class CoreContext {
 
   /**
    * Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, so two processes
-   * claiming from one file serialize instead of failing on upgrade), then publishes its events.
+   * claiming from one file serialize instead of failing on upgrade), writes the events it emitted
+   * just before committing, then publishes them.
    */
   tx<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
     this.depth++;
     let result: T;
     try {
-      result = this.inTransaction.immediate(fn) as T;
+      result = this.inTransaction.immediate(() => {
+        const value = fn();
+        this.events.write();
+        return value;
+      }) as T;
     } catch (error) {
-      this.pending = [];
+      this.events.clear();
       throw error;
     } finally {
       this.depth--;
     }
-    const events = this.pending;
-    this.pending = [];
-    for (const event of events) for (const listener of this.listeners) listener(event);
+    this.publish();
     return result;
   }
 
   /**
    * Runs `fn` in a savepoint inside the current transaction: if it throws, its writes and the
-   * events it appended are undone and the rest of the transaction goes on.
+   * events it emitted are undone and the rest of the transaction goes on.
    */
   savepoint<T>(fn: () => T): T {
-    const mark = this.pending.length;
+    const mark = this.events.mark();
     try {
       return this.inTransaction(fn) as T;
     } catch (error) {
-      this.pending.length = mark;
+      this.events.rollbackTo(mark);
       throw error;
     }
   }
 
-  /** Appends an event row; only call inside `tx`, next to the state change it records. */
+  /**
+   * Records an event next to the state change it records; its row is written with the
+   * transaction's other events just before `tx` commits. Outside `tx` it is written and published at once.
+   */
   emit(type: EventType, jobId: number | null, workerId: string | null, data: Record<string, unknown> = {}): void {
-    const at = this.now();
-    const json = JSON.stringify(data);
-    const info = this.sql('INSERT INTO events (at, type, job_id, worker_id, data) VALUES (?, ?, ?, ?, ?)').run(at, type, jobId, workerId, json);
-    if (this.listeners.size > 0) this.pending.push({ id: Number(info.lastInsertRowid), at, type, job_id: jobId, worker_id: workerId, data });
+    this.events.add(this.now(), type, jobId, workerId, data);
+    if (this.depth > 0) return;
+    this.events.write();
+    this.publish();
+  }
+
+  /** Writes the events emitted so far in this transaction: whatever reads the events table inside one calls this first. */
+  writePendingEvents(): void {
+    this.events.write();
+  }
+
+  private publish(): void {
+    const events = this.events.take(this.listeners.size > 0);
+    for (const event of events) for (const listener of this.listeners) listener(event);
   }
 
   subscribe(listener: EventListener): () => void {

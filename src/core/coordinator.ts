@@ -156,11 +156,17 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     slurm: createSlurmInventory(ctx),
     kubernetes: createKubernetesInventory(ctx),
 
-    eventsSince: (afterId, limit = 1000) =>
-      (ctx.sql('SELECT id, at, type, job_id, worker_id, data FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Array<QueueEvent & { data: string }>).map(
+    eventsSince: (afterId, limit = 1000) => {
+      // Inside inOneTransaction the events emitted so far are still buffered (context.ts).
+      ctx.writePendingEvents();
+      return (ctx.sql('SELECT id, at, type, job_id, worker_id, data FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Array<QueueEvent & { data: string }>).map(
         (e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> }),
-      ),
-    lastEventId: () => (ctx.sql('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id,
+      );
+    },
+    lastEventId: () => {
+      ctx.writePendingEvents();
+      return (ctx.sql('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id;
+    },
     subscribe: (listener) => ctx.subscribe(listener),
     inOneTransaction: (fn) => ctx.tx(fn),
 

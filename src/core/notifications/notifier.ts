@@ -43,7 +43,10 @@ function writeCursor(ctx: CoreContext, id: number): void {
   ctx.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(CURSOR_KEY, String(id));
 }
 
-const lastEventId = (ctx: CoreContext): number => (ctx.sql('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id;
+const lastEventId = (ctx: CoreContext): number => {
+  ctx.writePendingEvents();
+  return (ctx.sql('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id;
+};
 
 /** Applies events past the cursor in one transaction; returns how many deliveries they made. */
 function applyEvents(ctx: CoreContext, rules: StoredRule[], events: QueueEvent[]): number {
@@ -66,6 +69,7 @@ function* storedEventsAfterCursor(ctx: CoreContext): Generator<QueueEvent[]> {
   let after = readCursor(ctx) ?? lastEventId(ctx);
   const types = [...NOTIFYING];
   for (;;) {
+    ctx.writePendingEvents();
     const rows = ctx.sql(`SELECT id, at, type, job_id, worker_id, data FROM events WHERE id > ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`)
       .all(after, ...types, REPLAY_PAGE) as Array<Omit<QueueEvent, 'data'> & { data: string }>;
     if (rows.length === 0) return;
