@@ -25,7 +25,7 @@ export class CoreContext {
   private readonly events = new EventBuffer((text) => this.sql(text));
   private depth = 0;
   /**
-   * One better-sqlite3 transaction function for every transaction and savepoint: `db.transaction()`
+   * One better-sqlite3 transaction function for every transaction: `db.transaction()`
    * builds four wrappers each call, a cost every claim and every finished job paid again.
    */
   private readonly inTransaction: Transaction<(fn: () => unknown) => unknown>;
@@ -36,7 +36,11 @@ export class CoreContext {
     readonly now: () => number,
     readonly settings: CoreSettings,
   ) {
-    this.inTransaction = db.transaction((fn: () => unknown) => fn());
+    this.inTransaction = db.transaction((fn: () => unknown) => {
+      const result = fn();
+      this.events.write();
+      return result;
+    });
   }
 
   /** A prepared statement, compiled once per SQL text. */
@@ -81,11 +85,7 @@ export class CoreContext {
     this.depth++;
     let result: T;
     try {
-      result = this.inTransaction.immediate(() => {
-        const value = fn();
-        this.events.write();
-        return value;
-      }) as T;
+      result = this.inTransaction.immediate(fn) as T;
     } catch (error) {
       this.events.clear();
       throw error;
@@ -94,20 +94,6 @@ export class CoreContext {
     }
     this.publish();
     return result;
-  }
-
-  /**
-   * Runs `fn` in a savepoint inside the current transaction: if it throws, its writes and the
-   * events it emitted are undone and the rest of the transaction goes on.
-   */
-  savepoint<T>(fn: () => T): T {
-    const mark = this.events.mark();
-    try {
-      return this.inTransaction(fn) as T;
-    } catch (error) {
-      this.events.rollbackTo(mark);
-      throw error;
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { EventType, QueueEvent } from '../shared';
 import type { Statement } from './store/database';
+import { MAX_ROWS_PER_STATEMENT, sqlByCount, valueRows } from './multiRowSql';
 
 /** An event emitted in the current transaction; `id` is set once its row is written. */
 interface BufferedEvent {
@@ -11,16 +12,6 @@ interface BufferedEvent {
   data: Record<string, unknown>;
   json: string;
 }
-
-/** Where a savepoint began: rows emitted before it, and how many of them were written. */
-export interface EventMark {
-  emitted: number;
-  written: number;
-}
-
-const COLUMNS = 5;
-/** Rows per INSERT at most: one prepared statement per row count up to this, so at most this many statements are kept. */
-const MAX_ROWS_PER_INSERT = 64;
 
 /**
  * The events of one transaction, written as multi-row INSERTs just before it commits (issue 19):
@@ -39,20 +30,10 @@ export class EventBuffer {
     this.rows.push({ id: 0, at, type, jobId, workerId, data, json: JSON.stringify(data) });
   }
 
-  mark(): EventMark {
-    return { emitted: this.rows.length, written: this.written };
-  }
-
-  /** A savepoint rolled back: its events are dropped, and rows written inside it are unwritten again. */
-  rollbackTo(mark: EventMark): void {
-    this.rows.length = mark.emitted;
-    this.written = Math.min(this.written, mark.written);
-  }
-
   /** Writes the rows not written yet; readers of the events table call it first inside a transaction. */
   write(): void {
     while (this.written < this.rows.length) {
-      const count = Math.min(MAX_ROWS_PER_INSERT, this.rows.length - this.written);
+      const count = Math.min(MAX_ROWS_PER_STATEMENT, this.rows.length - this.written);
       const values: unknown[] = [];
       for (let i = this.written; i < this.written + count; i++) {
         const row = this.rows[i];
@@ -77,14 +58,4 @@ export class EventBuffer {
   }
 }
 
-const insertSqlByCount: string[] = [];
-
-function insertSql(count: number): string {
-  let sql = insertSqlByCount[count];
-  if (!sql) {
-    const row = `(${Array.from({ length: COLUMNS }, () => '?').join(', ')})`;
-    sql = `INSERT INTO events (at, type, job_id, worker_id, data) VALUES ${Array.from({ length: count }, () => row).join(', ')}`;
-    insertSqlByCount[count] = sql;
-  }
-  return sql;
-}
+const insertSql = sqlByCount((count) => `INSERT INTO events (at, type, job_id, worker_id, data) VALUES ${valueRows(count, 5)}`);

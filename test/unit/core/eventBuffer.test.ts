@@ -87,7 +87,7 @@ describe('events of a transaction, written together before it commits', () => {
   });
 });
 
-describe('CoreContext.emit and savepoints', () => {
+describe('CoreContext.emit', () => {
   let dir: string;
   let ctx: CoreContext;
   let heard: QueueEvent[];
@@ -103,28 +103,6 @@ describe('CoreContext.emit and savepoints', () => {
   });
 
   const stored = (): Array<{ id: number; type: string; job_id: number | null }> => ctx.db.prepare('SELECT id, type, job_id FROM events ORDER BY id').all() as Array<{ id: number; type: string; job_id: number | null }>;
-
-  it('undoes the events of a rolled-back savepoint even after a read wrote them, and keeps the rest of the transaction', () => {
-    ctx.tx(() => {
-      ctx.emit('job.submitted', 1, null);
-      expect(() =>
-        ctx.savepoint(() => {
-          ctx.emit('job.submitted', 2, null);
-          ctx.writePendingEvents();
-          throw new Error('refused');
-        }),
-      ).toThrow('refused');
-      ctx.emit('job.submitted', 3, null);
-    });
-    expect(stored()).toEqual([
-      { id: 1, type: 'job.submitted', job_id: 1 },
-      { id: 2, type: 'job.submitted', job_id: 3 },
-    ]);
-    expect(heard.map((e) => [e.id, e.job_id])).toEqual([
-      [1, 1],
-      [2, 3],
-    ]);
-  });
 
   it('writes and publishes an event emitted outside a transaction at once', () => {
     ctx.emit('job.submitted', 7, null, { why: 'alone' });
