@@ -17,6 +17,7 @@ import { recordCoreThroughput, runCoreRep, warmUpCore, type CoreRep, type CoreTh
 import { measureListAtScale } from './queue/measureListAtScale';
 import { measureClaimBehindUnrunnable } from './queue/claimBehindUnrunnable';
 import { measureWalPagesPerJob } from './queue/walPagesPerJob';
+import { measureStatementsPerJob } from './queue/statementsPerJob';
 
 /** Each compared pair: the ratio figure's name, Gantry's mode (its figure name in CoreRep) and the peer. */
 const RATIOS: Array<{ name: string; mode: string; peer: PeerName; median: (core: CoreThroughput) => number }> = [
@@ -39,6 +40,7 @@ export async function runQueueBench(log: FigureLog, { jobs, reps }: BenchArgs): 
   const peerMedians = recordPeers(log, sample, peers);
   recordRatios(log, medians, peerMedians, core, peers);
   measureWalPagesPerJob(log);
+  measureStatementsPerJob(log);
   measureClaimBehindUnrunnable(log, jobs);
   await measureListAtScale(log, jobs * 10);
 }
