@@ -1,25 +1,36 @@
 import { constants } from 'node:os';
 import type { JobExit, JobProcess, LogStream } from './jobProcess';
 
-/**
- * Node's own kill, under process.kill: it returns libuv's error (a negative errno) instead of
- * throwing. Undocumented, so only used when it is there; process.kill does the rest.
- */
-const rawKill = (process as unknown as { _kill?: (pid: number, signal: number) => number })._kill;
 const ESRCH = constants.errno.ESRCH;
 
+/** The shape of node's `process._kill`, which is not in @types/node. */
+type NodeRawKill = (pid: number, signal: number) => number;
+
 /**
- * Signals a job's whole process group; a group already gone is not an error. At every job's end the
- * group is usually gone already (ESRCH), and process.kill reports that by throwing an error, whose
- * making cost ~25 µs of CPU per job even without a stack trace (bench/README.md,
- * e2e.agent.cpu_ms_per_job); node's own kill underneath returns it instead. Any other failure, or a
- * Node without it, goes through process.kill, which throws it with its stack.
+ * Signals `pid` through node's own kill under process.kill, which returns libuv's error (0 or a
+ * negative errno) instead of throwing it; undefined where this node has no such function, and the
+ * caller then uses process.kill. Undocumented, so read at each call and never relied on: the
+ * fallback is the documented path, tested with `_kill` taken away. Kept because it pays: at a
+ * job's end its group is nearly always gone (ESRCH), and process.kill's error for that, even with
+ * no stack trace, costs ~40 µs of agent CPU per job under the agent's `--no-opt`, this way ~6 µs
+ * (`npm run bench -- agent-kill`, timed in each job's exit handler, variants alternated job by job,
+ * 5 × 4,000 jobs at load ~8: medians 52 [49–56] against 14 [13–14] µs, 8 of them the timer's own),
+ * ~2% of an agent's CPU per job (bench/README.md, e2e.agent.cpu_ms_per_job).
+ */
+function killReturningErrno(pid: number, signalNumber: number): number | undefined {
+  const nodeKill = (process as unknown as { _kill?: NodeRawKill })._kill;
+  return typeof nodeKill === 'function' ? nodeKill.call(process, pid, signalNumber) : undefined;
+}
+
+/**
+ * Signals a job's whole process group; a group already gone is not an error. Any failure other
+ * than ESRCH, or a node without `_kill`, goes through process.kill, which throws it with its stack.
  */
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   const signalNumber = constants.signals[signal] as number | undefined;
-  if (typeof rawKill === 'function' && signalNumber !== undefined) {
-    const error = rawKill.call(process, -pid, signalNumber);
+  if (signalNumber !== undefined) {
+    const error = killReturningErrno(-pid, signalNumber);
     if (error === 0 || error === -ESRCH) return;
   }
   killGroupThrowing(pid, signal);

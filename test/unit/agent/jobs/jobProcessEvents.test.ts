@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { killGroup } from '../../../../src/agent/jobs/jobProcessEvents';
 
 describe('killGroup', () => {
@@ -31,6 +31,46 @@ describe('killGroup', () => {
       kill.mockRestore();
     }
   }, 60_000);
+
+  describe('on a node without process._kill (undocumented, so it may go)', () => {
+    const processWithKill = process as unknown as { _kill?: unknown };
+    let nodeKill: unknown;
+    let kill: MockInstance<typeof process.kill>;
+    beforeEach(() => {
+      nodeKill = processWithKill._kill;
+      processWithKill._kill = undefined;
+      // Node's own process.kill calls _kill; it gets it back for that call only, as if kill were built without it.
+      const documentedKill = process.kill.bind(process);
+      kill = vi.spyOn(process, 'kill').mockImplementation((pid, signal) => {
+        processWithKill._kill = nodeKill;
+        try {
+          return documentedKill(pid, signal);
+        } finally {
+          processWithKill._kill = undefined;
+        }
+      });
+    });
+    afterEach(() => {
+      kill.mockRestore();
+      processWithKill._kill = nodeKill;
+    });
+
+    it('still signals a whole group, through process.kill', async () => {
+      const leader = spawn('sh', ['-c', 'sleep 60 & wait'], { detached: true, stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => leader.once('exit', (_code, signal) => resolve(signal)));
+      await new Promise((resolve) => leader.once('spawn', resolve));
+      killGroup(leader.pid, 'SIGKILL');
+      expect(kill).toHaveBeenCalledWith(-(leader.pid as number), 'SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+    }, 60_000);
+
+    it('still takes a gone group as done', async () => {
+      const leader = spawn('true', [], { detached: true, stdio: 'ignore' });
+      await new Promise((resolve) => leader.once('exit', resolve));
+      expect(() => killGroup(leader.pid, 'SIGKILL')).not.toThrow();
+      expect(kill).toHaveBeenCalledTimes(1);
+    }, 60_000);
+  });
 
   it('throws any other failure on, with its stack', () => {
     let thrown: unknown;
