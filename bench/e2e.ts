@@ -1,8 +1,10 @@
 /**
  * `npm run bench -- e2e`: no-op jobs (`true`) through `gantry serve` and 4 agent processes on
  * loopback, 8 jobs at a time in all, against the same count of the same jobs run by a small fresh
- * Node process spawning 8 at a time (the machine's floor) and by task-spooler with 8 slots,
- * measured in the same run. Each figure is the median of `--reps` runs after a warm-up.
+ * Node process spawning 8 at a time (the machine's floor), by xargs and by task-spooler with 8
+ * slots, measured in the same run and alternated: each repetition runs every system once, so the
+ * ratios of one repetition compare runs made within a minute of each other. Each figure is the
+ * median of `--reps` runs after a warm-up of each system.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,11 +12,12 @@ import type { BenchArgs } from './lib/args';
 import type { FigureLog } from './lib/figures';
 import { processCpuMs } from './lib/processCpu';
 import { childPids, processMemoryMb } from './lib/processMemory';
-import { recordSpread, repeated, spreadOf } from './lib/repeat';
+import { recordSpread, spreadOf } from './lib/repeat';
 import { percentile, perSecond } from './lib/stats';
 import { schedStat, schedWait } from './lib/schedStat';
 import { makeTempDir } from './lib/tempDir';
 import { startClaimProbe, startOwnProcessClaimProbe } from './e2e/claimProbe';
+import { recordClaimParts, type ClaimTiming, type Window } from './e2e/claimTiming';
 import { buildAgent, startGantryCluster, type ClusterBuilds } from './e2e/gantryCluster';
 import { measureRawSpawn } from './e2e/rawSpawn';
 import { measureXargsSpawn } from './e2e/xargsSpawn';
@@ -28,11 +31,14 @@ const SLOTS = AGENTS * SLOTS_PER_AGENT;
 
 export interface GantryRun {
   jobsPerSecond: number;
+  /** The in-bench probe's claims' round trips, in ms. */
   claimMs: number[];
-  /** Round trips of the same probe run as a small process of its own, in ms. */
-  ownProcessClaimMs: number[];
-  /** The same claims' time inside the server (Server-Timing), in ms. */
-  claimServerMs: number[];
+  /** The same claims cut into their parts (./e2e/claimTiming.ts). */
+  claims: ClaimTiming[];
+  /** Claims of the same probe run as a small process of its own. */
+  ownProcessClaims: ClaimTiming[];
+  /** When each submit request of the timed run was in flight (monotonic ms). */
+  submitWindows: Window[];
   /** p95 of how late the probe's event loop ran, in ms. */
   probeLoopDelayP95Ms: number;
   /** Ms the server's and the probe's main threads waited for a core, each time they got one. */
@@ -63,23 +69,17 @@ export async function runE2eBench(log: FigureLog, { jobs, reps }: BenchArgs): Pr
     log.record('e2e.slots', SLOTS, 'jobs');
     log.record('e2e.jobs', jobs, 'jobs');
     log.record('e2e.reps', reps, 'runs');
-    const raw = recordSpread(log, 'e2e.raw_spawn.jobs_per_s', await repeated(reps, () => measureRawSpawn(warmJobs, SLOTS), () => measureRawSpawn(jobs, SLOTS)), 'jobs/s');
-    const xargs = recordSpread(log, 'e2e.xargs_spawn.jobs_per_s', await repeated(reps, () => measureXargsSpawn(warmJobs, SLOTS), () => measureXargsSpawn(jobs, SLOTS)), 'jobs/s');
-
     const tsp = findTaskSpooler();
-    let tspPerSecond: number | undefined;
-    if (tsp) {
-      const runTsp = (count: number, rep: number | string) => measureTaskSpooler(tsp, makeRunDir(dir.path, `tsp-${rep}`), count, SLOTS);
-      tspPerSecond = recordSpread(log, 'e2e.task_spooler.jobs_per_s', await repeated(reps, () => runTsp(warmJobs, 'warm'), (rep) => runTsp(jobs, rep)), 'jobs/s');
-    } else {
-      log.record('e2e.task_spooler.error', 'task-spooler is not installed (apt-get install -y task-spooler)', 'text');
-    }
-
+    if (!tsp) log.record('e2e.task_spooler.error', 'task-spooler is not installed (apt-get install -y task-spooler)', 'text');
     await buildAgent();
-    const runs: GantryRun[] = [];
-    for (let rep = 0; rep < reps; rep++) runs.push(await measureGantry(join(dir.path, `gantry-${rep}`), jobs, warmJobs));
+    const { raws, xargses, tsps, runs } = await measureAlternated(dir.path, tsp, jobs, warmJobs, reps);
+    const raw = recordSpread(log, 'e2e.raw_spawn.jobs_per_s', spreadOf(raws), 'jobs/s');
+    const xargs = recordSpread(log, 'e2e.xargs_spawn.jobs_per_s', spreadOf(xargses), 'jobs/s');
+    const tspPerSecond = tsps.length > 0 ? recordSpread(log, 'e2e.task_spooler.jobs_per_s', spreadOf(tsps), 'jobs/s') : undefined;
     const gantry = recordGantry(log, runs);
     log.ratio('e2e.vs_raw_spawn', gantry, raw);
+    // Each repetition's own ratio: raw spawn and Gantry measured within a minute of each other.
+    recordSpread(log, 'e2e.vs_raw_spawn.paired', spreadOf(runs.map((run, rep) => run.jobsPerSecond / raws[rep])), 'ratio');
     log.ratio('e2e.vs_task_spooler', gantry, tspPerSecond);
     // Whether the two goals can both be met: 1.5× task-spooler is this many times the fastest spawner measured.
     log.ratio('e2e.task_spooler_goal.vs_xargs_spawn', tspPerSecond === undefined ? undefined : 1.5 * tspPerSecond, xargs);
@@ -87,6 +87,31 @@ export async function runE2eBench(log: FigureLog, { jobs, reps }: BenchArgs): Pr
   } finally {
     dir.remove();
   }
+}
+
+/**
+ * One warm-up of each system, then `reps` repetitions of raw spawn, xargs, task-spooler (where
+ * installed) and Gantry, one after the other: a change of load between repetitions then moves
+ * every system of that repetition, and the per-repetition ratios show it.
+ */
+async function measureAlternated(root: string, tsp: string | null, jobs: number, warmJobs: number, reps: number) {
+  const runTsp = (count: number, rep: number | string) => (tsp ? measureTaskSpooler(tsp, makeRunDir(root, `tsp-${rep}`), count, SLOTS) : undefined);
+  await measureRawSpawn(warmJobs, SLOTS);
+  await measureXargsSpawn(warmJobs, SLOTS);
+  await runTsp(warmJobs, 'warm');
+  const raws: number[] = [];
+  const xargses: number[] = [];
+  const tsps: number[] = [];
+  const runs: GantryRun[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    raws.push(await measureRawSpawn(jobs, SLOTS));
+    xargses.push(await measureXargsSpawn(jobs, SLOTS));
+    const tspRate = await runTsp(jobs, rep);
+    if (tspRate !== undefined) tsps.push(tspRate);
+    // measureGantry warms its own fresh cluster up first.
+    runs.push(await measureGantry(join(root, `gantry-${rep}`), jobs, warmJobs));
+  }
+  return { raws, xargses, tsps, runs };
 }
 
 /** A folder of its own per task-spooler run: its socket and list start empty each time. */
@@ -125,15 +150,17 @@ function recordGantry(log: FigureLog, runs: GantryRun[]): number {
  * long the server's and the probe's main threads waited for a core each time they got one.
  */
 function recordClaimBreakdown(log: FigureLog, runs: GantryRun[]): void {
-  const server = runs.flatMap((r) => r.claimServerMs).filter((ms) => !Number.isNaN(ms));
-  const outside = runs.flatMap((r) => r.claimMs.map((ms, i) => ms - r.claimServerMs[i])).filter((ms) => !Number.isNaN(ms));
-  const ownProcess = runs.flatMap((r) => r.ownProcessClaimMs);
+  const server = runs.flatMap((r) => r.claims.map((c) => c.serverMs)).filter((ms) => !Number.isNaN(ms));
+  const outside = runs.flatMap((r) => r.claims.map((c) => c.roundTripMs - c.serverMs)).filter((ms) => !Number.isNaN(ms));
+  const ownProcess = runs.flatMap((r) => r.ownProcessClaims.map((c) => c.roundTripMs));
   log.record('e2e.claim.own_process_p50_ms', percentile(ownProcess, 50), 'ms');
   log.record('e2e.claim.own_process_p95_ms', percentile(ownProcess, 95), 'ms');
   log.record('e2e.claim.server_p50_ms', percentile(server, 50), 'ms');
   log.record('e2e.claim.server_p95_ms', percentile(server, 95), 'ms');
   log.record('e2e.claim.outside_server_p50_ms', percentile(outside, 50), 'ms');
   log.record('e2e.claim.outside_server_p95_ms', percentile(outside, 95), 'ms');
+  // Both probes' claims: the parts of a claim do not depend on which process sent it.
+  recordClaimParts(log, runs.flatMap((r) => [...r.claims, ...r.ownProcessClaims]), runs.flatMap((r) => r.submitWindows));
   recordSpread(log, 'e2e.claim.probe_loop_delay_p95_ms', spreadOf(runs.map((r) => r.probeLoopDelayP95Ms)), 'ms');
   recordSpread(log, 'e2e.claim.probe_cpu_wait_ms_per_slice', spreadOf(runs.map((r) => r.probeCpuWaitMsPerSlice)), 'ms');
   recordSpread(log, 'e2e.server.cpu_wait_ms_per_slice', spreadOf(runs.map((r) => r.serverCpuWaitMsPerSlice)), 'ms');
@@ -167,23 +194,25 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
     const cpuBefore = cpuOf(cluster, helperPids);
     const schedBefore = { server: schedStat(cluster.serverPid), probe: schedStat(process.pid) };
     const start = performance.now();
-    const submitMs = await submitNoOpJobs(cluster.admin, jobs);
+    const submitWindows: Window[] = [];
+    const submitMs = await submitNoOpJobs(cluster.admin, jobs, 'noop', submitWindows);
     await waitUntilFinal(cluster.admin, warmJobs + jobs);
     const totalMs = performance.now() - start;
     const cpuAfter = cpuOf(cluster, helperPids);
     const serverWait = schedWait(schedBefore.server, schedStat(cluster.serverPid), totalMs);
     const probeWait = schedWait(schedBefore.probe, schedStat(process.pid), totalMs);
     const requestsAfter = await requestCounts(cluster.admin);
-    const { latenciesMs, serverMs, jobsTaken: inBenchJobs, probeLoopDelayP95Ms } = await probe.stop();
+    const { claims, jobsTaken: inBenchJobs, probeLoopDelayP95Ms } = await probe.stop();
     const ownProcess = await ownProcessProbe.stop();
     const jobsTaken = inBenchJobs + ownProcess.jobsTaken;
     const peaks = cluster.agentPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     const helperPeaks = helperPids.map((pid) => processMemoryMb(pid)?.peak ?? Number.NaN);
     return {
       jobsPerSecond: perSecond(jobs - jobsTaken, totalMs),
-      claimMs: latenciesMs,
-      claimServerMs: serverMs,
-      ownProcessClaimMs: ownProcess.latenciesMs,
+      claimMs: claims.map((c) => c.roundTripMs),
+      claims,
+      ownProcessClaims: ownProcess.claims,
+      submitWindows,
       probeLoopDelayP95Ms,
       serverCpuWaitMsPerSlice: serverWait.msPerSlice,
       serverCpuWaitMsPerS: serverWait.msPerS,

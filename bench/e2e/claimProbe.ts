@@ -3,13 +3,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { GantryClient } from '../../src/shared';
 import { exited } from '../lib/childProcess';
+import { claimTiming, monotonicMs, type ClaimTiming } from './claimTiming';
 import { sleep } from './gantryCluster';
 
 export interface ClaimSamples {
-  /** Each claim's round trip as the probe saw it, in ms. */
-  latenciesMs: number[];
-  /** The same claims' time inside the server (its Server-Timing header), in ms; NaN where the header was missing. */
-  serverMs: number[];
+  /** Each claim's round trip as the probe saw it, cut into its parts by the server's Server-Timing header. */
+  claims: ClaimTiming[];
   jobsTaken: number;
   /** How late the probe's own event loop ran, p95 over the run, in ms (its process's share of the wait). */
   probeLoopDelayP95Ms: number;
@@ -23,22 +22,20 @@ export interface ClaimProbe {
 /** Rare enough that the probe takes a few percent of the jobs at most. */
 const PROBE_INTERVAL_MS = 100;
 const HEARTBEAT_MS = 3_000;
-const SERVER_TIMING = /app;dur=(\d+(?:\.\d+)?)/;
 
 /**
  * Claim latency as an agent sees it, measured from outside the server: one more worker that
  * every 100 ms times `POST /workers/:id/claim` (max 1, no long-poll wait) on its own keep-alive
  * connection, and finishes any job it gets at once without running it (reported, and left
  * out of the agents' throughput). The agents' own claims long-poll, so their round trips
- * measure waiting, not the claim. Each claim's time inside the server comes from its
- * Server-Timing header, so the round trip splits into the server's part and the rest.
+ * measure waiting, not the claim. The server's Server-Timing header cuts each round trip into
+ * its parts (./claimTiming.ts).
  */
 export async function startClaimProbe(url: string, workerToken: string): Promise<ClaimProbe> {
   const enrolment = new GantryClient({ baseUrl: url, token: workerToken });
   const worker = await enrolment.call('registerWorker', { body: { name: 'bench-claim-probe', cpus: 1, memory_mb: 1024 } });
   const client = new GantryClient({ baseUrl: url, token: worker.credential });
-  const latenciesMs: number[] = [];
-  const serverMs: number[] = [];
+  const claims: ClaimTiming[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let jobsTaken = 0;
@@ -47,11 +44,10 @@ export async function startClaimProbe(url: string, workerToken: string): Promise
   let failure: unknown;
   const loop = (async () => {
     while (running) {
-      const start = performance.now();
+      const sentAt = monotonicMs();
       const response = await client.request('claim', { params: { id: worker.id }, body: { max: 1, wait_ms: 0 } });
       const { jobs } = (await response.json()) as { jobs: Array<{ job: { id: number }; attempt: number }> };
-      latenciesMs.push(performance.now() - start);
-      serverMs.push(Number(SERVER_TIMING.exec(response.headers.get('server-timing') ?? '')?.[1] ?? Number.NaN));
+      claims.push(claimTiming(sentAt, monotonicMs() - sentAt, response.headers.get('server-timing')));
       for (const claimed of jobs) {
         await client.call('finishJob', { params: { id: claimed.job.id }, body: { attempt: claimed.attempt, outcome: 'succeeded', exit_code: 0 } });
         jobsTaken++;
@@ -73,7 +69,7 @@ export async function startClaimProbe(url: string, workerToken: string): Promise
       loopDelay.disable();
       if (failure) throw failure;
       await client.call('deregisterWorker', { params: { id: worker.id } });
-      return { latenciesMs, serverMs, jobsTaken, probeLoopDelayP95Ms: loopDelay.percentile(95) / 1e6 };
+      return { claims, jobsTaken, probeLoopDelayP95Ms: loopDelay.percentile(95) / 1e6 };
     },
   };
 }
@@ -84,7 +80,7 @@ const PROBE_CHILD = fileURLToPath(new URL('./claimProbeChild.mjs', import.meta.u
  * The same probe as a small Node process of its own (bench/e2e/claimProbeChild.mjs), as an agent is:
  * the in-bench probe shares the benchmark's event loop and its tsx loader, the child shares nothing.
  */
-export async function startOwnProcessClaimProbe(url: string, workerToken: string): Promise<{ stop(): Promise<{ latenciesMs: number[]; jobsTaken: number }> }> {
+export async function startOwnProcessClaimProbe(url: string, workerToken: string): Promise<{ stop(): Promise<{ claims: ClaimTiming[]; jobsTaken: number }> }> {
   const enrolment = new GantryClient({ baseUrl: url, token: workerToken });
   const worker = await enrolment.call('registerWorker', { body: { name: 'bench-claim-probe-own-process', cpus: 1, memory_mb: 1024 } });
   const child = spawn(process.execPath, [PROBE_CHILD, url, worker.id, worker.credential], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -96,7 +92,8 @@ export async function startOwnProcessClaimProbe(url: string, workerToken: string
       const code = await exited(child);
       if (code !== 0) throw new Error(`the claim probe process exited with ${code}`);
       await new GantryClient({ baseUrl: url, token: worker.credential }).call('deregisterWorker', { params: { id: worker.id } });
-      return JSON.parse(output) as { latenciesMs: number[]; jobsTaken: number };
+      const { samples, jobsTaken } = JSON.parse(output) as { samples: Array<[sentAtMs: number, roundTripMs: number, serverTiming: string | null]>; jobsTaken: number };
+      return { claims: samples.map(([sentAt, roundTrip, header]) => claimTiming(sentAt, roundTrip, header)), jobsTaken };
     },
   };
 }

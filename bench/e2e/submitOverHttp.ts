@@ -1,13 +1,19 @@
 import type { GantryClient } from '../../src/shared';
 import { SUBMIT_CHUNK } from '../queue/benchJobs';
+import { monotonicMs, type Window } from './claimTiming';
 
-/** `jobs` × `true` through `POST /api/v1/jobs/batch` in the same chunks as every other submit; returns the elapsed ms. */
-export async function submitNoOpJobs(admin: GantryClient, jobs: number, label = 'noop'): Promise<number> {
+/**
+ * `jobs` × `true` through `POST /api/v1/jobs/batch` in the same chunks as every other submit; returns
+ * the elapsed ms. When `windows` is given, each request's span on the monotonic clock is added to it.
+ */
+export async function submitNoOpJobs(admin: GantryClient, jobs: number, label = 'noop', windows?: Window[]): Promise<number> {
   const start = performance.now();
   for (let from = 0; from < jobs; from += SUBMIT_CHUNK) {
     const batch = Array.from({ length: Math.min(SUBMIT_CHUNK, jobs - from) }, (_, k) => ({ name: `${label}-${from + k}`, command: ['true'] }));
+    const fromMs = monotonicMs();
     // A long timeout: a batch waits behind the agents' claims and finishes on a busy two-core machine.
     await admin.call('submitBatch', { body: { jobs: batch } }, 120_000);
+    windows?.push({ fromMs, toMs: monotonicMs() });
   }
   return performance.now() - start;
 }

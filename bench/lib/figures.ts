@@ -24,6 +24,11 @@ export class FigureLog {
     this.record(figure, numerator / denominator, 'ratio');
   }
 
+  /** Every figure recorded so far, in order. */
+  all(): readonly Figure[] {
+    return this.figures;
+  }
+
   printSummary(): void {
     process.stdout.write(`${JSON.stringify(this.figures)}\n`);
   }

@@ -9,6 +9,7 @@ import type { AllRouteHandlers } from './index';
 import type { RouteInput, ServerDeps } from './routeHandler';
 import { JsonText } from './jsonText';
 import { responseMismatch } from './responseShape';
+import { handlerTiming } from '../serverTiming';
 
 /**
  * The table is iterated by name, so each handler meets its own route's schemas; TypeScript
@@ -79,11 +80,13 @@ export function registerRoutes(
         checkDeclaredLength(route, bodyLimit, request.headers['content-length']);
       },
       handler: async (request, reply) => {
+        const handlerStart = reply.elapsedTime;
         const principal = principals.get(request) ?? null;
         const raw = { params: request.params, query: request.query, body: request.body };
         const result = await answerCall(name, raw, principal, deps, (parsed) =>
           handler({ ...parsed, principal, request, reply, get hangup() { return replyClosed(reply); } } as RouteInput<RouteName>, deps),
         );
+        reply.header('server-timing', handlerTiming(handlerStart, reply.elapsedTime));
         const text = result instanceof JsonText ? result.text : null;
         const mismatch = options.checkResponses ? responseMismatch(name, route, text === null ? result : JSON.parse(text)) : null;
         if (mismatch === null && text !== null) return reply.type('application/json; charset=utf-8').send(text);
