@@ -25,6 +25,7 @@ import { getJob } from '../jobRows';
 import { readFinishTarget, type FinishTarget, type ReportedAttempt } from './finishTarget';
 import { endPreemptedAttempt } from './preemptJobs';
 import { noteRetryAt } from './releaseDueRetries';
+import { PendingSuccesses } from './pendingSuccesses';
 
 /** What a report is once parsed: defaults filled in. */
 type ParsedReport = z.output<typeof FinishRequest>;
@@ -143,8 +144,11 @@ function attemptError(job: FinishTarget, report: ParsedReport): string | null {
 
 export function finishAttempts(ctx: CoreContext, input: unknown): FinishOutcome[] {
   const { results, brief } = parseOrThrow(FinishBatch, input);
-  return ctx.tx(() =>
-    results.map(({ job_id, ...report }): FinishOutcome => {
+  return ctx.tx(() => {
+    const successes = new PendingSuccesses(ctx);
+    const outcomes = results.map(({ job_id, ...report }): FinishOutcome => {
+      // A second report of a held-back job must read what the first one wrote.
+      if (successes.has(job_id)) successes.write();
       let checked: CheckedReport | JobState;
       try {
         checked = checkReport(ctx, job_id, report);
@@ -154,8 +158,36 @@ export function finishAttempts(ctx: CoreContext, input: unknown): FinishOutcome[
       }
       // No savepoint: the refusals are all in checkReport, before any write (a savepoint per report
       // cost two statements of the ~20 a claimed and finished job runs, issue 19).
-      const state = typeof checked === 'string' ? checked : writeReport(ctx, job_id, report, checked);
-      return brief ? { job_id, state } : { job_id, job: getJob(ctx, job_id) };
-    }),
-  );
+      const state = typeof checked === 'string' ? checked : applyChecked(ctx, job_id, report, checked, successes);
+      if (brief) return { job_id, state };
+      successes.write();
+      return { job_id, job: getJob(ctx, job_id) };
+    });
+    successes.write();
+    return outcomes;
+  });
+}
+
+/**
+ * Writes a report checkReport let through: a plain success is held back to be written with the
+ * batch's others (its event is emitted now, so events keep the reports' order); any other report
+ * writes what is held first, so writes that may read other jobs' rows (dependents) see them as
+ * the reports before it left them.
+ */
+function applyChecked(ctx: CoreContext, jobId: number, report: ParsedReport, checked: CheckedReport, successes: PendingSuccesses): JobState {
+  if (!isPlainSuccess(checked, report)) {
+    successes.write();
+    return writeReport(ctx, jobId, report, checked);
+  }
+  successes.add({ jobId, attempt: report.attempt, finishedAt: ctx.now(), exitCode: report.exit_code, error: report.error ?? null });
+  ctx.emit('job.succeeded', jobId, checked.job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
+  return 'succeeded';
+}
+
+/**
+ * A success of the job's current attempt that writeReport would turn into exactly two row updates
+ * and an event: no preemption to honour, no dependents to release.
+ */
+function isPlainSuccess({ job, attempt }: CheckedReport, report: ParsedReport): boolean {
+  return report.outcome === 'succeeded' && job.state === 'running' && job.attempt === report.attempt && !job.has_dependents && !wasPreempted(job, attempt, report);
 }
