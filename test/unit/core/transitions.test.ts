@@ -286,6 +286,109 @@ describe('finishMany', () => {
   });
 });
 
+describe('finishMany of plain successes, written together (issue 19)', () => {
+  /** What a finish leaves in a job's row and its attempt's, without the ids and times that differ between jobs. */
+  function finishedRows(jobId: number): unknown {
+    const { state, exit_code, error, finished_at, worker_id, attempt } = h.c.getJob(jobId);
+    const [row] = h.c.listAttempts(jobId);
+    return { job: { state, exit_code, error, finished_at, worker_id, attempt }, attempt: { outcome: row.outcome, exit_code: row.exit_code, error: row.error, finished_at: row.finished_at } };
+  }
+
+  it('leaves each job and attempt row as reporting it alone would, with its own exit code and error', () => {
+    const w = addWorker(h.c, { cpus: 16 });
+    const jobs = Array.from({ length: 6 }, (_, i) => h.c.submit({ command: [`j${i}`] }));
+    h.c.claim(w, { max: 6 });
+    const reports = [
+      { outcome: 'succeeded' as const, exit_code: 0, error: null },
+      { outcome: 'succeeded' as const, exit_code: 7, error: 'finished with a warning' },
+      { outcome: 'succeeded' as const, exit_code: null, error: null },
+    ];
+    const [alone, together] = [jobs.slice(0, 3), jobs.slice(3)];
+    alone.forEach((job, i) => h.c.finish(job.id, { attempt: 1, ...reports[i] }));
+    const outcomes = h.c.finishMany({ brief: true, results: together.map((job, i) => ({ job_id: job.id, attempt: 1, ...reports[i] })) });
+    expect(outcomes).toEqual(together.map((job) => ({ job_id: job.id, state: 'succeeded' })));
+    expect(together.map((job) => finishedRows(job.id))).toEqual(alone.map((job) => finishedRows(job.id)));
+    expect(h.c.countJobs()).toMatchObject({ running: 0, succeeded: 6 });
+  });
+
+  it('checks a second report of a job in the same batch against what the first one wrote', () => {
+    const w = addWorker(h.c, { cpus: 16 });
+    const [a, b] = [h.c.submit({ command: ['a'] }), h.c.submit({ command: ['b'], max_attempts: 3 })];
+    h.c.claim(w, { max: 2 });
+    const seen: string[] = [];
+    h.c.subscribe((e) => seen.push(`${e.type}:${e.job_id}`));
+    const outcomes = h.c.finishMany({
+      brief: true,
+      results: [
+        { job_id: a.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: b.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        // The attempt already ended as succeeded: a repeat, answered with the job's state and changing nothing.
+        { job_id: b.id, attempt: 1, outcome: 'failed', exit_code: 1 },
+        { job_id: a.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+      ],
+    });
+    expect(outcomes.map((o) => o.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(h.c.listAttempts(b.id).map((x) => [x.outcome, x.exit_code])).toEqual([['succeeded', 0]]);
+    expect(h.c.getJob(b.id)).toMatchObject({ state: 'succeeded', attempt: 1 });
+    expect(seen).toEqual([`job.succeeded:${a.id}`, `job.succeeded:${b.id}`]);
+  });
+
+  it('keeps events in report order and counts right when successes mix with retries, failures, cancels and dependents', () => {
+    const w = addWorker(h.c, { cpus: 16 });
+    const a = h.c.submit({ command: ['a'] });
+    const b = h.c.submit({ command: ['b'], max_attempts: 2 });
+    const c2 = h.c.submit({ command: ['c'] });
+    const d = h.c.submit({ command: ['d'] });
+    const e = h.c.submit({ command: ['e'] });
+    const f = h.c.submit({ command: ['f'] });
+    h.c.claim(w, { max: 6 });
+    const afterA = h.c.submit({ command: ['after a and c'], depends_on: [a.id, c2.id] });
+    const afterE = h.c.submit({ command: ['after e'], depends_on: [e.id] });
+    const seen: Array<[string, number | null]> = [];
+    h.c.subscribe((event) => seen.push([event.type, event.job_id]));
+    const ids: number[] = [];
+    h.c.subscribe((event) => ids.push(event.id));
+    const outcomes = h.c.finishMany({
+      brief: true,
+      results: [
+        { job_id: f.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: a.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: b.id, attempt: 1, outcome: 'failed', exit_code: 2 },
+        { job_id: c2.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: d.id, attempt: 1, outcome: 'cancelled', exit_code: null },
+        { job_id: e.id, attempt: 1, outcome: 'failed', exit_code: 1 },
+      ],
+    });
+    expect(outcomes.map((o) => o.state)).toEqual(['succeeded', 'succeeded', 'queued', 'succeeded', 'cancelled', 'failed']);
+    expect(seen).toEqual([
+      ['job.succeeded', f.id],
+      ['job.succeeded', a.id],
+      ['job.requeued', b.id],
+      ['job.succeeded', c2.id],
+      ['job.queued', afterA.id],
+      ['job.cancelled', d.id],
+      ['job.failed', e.id],
+      ['job.blocked', afterE.id],
+    ]);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(h.c.countJobs()).toMatchObject({ running: 0, succeeded: 3, queued: 2, cancelled: 1, failed: 1, blocked: 1 });
+  });
+
+  it('answers a full batch with each job as stored after its own report', () => {
+    const w = addWorker(h.c, { cpus: 16 });
+    const [a, b] = [h.c.submit({ command: ['a'] }), h.c.submit({ command: ['b'] })];
+    h.c.claim(w, { max: 2 });
+    const outcomes = h.c.finishMany({
+      results: [
+        { job_id: a.id, attempt: 1, outcome: 'succeeded', exit_code: 0 },
+        { job_id: b.id, attempt: 1, outcome: 'succeeded', exit_code: 3 },
+      ],
+    });
+    expect(outcomes.map((o) => o.job)).toEqual([h.c.getJob(a.id), h.c.getJob(b.id)]);
+    expect(outcomes.map((o) => [o.job?.state, o.job?.exit_code, o.job?.finished_at])).toEqual([['succeeded', 0, h.clock.now()], ['succeeded', 3, h.clock.now()]]);
+  });
+});
+
 describe('attempt.ended', () => {
   it('is emitted with the worker when a cancelled job’s attempt finally ends, so that worker can claim again', () => {
     const job = makeJob(h.c, 'running');

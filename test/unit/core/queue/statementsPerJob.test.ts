@@ -32,6 +32,17 @@ describe('statements a claim and a finish of many jobs run (issue 19)', () => {
     expect(h.c.countJobs()).toMatchObject({ succeeded: 10 });
   });
 
+  it('finishes ten plain successes with one UPDATE of their attempts and one of their jobs', () => {
+    h.c.submitBatch(Array.from({ length: 10 }, () => ({ command: ['true'] })));
+    const worker = addWorker(h.c, { cpus: 64 });
+    const results = h.c.claim(worker, { max: 10 }).map((c) => ({ job_id: c.job.id, attempt: c.attempt, outcome: 'succeeded' as const, exit_code: 0 }));
+    const { bySql } = countStatements(() => h.c.finishMany({ results, brief: true }));
+    expect(runsOf(bySql, 'UPDATE attempts')).toBe(1);
+    expect(runsOf(bySql, 'UPDATE jobs')).toBe(1);
+    expect(h.c.countJobs()).toMatchObject({ running: 0, succeeded: 10 });
+    expect(results.map((r) => h.c.listAttempts(r.job_id)[0].outcome)).toEqual(Array(10).fill('succeeded'));
+  });
+
   it('claims more jobs than one statement holds, each once, with its attempt and its event, in priority order', () => {
     const jobs = h.c.submitBatch(Array.from({ length: 150 }, (_, i) => ({ command: ['true'], priority: i % 3 })));
     const worker = addWorker(h.c, { cpus: 1000 });
