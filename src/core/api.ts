@@ -150,6 +150,12 @@ export interface Coordinator {
   registerWorker(info: WorkerRegister, registrant?: Registrant): Worker & { credential: string | null };
   /** The worker a `gwrk_` credential acts for; null when unknown or its enrolling token was revoked. */
   workerByCredential(secret: string): CredentialHolder | null;
+  /**
+   * A count that moves whenever this coordinator revokes a token or replaces a worker's credential,
+   * so a connection that authenticated once (the agent channel) reads its credential again only
+   * when it moved, not per call. Another process writing the same database does not move it.
+   */
+  credentialRevision(): number;
   /** Who runs or ran an attempt; null when the job has no such attempt. */
   attemptHolder(jobId: number, attempt: number): AttemptHolder | null;
   heartbeat(workerId: string, beat?: Heartbeat): HeartbeatReply;

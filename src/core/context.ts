@@ -24,6 +24,8 @@ export class CoreContext {
   private readonly listeners = new Set<EventListener>();
   private readonly events = new EventBuffer((text) => this.sql(text));
   private depth = 0;
+  /** See credentialRevision(). */
+  private credentialChanges = 0;
   /**
    * One better-sqlite3 transaction function for every transaction: `db.transaction()`
    * builds four wrappers each call, a cost every claim and every finished job paid again.
@@ -115,6 +117,19 @@ export class CoreContext {
   private publish(): void {
     const events = this.events.take(this.listeners.size > 0);
     for (const event of events) for (const listener of this.listeners) listener(event);
+  }
+
+  /**
+   * Called by whatever may make a credential stop standing (a token revoked, a worker's credential
+   * replaced), inside its transaction: a rollback then costs a needless re-check, never a missed one.
+   */
+  credentialsChanged(): void {
+    this.credentialChanges++;
+  }
+
+  /** How many times credentials may have stopped standing in this process (Coordinator.credentialRevision). */
+  credentialRevision(): number {
+    return this.credentialChanges;
   }
 
   subscribe(listener: EventListener): () => void {

@@ -113,6 +113,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
     registerWorker: (info, registrant) => registerWorker(ctx, info, registrant),
     workerByCredential: (secret) => workerByCredential(ctx, secret),
+    credentialRevision: () => ctx.credentialRevision(),
     attemptHolder: (jobId, attempt) => attemptHolder(ctx, jobId, attempt),
     heartbeat: (workerId, beat) => heartbeat(ctx, workerId, beat ?? {}),
     claim: (workerId, claimOptions = {}) => withSuiteHooks(ctx, claimJobs(ctx, workerId, claimOptions.max ?? 1, claimOptions.free)),

@@ -63,6 +63,8 @@ export function revokeToken(ctx: CoreContext, id: number, origin: ChangeOrigin =
     if (!existing) throw new NotFoundError(`token ${id} does not exist`, 'id');
     if (existing.revoked_at === null) {
       ctx.sql('UPDATE tokens SET revoked_at = ? WHERE id = ?').run(ctx.now(), id);
+      // The workers it enrolled lose their credentials with it.
+      ctx.credentialsChanged();
       recordAuthEvent(ctx, { kind: 'token_revoked', ...origin, token_name: existing.name, reason: `${existing.scope} token revoked` });
     }
     return ctx.sql(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRecord;

@@ -65,6 +65,8 @@ export function registerWorker(ctx: CoreContext, input: unknown, registrant: Reg
       .run(id, info.name, info.hostname, info.cpus, info.memory_mb, JSON.stringify(info.gpus), JSON.stringify(info.tags), info.version, state, JSON.stringify(gpuFree), now, now);
     if (identity.credential !== null) {
       ctx.sql('UPDATE workers SET credential_hash = ?, enrolled_by = ? WHERE id = ?').run(hashToken(identity.credential), identity.enrolledBy, id);
+      // An offline worker's id taken over by a new enrolment: the credential it had no longer stands.
+      if (existing) ctx.credentialsChanged();
     }
     const held = new Set(identity.mayHold ? info.running.map((r) => `${r.job_id}/${r.attempt}`) : []);
     const open = ctx.sql('SELECT job_id, attempt FROM attempts WHERE worker_id = ? AND finished_at IS NULL').all(id) as Array<{ job_id: number; attempt: number }>;

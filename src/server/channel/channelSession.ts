@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { GantryError, isAgentChannelRoute, ROUTES, type AgentChannelCall, type AgentChannelRoute, type RouteName } from '../../shared';
+import { CHANNEL_CREDENTIAL_REVOKED, GantryError, isAgentChannelRoute, ROUTES, type AgentChannelCall, type AgentChannelRoute, type RouteName } from '../../shared';
 import { checkScope } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { toErrorReply } from '../errors/errorReply';
@@ -23,6 +23,23 @@ class MalformedCall extends GantryError {
   }
 }
 
+/** A call refused because the channel's credential no longer stands; the channel closes after its reply. */
+class CredentialRevoked extends GantryError {
+  constructor() {
+    super('unauthorized', 'worker credential revoked or no longer valid');
+  }
+}
+
+/** Whether an open channel's credential still stands, asked before each call. */
+export interface CredentialCheck {
+  /** The revision read just before the upgrade's credential check: a revocation after that is seen. */
+  readonly checkedAt: number;
+  /** Moves whenever a credential may have stopped standing (Coordinator.credentialRevision): a number read, no database. */
+  revision(): number;
+  /** Reads the credential again (a database read), done only when the revision moved. */
+  stands(): boolean;
+}
+
 function readCall(data: RawData): AgentChannelCall {
   let message: unknown;
   try {
@@ -41,22 +58,28 @@ function readCall(data: RawData): AgentChannelCall {
 /**
  * One agent's open channel: each message is a call, answered through the same `answerCall` as its
  * HTTP route (zod, the worker's access to what it touches, the handler, the one error shape), as
- * `{id, status, body}`. The credential was checked at the upgrade; the registry closes the socket
- * once it no longer stands. Calls run as they arrive, each independently, as requests do, so finishes
- * from several agents read in one turn still meet in one group commit.
+ * `{id, status, body}`. The credential was checked at the upgrade; a call after it stopped standing
+ * in this process (a token revoked, the worker's credential replaced) is refused with 401 and closes
+ * the channel, and the registry closes idle channels whose credential fell too. Calls run as they
+ * arrive, each independently, as requests do, so finishes from several agents read in one turn
+ * still meet in one group commit.
  */
 export class ChannelSession {
   /** Aborts when the socket closes: a parked claim stops waiting, as when an HTTP caller hangs up. */
   private readonly closed = new AbortController();
+  /** The credential revision at which the credential was last known to stand. */
+  private standsAt: number;
 
   constructor(
     private readonly socket: WebSocket,
     readonly principal: Principal,
+    private readonly credential: CredentialCheck,
     private readonly deps: ServerDeps,
     private readonly observe: ObserveCall,
     private readonly log: FastifyBaseLogger,
     private readonly checkAnswer?: (name: RouteName, answer: unknown) => string | null,
   ) {
+    this.standsAt = credential.checkedAt;
     socket.on('message', (data) => void this.answer(data));
     socket.on('close', () => this.closed.abort());
   }
@@ -70,6 +93,7 @@ export class ChannelSession {
     let status = 200;
     let text: string;
     let route = 'unmatched';
+    let revoked = false;
     try {
       const call = readCall(data);
       id = call.id;
@@ -77,6 +101,7 @@ export class ChannelSession {
       text = await this.run(call, byteLength(data));
     } catch (error) {
       if (error instanceof MalformedCall) id = error.id;
+      revoked = error instanceof CredentialRevoked;
       const reply = toErrorReply(error);
       status = reply.status;
       text = JSON.stringify(reply.body);
@@ -85,6 +110,16 @@ export class ChannelSession {
     this.observe(route, status);
     // A reply to a socket that closed meanwhile is lost as an HTTP reply to a hung-up caller is; the agent retries its deliveries.
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(`{"id":${id},"status":${status},"body":${text}}`);
+    if (revoked) this.close(CHANNEL_CREDENTIAL_REVOKED, 'worker credential revoked or no longer valid');
+  }
+
+  /** Re-reads the credential only when something that could revoke it happened since it last stood. */
+  private credentialStands(): boolean {
+    const revision = this.credential.revision();
+    if (revision === this.standsAt) return true;
+    if (!this.credential.stands()) return false;
+    this.standsAt = revision;
+    return true;
   }
 
   private async run(call: AgentChannelCall, bytes: number): Promise<string> {
@@ -94,6 +129,7 @@ export class ChannelSession {
     if (limit !== undefined && bytes > limit) {
       throw new GantryError('payload_too_large', `${route.method} ${route.path} takes bodies of at most ${limit} bytes; this call is ${bytes}`, 'body');
     }
+    if (!this.credentialStands()) throw new CredentialRevoked();
     const { principal, deps } = this;
     checkScope(route, principal);
     const handler = channelHandlers[name] as LooseCallerHandler;

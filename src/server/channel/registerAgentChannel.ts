@@ -8,8 +8,18 @@ import type { ServerDeps } from '../routes';
 import { responseMismatch } from '../routes/responseShape';
 import { ChannelSession } from './channelSession';
 
-/** How often open channels' credentials are checked again: a revoked credential's channel closes within this. */
+/**
+ * How often open channels' credentials are checked again. A revocation made by this server is seen
+ * by the next call anyway (ChannelSession); the timer closes idle channels, and catches a revocation
+ * another process wrote into the same database, within this.
+ */
 const REVALIDATE_MS = 500;
+
+/** Whether the token a channel was opened with still stands for the worker it was opened for (a database read). */
+function credentialStands(resolveToken: ResolveToken, token: string, principal: Principal): boolean {
+  const now = resolveToken(token);
+  return now !== null && now.worker_id === principal.worker_id;
+}
 
 export interface AgentChannelOptions {
   /** Check each answer against its route's response schema (tests), as `checkResponses` does for HTTP. */
@@ -59,8 +69,7 @@ class OpenChannels {
 
   private closeRevoked(): void {
     for (const [session, token] of this.open) {
-      const now = this.resolveToken(token);
-      if (now !== null && now.worker_id === session.principal.worker_id) continue;
+      if (credentialStands(this.resolveToken, token, session.principal)) continue;
       this.open.delete(session);
       session.close(CHANNEL_CREDENTIAL_REVOKED, 'worker credential revoked or no longer valid');
     }
@@ -85,7 +94,8 @@ export function registerAgentChannel(
     channels.closeAll();
     done();
   });
-  const principals = new WeakMap<FastifyRequest, Principal>();
+  const principals = new WeakMap<FastifyRequest, { principal: Principal; checkedAt: number }>();
+  const revision = (): number => deps.coordinator.credentialRevision();
   const checkAnswer = options.checkResponses ? (name: RouteName, answer: unknown) => responseMismatch(name, ROUTES[name], answer) : undefined;
   app.route({
     method: 'GET',
@@ -93,19 +103,23 @@ export function registerAgentChannel(
     websocket: true,
     onRequest: async (request) => {
       browser.origin(request);
+      const checkedAt = revision();
       const principal = authenticate({ token: bearerToken(request.headers.authorization), address: request.ip, target: `GET ${AGENT_CHANNEL_PATH}` }, request.log);
       const id = (request.params as { id: string }).id;
       if (principal.scope !== 'worker' || principal.worker_id === null) {
         throw new GantryError('forbidden', 'the agent channel takes a worker credential (the one registering returned)');
       }
       if (principal.worker_id !== id) throw new GantryError('forbidden', `this worker credential acts for worker ${principal.worker_id} only`, 'id');
-      principals.set(request, principal);
+      principals.set(request, { principal, checkedAt });
     },
     handler: (socket, request) => {
-      const principal = principals.get(request);
-      if (!principal) return socket.close(1011, 'not authenticated');
-      const session = new ChannelSession(socket, principal, deps, (route, status) => deps.metrics.observeChannelCall(route, status), request.log, checkAnswer);
-      channels.add(session, bearerToken(request.headers.authorization) ?? '');
+      const upgrade = principals.get(request);
+      if (!upgrade) return socket.close(1011, 'not authenticated');
+      const { principal, checkedAt } = upgrade;
+      const token = bearerToken(request.headers.authorization) ?? '';
+      const credential = { checkedAt, revision, stands: () => credentialStands(resolveToken, token, principal) };
+      const session = new ChannelSession(socket, principal, credential, deps, (route, status) => deps.metrics.observeChannelCall(route, status), request.log, checkAnswer);
+      channels.add(session, token);
       socket.on('close', () => channels.delete(session));
     },
   });

@@ -172,6 +172,18 @@ describe('the agent channel', () => {
     expect(await channel.closed).toBe(CHANNEL_CREDENTIAL_REVOKED);
   });
 
+  it('refuses the very next call once the worker credential is revoked, then closes', async () => {
+    const enrolment = server.coordinator.createToken({ name: 'to-revoke-2', scope: 'worker' });
+    const response = await server.call('POST', '/api/v1/workers', enrolment.token, { name: 'revoked-2', cpus: 1, memory_mb: 1000 });
+    const revoked = response.json() as RegisteredWorker;
+    const channel = await ChannelTestClient.open(channelUrl(revoked.id), revoked.credential);
+    expect((await channel.call('heartbeat', { params: { id: revoked.id }, body: {} })).status).toBe(200);
+    server.coordinator.revokeToken(enrolment.record.id);
+    const refused = await channel.call('heartbeat', { params: { id: revoked.id }, body: {} });
+    expect(refused.status).toBe(401);
+    expect(await channel.closed).toBe(CHANNEL_CREDENTIAL_REVOKED);
+  });
+
   it('is not offered when the server is built without it', async () => {
     const plain = await createTestServer({ agentChannel: false });
     try {

@@ -95,4 +95,27 @@ describe('worker identity: a worker credential acts for its own worker only', ()
     server.coordinator.revokeToken(enrolment.record.id);
     expect((await server.call('POST', `/api/v1/workers/${temp.id}/heartbeat`, temp.credential, {})).statusCode).toBe(401);
   });
+
+  it('moves the credential revision (what open agent channels re-check on) when a credential may have fallen, and only then', async () => {
+    const { coordinator } = server;
+    const start = coordinator.credentialRevision();
+    const enrolment = coordinator.createToken({ name: 'revision', scope: 'worker' });
+    const response = await server.call('POST', '/api/v1/workers', enrolment.token, { name: 'revision-1', cpus: 1, memory_mb: 1 });
+    const enrolled = response.json() as RegisteredWorker;
+    await server.call('POST', '/api/v1/workers', enrolled.credential, { name: 'revision-1', cpus: 1, memory_mb: 1 });
+    await server.call('POST', `/api/v1/workers/${enrolled.id}/heartbeat`, enrolled.credential, {});
+    expect(coordinator.credentialRevision()).toBe(start);
+
+    coordinator.deregisterWorker(enrolled.id);
+    expect(coordinator.credentialRevision()).toBe(start);
+    await server.enrol('revision-1');
+    const afterReplaced = coordinator.credentialRevision();
+    expect(afterReplaced).not.toBe(start);
+
+    coordinator.revokeToken(enrolment.record.id);
+    const afterRevoked = coordinator.credentialRevision();
+    expect(afterRevoked).not.toBe(afterReplaced);
+    coordinator.revokeToken(enrolment.record.id);
+    expect(coordinator.credentialRevision()).toBe(afterRevoked);
+  });
 });
