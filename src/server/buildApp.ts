@@ -89,19 +89,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...options.hosts,
   };
   const hosts = createHostService(provisioning);
-  const slurm = createSlurmService({ ...provisioning, ...options.slurm });
+  // A service given by the caller is theirs to start and close (AppOptions.slurm).
+  const given = options.slurm && 'service' in options.slurm ? options.slurm.service : null;
+  const slurm = given ?? createSlurmService({ ...provisioning, pollMs: options.slurm && 'pollMs' in options.slurm ? options.slurm.pollMs : undefined });
   const kubernetes = new KubernetesBridges(coordinator, options.kubernetes, () => loopbackUrl(app), app.log);
   // Tunnels end at our port, known once listening; agents behind them come back by themselves.
   // Pilots are told that port too, so clusters are looked at only once it is known.
   app.addHook('onListen', (done) => {
     hosts.resume();
-    slurm.start();
+    if (!given) slurm.start();
     kubernetes.startAll();
     done();
   });
   app.addHook('onClose', async () => {
     hosts.close();
-    slurm.close();
+    if (!given) slurm.close();
     await kubernetes.close();
   });
 

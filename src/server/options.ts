@@ -1,7 +1,7 @@
 import type { LoggerOptions } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Coordinator, SecretStore } from '../core';
-import type { HostServiceOptions } from '../provision';
+import type { HostServiceOptions, SlurmService } from '../provision';
 import type { AuthFailureLimits } from './auth/authFailureLimiter';
 import type { LocalWorkerControl } from './localWorker';
 import type { KubernetesSupport } from './kubernetes/kubernetesBridges';
@@ -28,8 +28,12 @@ export interface AppOptions {
   secretStore?: SecretStore;
   /** SSH hosts (agent bundle, known_hosts, node cache…); defaults suit `gantry serve` from a checkout. */
   hosts?: Partial<Omit<HostServiceOptions, 'coordinator' | 'secrets' | 'localUrl'>>;
-  /** Slurm clusters: how often pilots are looked at (default 5 s). */
-  slurm?: { pollMs?: number };
+  /**
+   * Slurm clusters: how often pilots are looked at (default 5 s). Or a service to serve in place of
+   * the server's own, which its owner starts and closes (a test that drives the passes itself): two
+   * services on one coordinator would each launch pilots and overwrite each other's cluster error.
+   */
+  slurm?: { pollMs?: number } | { service: SlurmService };
   /** Runs Kubernetes clusters' bridge workers (`gantry serve` and the desktop app give it); without it clusters are only stored. */
   kubernetes?: KubernetesSupport;
   /** Webhook deliveries: the fetch they use and the first retry delay (doubling); tests shorten it. */

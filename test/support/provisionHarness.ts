@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCoordinator, createFileSecretStore, type Coordinator, type CoordinatorOptions, type SecretStore } from '../../src/core';
-import { createHostService, type HostService, type HostServiceOptions } from '../../src/provision';
+import { createHostService, createSlurmService, type HostService, type HostServiceOptions, type SlurmService } from '../../src/provision';
 import { ensureAdminToken, startServer, type RunningServer } from '../../src/server';
 import type { TestSshd } from './sshd';
 
@@ -21,6 +21,12 @@ export interface ProvisionHarness {
   coordinator: Coordinator;
   server: RunningServer;
   hosts: HostService;
+  /**
+   * The one Slurm service on this coordinator, the server's too (its routes use it); not started:
+   * a test starts it or runs its passes itself. A second one, with the server's default
+   * ~/.ssh/known_hosts, would write its host-key error over the cluster's every pass.
+   */
+  slurm: SlurmService;
   secrets: SecretStore;
   knownHosts: string;
   dataDir: string;
@@ -32,12 +38,22 @@ export interface ProvisionHarness {
 }
 
 /** A real coordinator and server on loopback with a host service using throwaway known_hosts and secrets. */
-export async function startProvisionHarness(options: Partial<HostServiceOptions> = {}): Promise<ProvisionHarness> {
+export async function startProvisionHarness(options: Partial<HostServiceOptions> = {}, slurmOptions: { pollMs?: number } = {}): Promise<ProvisionHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-provision-'));
   const coordinator = createCoordinator({ dataDir, sweepIntervalMs: 500, workerTimeoutMs: 5_000 });
-  const server = await startServer({ coordinator, logger: false });
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'));
   const knownHosts = join(dataDir, 'known_hosts');
+  const slurm = createSlurmService({
+    coordinator,
+    secrets,
+    localUrl: () => server.url,
+    agentBundle: ensureAgentBundle(),
+    knownHostsFiles: [knownHosts],
+    agentSocket: null,
+    nodeCacheDir: null,
+    pollMs: slurmOptions.pollMs ?? 300,
+  });
+  const server = await startServer({ coordinator, logger: false, slurm: { service: slurm } });
   const makeHosts = (): HostService => createHostService({
     coordinator,
     secrets,
@@ -54,6 +70,7 @@ export async function startProvisionHarness(options: Partial<HostServiceOptions>
     coordinator,
     server,
     hosts: makeHosts(),
+    slurm,
     secrets,
     knownHosts,
     dataDir,
@@ -65,6 +82,7 @@ export async function startProvisionHarness(options: Partial<HostServiceOptions>
     hostSpec: (name, sshd, extra = {}) => ({ name, ssh: { user: sshd.user, host: sshd.host, port: sshd.port }, identity_file: sshd.identityFile, ...extra }),
     async close() {
       harness.hosts.close();
+      slurm.close();
       await server.close();
       coordinator.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdminToken } from '../../../src/server';
 import type { Job } from '../../../src/shared';
 import { waitFor } from '../../support/waitFor';
 import { startSlurmHarness, type SlurmHarness } from './support/slurmHarness';
@@ -24,6 +25,19 @@ describe('pilot agents on a real Slurm', () => {
   it('adds a cluster whose login node answers squeue, with no pilot while nothing waits', async () => {
     const cluster = await s.service.add({ name: 'c1', login: 'login', max_pilots: 2, jobs_per_pilot: 2, idle_timeout_s: 4, time_limit_min: 30 });
     expect(cluster).toMatchObject({ name: 'c1', login: 'login', error: null, demand: 0, pilots: [], idle_timeout_s: 4 });
+  });
+
+  it('updates the cluster in place through the server\'s API, whose pass reaches the same login node', async () => {
+    // The server drives the clusters the test drives: one launcher per coordinator, as `gantry serve` runs.
+    const admin = ensureAdminToken(s.h.coordinator, s.h.dataDir).token;
+    const response = await s.h.server.app.inject({
+      method: 'POST',
+      url: '/api/v1/slurm',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { name: 'c1', login: 'login', max_pilots: 2, jobs_per_pilot: 2, idle_timeout_s: 4, time_limit_min: 30 },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ name: 'c1', error: null, demand: 0, pilots: [] });
   });
 
   it('says a job waits for a pilot pending in Slurm, with squeue\'s reason', async () => {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import type { SlurmCluster } from '../../../../src/shared';
-import { createSlurmService, type SlurmService } from '../../../../src/provision';
+import type { SlurmService } from '../../../../src/provision';
 import { waitFor } from '../../../support/waitFor';
-import { ensureAgentBundle, startProvisionHarness, type ProvisionHarness } from '../../../support/provisionHarness';
+import { startProvisionHarness, type ProvisionHarness } from '../../../support/provisionHarness';
 import { startSshd, type TestSshd } from '../../../support/sshd';
 import { startSlurm, type TestSlurm } from './slurmCluster';
 
@@ -20,19 +20,11 @@ export interface SlurmHarness {
 /** Starts everything; the login node is a host of the inventory (its key trusted through known_hosts), with no agent of its own. */
 export async function startSlurmHarness(options: { pollMs?: number } = {}): Promise<SlurmHarness> {
   const slurm = await startSlurm();
-  const [h, login] = await Promise.all([startProvisionHarness(), startSshd({ env: slurm.env })]);
+  const [h, login] = await Promise.all([startProvisionHarness({}, { pollMs: options.pollMs }), startSshd({ env: slurm.env })]);
   writeFileSync(h.knownHosts, `[${login.host}]:${login.port} ${login.hostKeyLine}\n`);
   h.coordinator.hosts.save({ name: 'login', ssh: { user: login.user, host: login.host, port: login.port }, identity_file: login.identityFile });
-  const service = createSlurmService({
-    coordinator: h.coordinator,
-    secrets: h.secrets,
-    localUrl: () => h.server.url,
-    agentBundle: ensureAgentBundle(),
-    knownHostsFiles: [h.knownHosts],
-    agentSocket: null,
-    nodeCacheDir: null,
-    pollMs: options.pollMs ?? 300,
-  });
+  // The server's own: the routes and the test drive one launcher (see ProvisionHarness.slurm).
+  const service = h.slurm;
   return {
     h,
     slurm,
