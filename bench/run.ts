@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|agent-nice|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm|artifacts|suites|agent-kill] [--jobs N] [--reps N]`: runs
+ * `npm run bench -- [queue|peers|e2e|agent-nice|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm|artifacts|suites|agent-kill|agent-metrics] [--jobs N] [--reps N]`: runs
  * one benchmark, printing one JSON line per figure as it is measured and, at the end, all figures again
  * as one JSON list. --jobs scales every size from its default of 100,000 for quick runs; --reps (3)
  * is how many timed runs each throughput figure takes the median of.
@@ -22,6 +22,7 @@ import { runMetricsHistoryBench } from './metricsHistory';
 import { runArtifactsBench } from './artifacts';
 import { runSuitesBench } from './suites';
 import { runAgentKillBench } from './agentKill';
+import { runAgentMetricsBench } from './agentMetrics';
 
 const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unknown>> = {
   queue: runQueueBench,
@@ -39,6 +40,7 @@ const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unkno
   artifacts: (log, { reps }) => runArtifactsBench(log, reps),
   suites: (log, { jobs }) => runSuitesBench(log, jobs),
   'agent-kill': (log, { jobs, reps }) => runAgentKillBench(log, jobs, reps),
+  'agent-metrics': (log, { jobs, reps }) => runAgentMetricsBench(log, jobs, reps),
 };
 
 const args = parseBenchArgs(process.argv.slice(2));
