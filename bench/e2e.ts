@@ -7,6 +7,7 @@
  * median of `--reps` runs after a warm-up of each system.
  */
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BenchArgs } from './lib/args';
 import type { FigureLog } from './lib/figures';
@@ -72,7 +73,7 @@ export async function runE2eBench(log: FigureLog, { jobs, reps }: BenchArgs): Pr
     const tsp = findTaskSpooler();
     if (!tsp) log.record('e2e.task_spooler.error', 'task-spooler is not installed (apt-get install -y task-spooler)', 'text');
     await buildAgent();
-    const { raws, xargses, tsps, runs } = await measureAlternated(dir.path, tsp, jobs, warmJobs, reps);
+    const { raws, xargses, tsps, runs } = await measureAlternated(log, dir.path, tsp, jobs, warmJobs, reps);
     const raw = recordSpread(log, 'e2e.raw_spawn.jobs_per_s', spreadOf(raws), 'jobs/s');
     const xargs = recordSpread(log, 'e2e.xargs_spawn.jobs_per_s', spreadOf(xargses), 'jobs/s');
     const tspPerSecond = tsps.length > 0 ? recordSpread(log, 'e2e.task_spooler.jobs_per_s', spreadOf(tsps), 'jobs/s') : undefined;
@@ -94,7 +95,7 @@ export async function runE2eBench(log: FigureLog, { jobs, reps }: BenchArgs): Pr
  * installed) and Gantry, one after the other: a change of load between repetitions then moves
  * every system of that repetition, and the per-repetition ratios show it.
  */
-async function measureAlternated(root: string, tsp: string | null, jobs: number, warmJobs: number, reps: number) {
+async function measureAlternated(log: FigureLog, root: string, tsp: string | null, jobs: number, warmJobs: number, reps: number) {
   const runTsp = (count: number, rep: number | string) => (tsp ? measureTaskSpooler(tsp, makeRunDir(root, `tsp-${rep}`), count, SLOTS) : undefined);
   await measureRawSpawn(warmJobs, SLOTS);
   await measureXargsSpawn(warmJobs, SLOTS);
@@ -104,14 +105,23 @@ async function measureAlternated(root: string, tsp: string | null, jobs: number,
   const tsps: number[] = [];
   const runs: GantryRun[] = [];
   for (let rep = 0; rep < reps; rep++) {
+    const loadBefore = loadavg()[0];
     raws.push(await measureRawSpawn(jobs, SLOTS));
     xargses.push(await measureXargsSpawn(jobs, SLOTS));
     const tspRate = await runTsp(jobs, rep);
     if (tspRate !== undefined) tsps.push(tspRate);
     // measureGantry warms its own fresh cluster up first.
     runs.push(await measureGantry(join(root, `gantry-${rep}`), jobs, warmJobs));
+    // Printed as it is measured, so a run cut short still leaves its repetitions; load is the 1-minute average.
+    const rates = { raw_spawn: raws[rep], xargs_spawn: xargses[rep], task_spooler: tspRate ?? null, gantry: runs[rep].jobsPerSecond };
+    log.record(`e2e.repetition.${rep}`, JSON.stringify({ ...roundAll(rates), load_before: loadBefore, load_after: loadavg()[0] }), 'text');
   }
   return { raws, xargses, tsps, runs };
+}
+
+/** Jobs per second rounded to whole jobs, for a line a person reads. */
+function roundAll(rates: Record<string, number | null>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(rates).map(([name, rate]) => [name, rate === null ? null : Math.round(rate)]));
 }
 
 /** A folder of its own per task-spooler run: its socket and list start empty each time. */
@@ -184,6 +194,7 @@ function cpuOf(cluster: { agentPids: number[]; serverPid: number }, helperPids: 
 export async function measureGantry(dataDir: string, jobs: number, warmJobs: number, builds: ClusterBuilds = {}): Promise<GantryRun> {
   const cluster = await startGantryCluster(dataDir, AGENTS, SLOTS_PER_AGENT, builds);
   try {
+    builds.afterStart?.(cluster);
     await submitNoOpJobs(cluster.admin, warmJobs, 'warm');
     await waitUntilFinal(cluster.admin, warmJobs);
     const probe = await startClaimProbe(cluster.url, cluster.workerToken);

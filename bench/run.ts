@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [queue|peers|e2e|agent-nice|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm|artifacts|suites|agent-kill|agent-metrics] [--jobs N] [--reps N]`: runs
+ * `npm run bench -- [queue|peers|e2e|agent-nice|claim-priority|ui|metrics|metrics-history|cli|abuse|ssh|preempt|slurm|artifacts|suites|agent-kill|agent-metrics] [--jobs N] [--reps N]`: runs
  * one benchmark, printing one JSON line per figure as it is measured and, at the end, all figures again
  * as one JSON list. --jobs scales every size from its default of 100,000 for quick runs; --reps (3)
  * is how many timed runs each throughput figure takes the median of.
@@ -11,6 +11,7 @@ import { peerJobCount, runPeers } from './peers';
 import { runQueueBench } from './queue';
 import { runE2eBench } from './e2e';
 import { runAgentNiceBench } from './agentNice';
+import { runClaimPriorityBench } from './claimPriority';
 import { runUiBench } from './ui';
 import { runMetricsBench } from './metrics';
 import { runCliBench } from './cli';
@@ -29,6 +30,7 @@ const BENCHES: Record<string, (log: FigureLog, args: BenchArgs) => Promise<unkno
   peers: (log, { jobs, reps }) => runPeers(log, peerJobCount(jobs), reps),
   e2e: runE2eBench,
   'agent-nice': runAgentNiceBench,
+  'claim-priority': runClaimPriorityBench,
   ui: (log, { jobs }) => runUiBench(log, jobs),
   metrics: (log, { jobs }) => runMetricsBench(log, jobs),
   cli: (log) => runCliBench(log),

@@ -46,6 +46,8 @@ export interface ClusterBuilds {
    * `bench`: it shares the bench's session, with the submitter and the claim probes.
    */
   serverSession?: 'own' | 'bench';
+  /** Called once the cluster is up, before the warm-up (bench/claimPriority.ts reprioritizes processes there). */
+  afterStart?: (cluster: GantryCluster) => void;
 }
 
 /**
