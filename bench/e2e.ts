@@ -36,8 +36,10 @@ export interface GantryRun {
   claimMs: number[];
   /** The same claims cut into their parts (./e2e/claimTiming.ts). */
   claims: ClaimTiming[];
-  /** Claims of the same probe run as a small process of its own. */
+  /** Claims of the same probe run as a small process of its own, over HTTP. */
   ownProcessClaims: ClaimTiming[];
+  /** That process's other claims, over the agent channel (a WebSocket, as the agents call): round trips in ms. */
+  channelClaimMs: number[];
   /** When each submit request of the timed run was in flight (monotonic ms). */
   submitWindows: Window[];
   /** p95 of how late the probe's event loop ran, in ms. */
@@ -165,6 +167,10 @@ function recordClaimBreakdown(log: FigureLog, runs: GantryRun[]): void {
   const ownProcess = runs.flatMap((r) => r.ownProcessClaims.map((c) => c.roundTripMs));
   log.record('e2e.claim.own_process_p50_ms', percentile(ownProcess, 50), 'ms');
   log.record('e2e.claim.own_process_p95_ms', percentile(ownProcess, 95), 'ms');
+  const channel = runs.flatMap((r) => r.channelClaimMs);
+  log.record('e2e.claim.channel_samples', channel.length, 'claims');
+  log.record('e2e.claim.channel_p50_ms', percentile(channel, 50), 'ms');
+  log.record('e2e.claim.channel_p95_ms', percentile(channel, 95), 'ms');
   log.record('e2e.claim.server_p50_ms', percentile(server, 50), 'ms');
   log.record('e2e.claim.server_p95_ms', percentile(server, 95), 'ms');
   log.record('e2e.claim.outside_server_p50_ms', percentile(outside, 50), 'ms');
@@ -223,6 +229,7 @@ export async function measureGantry(dataDir: string, jobs: number, warmJobs: num
       claimMs: claims.map((c) => c.roundTripMs),
       claims,
       ownProcessClaims: ownProcess.claims,
+      channelClaimMs: ownProcess.channelMs,
       submitWindows,
       probeLoopDelayP95Ms,
       serverCpuWaitMsPerSlice: serverWait.msPerSlice,

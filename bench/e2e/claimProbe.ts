@@ -79,11 +79,17 @@ const PROBE_CHILD = fileURLToPath(new URL('./claimProbeChild.mjs', import.meta.u
 /**
  * The same probe as a small Node process of its own (bench/e2e/claimProbeChild.mjs), as an agent is:
  * the in-bench probe shares the benchmark's event loop and its tsx loader, the child shares nothing.
+ * Every other claim of the child goes over the agent channel, as the agents' calls do (`channelMs`:
+ * their round trips); the others over HTTP, timed in their parts.
  */
-export async function startOwnProcessClaimProbe(url: string, workerToken: string): Promise<{ stop(): Promise<{ claims: ClaimTiming[]; jobsTaken: number }> }> {
+export async function startOwnProcessClaimProbe(
+  url: string,
+  workerToken: string,
+): Promise<{ stop(): Promise<{ claims: ClaimTiming[]; channelMs: number[]; jobsTaken: number }> }> {
   const enrolment = new GantryClient({ baseUrl: url, token: workerToken });
   const worker = await enrolment.call('registerWorker', { body: { name: 'bench-claim-probe-own-process', cpus: 1, memory_mb: 1024 } });
-  const child = spawn(process.execPath, [PROBE_CHILD, url, worker.id, worker.credential], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const channelArgs = worker.channel ? [worker.channel] : [];
+  const child = spawn(process.execPath, [PROBE_CHILD, url, worker.id, worker.credential, ...channelArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return {
@@ -92,8 +98,9 @@ export async function startOwnProcessClaimProbe(url: string, workerToken: string
       const code = await exited(child);
       if (code !== 0) throw new Error(`the claim probe process exited with ${code}`);
       await new GantryClient({ baseUrl: url, token: worker.credential }).call('deregisterWorker', { params: { id: worker.id } });
-      const { samples, jobsTaken } = JSON.parse(output) as { samples: Array<[sentAtMs: number, roundTripMs: number, serverTiming: string | null]>; jobsTaken: number };
-      return { claims: samples.map(([sentAt, roundTrip, header]) => claimTiming(sentAt, roundTrip, header)), jobsTaken };
+      type Output = { samples: Array<[sentAtMs: number, roundTripMs: number, serverTiming: string | null]>; channelMs: number[]; jobsTaken: number };
+      const { samples, channelMs, jobsTaken } = JSON.parse(output) as Output;
+      return { claims: samples.map(([sentAt, roundTrip, header]) => claimTiming(sentAt, roundTrip, header)), channelMs, jobsTaken };
     },
   };
 }
