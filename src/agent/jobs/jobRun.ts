@@ -226,7 +226,7 @@ export class JobRun {
    */
   private holdBackIfCongested(): void {
     const { outbox } = this.options;
-    if (this.heldBack || !outbox.congested || !outbox.onceRelieved) return;
+    if (this.heldBack || !outbox.congestedFor?.(this.jobId, this.attempt) || !outbox.onceRelieved) return;
     this.heldBack = true;
     this.process?.pause?.();
     outbox.onceRelieved(() => {

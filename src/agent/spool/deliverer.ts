@@ -42,6 +42,8 @@ function backlogWeight(item: OutboxItem): number {
  */
 export class Deliverer implements Outbox {
   private readonly lanes = new Map<string, SpooledItem[]>();
+  /** The backlog's bytes per lane, for each attempt's share of the bound (congestedFor). */
+  private readonly laneBacklog = new Map<string, number>();
   private readonly wakeup = new Wakeup();
   private readonly drained = new Wakeup();
   private readonly settledWaiters = new Map<string, Array<() => void>>();
@@ -76,6 +78,20 @@ export class Deliverer implements Outbox {
 
   get congested(): boolean {
     return this.backlog > this.maxBacklog && !this.closed && !this.unreachable;
+  }
+
+  /**
+   * Whether an attempt's output should wait: the backlog is over the bound and this attempt holds at
+   * least its share of the bound (the bound divided among the attempts with items waiting). The
+   * bound is the agent's, not each job's, so memory does not grow with the slots; the share keeps one
+   * job's flood from holding back another job whose own items are few (each lane sends one item at
+   * a time, so such a job's lane would otherwise idle while the flood's backlog drains). Attempts
+   * under their share may add at most one share each while the bound is over: under twice the bound.
+   */
+  congestedFor(jobId: number, attempt: number): boolean {
+    if (!this.congested) return false;
+    const held = this.laneBacklog.get(`${jobId}/${attempt}`) ?? 0;
+    return held >= this.maxBacklog / Math.max(1, this.lanes.size);
   }
 
   onceRelieved(listener: () => void): void {
@@ -129,8 +145,10 @@ export class Deliverer implements Outbox {
   }
 
   private enqueue(spooled: SpooledItem): void {
-    this.backlog += backlogWeight(spooled.item);
+    const weight = backlogWeight(spooled.item);
+    this.backlog += weight;
     const key = `${spooled.item.job_id}/${spooled.item.attempt}`;
+    this.laneBacklog.set(key, (this.laneBacklog.get(key) ?? 0) + weight);
     const lane = this.lanes.get(key);
     if (lane) return void lane.push(spooled);
     this.lanes.set(key, [spooled]);
@@ -160,12 +178,15 @@ export class Deliverer implements Outbox {
       this.unreachable = false;
       this.options.spool.remove(head);
       lane.shift();
-      this.backlog -= backlogWeight(head.item);
+      const weight = backlogWeight(head.item);
+      this.backlog -= weight;
+      this.laneBacklog.set(key, (this.laneBacklog.get(key) ?? 0) - weight);
       // Half the bound as the low-water mark: jobs resume with room for a burst, not one item at a time.
       if (this.backlog <= this.maxBacklog / 2) this.relieve();
     }
     if (lane.length === 0) {
       this.lanes.delete(key);
+      this.laneBacklog.delete(key);
       for (const wake of this.settledWaiters.get(key) ?? []) wake();
       this.settledWaiters.delete(key);
     }

@@ -11,9 +11,10 @@ export interface Outbox {
   push(item: OutboxItem): void;
   /**
    * Flow control, for outboxes that hold unsent items in memory: true while they hold more than
-   * they should, so attempts stop reading their jobs' output until `onceRelieved` calls back.
+   * they should and this attempt holds its share of it, so the attempt stops reading its job's
+   * output until `onceRelieved` calls back.
    */
-  readonly congested?: boolean;
+  congestedFor?(jobId: number, attempt: number): boolean;
   /** Calls `listener` once, when the outbox is no longer congested (at once when it is not). */
   onceRelieved?(listener: () => void): void;
 }

@@ -50,9 +50,7 @@ function gatedDelivery(): { outbox: Outbox; deliverer: Deliverer; delivered: Out
       deliverer.push(item);
       peak = Math.max(peak, deliverer.backlogBytes);
     },
-    get congested() {
-      return deliverer.congested;
-    },
+    congestedFor: (jobId, attempt) => deliverer.congestedFor(jobId, attempt),
     onceRelieved: (listener) => deliverer.onceRelieved(listener),
   };
   return { outbox, deliverer, delivered, open, peak: () => peak };

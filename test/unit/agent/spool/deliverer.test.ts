@@ -118,6 +118,30 @@ describe('Spool and Deliverer', () => {
     deliverer.close();
   });
 
+  it("holds back only the attempts that hold their share of the bound, so one job's flood does not stop another's few lines", async () => {
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    // Each log item ("line N\n", 12 bytes in base64) weighs 12; the bound is 64.
+    const deliverer = new Deliverer({ spool: Spool.open(mkdtempSync(join(tmpdir(), 'gantry-spool-'))), send: () => gate, maxBacklogBytes: 64 });
+    for (let seq = 0; seq < 10; seq++) deliverer.push(log(1, seq));
+    expect(deliverer.congested).toBe(true);
+    expect(deliverer.congestedFor(1, 1)).toBe(true);
+    // Job 2 has nothing waiting: it is read on, and so is job 1's output once job 2 no longer is.
+    expect(deliverer.congestedFor(2, 1)).toBe(false);
+    deliverer.push(log(2, 0));
+    // Two attempts with items waiting: a share is half the bound (32), job 2 holds 12 bytes.
+    expect(deliverer.congestedFor(2, 1)).toBe(false);
+    deliverer.push(log(2, 1));
+    deliverer.push(log(2, 2));
+    expect(deliverer.congestedFor(2, 1)).toBe(true);
+    expect(deliverer.congestedFor(1, 1)).toBe(true);
+    openGate();
+    expect(await deliverer.drain(20_000)).toBe(true);
+    expect(deliverer.congestedFor(1, 1)).toBe(false);
+    expect(deliverer.congestedFor(2, 1)).toBe(false);
+    deliverer.close();
+  });
+
   it('ignores half-written and foreign files in the spool folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gantry-spool-'));
     writeFileSync(join(dir, '000000000000-j1-a1-log.json.tmp'), '{"kind":');
