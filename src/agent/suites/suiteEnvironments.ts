@@ -139,6 +139,11 @@ export class SuiteEnvironments {
     const ok = result.outcome === 'succeeded';
     const handedBack = ok ? [] : entry.waiting;
     entry.waiting = [];
+    // A failed setup is done with before its report goes out: the report hands the attempts back,
+    // and the coordinator may send one of them (or another job of the suite) again before its reply
+    // comes here. That job must start a new setup; waiting on this one, it would be in no hand-back
+    // and hold its lease forever (the agent suites test's third setup that never ran, under load).
+    if (!ok) entry.setup = null;
     this.options.logger[ok ? 'info' : 'warn']('suite setup ended', { suite_id: suite.id, outcome: result.outcome, error: result.error, handed_back: handedBack.length });
     const reported = await this.report('setup', suite.id, result, handedBack);
     if (!reported) {
@@ -146,7 +151,6 @@ export class SuiteEnvironments {
       for (const { job_id, attempt } of handedBack) this.options.outbox.push({ kind: 'finish', job_id, attempt, outcome: 'failed', exit_code: null, error: `the setup of suite ${suite.name} failed: ${result.error}` });
     }
     if (ok) entry.ready = true;
-    else entry.setup = null;
     return ok;
   }
 

@@ -97,7 +97,8 @@ describe('suites on real agents', () => {
     await waitFor(() => c.suites.hookRuns('evals').filter((r) => r.hook === 'cleanup' && r.outcome === 'succeeded').length === setUpDirs.length, 'a cleanup run per worker');
   });
 
-  it('times a setup out, hands its job back without spending it, and stops serving the suite after 3 failures', async () => {
+  // Above the wait's own 60 s, so a wait that runs out names what it waited for.
+  it('times a setup out, hands its job back without spending it, and stops serving the suite after 3 failures', { timeout: 90_000 }, async () => {
     server = await startCoordinatorServer();
     const c = server.coordinator;
     c.suites.create({ name: 'slow', setup: { command: { shell: 'echo starting; sleep 30' }, timeout_s: 1 } });
