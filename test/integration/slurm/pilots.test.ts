@@ -87,8 +87,11 @@ describe('pilot agents on a real Slurm', () => {
     await waitFor(() => s.h.coordinator.listWorkers().filter((w) => w.name.startsWith('c1-')).every((w) => w.state === 'offline'), 'the pilots deregistered');
   });
 
-  it('re-queues the job of a pilot scancel ended, as a lost attempt, and a new pilot finishes it', async () => {
-    const job = s.h.coordinator.submit({ name: 'long', command: ['sh', '-c', '[ "$GANTRY_ATTEMPT" = 1 ] && sleep 600; echo attempt $GANTRY_ATTEMPT'], requirements: { tags: ['slurm:c1'] } });
+  it('re-queues the job of a pilot scancel ended, as a lost attempt, and a new pilot finishes it', { timeout: 240_000 }, async () => {
+    // exec: the first attempt's process is the sleep itself. With `… && sleep 600; echo …`, Slurm's
+    // SIGTERM could reach the sleep before the shell, which then echoed and exited 0: a succeeded
+    // first attempt, and a test waiting for a lost one until its timeout (seen at load 15).
+    const job = s.h.coordinator.submit({ name: 'long', command: ['sh', '-c', 'if [ "$GANTRY_ATTEMPT" = 1 ]; then exec sleep 600; fi; echo attempt $GANTRY_ATTEMPT'], requirements: { tags: ['slurm:c1'] } });
     const running = await waitFor(() => {
       const j = s.h.coordinator.getJob(job.id);
       return j.state === 'running' && j;
@@ -98,7 +101,11 @@ describe('pilot agents on a real Slurm', () => {
     const pilot = await waitFor(() => s.service.get('c1').pilots.find((p) => p.worker_name === worker.name && p.state === 'RUNNING'), 'squeue to show the pilot running');
     expect(s.h.coordinator.getWorker(worker.id).slurm).toEqual({ cluster: 'c1', job_id: pilot.slurm_job_id, state: 'RUNNING', reason: null });
     await s.slurm.command(['scancel', pilot.slurm_job_id]);
-    await waitFor(() => s.h.coordinator.listAttempts(job.id)[0].outcome === 'lost', 'the first attempt lost', 90_000);
+    const first = await waitFor(() => {
+      const attempt = s.h.coordinator.listAttempts(job.id)[0];
+      return attempt.outcome !== null && attempt;
+    }, 'the first attempt to end', 90_000);
+    expect(first.outcome).toBe('lost');
     await waitFor(() => s.h.coordinator.getJob(job.id).state === 'succeeded', 'the job finished by a new pilot', 90_000);
     const attempts = s.h.coordinator.listAttempts(job.id);
     expect(attempts[0].worker_id).toBe(worker.id);
