@@ -9,6 +9,12 @@ import { openHarness, tempDir, testClock, type TestClock } from '../../support/c
 
 /** fast-check's runs per property: CI runs the suite as is, so this is what CI checks. */
 const NUM_RUNS = 200;
+/**
+ * NUM_RUNS coordinators each: about 3.5 s (invariants) and 2.5 s (starvation) of CPU measured alone.
+ * At load 20 on two cores a process gets about a tenth of a core, so the 60 s default ran out in
+ * full runs; the runs themselves are not cut.
+ */
+const PROPERTY_TIMEOUT_MS = 180_000;
 const RESERVE_AFTER_MS = 60_000;
 
 const WORKERS = [
@@ -105,7 +111,7 @@ function withQueue(options: Partial<CoordinatorOptions>, body: (q: { c: Coordina
 }
 
 describe('queue invariants under random DAGs and operation sequences', () => {
-  it('holds: one runner per job, dependencies first, claims follow priority, backfill and reservations, refusals exactly when due, counts add up', () => {
+  it('holds: one runner per job, dependencies first, claims follow priority, backfill and reservations, refusals exactly when due, counts add up', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(dagArb, fc.array(actionArb, { minLength: 1, maxLength: 60 }), (dag, actions) =>
         withQueue({ reserveAfterMs: RESERVE_AFTER_MS, leaseTtlMs: 30_000, workerTimeoutMs: 1e12 }, ({ c, clock }, db) => {
@@ -161,7 +167,7 @@ const roundArb = fc.record({
 });
 
 describe('starvation', () => {
-  it('starts a big job that fits the worker once running jobs drain after it has waited the reservation age, however small jobs keep arriving behind it', () => {
+  it('starts a big job that fits the worker once running jobs drain after it has waited the reservation age, however small jobs keep arriving behind it', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 4 }), fc.array(roundArb, { minLength: 12, maxLength: 12 }), (bigCpus, rounds) =>
         withQueue({ reserveAfterMs: RESERVE_AFTER_MS, leaseTtlMs: 1e12, workerTimeoutMs: 1e12 }, ({ c, clock }) => {
