@@ -10,8 +10,15 @@ afterAll(async () => {
   await t?.close();
 });
 
+/**
+ * Each `gantry` here is a node process: about 0.3 s of CPU from the CLI bundle, 1 s from source (a
+ * checkout edited since its last build), which took 4-10 s of wall time each at load 11. Eight of
+ * them outran the 60 s default in full runs.
+ */
+const CLI_TEST_TIMEOUT_MS = 180_000;
+
 describe('gantry notify', () => {
-  it('adds, lists and removes rules, and shows the delivery log', async () => {
+  it('adds, lists and removes rules, and shows the delivery log', { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const added = await t.gantry(['notify', 'add', '--on', 'failure', '--webhook', 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXX', '--format', 'slack']);
     expect(added.stderr).toBe('');
     const id = Number(stdoutText(added).trim());
@@ -26,7 +33,7 @@ describe('gantry notify', () => {
     expect(JSON.parse(stdoutText(await t.gantry(['notify', 'ls', '--json'])))).toEqual([]);
   });
 
-  it('exits 2 on an unknown event and 3 when the API refuses the webhook, naming it', async () => {
+  it('exits 2 on an unknown event and 3 when the API refuses the webhook, naming it', { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const unknown = await t.gantry(['notify', 'add', '--on', 'meltdown', '--webhook', 'http://x']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--on meltdown');
