@@ -9,7 +9,14 @@ import { stopChild } from '../../support/stopChild';
 import { waitFor } from '../../support/waitFor';
 import { tempDir } from '../../support/coordinator';
 
-const LEASE_TTL_S = 2;
+/**
+ * Six seconds, not two: after the wake the agent's next beat must get in before the lease's time
+ * left runs out, as little as two thirds of the TTL (a beat is due every third): 1.3 s with a 2 s
+ * lease, for a woken server and the agent sharing two cores with a load of 20. The stop stays twice
+ * the lease, so without the pause detection the lease would surely have expired.
+ */
+const LEASE_TTL_S = 6;
+const STOP_MS = 2 * LEASE_TTL_S * 1000;
 
 let dir: string;
 let serve: RunningGantry | undefined;
@@ -38,11 +45,12 @@ describe('gantry serve stopped with SIGSTOP (a laptop asleep) while a remote age
     const { token } = await client.call('createToken', { body: { name: 'agents', scope: 'worker' } });
     agent = startAgentProcess({ url: serve.url, token, name: 'remote', spoolDir: join(dir, 'spool') });
     const started = join(dir, 'started');
-    const job = await client.call('submitJob', { body: { command: { shell: `touch ${started}; sleep 12` } } });
+    // Still running when the server wakes, so its lease is what the wake decides on.
+    const job = await client.call('submitJob', { body: { command: { shell: `touch ${started}; sleep ${STOP_MS / 1000 + 6}` } } });
     await waitFor(() => existsSync(started), 'the job to start');
 
     process.kill(servePid, 'SIGSTOP');
-    await stayStopped(4 * LEASE_TTL_S * 1000);
+    await stayStopped(STOP_MS);
     process.kill(servePid, 'SIGCONT');
 
     await waitFor(async () => (await client.call('getJob', { params: { id: job.id } })).state === 'succeeded', 'the job to succeed', 40_000);
