@@ -40,7 +40,10 @@ export interface ProvisionHarness {
 /** A real coordinator and server on loopback with a host service using throwaway known_hosts and secrets. */
 export async function startProvisionHarness(options: Partial<HostServiceOptions> = {}, slurmOptions: { pollMs?: number } = {}): Promise<ProvisionHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-provision-'));
-  const coordinator = createCoordinator({ dataDir, sweepIntervalMs: 500, workerTimeoutMs: 5_000 });
+  // Agents beat every 3 s, and a beat from a host rides SSH (a tunnel, a jump): 5 s of silence left
+  // under 2 s for a round trip, which a loaded machine or a dropped link outlasts, and the worker
+  // went offline with its jobs lost (reverseTunnel.test.ts in full runs). 15 s is five beats.
+  const coordinator = createCoordinator({ dataDir, sweepIntervalMs: 500, workerTimeoutMs: 15_000 });
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'));
   const knownHosts = join(dataDir, 'known_hosts');
   const slurm = createSlurmService({
