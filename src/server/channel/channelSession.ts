@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CHANNEL_CREDENTIAL_REVOKED, GantryError, isAgentChannelRoute, ROUTES, type AgentChannelCall, type AgentChannelRoute, type RouteName } from '../../shared';
 import { checkScope } from '../auth/authorize';
+import type { CredentialStanding } from '../auth/credentialStanding';
 import type { Principal } from '../auth/principal';
 import { toErrorReply } from '../errors/errorReply';
 import { answerCall, channelHandlers, type ServerDeps } from '../routes';
@@ -28,16 +29,6 @@ class CredentialRevoked extends GantryError {
   constructor() {
     super('unauthorized', 'worker credential revoked or no longer valid');
   }
-}
-
-/** Whether an open channel's credential still stands, asked before each call. */
-export interface CredentialCheck {
-  /** The revision read just before the upgrade's credential check: a revocation after that is seen. */
-  readonly checkedAt: number;
-  /** Moves whenever a credential may have stopped standing (Coordinator.credentialRevision): a number read, no database. */
-  revision(): number;
-  /** Reads the credential again (a database read), done only when the revision moved. */
-  stands(): boolean;
 }
 
 function readCall(data: RawData): AgentChannelCall {
@@ -67,19 +58,19 @@ function readCall(data: RawData): AgentChannelCall {
 export class ChannelSession {
   /** Aborts when the socket closes: a parked claim stops waiting, as when an HTTP caller hangs up. */
   private readonly closed = new AbortController();
-  /** The credential revision at which the credential was last known to stand. */
-  private standsAt: number;
+  /** A parked claim asks again after each wait (CallerInput.credentialStands). */
+  private readonly credentialStands = (): boolean => this.credential.stands();
 
   constructor(
     private readonly socket: WebSocket,
     readonly principal: Principal,
-    private readonly credential: CredentialCheck,
+    /** Asked before each call: a revocation in this process is seen by the very next one. */
+    private readonly credential: CredentialStanding,
     private readonly deps: ServerDeps,
     private readonly observe: ObserveCall,
     private readonly log: FastifyBaseLogger,
     private readonly checkAnswer?: (name: RouteName, answer: unknown) => string | null,
   ) {
-    this.standsAt = credential.checkedAt;
     socket.on('message', (data) => void this.answer(data));
     socket.on('close', () => this.closed.abort());
   }
@@ -113,15 +104,6 @@ export class ChannelSession {
     if (revoked) this.close(CHANNEL_CREDENTIAL_REVOKED, 'worker credential revoked or no longer valid');
   }
 
-  /** Re-reads the credential only when something that could revoke it happened since it last stood. */
-  private credentialStands(): boolean {
-    const revision = this.credential.revision();
-    if (revision === this.standsAt) return true;
-    if (!this.credential.stands()) return false;
-    this.standsAt = revision;
-    return true;
-  }
-
   private async run(call: AgentChannelCall, bytes: number): Promise<string> {
     const name: AgentChannelRoute = call.call;
     const route = ROUTES[name];
@@ -129,13 +111,13 @@ export class ChannelSession {
     if (limit !== undefined && bytes > limit) {
       throw new GantryError('payload_too_large', `${route.method} ${route.path} takes bodies of at most ${limit} bytes; this call is ${bytes}`, 'body');
     }
-    if (!this.credentialStands()) throw new CredentialRevoked();
+    if (!this.credential.stands()) throw new CredentialRevoked();
     const { principal, deps } = this;
     checkScope(route, principal);
     const handler = channelHandlers[name] as LooseCallerHandler;
     const hangup = this.closed.signal;
     const result = await answerCall(name, { params: call.params ?? {}, query: call.query, body: call.body }, principal, deps, (parsed) =>
-      handler({ ...parsed, principal, hangup }, deps),
+      handler({ ...parsed, principal, hangup, credentialStands: this.credentialStands }, deps),
     );
     const text = result instanceof JsonText ? result.text : JSON.stringify(result);
     const mismatch = this.checkAnswer?.(name, JSON.parse(text)) ?? null;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AGENT_CHANNEL_PATH, CHANNEL_CREDENTIAL_REVOKED, GantryError, ROUTES, type RouteName } from '../../shared';
 import type { Authenticate, ResolveToken } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
+import { CredentialStanding, tokenStillStands } from '../auth/credentialStanding';
 import type { Principal } from '../auth/principal';
 import type { BrowserChecks } from '../browser/browserGuard';
 import type { ServerDeps } from '../routes';
@@ -14,12 +15,6 @@ import { ChannelSession } from './channelSession';
  * another process wrote into the same database, within this.
  */
 const REVALIDATE_MS = 500;
-
-/** Whether the token a channel was opened with still stands for the worker it was opened for (a database read). */
-function credentialStands(resolveToken: ResolveToken, token: string, principal: Principal): boolean {
-  const now = resolveToken(token);
-  return now !== null && now.worker_id === principal.worker_id;
-}
 
 export interface AgentChannelOptions {
   /** Check each answer against its route's response schema (tests), as `checkResponses` does for HTTP. */
@@ -69,7 +64,7 @@ class OpenChannels {
 
   private closeRevoked(): void {
     for (const [session, token] of this.open) {
-      if (credentialStands(this.resolveToken, token, session.principal)) continue;
+      if (tokenStillStands(this.resolveToken, token, session.principal)) continue;
       this.open.delete(session);
       session.close(CHANNEL_CREDENTIAL_REVOKED, 'worker credential revoked or no longer valid');
     }
@@ -117,7 +112,7 @@ export function registerAgentChannel(
       if (!upgrade) return socket.close(1011, 'not authenticated');
       const { principal, checkedAt } = upgrade;
       const token = bearerToken(request.headers.authorization) ?? '';
-      const credential = { checkedAt, revision, stands: () => credentialStands(resolveToken, token, principal) };
+      const credential = new CredentialStanding(revision, checkedAt, () => tokenStillStands(resolveToken, token, principal));
       const session = new ChannelSession(socket, principal, credential, deps, (route, status) => deps.metrics.observeChannelCall(route, status), request.log, checkAnswer);
       channels.add(session, token);
       socket.on('close', () => channels.delete(session));

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_BODY_LIMIT, GantryError, ROUTES, type RouteDef, type RouteName } from '../../shared';
-import type { Authenticate } from '../auth/authenticate';
+import type { Authenticate, ResolveToken } from '../auth/authenticate';
 import { bearerToken } from '../auth/authenticate';
+import { CredentialStanding, tokenStillStands } from '../auth/credentialStanding';
 import { checkScope } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { answerCall } from './answerCall';
@@ -43,16 +44,32 @@ export interface RegisterRoutesOptions {
   checkResponses?: boolean;
 }
 
+/** Who made a request, and the credential revision read just before that was checked. */
+interface Caller {
+  principal: Principal;
+  checkedAt: number;
+}
+
+/** CallerInput.credentialStands for an HTTP request: a request without a principal has no credential to lose. */
+function requestCredentialStands(caller: Caller | undefined, request: FastifyRequest, deps: ServerDeps, resolveToken: ResolveToken): () => boolean {
+  if (!caller) return () => true;
+  const { principal, checkedAt } = caller;
+  const token = bearerToken(request.headers.authorization) ?? '';
+  const standing = new CredentialStanding(() => deps.coordinator.credentialRevision(), checkedAt, () => tokenStillStands(resolveToken, token, principal));
+  return () => standing.stands();
+}
+
 /** Registers every route of the table: auth and the body limit before the body is read, zod on params/query/body, then the handler. */
 export function registerRoutes(
   app: FastifyInstance,
   handlers: AllRouteHandlers,
   deps: ServerDeps,
   authenticate: Authenticate,
+  resolveToken: ResolveToken,
   openAccess: OpenAccess = () => false,
   options: RegisterRoutesOptions = {},
 ): void {
-  const principals = new WeakMap<FastifyRequest, Principal>();
+  const callers = new WeakMap<FastifyRequest, Caller>();
   // Raw bytes reach a `stream` route's handler as the request stream itself, never buffered.
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
@@ -70,21 +87,23 @@ export function registerRoutes(
       // over the route's limit, cannot make us read it.
       onRequest: async (request) => {
         if (needsToken && !openAccess(name, request)) {
+          const checkedAt = deps.coordinator.credentialRevision();
           const principal = authenticate(
             { token: bearerToken(request.headers.authorization), address: request.ip, target: `${route.method} ${route.path}` },
             request.log,
           );
           checkScope(route, principal);
-          principals.set(request, principal);
+          callers.set(request, { principal, checkedAt });
         }
         checkDeclaredLength(route, bodyLimit, request.headers['content-length']);
       },
       handler: async (request, reply) => {
         const handlerStart = reply.elapsedTime;
-        const principal = principals.get(request) ?? null;
+        const caller = callers.get(request);
+        const principal = caller?.principal ?? null;
         const raw = { params: request.params, query: request.query, body: request.body };
         const result = await answerCall(name, raw, principal, deps, (parsed) =>
-          handler({ ...parsed, principal, request, reply, get hangup() { return replyClosed(reply); } } as RouteInput<RouteName>, deps),
+          handler({ ...parsed, principal, request, reply, get hangup() { return replyClosed(reply); }, get credentialStands() { return requestCredentialStands(caller, request, deps, resolveToken); } } as RouteInput<RouteName>, deps),
         );
         reply.header('server-timing', handlerTiming(handlerStart, reply.elapsedTime));
         const text = result instanceof JsonText ? result.text : null;

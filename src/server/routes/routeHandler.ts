@@ -52,6 +52,12 @@ export interface CallerInput<N extends RouteName> {
   principal: Principal | null;
   /** Aborts when the caller hangs up (the HTTP response closes, the channel's socket closes), so a long-poll stops waiting. */
   hangup: AbortSignal;
+  /**
+   * Whether the caller's credential still stands now, asked by a call that waits (the claim's
+   * long-poll, after each wait): a credential revoked meanwhile gets nothing more. A number compared
+   * unless a credential fell in this process since the call began; then a database read.
+   */
+  credentialStands: () => boolean;
 }
 
 export interface RouteInput<N extends RouteName> extends CallerInput<N> {

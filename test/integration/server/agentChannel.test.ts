@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { agentChannelPath, CHANNEL_CREDENTIAL_REVOKED, ClaimedJob, type AgentChannelReply, type RegisteredWorker } from '../../../src/shared';
+import { nextSubscription } from '../../support/nextSubscription';
 import { waitFor } from '../../support/waitFor';
 import { createTestServer, type TestServer } from './testServer';
 
@@ -137,6 +138,22 @@ describe('the agent channel', () => {
     const job = server.coordinator.submit({ command: ['later'] });
     expect(server.coordinator.getJob(job.id).state).toBe('queued');
     server.coordinator.cancel(job.id);
+  });
+
+  it('answers a parked claim 401 when its credential is revoked while it waits, claiming nothing', async () => {
+    const enrolment = server.coordinator.createToken({ name: 'to-revoke-parked', scope: 'worker' });
+    const revoked = (await server.call('POST', '/api/v1/workers', enrolment.token, { name: 'revoked-parked', cpus: 1, memory_mb: 1000 })).json() as RegisteredWorker;
+    const channel = await ChannelTestClient.open(channelUrl(revoked.id), revoked.credential);
+    const parked = nextSubscription(server.coordinator);
+    const id = channel.send('claim', { params: { id: revoked.id }, body: { max: 1, wait_ms: 60_000 } });
+    await parked;
+    // In one turn: the parked claim wakes on the job before the registry's check closes the channel.
+    server.coordinator.revokeToken(enrolment.record.id);
+    const job = server.coordinator.submit({ command: ['after-revocation'] });
+    expect((await channel.reply(id)).status).toBe(401);
+    expect(server.coordinator.getJob(job.id).state).toBe('queued');
+    server.coordinator.cancel(job.id);
+    channel.close();
   });
 
   it('runs finishes that arrive in one turn in one group commit, and counts channel calls for Prometheus', async () => {

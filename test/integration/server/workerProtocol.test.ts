@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaimedJob, GantryClient, Job, type RegisteredWorker } from '../../../src/shared';
-import type { Coordinator } from '../../../src/core/api';
 import { createTestServer, type TestServer } from './testServer';
+import { nextSubscription } from '../../support/nextSubscription';
 
 const claimReply = (body: unknown): ClaimedJob[] => (body as { jobs: unknown[] }).jobs.map((job) => ClaimedJob.parse(job));
 
@@ -103,6 +103,21 @@ describe('the worker protocol over HTTP', () => {
       expect(jobs[0].token).toMatch(/^gjob_/);
     });
 
+    it('claims nothing for a credential revoked while the poll waited: 401, and the job stays queued', async () => {
+      const enrolment = server.coordinator.createToken({ name: 'revoked-while-parked', scope: 'worker' });
+      const registered = (await server.call('POST', '/api/v1/workers', enrolment.token, { name: 'parked-revoked', cpus: 1, memory_mb: 1000 })).json() as RegisteredWorker;
+      const parked = nextSubscription(server.coordinator);
+      const polled = server.call('POST', `/api/v1/workers/${registered.id}/claim`, registered.credential, { wait_ms: 30_000 });
+      await parked;
+      server.coordinator.revokeToken(enrolment.record.id);
+      const job = server.coordinator.submit({ command: ['after-revocation'], requirements: { tags: [] } });
+      const refused = await polled;
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringMatching(/revoked while this claim waited/) } });
+      expect(server.coordinator.getJob(job.id).state).toBe('queued');
+      server.coordinator.cancel(job.id);
+    });
+
     it('returns no jobs at once when the server closes', async () => {
       const closing = await createTestServer();
       const registered = await closing.enrol('w', { cpus: 1, memory_mb: 1 });
@@ -114,16 +129,3 @@ describe('the worker protocol over HTTP', () => {
     });
   });
 });
-
-/** Resolves when the next listener subscribes to the coordinator: the long-poll parks that way once its first claim finds nothing. */
-function nextSubscription(coordinator: Coordinator): Promise<void> {
-  const original = coordinator.subscribe;
-  return new Promise((resolve) => {
-    coordinator.subscribe = (listener) => {
-      coordinator.subscribe = original;
-      const unsubscribe = original(listener);
-      resolve();
-      return unsubscribe;
-    };
-  });
-}

@@ -1,5 +1,5 @@
 import type { ClaimOptions, Coordinator } from '../../../core';
-import type { ClaimedJob, EventType, QueueEvent } from '../../../shared';
+import { GantryError, type ClaimedJob, type EventType, type QueueEvent } from '../../../shared';
 
 /** Events after which a claim that found nothing may now find something, for any worker: new or returned work. */
 const NEW_WORK = new Set<EventType>(['job.submitted', 'job.queued', 'job.retried', 'job.requeued', 'job.priority', 'attempt.lost', 'worker.state']);
@@ -51,7 +51,8 @@ export interface LongPollResult {
  * Claims at once; when nothing fits and `waitMs` > 0, waits for a work event and tries
  * again until the deadline, or returns empty on news for the worker's heartbeat. The claim and the
  * subscription happen in the same tick, and the core commits synchronously, so no event can slip
- * between them unseen.
+ * between them unseen. The caller's credential is asked again before each claim after a wait: one
+ * revoked while the poll was parked claims nothing (401), though a job arrived in the same turn.
  */
 export async function claimWithLongPoll(
   coordinator: Coordinator,
@@ -59,6 +60,7 @@ export async function claimWithLongPoll(
   options: ClaimOptions,
   waitMs: number,
   signal: AbortSignal,
+  credentialStands: () => boolean = () => true,
   now: () => number = Date.now,
 ): Promise<LongPollResult> {
   const deadline = now() + waitMs;
@@ -73,5 +75,6 @@ export async function claimWithLongPoll(
     // The free resources the worker sent are a snapshot from before the wait; from here on the
     // coordinator's books and the worker's latest heartbeat are fresher.
     claimOptions = { ...options, free: undefined };
+    if (!credentialStands()) throw new GantryError('unauthorized', 'the worker credential was revoked while this claim waited');
   }
 }

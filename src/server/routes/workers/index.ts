@@ -11,13 +11,13 @@ const heartbeat: CallerHandler<'heartbeat'> = ({ params, body }, { coordinator, 
   return reply;
 };
 
-const claim: CallerHandler<'claim'> = async ({ params, body, hangup }, { coordinator, jobTokens, closing, parkedClaims }) => {
+const claim: CallerHandler<'claim'> = async ({ params, body, hangup, credentialStands }, { coordinator, jobTokens, closing, parkedClaims }) => {
   // Stop waiting when the agent hangs up or the server closes, whichever comes first.
   const signal = AbortSignal.any([closing, hangup]);
   const leave = body.wait_ms > 0 ? parkedClaims.enter(params.id) : () => undefined;
   let claimed;
   try {
-    claimed = await claimWithLongPoll(coordinator, params.id, { max: body.max, free: body.free }, body.wait_ms, signal);
+    claimed = await claimWithLongPoll(coordinator, params.id, { max: body.max, free: body.free }, body.wait_ms, signal, credentialStands);
   } finally {
     leave();
   }

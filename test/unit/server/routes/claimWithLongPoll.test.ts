@@ -72,7 +72,7 @@ describe('claimWithLongPoll', () => {
     vi.useFakeTimers();
     const fake = fakeCoordinator();
     let settled = false;
-    const pending = claimWithLongPoll(fake.coordinator, 'w', { max: 2 }, 60_000, new AbortController().signal, () => Date.now()).finally(() => (settled = true));
+    const pending = claimWithLongPoll(fake.coordinator, 'w', { max: 2 }, 60_000, new AbortController().signal, () => true, () => Date.now()).finally(() => (settled = true));
     expect(fake.claims()).toBe(1);
     expect(fake.listeners.size).toBe(1);
     fake.emit('job.claimed');
