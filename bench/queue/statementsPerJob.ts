@@ -1,9 +1,8 @@
-import { createCoordinator, type Coordinator } from '../../src/core';
+import type { Coordinator } from '../../src/core';
 import { countStatements } from '../../test/support/statementCounter';
 import type { FigureLog } from '../lib/figures';
-import { makeTempDir } from '../lib/tempDir';
-import { noOpJob, submitInChunks } from './benchJobs';
-import { claimAndFinish, registerBenchWorker } from './claimAndFinish';
+import { claimAndFinish } from './claimAndFinish';
+import { withQueuedCoordinator } from './queuedCoordinator';
 
 const JOBS = 1_000;
 const WARM_UP = 200;
@@ -17,18 +16,11 @@ const WARM_UP = 200;
  * counting adds work, so it is never the one timed.
  */
 export function measureStatementsPerJob(log: FigureLog): void {
-  const dir = makeTempDir('queue-statements');
-  const coordinator = createCoordinator({ dataDir: dir.path, sweepIntervalMs: null });
-  try {
-    submitInChunks((specs) => coordinator.submitBatch(specs), WARM_UP + 2 * JOBS, noOpJob);
-    const worker = registerBenchWorker(coordinator, 'bench-worker');
+  withQueuedCoordinator('queue-statements', WARM_UP + 2 * JOBS, (coordinator, worker) => {
     claimAndFinish(coordinator, worker, WARM_UP, { max: 10, batched: true });
     record(log, 'queue.claim_finish.max1', coordinator, worker, 1);
     record(log, 'queue.claim_finish.max10_batched', coordinator, worker, 10);
-  } finally {
-    coordinator.close();
-    dir.remove();
-  }
+  });
 }
 
 function record(log: FigureLog, figure: string, coordinator: Coordinator, worker: string, max: number): void {

@@ -1,11 +1,9 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCoordinator, type Coordinator } from '../../src/core';
+import type { Coordinator } from '../../src/core';
 import type { FigureLog } from '../lib/figures';
-import { makeTempDir } from '../lib/tempDir';
-import { noOpJob, submitInChunks } from './benchJobs';
-import { registerBenchWorker } from './claimAndFinish';
+import { withQueuedCoordinator } from './queuedCoordinator';
 
 const JOBS = 200;
 /** Claimed and finished before counting, so the indexes' edges sit where a running queue has them. */
@@ -20,13 +18,9 @@ const FRAME_HEADER_BYTES = 24;
  * Counted from the WAL file's growth, on a coordinator that does not checkpoint in between.
  */
 export function measureWalPagesPerJob(log: FigureLog): void {
-  const dir = makeTempDir('queue-wal-pages');
-  const coordinator = createCoordinator({ dataDir: dir.path, sweepIntervalMs: null });
-  try {
-    submitInChunks((specs) => coordinator.submitBatch(specs), WARM_UP + 2 * JOBS, noOpJob);
-    const worker = registerBenchWorker(coordinator, 'bench-worker');
+  withQueuedCoordinator('queue-wal-pages', WARM_UP + 2 * JOBS, (coordinator, worker, dataDir) => {
     claimAndFinishOne(coordinator, worker, WARM_UP);
-    const frames = walFrameCounter(dir.path);
+    const frames = walFrameCounter(dataDir);
     let claimFrames = 0;
     let finishFrames = 0;
     for (let i = 0; i < JOBS; i++) {
@@ -45,10 +39,7 @@ export function measureWalPagesPerJob(log: FigureLog): void {
     log.record('queue.claim.max1.wal_pages', claimFrames / JOBS, 'pages');
     log.record('queue.finish.max1.wal_pages', finishFrames / JOBS, 'pages');
     log.record('queue.claim_finish.max10_batched.wal_pages_per_job', (frames() - beforeBatched) / JOBS, 'pages');
-  } finally {
-    coordinator.close();
-    dir.remove();
-  }
+  });
 }
 
 function claimAndFinishOne(coordinator: Coordinator, worker: string, count: number): void {
