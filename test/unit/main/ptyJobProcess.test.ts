@@ -28,6 +28,21 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** What `seq 1 count` prints on a terminal, whose output processing turns each newline into CR LF. */
+const seqOnTerminal = (count: number): string => Array.from({ length: count }, (_, i) => `${i + 1}\r\n`).join('');
+
+/** How much output has come once it stops growing: the same length at two looks a quarter second apart. */
+async function settledLength(length: () => number): Promise<number> {
+  let previous = -1;
+  return waitFor(async () => {
+    const now = length();
+    if (now === previous) return now + 1;
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return false;
+  }, 'the output to stop growing').then((settled) => settled - 1);
+}
+
 const spec = (argv: string[]) => ({ argv, cwd: tmpdir(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
 
 describe('pty job process', () => {
@@ -50,6 +65,36 @@ describe('pty job process', () => {
     const { exit } = await done;
     expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
     await waitFor(() => !isRunning(background), `background child ${background} to die with its group`, 10_000);
+  });
+
+  it('delivers no more output while paused, blocking the job, and all of it byte for byte after resume', async () => {
+    const count = 200_000;
+    // The pause after the output: on Linux node-pty can drop what is in flight when a job exits at
+    // once (node-pty #72, with or without backpressure), which is not what this test is about.
+    const child = spawnPtyJob(pty, spec(['/bin/sh', '-c', `seq 1 ${count}; sleep 0.5`]));
+    let output = '';
+    let exited = false;
+    child.onData((_stream, bytes) => { output += bytes.toString(); });
+    const done = new Promise<JobExit>((resolve) => child.onExit((exit) => { exited = true; resolve(exit); }));
+    await waitFor(() => output.length > 0, 'the first output');
+    child.pause?.();
+    const held = await settledLength(() => output.length);
+    // Output that stopped growing before the end, with the job still there, is the job blocked on the full pty.
+    expect(exited).toBe(false);
+    expect(held).toBeLessThan(seqOnTerminal(count).length);
+    child.resume?.();
+    expect(await done).toEqual({ code: 0, signal: null });
+    expect(output).toBe(seqOnTerminal(count));
+  });
+
+  it('reads what a job left in the pty when it ends while paused, and reports its exit', async () => {
+    // Small enough to fit in the pty's buffer, so the job ends without being read at all; and under the
+    // ~4 KB a Linux pty keeps for its reader after the job closed it (more than that is dropped there).
+    const child = spawnPtyJob(pty, spec(['seq', '1', '300']));
+    child.pause?.();
+    const { output, exit } = await collect(child);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(output).toBe(seqOnTerminal(300));
   });
 
   it('falls back to pipes when node-pty could not be loaded', async () => {
