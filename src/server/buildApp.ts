@@ -71,8 +71,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // The time spent inside the server, so a client can tell it from the network and its own waits
   // (bench/README.md, e2e.claim.*). A callback hook: an async one costs a promise per reply.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    reply.header('server-timing', withTotalTiming(reply.getHeader('server-timing'), reply.elapsedTime));
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('server-timing', withTotalTiming(reply.getHeader('server-timing'), reply.elapsedTime, request));
     done(null, payload);
   });
 

@@ -1,12 +1,21 @@
 /**
  * A reply's Server-Timing header: where the server's time on a request went, so a client can tell
  * it from the network and its own waits (bench/README.md, e2e.claim.*). Every reply carries
- * `app;dur=MS`, the time from the request's dispatch (its headers parsed) to the reply's headers,
- * and `recv;desc=MS`, the moment of that dispatch on the host's monotonic clock (CLOCK_MONOTONIC,
- * which every process of the host shares), so a client on the same host can tell how long its
- * request waited before the server read it. Replies of routes from the route table carry `pre` and
- * `handler` in front of those.
+ * `app;dur=MS`, the time from the request's dispatch (its headers parsed) to the reply's headers.
+ * A caller that proved a token also gets `recv;desc=MS`, the moment of that dispatch on the host's
+ * monotonic clock (CLOCK_MONOTONIC, which every process of the host shares), so a client on the same
+ * host can tell how long its request waited before the server read it; that clock counts from boot,
+ * so it is not told to callers without a token. Replies of routes from the route table carry `pre`
+ * and `handler` in front of those.
  */
+
+/** Requests whose caller proved a token: their replies carry `recv`. */
+const authenticatedRequests = new WeakSet<object>();
+
+/** The request's caller proved a token: its reply may say when the server took it. */
+export function timeDispatchFor(request: object): void {
+  authenticatedRequests.add(request);
+}
 
 /**
  * `pre`, from the request's dispatch to its handler (the token check, reading and parsing the body),
@@ -16,10 +25,10 @@ export function handlerTiming(handlerStartMs: number, handlerEndMs: number): str
   return `pre;dur=${handlerStartMs.toFixed(2)}, handler;dur=${(handlerEndMs - handlerStartMs).toFixed(2)}`;
 }
 
-/** The header's final value: what the handler put there, then the whole time and the dispatch's moment. */
-export function withTotalTiming(handlerParts: unknown, elapsedMs: number): string {
-  const dispatchedAt = monotonicMs() - elapsedMs;
-  const total = `app;dur=${elapsedMs.toFixed(2)}, recv;desc=${dispatchedAt.toFixed(3)}`;
+/** The header's final value: what the handler put there, then the whole time and, for a caller with a token, the dispatch's moment. */
+export function withTotalTiming(handlerParts: unknown, elapsedMs: number, request: object): string {
+  const app = `app;dur=${elapsedMs.toFixed(2)}`;
+  const total = authenticatedRequests.has(request) ? `${app}, recv;desc=${(monotonicMs() - elapsedMs).toFixed(3)}` : app;
   return typeof handlerParts === 'string' && handlerParts !== '' ? `${handlerParts}, ${total}` : total;
 }
 

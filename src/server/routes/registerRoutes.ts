@@ -10,7 +10,7 @@ import type { AllRouteHandlers } from './index';
 import type { RouteInput, ServerDeps } from './routeHandler';
 import { JsonText } from './jsonText';
 import { responseMismatch } from './responseShape';
-import { handlerTiming } from '../serverTiming';
+import { handlerTiming, timeDispatchFor } from '../serverTiming';
 
 /**
  * The table is iterated by name, so each handler meets its own route's schemas; TypeScript
@@ -94,6 +94,7 @@ export function registerRoutes(
           );
           checkScope(route, principal);
           callers.set(request, { principal, checkedAt });
+          timeDispatchFor(request);
         }
         checkDeclaredLength(route, bodyLimit, request.headers['content-length']);
       },

@@ -46,7 +46,11 @@ describe('Server-Timing', () => {
     server = await createTestServer();
     const unauthenticated = await server.call('GET', '/api/v1/jobs', undefined);
     expect(unauthenticated.statusCode).toBe(401);
-    expect(timingParts(unauthenticated.headers['server-timing']).map(([name]) => name)).toEqual(['app', 'recv']);
+    // The monotonic clock counts from boot: a caller without a token is not told the host's uptime.
+    expect(timingParts(unauthenticated.headers['server-timing']).map(([name]) => name)).toEqual(['app']);
+    const wrongToken = await server.call('GET', '/api/v1/jobs', 'gantry_not-a-token');
+    expect(wrongToken.statusCode).toBe(401);
+    expect(timingParts(wrongToken.headers['server-timing']).map(([name]) => name)).toEqual(['app']);
     const missing = await server.call('GET', '/api/v1/jobs/999999', server.tokens.read);
     expect(missing.statusCode).toBe(404);
     expect(timingParts(missing.headers['server-timing']).map(([name]) => name)).toEqual(['app', 'recv']);
