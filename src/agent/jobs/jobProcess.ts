@@ -39,7 +39,9 @@ export interface JobProcess {
   kill(signal: NodeJS.Signals): void;
   /**
    * Stops reading the job's output until resume(): once the pipe fills, the job blocks on write, as
-   * in a shell pipeline. For spawners that can (pipes); others keep delivering.
+   * in a shell pipeline. Pipes and ptys block the job itself; a cluster workload's log follower
+   * blocks instead, while the workload runs on and the cluster keeps its log. Spawners without it
+   * keep delivering.
    */
   pause?(): void;
   resume?(): void;

@@ -43,6 +43,8 @@ export abstract class WorkloadAttempt {
   private finished = false;
   private logs: ChildProcess | null = null;
   private logsClosed: Promise<void> = Promise.resolve();
+  /** Backpressure: set while the agent wants no more output; resolves the wait for resume(). */
+  private held: { resumed: Promise<void>; resume: () => void } | null = null;
 
   constructor(
     protected readonly spec: JobProcessSpec,
@@ -64,7 +66,26 @@ export abstract class WorkloadAttempt {
 
   handle(): JobProcess {
     const inner = this.events.handle(undefined);
-    return { pid: undefined, onData: inner.onData, onExit: inner.onExit, kill: (signal) => void this.stop(signal) };
+    return { pid: undefined, onData: inner.onData, onExit: inner.onExit, kill: (signal) => void this.stop(signal), pause: () => this.pause(), resume: () => this.resume() };
+  }
+
+  /**
+   * Stops reading the log follower: it blocks on the full pipe while the workload runs on and the
+   * cluster keeps its log, which the follower reads on from where it stopped after resume().
+   */
+  private pause(): void {
+    if (this.held || this.finished) return;
+    let resume = (): void => undefined;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    this.held = { resumed, resume };
+    this.logs?.stdout?.pause();
+  }
+
+  private resume(): void {
+    if (!this.held) return;
+    this.held.resume();
+    this.held = null;
+    this.logs?.stdout?.resume();
   }
 
   start(): void {
@@ -86,11 +107,25 @@ export abstract class WorkloadAttempt {
     }
   }
 
-  /** Every byte of output comes before the exit, as with a local process; a stuck stream is cut after a while. */
+  /**
+   * Every byte of output comes before the exit, as with a local process; a stuck stream is cut after
+   * a while. A stream held back by the agent is not stuck: its wait starts again once it is resumed.
+   */
   private async afterLogs(exit: JobExit): Promise<JobExit> {
-    const drained = await Promise.race([this.logsClosed.then(() => true), delay(this.timing.logDrainMs ?? DEFAULT_LOG_DRAIN_MS).then(() => false)]);
-    if (!drained) this.logs?.kill('SIGTERM');
+    for (;;) {
+      const drained = await Promise.race([this.logsClosed.then(() => true), delay(this.timing.logDrainMs ?? DEFAULT_LOG_DRAIN_MS).then(() => false)]);
+      if (drained) return exit;
+      if (!this.held) break;
+      await Promise.race([this.logsClosed, this.held.resumed]);
+    }
+    this.cutLogs();
     return exit;
+  }
+
+  /** Ends the log follower; a held-back one is read again, or its close (which settles logsClosed) would never come. */
+  private cutLogs(): void {
+    this.logs?.kill('SIGTERM');
+    this.logs?.stdout?.resume();
   }
 
   /** A log follow started before the pod exists ends at once with nothing read: tried again until the workload ends. */
@@ -100,6 +135,8 @@ export abstract class WorkloadAttempt {
         let received = false;
         const child = this.spawnLogs();
         this.logs = child;
+        // A follower started again (no pod yet) while the agent holds output back starts held back.
+        if (this.held) child.stdout?.pause();
         child.stdout?.on('data', (bytes: Buffer) => {
           received = true;
           this.events.data('stdout', bytes);
@@ -118,13 +155,13 @@ export abstract class WorkloadAttempt {
   private async stop(signal: NodeJS.Signals): Promise<void> {
     if (this.finished) return;
     this.stopSignal ??= signal;
-    this.logs?.kill('SIGTERM');
+    this.cutLogs();
     await this.deleteWorkload();
   }
 
   private end(exit: JobExit): void {
     this.finished = true;
-    this.logs?.kill('SIGTERM');
+    this.cutLogs();
     this.afterEnd();
     this.events.ended(exit);
   }

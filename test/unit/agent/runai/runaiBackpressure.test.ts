@@ -1,0 +1,81 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { JobExit } from '../../../../src/agent';
+import { runaiSpawnJob } from '../../../../src/agent/runai/runaiJobProcess';
+import type { Job } from '../../../../src/shared';
+import { waitFor } from '../../../support/waitFor';
+
+const RUNAI = fileURLToPath(new URL('../../../fixtures/runai/runai', import.meta.url));
+
+const job = (id: number, command: string[]): Job =>
+  ({ id, name: `job-${id}`, project: 'default', command, params: {}, cwd: null, cwd_machine: null, env: {}, secret_env: [], requirements: { cpus: 1, memory_mb: 0, gpus: 0, gpu_memory_mb: 0, tags: [] }, timeout_s: null, max_attempts: 1, priority: 0, attempt: 1 }) as unknown as Job;
+
+/** What the stand-in's `stream N` workload logs. */
+const streamed = (count: number): string => Array.from({ length: count }, (_, i) => `line ${i + 1}\n`).join('');
+
+/** How many times the stand-in was asked for its workloads: the second list reports a `stream` workload Succeeded. */
+const lists = (state: string): number =>
+  readFileSync(join(state, 'calls.jsonl'), 'utf8').split('\n').filter((line) => line.startsWith('["list"')).length;
+
+/** How much output has come once it stops growing: the same length at two looks a quarter second apart. */
+async function settledLength(length: () => number): Promise<number> {
+  let previous = -1;
+  return waitFor(async () => {
+    const now = length();
+    if (now === previous) return now + 1;
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return false;
+  }, 'the output to stop growing').then((settled) => settled - 1);
+}
+
+describe('backpressure on a cluster workload (Run:ai stand-in; Kubernetes shares WorkloadAttempt)', () => {
+  let state = '';
+  beforeEach(() => {
+    state = mkdtempSync(join(tmpdir(), 'gantry-runai-flow-'));
+    vi.stubEnv('RUNAI_STANDIN_STATE', state);
+    vi.stubEnv('RUNAI_STANDIN_PROJECT', 'research');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  it('stops reading the log follower while paused, past the workload end and the drain wait, and delivers every byte after resume', async () => {
+    // Well over a pipe's 64 KB, so a follower nobody reads blocks long before its end.
+    const count = 100_000;
+    // A drain wait far shorter than the pause: a held-back follower must not be cut as stuck.
+    const spawnJob = runaiSpawnJob({ project: 'research', runai: RUNAI, image: 'python:3.12', pollMs: 50, logDrainMs: 100 });
+    const child = spawnJob({ argv: [], cwd: tmpdir(), env: {}, job: job(7, ['stream', String(count)]), attempt: 1 });
+    let output = '';
+    let exited = false;
+    child.onData((_stream, bytes) => { output += bytes.toString(); });
+    const done = new Promise<JobExit>((resolve) => child.onExit((exit) => { exited = true; resolve(exit); }));
+    await waitFor(() => output.length > 0, 'the first log output');
+    child.pause?.();
+    await waitFor(() => lists(state) >= 2, 'the workload to be listed Succeeded');
+    const held = await settledLength(() => output.length);
+    expect(held).toBeLessThan(streamed(count).length);
+    expect(exited).toBe(false);
+    child.resume?.();
+    expect(await done).toEqual({ code: 0, signal: null });
+    expect(output).toBe(streamed(count));
+  });
+
+  it('ends a paused attempt that is killed, deleting its workload', async () => {
+    // `forever`: the workload runs until deleted, so only the kill can end it.
+    const spawnJob = runaiSpawnJob({ project: 'research', runai: RUNAI, image: 'python:3.12', pollMs: 50, logDrainMs: 100 });
+    const child = spawnJob({ argv: [], cwd: tmpdir(), env: {}, job: job(8, ['stream', '100000', 'forever']), attempt: 1 });
+    let output = '';
+    child.onData((_stream, bytes) => { output += bytes.toString(); });
+    const done = new Promise<JobExit>((resolve) => child.onExit(resolve));
+    await waitFor(() => output.length > 0, 'the first log output');
+    child.pause?.();
+    child.kill('SIGTERM');
+    expect(await done).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(existsSync(join(state, 'deleted-gantry-8-1'))).toBe(true);
+  });
+});
