@@ -18,6 +18,7 @@ import { measureListAtScale } from './queue/measureListAtScale';
 import { measureClaimBehindUnrunnable } from './queue/claimBehindUnrunnable';
 import { measureWalPagesPerJob } from './queue/walPagesPerJob';
 import { measureStatementsPerJob } from './queue/statementsPerJob';
+import { measureSubmitCost } from './queue/submitCost';
 
 /** Each compared pair: the ratio figure's name, Gantry's mode (its figure name in CoreRep) and the peer. */
 const RATIOS: Array<{ name: string; mode: string; peer: PeerName; median: (core: CoreThroughput) => number }> = [
@@ -41,6 +42,7 @@ export async function runQueueBench(log: FigureLog, { jobs, reps }: BenchArgs): 
   recordRatios(log, medians, peerMedians, core, peers);
   measureWalPagesPerJob(log);
   measureStatementsPerJob(log);
+  measureSubmitCost(log, reps);
   measureClaimBehindUnrunnable(log, jobs);
   await measureListAtScale(log, jobs * 10);
 }
