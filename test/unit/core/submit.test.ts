@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GantryError } from '../../../src/shared';
-import { makeJob, openHarness, type Harness } from '../../support/coordinator';
+import { addWorker, makeJob, openHarness, type Harness } from '../../support/coordinator';
 
 let h: Harness;
 beforeEach(() => (h = openHarness()));
@@ -103,6 +103,39 @@ describe('submitBatch', () => {
   it('refuses unknown refs and duplicate refs', () => {
     expect(refusal(() => h.c.submitBatch([{ command: ['a'], depends_on: [{ ref: 'ghost' }] }])).message).toMatch(/no job in this batch has ref "ghost"/);
     expect(refusal(() => h.c.submitBatch([{ ref: 'x', command: ['a'] }, { ref: 'x', command: ['b'] }])).field).toBe('jobs.1.ref');
+  });
+
+  // A batch's job rows are written 64 to a statement (issue 19): 3,000 items span 47 of them.
+  it('is all or nothing over many written rows: a bad 3,000th spec, or its unknown dependency, stores no job and no event', () => {
+    const specs = Array.from({ length: 3_000 }, (_, i) => ({ command: ['true'], requirements: { tags: [`t${i % 3}`] } }));
+    const events = h.c.lastEventId();
+    expect(refusal(() => h.c.submitBatch([...specs.slice(0, 2_999), { command: [] }])).field).toBe('jobs.2999.command');
+    // Refused while the rows before it are being written, not before: the dependency is looked up then.
+    expect(refusal(() => h.c.submitBatch([...specs.slice(0, 2_999), { command: ['true'], depends_on: [987_654] }])).field).toBe('jobs.2999.depends_on.0');
+    expect(h.c.countJobs().total).toBe(0);
+    expect(h.c.countJobs({ tag: 't1' }).total).toBe(0);
+    expect(h.c.eventsSince(events)).toEqual([]);
+  });
+
+  it('numbers a long batch past removed jobs, one job.submitted each in id order, with its tags and dependencies across statements', () => {
+    const removed = h.c.submit({ command: ['gone'] });
+    h.c.remove(removed.id);
+    const events = h.c.lastEventId();
+    const chain = Array.from({ length: 150 }, (_, i) => ({ ref: `j${i}`, command: ['true'], requirements: { tags: ['chain'] }, depends_on: i === 0 ? [] : [{ ref: `j${i - 1}` }] }));
+    const jobs = h.c.submitBatch(chain);
+    expect(jobs.map((j) => j.id)).toEqual(Array.from({ length: 150 }, (_, i) => removed.id + 1 + i));
+    expect(jobs.map((j) => j.state)).toEqual(['queued', ...Array<string>(149).fill('waiting')]);
+    expect(jobs.map((j) => h.c.getJob(j.id))).toEqual(jobs);
+    expect(h.c.eventsSince(events).map((e) => [e.type, e.job_id, e.data.state])).toEqual(jobs.map((j) => ['job.submitted', j.id, j.state]));
+    expect(h.c.countJobs({ tag: 'chain' }).total).toBe(150);
+    // Job 64 is the first of the second statement, depending on the last of the first.
+    expect(h.c.dependents(jobs[63].id).map((j) => j.id)).toEqual([jobs[64].id]);
+    const worker = addWorker(h.c, { tags: ['chain'] });
+    for (const job of jobs.slice(0, 65)) {
+      expect(h.c.claim(worker).map((claimed) => claimed.job.id)).toEqual([job.id]);
+      h.c.finish(job.id, { attempt: 1, outcome: 'succeeded', exit_code: 0 });
+    }
+    expect(h.c.getJob(jobs[65].id).state).toBe('queued');
   });
 
   it('handles a long chain without exhausting the stack', () => {
