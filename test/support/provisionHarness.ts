@@ -46,7 +46,8 @@ export async function startProvisionHarness(options: Partial<HostServiceOptions>
   const coordinator = createCoordinator({ dataDir, sweepIntervalMs: 500, workerTimeoutMs: 15_000 });
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'));
   const knownHosts = join(dataDir, 'known_hosts');
-  const slurm = createSlurmService({
+  // What the Slurm service and the host service share: throwaway known_hosts and secrets, no ssh-agent, no node cache.
+  const common = {
     coordinator,
     secrets,
     localUrl: () => server.url,
@@ -54,17 +55,11 @@ export async function startProvisionHarness(options: Partial<HostServiceOptions>
     knownHostsFiles: [knownHosts],
     agentSocket: null,
     nodeCacheDir: null,
-    pollMs: slurmOptions.pollMs ?? 300,
-  });
+  };
+  const slurm = createSlurmService({ ...common, pollMs: slurmOptions.pollMs ?? 300 });
   const server = await startServer({ coordinator, logger: false, slurm: { service: slurm } });
   const makeHosts = (): HostService => createHostService({
-    coordinator,
-    secrets,
-    localUrl: () => server.url,
-    agentBundle: ensureAgentBundle(),
-    knownHostsFiles: [knownHosts],
-    agentSocket: null,
-    nodeCacheDir: null,
+    ...common,
     keepaliveIntervalMs: 1_000,
     tunnelBackoffMs: { initial: 200, max: 2_000 },
     ...options,

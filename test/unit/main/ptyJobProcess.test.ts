@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { JobExit, JobProcess } from '../../../src/agent';
 import { spawnPtyJob, localSpawnJob } from '../../../src/main/jobs/ptyJobProcess';
+import { settledLength } from '../../support/settledLength';
 import { waitFor } from '../../support/waitFor';
 
 function collect(child: JobProcess): Promise<{ output: string; exit: JobExit }> {
@@ -30,18 +31,6 @@ function isRunning(pid: number): boolean {
 
 /** What `seq 1 count` prints on a terminal, whose output processing turns each newline into CR LF. */
 const seqOnTerminal = (count: number): string => Array.from({ length: count }, (_, i) => `${i + 1}\r\n`).join('');
-
-/** How much output has come once it stops growing: the same length at two looks a quarter second apart. */
-async function settledLength(length: () => number): Promise<number> {
-  let previous = -1;
-  return waitFor(async () => {
-    const now = length();
-    if (now === previous) return now + 1;
-    previous = now;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    return false;
-  }, 'the output to stop growing').then((settled) => settled - 1);
-}
 
 const spec = (argv: string[]) => ({ argv, cwd: tmpdir(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobExit } from '../../../../src/agent';
 import { runaiSpawnJob } from '../../../../src/agent/runai/runaiJobProcess';
 import type { Job } from '../../../../src/shared';
+import { settledLength } from '../../../support/settledLength';
 import { waitFor } from '../../../support/waitFor';
 
 const RUNAI = fileURLToPath(new URL('../../../fixtures/runai/runai', import.meta.url));
@@ -19,18 +20,6 @@ const streamed = (count: number): string => Array.from({ length: count }, (_, i)
 /** How many times the stand-in was asked for its workloads: the second list reports a `stream` workload Succeeded. */
 const lists = (state: string): number =>
   readFileSync(join(state, 'calls.jsonl'), 'utf8').split('\n').filter((line) => line.startsWith('["list"')).length;
-
-/** How much output has come once it stops growing: the same length at two looks a quarter second apart. */
-async function settledLength(length: () => number): Promise<number> {
-  let previous = -1;
-  return waitFor(async () => {
-    const now = length();
-    if (now === previous) return now + 1;
-    previous = now;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    return false;
-  }, 'the output to stop growing').then((settled) => settled - 1);
-}
 
 describe('backpressure on a cluster workload (Run:ai stand-in; Kubernetes shares WorkloadAttempt)', () => {
   let state = '';
