@@ -57,7 +57,10 @@ export async function startProvisionHarness(options: Partial<HostServiceOptions>
     nodeCacheDir: null,
   };
   const slurm = createSlurmService({ ...common, pollMs: slurmOptions.pollMs ?? 300 });
-  const server = await startServer({ coordinator, logger: false, slurm: { service: slurm } });
+  // The server builds a host service of its own (its routes, resuming hosts at start); it gets the same
+  // throwaway known_hosts, so it never judges a test's host by the machine's ~/.ssh/known_hosts.
+  const { agentBundle, knownHostsFiles, agentSocket, nodeCacheDir } = common;
+  const server = await startServer({ coordinator, logger: false, slurm: { service: slurm }, hosts: { agentBundle, knownHostsFiles, agentSocket, nodeCacheDir } });
   const makeHosts = (): HostService => createHostService({
     ...common,
     keepaliveIntervalMs: 1_000,
