@@ -83,7 +83,7 @@ function writeReport(ctx: CoreContext, jobId: number, report: ParsedReport, { jo
   }
   if (report.outcome === 'succeeded') {
     updateJob(ctx, jobId, { state: 'succeeded', finished_at: now, exit_code: report.exit_code, error: null });
-    ctx.emit('job.succeeded', jobId, job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
+    emitSucceeded(ctx, jobId, job.worker_id, report);
     if (job.has_dependents) releaseDependents(ctx, jobId);
     return 'succeeded';
   }
@@ -180,8 +180,13 @@ function applyChecked(ctx: CoreContext, jobId: number, report: ParsedReport, che
     return writeReport(ctx, jobId, report, checked);
   }
   successes.add({ jobId, attempt: report.attempt, finishedAt: ctx.now(), exitCode: report.exit_code, error: report.error ?? null });
-  ctx.emit('job.succeeded', jobId, checked.job.worker_id, { attempt: report.attempt, exit_code: report.exit_code });
+  emitSucceeded(ctx, jobId, checked.job.worker_id, report);
   return 'succeeded';
+}
+
+/** The one shape of a success's event, whether its rows were written at once or held back for the batch. */
+function emitSucceeded(ctx: CoreContext, jobId: number, workerId: string | null, report: ParsedReport): void {
+  ctx.emit('job.succeeded', jobId, workerId, { attempt: report.attempt, exit_code: report.exit_code });
 }
 
 /**
