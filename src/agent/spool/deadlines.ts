@@ -1,17 +1,45 @@
+/** A wake-up added to Deadlines; cancel() when the wait ended otherwise, so the timer need not come back for it. */
+export interface Deadline {
+  cancel(): void;
+}
+
+interface Entry extends Deadline {
+  at: number;
+  wake: () => void;
+  live: boolean;
+}
+
 /**
- * Wake-ups at deadlines on one timer: the next deadline's. A wake-up is a resolve that may have
- * run already (its wait ended otherwise); running it again does nothing, so none is ever removed
- * early. Per job, the agent waits at most a while for each result to be delivered; one timer
- * armed and cleared per job (with a promise raced against it) cost more than this list.
+ * Wake-ups at deadlines on one timer: the next live deadline's. A wake-up is a resolve that may have
+ * run already (its wait ended otherwise); running it again does nothing. Per job, the agent waits at
+ * most a while for each result to be delivered, and nearly every wait ends within milliseconds: a
+ * timer armed and cleared per job (with a promise raced against it) cost more than this list, and so
+ * did waking for each ended wait in turn and filtering the list each time (~2% of the agent's CPU per
+ * job, bench/README.md, e2e.agent.cpu_ms_per_job). Entries are kept in deadline order, and one whose
+ * wait was cancelled is dropped when the timer comes, which it does only for a live one.
  */
 export class Deadlines {
-  private entries: Array<{ at: number; wake: () => void }> = [];
+  /** In deadline order; cancelled entries stay until the timer passes them. */
+  private entries: Entry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
 
-  add(at: number, wake: () => void): void {
-    this.entries.push({ at, wake });
+  add(at: number, wake: () => void): Deadline {
+    const entry: Entry = {
+      at,
+      wake,
+      live: true,
+      cancel: () => {
+        entry.live = false;
+      },
+    };
+    // Deadlines are mostly added in order (now plus the same timeout); the clock going back is the exception.
+    let i = this.entries.length;
+    while (i > 0 && this.entries[i - 1].at > at) i--;
+    if (i === this.entries.length) this.entries.push(entry);
+    else this.entries.splice(i, 0, entry);
     if (at < this.timerAt) this.arm(at);
+    return entry;
   }
 
   /** Forgets every deadline without waking anyone (their waits end otherwise). */
@@ -33,9 +61,16 @@ export class Deadlines {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = Date.now();
-    const due = this.entries.filter((entry) => entry.at <= now);
-    this.entries = this.entries.filter((entry) => entry.at > now);
-    for (const { wake } of due) wake();
-    if (this.entries.length > 0) this.arm(Math.min(...this.entries.map((entry) => entry.at)));
+    let passed = 0;
+    const due: Entry[] = [];
+    for (const entry of this.entries) {
+      if (entry.live && entry.at > now) break;
+      passed++;
+      if (entry.live) due.push(entry);
+    }
+    this.entries.splice(0, passed);
+    for (const entry of due) entry.wake();
+    // The first entry left is live (cancelled ones before it were passed): the next wake-up.
+    if (this.entries.length > 0) this.arm(this.entries[0].at);
   }
 }

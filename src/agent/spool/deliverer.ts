@@ -126,9 +126,14 @@ export class Deliverer implements Outbox {
     if (!this.lanes.has(key) || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const waiters = this.settledWaiters.get(key) ?? [];
-      waiters.push(resolve);
       this.settledWaiters.set(key, waiters);
-      if (timeoutMs !== undefined) this.settleDeadlines.add(Date.now() + timeoutMs, resolve);
+      if (timeoutMs === undefined) return void waiters.push(resolve);
+      const deadline = this.settleDeadlines.add(Date.now() + timeoutMs, resolve);
+      // Settled in time (nearly always): the deadline's timer need not come back for this wait.
+      waiters.push(() => {
+        deadline.cancel();
+        resolve();
+      });
     });
   }
 

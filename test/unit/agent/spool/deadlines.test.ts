@@ -28,6 +28,40 @@ describe('Deadlines', () => {
     expect(woken).toEqual(['a', 'b']);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('wakes no cancelled wait, and comes back only for live ones: not once per wait that ended otherwise', () => {
+    vi.useFakeTimers({ now: 0 });
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    const deadlines = new Deadlines();
+    const woken: number[] = [];
+    // A job ending every 5 ms, each waiting at most 2 s for its result, all but every 100th settled in time.
+    for (let i = 0; i < 1_000; i++) {
+      vi.advanceTimersByTime(5);
+      const deadline = deadlines.add(Date.now() + 2_000, () => woken.push(i));
+      if (i % 100 !== 99) deadline.cancel();
+    }
+    vi.advanceTimersByTime(2_000);
+    expect(woken).toEqual([99, 199, 299, 399, 499, 599, 699, 799, 899, 999]);
+    // The first arm and one per live wake-up, where waking each wait in turn armed one per wait.
+    expect(armed.mock.calls.length).toBeLessThanOrEqual(11);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps deadlines in order when one is added before others (the clock went back)', () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const deadlines = new Deadlines();
+    const woken: string[] = [];
+    deadlines.add(12_000, () => woken.push('b'));
+    deadlines.add(13_000, () => woken.push('c'));
+    deadlines.add(11_000, () => woken.push('a'));
+    deadlines.add(12_500, () => woken.push('b2'));
+    vi.advanceTimersByTime(1_000);
+    expect(woken).toEqual(['a']);
+    vi.advanceTimersByTime(1_500);
+    expect(woken).toEqual(['a', 'b', 'b2']);
+    vi.advanceTimersByTime(500);
+    expect(woken).toEqual(['a', 'b', 'b2', 'c']);
+  });
 });
 
 describe('Deliverer.settled with a timeout', () => {
