@@ -9,6 +9,10 @@ export function spawnPipedJob(spec: JobProcessSpec): JobProcess {
   const [file, ...args] = spec.argv;
   const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const events = new JobProcessEvents();
+  // A pipe at its end is done with: destroyed at once. Left to net.Socket, it would first half-close
+  // the write side it also has (a child's output pipe is a duplex socket that nobody writes to): a
+  // shutdown(2), an event-loop turn and the writable side's finish per pipe, twice a job.
+  for (const pipe of [child.stdout, child.stderr]) pipe.once('end', () => pipe.destroy());
   child.stdout.on('data', (bytes: Buffer) => events.data('stdout', bytes));
   child.stderr.on('data', (bytes: Buffer) => events.data('stderr', bytes));
   child.on('error', (error) => {
