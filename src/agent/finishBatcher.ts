@@ -1,5 +1,6 @@
-import { ApiError, checkJsonSchema, REPLY_SCHEMAS, type ClaimedJob, type ErrorCode, type FinishBatch, type FinishBatchReply, type FinishRequest, type FreeResources, type GantryClient } from '../shared';
+import { ApiError, REPLY_SCHEMAS, type ClaimedJob, type ErrorCode, type FinishBatch, type FinishBatchReply, type FinishRequest, type FreeResources, type GantryClient } from '../shared';
 import type { OutboxItem } from './spool/outboxItem';
+import { checkCompiled } from './transport/compiledSchemaCheck';
 
 type FinishItem = Extract<OutboxItem, { kind: 'finish' }>;
 
@@ -63,7 +64,7 @@ export function createFinishBatcher(client: GantryClient, nextJobs: () => NextJo
     if (!claim || !next) return client.call('finishJobs', { body: { results } });
     try {
       const reply: unknown = await client.call('finishJobs', { body: { results, claim, brief: true } });
-      const issue = checkJsonSchema(REPLY_SCHEMAS.finishJobs, reply);
+      const issue = checkCompiled(REPLY_SCHEMAS.finishJobs, reply);
       if (issue) {
         next.unreadable(reply, `${issue.path || '(root)'}: ${issue.message}`);
         throw new Error(`the coordinator's reply to finishJobs does not match the protocol`);

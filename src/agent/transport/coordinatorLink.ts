@@ -1,7 +1,8 @@
-import { checkJsonSchema, GantryClient, isAgentChannelRoute, REPLY_SCHEMAS, type CallInput, type CallOutput, type AgentChannelRoute, type ClientOptions, type RegisteredWorker, type RouteName } from '../../shared';
+import { GantryClient, isAgentChannelRoute, REPLY_SCHEMAS, type CallInput, type CallOutput, type AgentChannelRoute, type ClientOptions, type RegisteredWorker, type RouteName } from '../../shared';
 import { ChannelClosedError, type AgentChannel } from './agentChannel';
 import { ChannelKeeper } from './channelKeeper';
 import { createHttpFetch, type HttpFetchOptions } from './httpFetch';
+import { checkCompiled } from './compiledSchemaCheck';
 
 /**
  * The coordinator's replies the agent acts on; each is checked before use against the JSON Schema
@@ -121,7 +122,7 @@ export class CoordinatorLink {
   async checked<N extends CheckedRoute>(name: N, input: CallInput<N>, timeoutMs?: number): Promise<CallOutput<N>> {
     const client = name === 'claim' ? this.longPollClient : this.client;
     const reply: unknown = await client.call(name, input, timeoutMs);
-    const issue = checkJsonSchema(REPLY_SCHEMAS[name], reply);
+    const issue = checkCompiled(REPLY_SCHEMAS[name], reply);
     if (issue) throw new CoordinatorReplyError(name, `${issue.path || '(root)'}: ${issue.message}`, reply);
     if (name === 'registerWorker') this.channelOffered(reply as RegisteredWorker);
     return reply as CallOutput<N>;
