@@ -138,6 +138,24 @@ describe('submitBatch', () => {
     expect(h.c.getJob(jobs[65].id).state).toBe('queued');
   });
 
+  it('answers with each job as it is stored, every field as a read of it gives (the reply is built from what was inserted, issue 19)', () => {
+    h.c.createProject({ name: 'lab', preemption: { preemptible: true, grace_s: 45 } });
+    h.c.suites.create({ name: 'evals', setup: { command: ['true'] }, tags: ['gpu'], priority: 3 });
+    const failed = makeJob(h.c, 'failed');
+    const running = makeJob(h.c, 'running');
+    const jobs = h.c.submitBatch([
+      { ref: 'a', command: { shell: 'echo "é" | wc -c' }, cwd: '/srv/x', cwd_machine: 'box', env: { A: '1', PATH_EXTRA: 'ü' }, secret_env: ['A'], params: { lr: 0.1, seed: 7, tag: 's', on: true } },
+      { ref: 'b', name: 'second', command: ['b'], project: 'lab', priority: -2, depends_on: [{ ref: 'a' }, running.id], max_attempts: 4, max_lost_attempts: 0, timeout_s: 90, retry_delay_s: 5, retry_backoff: true },
+      { command: ['c'], depends_on: [failed.id], outputs: ['out/*.json'], requirements: { cpus: 2, memory_mb: 512, gpus: 1, gpu_memory_mb: 8000, gpu_models: ['A100'], tags: ['x', 'y'] } },
+      { command: ['d'], suite: 'evals', preemptible: false, checkpoint_signal: 'SIGUSR1', grace_s: 10, min_runtime_s: 60 },
+      { command: ['e'], project: 'lab', keep_inputs: true, depends_on: [{ ref: 'b' }] },
+    ]);
+    expect(jobs.map((job) => job.state)).toEqual(['queued', 'waiting', 'blocked', 'queued', 'waiting']);
+    expect(jobs.map((job) => h.c.getJob(job.id))).toEqual(jobs);
+    const one = h.c.submit({ command: ['f'], project: 'lab', depends_on: [jobs[0].id] });
+    expect(h.c.getJob(one.id)).toEqual(one);
+  });
+
   it('handles a long chain without exhausting the stack', () => {
     const jobs = Array.from({ length: 20_000 }, (_, i) => ({ ref: `j${i}`, command: ['true'], depends_on: i === 0 ? [] : [{ ref: `j${i - 1}` }] }));
     const stored = h.c.submitBatch(jobs.reverse());

@@ -12,7 +12,8 @@ import type { CoreContext } from '../../context';
 import { projectDefaults } from '../../projects';
 import { recordJobInputs, resolveInputs, resolveWorkDir } from '../../artifacts/jobInputs';
 import { stateFromDependencies } from '../dependencyGraph';
-import { getJob } from '../jobRows';
+import { jobFromRow } from '../jobRows';
+import type { JobRow } from '../../store/rows';
 import { joinSuite, shapeKey } from '../../suites/joinSuite';
 import { MAX_ROWS_PER_STATEMENT, sqlByCount, valueRows } from '../../multiRowSql';
 
@@ -127,10 +128,34 @@ function shapeIds(ctx: CoreContext): (requirements: string) => number {
   };
 }
 
-const JOB_COLUMNS = `project_id, name, command, cwd, env, params, priority, requirements, shape_id, depends_on,
-  max_attempts, max_lost_attempts, timeout_s, retry_delay_s, retry_backoff, state, created_at, queued_at, finished_at, cwd_machine,
-  preemptible, checkpoint_signal, grace_s, min_runtime_s, secret_env, outputs, suite_id, inputs, keep_inputs`;
-const JOB_COLUMN_COUNT = JOB_COLUMNS.split(',').length;
+/** The jobs columns a submit writes, in its INSERT's order. */
+const INSERTED_COLUMNS = [
+  'project_id', 'name', 'command', 'cwd', 'env', 'params', 'priority', 'requirements', 'shape_id', 'depends_on',
+  'max_attempts', 'max_lost_attempts', 'timeout_s', 'retry_delay_s', 'retry_backoff', 'state', 'created_at', 'queued_at', 'finished_at', 'cwd_machine',
+  'preemptible', 'checkpoint_signal', 'grace_s', 'min_runtime_s', 'secret_env', 'outputs', 'suite_id', 'inputs', 'keep_inputs',
+] as const satisfies ReadonlyArray<keyof JobRow>;
+type InsertedColumns = Pick<JobRow, (typeof INSERTED_COLUMNS)[number]>;
+const JOB_COLUMNS = INSERTED_COLUMNS.join(', ');
+const JOB_COLUMN_COUNT = INSERTED_COLUMNS.length;
+
+/**
+ * The job's row as the INSERT of `c` leaves it, the other columns at the schema's defaults
+ * (foundation.ts, fleet.ts): the reply is built from it rather than read back (issue 19: reading a
+ * job back cost ~7 µs of a submit's ~28). One literal, not a spread of the defaults: a spread of 41
+ * properties made a dictionary-mode object that cost more than the read. has_dependents may become
+ * 1 later in the batch; a Job does not show it.
+ */
+function insertedJobRow(id: number, c: InsertedColumns): JobRow {
+  return {
+    id, project_id: c.project_id, name: c.name, command: c.command, cwd: c.cwd, cwd_machine: c.cwd_machine, env: c.env, secret_env: c.secret_env,
+    outputs: c.outputs, inputs: c.inputs, keep_inputs: c.keep_inputs, params: c.params, priority: c.priority, requirements: c.requirements,
+    depends_on: c.depends_on, max_attempts: c.max_attempts, max_lost_attempts: c.max_lost_attempts, timeout_s: c.timeout_s, retry_delay_s: c.retry_delay_s,
+    retry_backoff: c.retry_backoff, retry_at: null, shape_id: c.shape_id, sweep_id: null, suite_id: c.suite_id, state: c.state, attempt: 0, retry_base: 0,
+    lost_attempts: 0, preempted_attempts: 0, preemptible: c.preemptible, checkpoint_signal: c.checkpoint_signal, grace_s: c.grace_s,
+    min_runtime_s: c.min_runtime_s, has_dependents: 0, worker_id: null, exit_code: null, error: null, created_at: c.created_at, queued_at: c.queued_at,
+    started_at: null, finished_at: c.finished_at,
+  };
+}
 const insertJobsSql = sqlByCount((count) => `INSERT INTO jobs (id, ${JOB_COLUMNS}) VALUES ${valueRows(count, JOB_COLUMN_COUNT + 1)}`);
 
 /** The id the next job gets: past removed jobs too (the high-water mark), so an old job token never opens a new job. */
@@ -177,6 +202,7 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
     const items = prepare(ctx, inputs, batch);
     const order = topologicalOrder(items);
     const ids = new Array<number>(items.length);
+    const inserted = new Array<JobRow>(items.length);
     const states = new Map<number, JobState>();
     const byRef = new Map<string, number>();
     items.forEach((item, i) => item.spec.ref !== undefined && byRef.set(item.spec.ref, i));
@@ -203,14 +229,15 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
       const requirements = JSON.stringify(spec.requirements);
       const inputs = spec.inputs.length > 0 ? resolveInputs(ctx, spec.inputs, field ? `${field}.inputs` : 'inputs') : [];
       if (spec.sync !== null) inputs.push(resolveWorkDir(ctx, spec.sync, field ? `${field}.sync` : 'sync'));
-      const id = rows.add([
-        projectId, spec.name ?? defaultName(spec), JSON.stringify(spec.command), spec.cwd, JSON.stringify(spec.env),
-        JSON.stringify(spec.params), spec.priority ?? 0, requirements, shapeOf(shapeKey(requirements, suiteId)), JSON.stringify(depIds),
-        spec.max_attempts, spec.max_lost_attempts, spec.timeout_s, spec.retry_delay_s, spec.retry_backoff ? 1 : 0,
-        state, now, state === 'queued' ? now : null, state === 'blocked' ? now : null, spec.cwd_machine,
-        preemption.preemptible ? 1 : 0, preemption.checkpoint_signal, preemption.grace_s, preemption.min_runtime_s, JSON.stringify(spec.secret_env),
-        JSON.stringify(spec.outputs), suiteId, JSON.stringify(inputs), spec.keep_inputs ? 1 : 0,
-      ], (id) => {
+      const columns: InsertedColumns = {
+        project_id: projectId, name: spec.name ?? defaultName(spec), command: JSON.stringify(spec.command), cwd: spec.cwd, env: JSON.stringify(spec.env),
+        params: JSON.stringify(spec.params), priority: spec.priority ?? 0, requirements, shape_id: shapeOf(shapeKey(requirements, suiteId)), depends_on: JSON.stringify(depIds),
+        max_attempts: spec.max_attempts, max_lost_attempts: spec.max_lost_attempts, timeout_s: spec.timeout_s, retry_delay_s: spec.retry_delay_s, retry_backoff: spec.retry_backoff ? 1 : 0,
+        state, created_at: now, queued_at: state === 'queued' ? now : null, finished_at: state === 'blocked' ? now : null, cwd_machine: spec.cwd_machine,
+        preemptible: preemption.preemptible ? 1 : 0, checkpoint_signal: preemption.checkpoint_signal, grace_s: preemption.grace_s, min_runtime_s: preemption.min_runtime_s, secret_env: JSON.stringify(spec.secret_env),
+        outputs: JSON.stringify(spec.outputs), suite_id: suiteId, inputs: JSON.stringify(inputs), keep_inputs: spec.keep_inputs ? 1 : 0,
+      };
+      const id = rows.add(INSERTED_COLUMNS.map((column) => columns[column]), (id) => {
         // Rows that point at the job (inputs, deps, tags) and its dependencies' flags, once its row is written.
         recordJobInputs(ctx, id, inputs);
         for (const dep of depIds) {
@@ -222,9 +249,10 @@ export function submitJobs(ctx: CoreContext, inputs: unknown[], batch: boolean):
         ctx.emit('job.submitted', id, null, { state, project: spec.project, created_at: now });
       });
       ids[i] = id;
+      inserted[i] = insertedJobRow(id, columns);
       states.set(id, state);
     }
     rows.write();
-    return ids.map((id) => getJob(ctx, id));
+    return inserted.map((row) => jobFromRow(ctx, row));
   });
 }
