@@ -36,14 +36,24 @@ export function firstJobsInStates(ctx: CoreContext, states: readonly JobState[],
   const where = ['jobs.project_id = ?', 'jobs.state = ?', ...filter.clauses].join(' AND ');
   const sql = `SELECT * FROM jobs WHERE ${where} ORDER BY ${order.sql} LIMIT ?`;
   // A statement reads one range at a time, so each range gets its own (a listing, not a hot path).
-  const lanes = ranges.map(({ project_id, state }) => ctx.db.prepare(sql).iterate(project_id, state, ...filter.args, limit) as IterableIterator<JobRow>);
+  return mergeLanes(ranges.map(({ project_id, state }) => () => ctx.db.prepare(sql).iterate(project_id, state, ...filter.args, limit) as IterableIterator<JobRow>), order.compare, limit);
+}
+
+/**
+ * The first `limit` rows of several lanes, each already in `compare`'s order, merged row by row as
+ * the lanes are read, so no more rows are read than one range over all of them would, plus one read
+ * ahead per lane. Each lane is opened when the merge starts and closed when it ends.
+ */
+export function mergeLanes(openers: ReadonlyArray<() => IterableIterator<JobRow>>, compare: (a: JobRow, b: JobRow) => number, limit: number): JobRow[] {
+  const lanes: Array<IterableIterator<JobRow>> = [];
   try {
+    for (const open of openers) lanes.push(open());
     const heads = lanes.map((lane) => lane.next());
     const rows: JobRow[] = [];
     while (rows.length < limit) {
       let best = -1;
       for (let i = 0; i < heads.length; i++) {
-        if (!heads[i].done && (best < 0 || order.compare(heads[i].value as JobRow, heads[best].value as JobRow) < 0)) best = i;
+        if (!heads[i].done && (best < 0 || compare(heads[i].value as JobRow, heads[best].value as JobRow) < 0)) best = i;
       }
       if (best < 0) break;
       rows.push(heads[best].value as JobRow);

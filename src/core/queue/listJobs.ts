@@ -8,6 +8,7 @@ import type { JobRow } from '../store/rows';
 import { jobFromRow } from './jobRows';
 import { unrunnableShapes } from '../scheduler/unrunnable';
 import { IN_ANY_PROJECT, firstJobsInStates, type RowFilter, type RowOrder } from './jobsByState';
+import { firstQueuedInClaimOrder } from './queuedInClaimOrder';
 
 function filterClauses(ctx: CoreContext, filter: JobFilter): RowFilter {
   const clauses: string[] = [];
@@ -57,24 +58,27 @@ const encodeCursor = (parts: number[]) => Buffer.from(JSON.stringify(parts)).toS
 export function listJobs(ctx: CoreContext, input: unknown): JobPage {
   const query = parseOrThrow(JobListQuery, input ?? {});
   const states = query.state === undefined ? undefined : [query.state].flat();
-  // The queue in claim order is the claim index itself; other states sort their matches.
+  // The queue in claim order is read as the claim reads it, shape by shape (see queuedInClaimOrder.ts);
+  // other states sort their matches.
   const claimOrder = query.sort === 'priority' && states?.length === 1 && states[0] === 'queued';
   // A tag or an id list names its own jobs, and SQLite reads those; otherwise a state is read per project.
   const byState = states !== undefined && query.project === undefined && !claimOrder && query.tag === undefined && query.ids === undefined;
-  const filter = filterClauses(ctx, byState ? { ...query, state: undefined } : query);
+  const filter = filterClauses(ctx, byState || claimOrder ? { ...query, state: undefined } : query);
   const order = rowOrder(query.sort);
-  if (claimOrder) filter.clauses.push("jobs.state = 'queued'");
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
     if (query.sort === 'priority') {
-      filter.clauses.push('(jobs.priority < ? OR (jobs.priority = ? AND jobs.id > ?))');
+      // `priority <= ?` lets an index in priority order seek to the cursor; the OR alone cannot.
+      filter.clauses.push('jobs.priority <= ?', '(jobs.priority < ? OR jobs.id > ?)');
       filter.args.push(cursor[0], cursor[0], cursor[1]);
     } else {
       filter.clauses.push(query.sort === '-id' ? 'jobs.id < ?' : 'jobs.id > ?');
       filter.args.push(cursor[0]);
     }
   }
-  const rows = byState ? firstJobsInStates(ctx, states, filter, order, query.limit + 1) : listFrom(ctx, claimOrder ? 'jobs INDEXED BY jobs_claim' : 'jobs', filter, order, query.limit + 1);
+  const rows = claimOrder
+    ? firstQueuedInClaimOrder(ctx, filter, query.limit + 1, { waitingRetries: true })
+    : byState ? firstJobsInStates(ctx, states, filter, order, query.limit + 1) : listFrom(ctx, filter, order, query.limit + 1);
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
@@ -87,9 +91,9 @@ function rowOrder(sort: JobListQuery['sort']): RowOrder {
   return sort === '-id' ? { sql: 'jobs.id DESC', compare: (a, b) => b.id - a.id } : { sql: 'jobs.id ASC', compare: (a, b) => a.id - b.id };
 }
 
-function listFrom(ctx: CoreContext, source: string, filter: RowFilter, order: RowOrder, limit: number): JobRow[] {
+function listFrom(ctx: CoreContext, filter: RowFilter, order: RowOrder, limit: number): JobRow[] {
   const where = filter.clauses.length > 0 ? `WHERE ${filter.clauses.join(' AND ')}` : '';
-  return ctx.sql(`SELECT * FROM ${source} ${where} ORDER BY ${order.sql} LIMIT ?`).all(...filter.args, limit) as JobRow[];
+  return ctx.sql(`SELECT * FROM jobs ${where} ORDER BY ${order.sql} LIMIT ?`).all(...filter.args, limit) as JobRow[];
 }
 
 export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {

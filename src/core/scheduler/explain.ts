@@ -8,6 +8,7 @@ import type { CoreContext } from '../context';
 import { dependencyStates } from '../queue/dependencyGraph';
 import { requireJobRow } from '../queue/jobRows';
 import { releaseDueRetries } from '../queue/transitions/releaseDueRetries';
+import { countQueued } from '../queue/queuedInClaimOrder';
 import type { JobRow } from '../store/rows';
 import { toWorkerSpec, workerCapacity, type WorkerRow, type WorkerSpec } from '../workers/workerRows';
 import { preemptionWorkers } from '../queue/transitions/preemptJobs';
@@ -253,7 +254,8 @@ export function explainJob(ctx: CoreContext, jobId: number, viewer: ExplainViewe
   } else if (job.state === 'queued') {
     // A retry delay that ran out is released first, as the next claim would.
     if (job.retry_at !== null && job.retry_at <= ctx.now()) releaseDueRetries(ctx);
-    const ahead = (ctx.sql("SELECT COUNT(*) AS n FROM jobs INDEXED BY jobs_claim WHERE state = 'queued' AND (priority > ? OR (priority = ? AND id < ?))").get(job.priority, job.priority, jobId) as { n: number }).n;
+    // `priority >= ?` bounds each lane's index range; the OR alone would be checked on every entry.
+    const ahead = countQueued(ctx, { clauses: ['jobs.priority >= ?', '(jobs.priority > ? OR jobs.id < ?)'], args: [job.priority, job.priority, jobId] }, { waitingRetries: true });
     const preempting = preemptionReason(ctx, jobId, viewer);
     reasons.push(...(preempting ? [preempting] : queuedReasons(ctx, requireJobRow(ctx, jobId), viewer)));
     if (ahead > 0) reasons.push({ code: 'jobs_ahead', count: ahead, message: `${ahead} queued job(s) ahead of it by priority and age` });

@@ -6,8 +6,8 @@
 import { NotFoundError, parseOrThrow, SlurmClusterAdd, type Job, type SlurmCluster, type SlurmClusterSpec, type SlurmPilot } from '../../shared';
 import type { CoreContext } from '../context';
 import { jobFromRow } from '../queue/jobRows';
-import { IN_ANY_PROJECT } from '../queue/jobsByState';
-import type { JobRow } from '../store/rows';
+import { IN_ANY_PROJECT, type RowFilter } from '../queue/jobsByState';
+import { countQueued, firstQueuedInClaimOrder } from '../queue/queuedInClaimOrder';
 import { createDirectTaskStore, type DirectTaskStore } from './directTasks';
 
 interface ClusterRow {
@@ -82,10 +82,20 @@ function taggedJobs(ctx: CoreContext, tag: string, states: string): number {
   return row.n;
 }
 
-/** Per-job mode sends a queued job to Slurm before claiming it, for the attempt its claim will open. */
-const UNSENT_DIRECT = `FROM jobs WHERE state = 'queued' AND retry_at IS NULL
-  AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)
-  AND NOT EXISTS (SELECT 1 FROM slurm_direct_tasks t WHERE t.job_id = jobs.id AND t.attempt = jobs.attempt + 1)`;
+/**
+ * Per-job mode sends a queued job to Slurm before claiming it, for the attempt its claim will open.
+ * A shape's requirements are its jobs' (never changed after submit), so only the shapes with the tag
+ * are read, lane by lane; the row's own tag check stays as the definition.
+ */
+function unsentDirect(ctx: CoreContext, tag: string): { filter: RowFilter; shapes: number[] } {
+  const shapes = ctx.sql(`SELECT t.key FROM job_tallies t JOIN job_shapes s ON s.id = t.key WHERE t.kind = 2 AND t.n > 0
+    AND EXISTS (SELECT 1 FROM json_each(s.requirements, '$.tags') WHERE value = ?)`).all(tag) as Array<{ key: number }>;
+  const filter = {
+    clauses: ["EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)", 'NOT EXISTS (SELECT 1 FROM slurm_direct_tasks t WHERE t.job_id = jobs.id AND t.attempt = jobs.attempt + 1)'],
+    args: [tag],
+  };
+  return { filter, shapes: shapes.map((row) => row.key) };
+}
 
 const demandOf = (ctx: CoreContext, name: string): number => taggedJobs(ctx, pilotTag(name), "'queued', 'running'");
 
@@ -155,8 +165,14 @@ export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
       });
     },
     demand: (name) => demandOf(ctx, name),
-    waitingDirect: (name) => (ctx.sql(`SELECT COUNT(*) AS n ${UNSENT_DIRECT}`).get(directTag(name)) as { n: number }).n,
-    unsentDirect: (name, limit) => (ctx.sql(`SELECT * ${UNSENT_DIRECT} ORDER BY priority DESC, id LIMIT ?`).all(directTag(name), limit) as JobRow[]).map((row) => jobFromRow(ctx, row)),
+    waitingDirect: (name) => {
+      const { filter, shapes } = unsentDirect(ctx, directTag(name));
+      return countQueued(ctx, filter, { shapes, waitingRetries: false });
+    },
+    unsentDirect: (name, limit) => {
+      const { filter, shapes } = unsentDirect(ctx, directTag(name));
+      return firstQueuedInClaimOrder(ctx, filter, limit, { shapes, waitingRetries: false }).map((row) => jobFromRow(ctx, row));
+    },
     direct,
   };
 }

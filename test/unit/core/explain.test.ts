@@ -96,6 +96,21 @@ describe('explain', () => {
     expect(h.c.claim(w, { max: 10 }).map((c) => c.job.id)).toEqual([first.id]);
   });
 
+  it('counts as ahead every queued job ranked before the job, of any shape, those waiting out a retry delay included', () => {
+    const shapes = [{}, { tags: ['gpu'] }, { cpus: 2 }];
+    const jobs = h.c.submitBatch(Array.from({ length: 24 }, (_, i) => ({ command: ['x'], priority: (i * 5) % 3, requirements: shapes[i % 3], max_attempts: 2, retry_delay_s: 60 })));
+    const worker = addWorker(h.c, { tags: ['gpu'] });
+    for (const c of h.c.claim(worker, { max: 4 })) h.c.finish(c.job.id, { attempt: c.attempt, outcome: 'failed', exit_code: 1 });
+    h.c.claim(worker, { max: 2 });
+    const queued = h.c.listJobs({ state: 'queued', limit: 100 }).jobs;
+    expect(queued.filter((j) => j.retry_at !== null)).toHaveLength(4);
+    for (const job of [jobs[23], jobs[12], queued.find((j) => j.retry_at !== null)!]) {
+      const target = queued.find((j) => j.id === job.id)!;
+      const ahead = queued.filter((j) => j.priority > target.priority || (j.priority === target.priority && j.id < target.id)).length;
+      expect(reason(job.id, 'jobs_ahead')?.count ?? 0).toBe(ahead);
+    }
+  });
+
   it('says when a failed job retries, in seconds', () => {
     const w = addWorker(h.c);
     const job = h.c.submit({ command: ['flaky'], max_attempts: 2, retry_delay_s: 40 });

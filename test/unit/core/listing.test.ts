@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeJob, openHarness, type Harness } from '../../support/coordinator';
+import { addWorker, makeJob, openHarness, type Harness } from '../../support/coordinator';
 
 let h: Harness;
 beforeEach(() => (h = openHarness()));
@@ -32,6 +32,32 @@ describe('listJobs', () => {
     const first = h.c.listJobs({ state: 'queued', sort: 'priority', limit: 3 });
     const rest = h.c.listJobs({ state: ['queued'], sort: 'priority', limit: 3, cursor: first.next_cursor ?? undefined });
     expect([...first.jobs, ...rest.jobs].map((j) => j.priority)).toEqual([3, 3, 2, 1]);
+  });
+
+  it('pages the queued jobs of every shape in claim order, those waiting out a retry delay included, as one sorted list would', () => {
+    h.c.createProject({ name: 'vision' });
+    const shapes = [{}, { tags: ['gpu'] }, { cpus: 2 }];
+    h.c.submitBatch(Array.from({ length: 30 }, (_, i) => ({ command: ['x'], priority: (i * 7) % 4, project: i % 2 ? 'vision' : undefined, requirements: shapes[i % 3], max_attempts: 2, retry_delay_s: 60 })));
+    const worker = addWorker(h.c, { tags: ['gpu'], cpus: 16 });
+    const claimed = h.c.claim(worker, { max: 6 });
+    for (const c of claimed.slice(0, 3)) h.c.finish(c.job.id, { attempt: c.attempt, outcome: 'failed', exit_code: 1 });
+    h.c.finish(claimed[3].job.id, { attempt: claimed[3].attempt, outcome: 'succeeded', exit_code: 0 });
+    const all = h.c.listJobs({ limit: 100 }).jobs;
+    expect(all.filter((j) => j.state === 'queued' && j.retry_at !== null)).toHaveLength(3);
+    const inClaimOrder = (project?: string) => all.filter((j) => j.state === 'queued' && (project === undefined || j.project === project))
+      .sort((a, b) => b.priority - a.priority || a.id - b.id).map((j) => j.id);
+    const paged = (project?: string) => {
+      const ids: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = h.c.listJobs({ state: 'queued', sort: 'priority', limit: 4, project, cursor });
+        ids.push(...page.jobs.map((j) => j.id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    expect(paged()).toEqual(inClaimOrder());
+    expect(paged('vision')).toEqual(inClaimOrder('vision'));
   });
 
   it('lists succeeded jobs alone and with other states', () => {

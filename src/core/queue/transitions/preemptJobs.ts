@@ -23,6 +23,7 @@ import { chooseVictims, type PreemptionWorker, type RunningAttempt } from '../..
 import type { WorkerRow } from '../../workers/workerRows';
 import { toWorkerSpec, workerCapacity } from '../../workers/workerRows';
 import { getJob, requireJobRow } from '../jobRows';
+import { firstQueuedInClaimOrder } from '../queuedInClaimOrder';
 
 /** How many waiting jobs one sweep considers: preemption serves the head of the queue, not its tail. */
 const WAITING_JOBS_PER_SWEEP = 20;
@@ -82,9 +83,10 @@ export function preemptForWaitingJobs(ctx: CoreContext): number {
     const lowest = ctx.sql(`SELECT MIN(j.priority) AS p FROM attempts a JOIN jobs j ON j.id = a.job_id
       WHERE a.finished_at IS NULL AND a.preempt_requested_at IS NULL AND j.preemptible = 1`).get() as { p: number | null };
     if (lowest.p === null) return 0;
-    const waiting = ctx.sql(`SELECT id, priority, requirements FROM jobs WHERE state = 'queued' AND retry_at IS NULL AND priority > ?
-      AND id NOT IN (SELECT reserved_for FROM workers WHERE reserved_for IS NOT NULL) ORDER BY priority DESC, id LIMIT ?`)
-      .all(lowest.p, WAITING_JOBS_PER_SWEEP) as Array<{ id: number; priority: number; requirements: string }>;
+    const waiting = firstQueuedInClaimOrder(ctx, {
+      clauses: ['jobs.priority > ?', 'jobs.id NOT IN (SELECT reserved_for FROM workers WHERE reserved_for IS NOT NULL)'],
+      args: [lowest.p],
+    }, WAITING_JOBS_PER_SWEEP, { waitingRetries: false });
     let workers = preemptionWorkers(ctx);
     let preempted = 0;
     for (const w of waiting) {

@@ -56,3 +56,14 @@ describe('WAL pages a claim and a finish write', () => {
     expect(finish.filter((name) => name === 'jobs_project_state_id')).toEqual(['jobs_project_state_id']);
   });
 });
+
+describe('B-trees a claim and a finish write', () => {
+  it('a claim writes the job, its attempt, its event and tallies, and the indexes over queued jobs of its shape only', () => {
+    const { claim, finish } = claimThenFinishPages(2_000);
+    // Page 1 (sqlite_schema) is written too when the file grows: that is the file's, not the job's.
+    const btrees = (pages: string[]) => [...new Set(pages)].filter((name) => name !== 'sqlite_schema').sort();
+    // No index over the whole queue in claim order: readers of that order read shape by shape (issue 19).
+    expect(btrees(claim)).toEqual(['attempts', 'attempts_open_by_worker', 'events', 'job_tallies', 'jobs', 'jobs_project_state_id', 'jobs_shape_age', 'jobs_shape_claim']);
+    expect(btrees(finish)).toEqual(['attempts', 'attempts_open_by_worker', 'events', 'job_tallies', 'jobs', 'jobs_project_state_id']);
+  });
+});
