@@ -39,28 +39,43 @@ export function firstJobsInStates(ctx: CoreContext, states: readonly JobState[],
   return mergeLanes(ranges.map(({ project_id, state }) => () => ctx.db.prepare(sql).iterate(project_id, state, ...filter.args, limit) as IterableIterator<JobRow>), order.compare, limit);
 }
 
-/**
- * The first `limit` rows of several lanes, each already in `compare`'s order, merged row by row as
- * the lanes are read, so no more rows are read than one range over all of them would, plus one read
- * ahead per lane. Each lane is opened when the merge starts and closed when it ends.
- */
-export function mergeLanes(openers: ReadonlyArray<() => IterableIterator<JobRow>>, compare: (a: JobRow, b: JobRow) => number, limit: number): JobRow[] {
-  const lanes: Array<IterableIterator<JobRow>> = [];
-  try {
-    for (const open of openers) lanes.push(open());
-    const heads = lanes.map((lane) => lane.next());
-    const rows: JobRow[] = [];
+/** The first `limit` rows of several lanes, each already in `compare`'s order, merged (see readMerged). */
+export function mergeLanes<T>(openers: ReadonlyArray<() => IterableIterator<T>>, compare: (a: T, b: T) => number, limit: number): T[] {
+  return readMerged(openers, compare, (merged) => {
+    const rows: T[] = [];
     while (rows.length < limit) {
-      let best = -1;
-      for (let i = 0; i < heads.length; i++) {
-        if (!heads[i].done && (best < 0 || compare(heads[i].value as JobRow, heads[best].value as JobRow) < 0)) best = i;
-      }
-      if (best < 0) break;
-      rows.push(heads[best].value as JobRow);
-      heads[best] = lanes[best].next();
+      const next = merged.next();
+      if (next.done) break;
+      rows.push(next.value);
     }
     return rows;
+  });
+}
+
+/**
+ * Hands `read` the rows of several lanes, each already in `compare`'s order, merged row by row as
+ * they are read, so no more rows are read than one range over all of them would, plus one read ahead
+ * per lane. Each lane is opened before `read` runs and closed after it, whatever it throws.
+ */
+export function readMerged<T, R>(openers: ReadonlyArray<() => IterableIterator<T>>, compare: (a: T, b: T) => number, read: (merged: Iterator<T>) => R): R {
+  const lanes: Array<IterableIterator<T>> = [];
+  try {
+    for (const open of openers) lanes.push(open());
+    return read(mergeInOrder(lanes, compare));
   } finally {
     for (const lane of lanes) lane.return?.();
+  }
+}
+
+function* mergeInOrder<T>(lanes: ReadonlyArray<Iterator<T>>, compare: (a: T, b: T) => number): Generator<T> {
+  const heads = lanes.map((lane) => lane.next());
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      if (!heads[i].done && (best < 0 || compare(heads[i].value as T, heads[best].value as T) < 0)) best = i;
+    }
+    if (best < 0) return;
+    yield heads[best].value as T;
+    heads[best] = lanes[best].next();
   }
 }

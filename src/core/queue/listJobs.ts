@@ -8,7 +8,7 @@ import type { JobRow } from '../store/rows';
 import { jobFromRow } from './jobRows';
 import { unrunnableShapes } from '../scheduler/unrunnable';
 import { IN_ANY_PROJECT, firstJobsInStates, type RowFilter, type RowOrder } from './jobsByState';
-import { firstQueuedInClaimOrder } from './queuedInClaimOrder';
+import { firstQueuedMatching } from './queuedInClaimOrder';
 
 function filterClauses(ctx: CoreContext, filter: JobFilter): RowFilter {
   const clauses: string[] = [];
@@ -63,27 +63,44 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
   const claimOrder = query.sort === 'priority' && states?.length === 1 && states[0] === 'queued';
   // A tag or an id list names its own jobs, and SQLite reads those; otherwise a state is read per project.
   const byState = states !== undefined && query.project === undefined && !claimOrder && query.tag === undefined && query.ids === undefined;
-  const filter = filterClauses(ctx, byState || claimOrder ? { ...query, state: undefined } : query);
+  const filter = claimOrder ? claimOrderFilter(ctx, query) : filterClauses(ctx, byState ? { ...query, state: undefined } : query);
   const order = rowOrder(query.sort);
+  const range: RowFilter = { clauses: [], args: [] };
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
     if (query.sort === 'priority') {
       // `priority <= ?` lets an index in priority order seek to the cursor; the OR alone cannot.
-      filter.clauses.push('jobs.priority <= ?', '(jobs.priority < ? OR jobs.id > ?)');
-      filter.args.push(cursor[0], cursor[0], cursor[1]);
+      range.clauses.push('jobs.priority <= ?', '(jobs.priority < ? OR jobs.id > ?)');
+      range.args.push(cursor[0], cursor[0], cursor[1]);
     } else {
-      filter.clauses.push(query.sort === '-id' ? 'jobs.id < ?' : 'jobs.id > ?');
-      filter.args.push(cursor[0]);
+      range.clauses.push(query.sort === '-id' ? 'jobs.id < ?' : 'jobs.id > ?');
+      range.args.push(cursor[0]);
     }
   }
-  const rows = claimOrder
-    ? firstQueuedInClaimOrder(ctx, filter, query.limit + 1, { waitingRetries: true })
-    : byState ? firstJobsInStates(ctx, states, filter, order, query.limit + 1) : listFrom(ctx, filter, order, query.limit + 1);
+  let rows: JobRow[];
+  if (claimOrder) rows = firstQueuedMatching(ctx, range, filter, query.limit + 1);
+  else {
+    const all = { clauses: [...filter.clauses, ...range.clauses], args: [...filter.args, ...range.args] };
+    rows = byState ? firstJobsInStates(ctx, states, all, order, query.limit + 1) : listFrom(ctx, all, order, query.limit + 1);
+  }
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
   const next = more && last ? encodeCursor(query.sort === 'priority' ? [last.priority, last.id] : [last.id]) : null;
   return { jobs: page.map((row) => jobFromRow(ctx, row)), next_cursor: next };
+}
+
+/**
+ * The filter of a claim-order listing, checked on candidates a batch at a time (queuedInClaimOrder.ts):
+ * its tag is probed per job, where the IN list of filterClauses would read every job with the tag.
+ */
+function claimOrderFilter(ctx: CoreContext, query: JobFilter): RowFilter {
+  const filter = filterClauses(ctx, { ...query, state: undefined, tag: undefined });
+  if (query.tag !== undefined) {
+    filter.clauses.push('EXISTS (SELECT 1 FROM job_tags WHERE job_tags.tag = ? AND job_tags.job_id = jobs.id)');
+    filter.args.push(query.tag);
+  }
+  return filter;
 }
 
 function rowOrder(sort: JobListQuery['sort']): RowOrder {

@@ -9,10 +9,17 @@
  */
 import type { CoreContext } from '../context';
 import type { JobRow } from '../store/rows';
-import { mergeLanes, type RowFilter } from './jobsByState';
+import { mergeLanes, readMerged, type RowFilter } from './jobsByState';
 
 const CLAIM_ORDER_SQL = 'jobs.priority DESC, jobs.id ASC';
-const claimOrder = (a: JobRow, b: JobRow): number => b.priority - a.priority || a.id - b.id;
+const claimOrder = (a: Rank, b: Rank): number => b.priority - a.priority || a.id - b.id;
+/** The most candidates read with the filter at once; the first batch is the page itself. */
+const MAX_BATCH = 1_024;
+
+interface Rank {
+  id: number;
+  priority: number;
+}
 
 export interface ClaimOrderLanes {
   /** The shapes (job_shapes ids) to read; every shape with queued jobs when absent. */
@@ -54,6 +61,42 @@ export function firstQueuedInClaimOrder(ctx: CoreContext, filter: RowFilter, lim
     return () => ctx.db.prepare(sql).iterate(...lane.args, ...filter.args, limit) as IterableIterator<JobRow>;
   });
   return mergeLanes(openers, claimOrder, limit);
+}
+
+/**
+ * The first `limit` queued jobs in claim order that match `rows`, where `range` holds clauses on
+ * priority and id only (a cursor's). The lanes read their index alone (it holds id and priority)
+ * and are merged; the merged candidates are then read with `rows`' filter a batch at a time. A
+ * filter that matches few of a shape's jobs (a project whose jobs are all of one shape, a tag) so
+ * costs what it cost on one index over the whole queue, the entries ranked before the page's last
+ * match, where filtering inside each lane would read every lane without a match to its end.
+ */
+export function firstQueuedMatching(ctx: CoreContext, range: RowFilter, rows: RowFilter, limit: number): JobRow[] {
+  const openers = lanesOf(ctx, { waitingRetries: true }).map((lane) => {
+    const sql = `SELECT id, priority FROM jobs INDEXED BY ${lane.index} WHERE ${whereOf(lane, range)} ORDER BY ${CLAIM_ORDER_SQL}`;
+    return () => ctx.db.prepare(sql).iterate(...lane.args, ...range.args) as IterableIterator<Rank>;
+  });
+  const read = ctx.sql(`SELECT * FROM jobs WHERE ${['jobs.id IN (SELECT value FROM json_each(?))', ...rows.clauses].join(' AND ')}`);
+  return readMerged(openers, claimOrder, (candidates) => {
+    const page: JobRow[] = [];
+    for (let batch = limit; page.length < limit; batch = Math.min(batch * 2, MAX_BATCH)) {
+      const ids = nextIds(candidates, batch);
+      if (ids.length === 0) break;
+      const matches = (read.all(JSON.stringify(ids), ...rows.args) as JobRow[]).sort(claimOrder);
+      page.push(...matches.slice(0, limit - page.length));
+    }
+    return page;
+  });
+}
+
+function nextIds(candidates: Iterator<Rank>, count: number): number[] {
+  const ids: number[] = [];
+  while (ids.length < count) {
+    const next = candidates.next();
+    if (next.done) break;
+    ids.push(next.value.id);
+  }
+  return ids;
 }
 
 /** How many queued jobs match `filter`, counted lane by lane. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../../src/shared';
 import { addWorker, makeJob, openHarness, type Harness } from '../../support/coordinator';
 
 let h: Harness;
@@ -44,20 +45,22 @@ describe('listJobs', () => {
     h.c.finish(claimed[3].job.id, { attempt: claimed[3].attempt, outcome: 'succeeded', exit_code: 0 });
     const all = h.c.listJobs({ limit: 100 }).jobs;
     expect(all.filter((j) => j.state === 'queued' && j.retry_at !== null)).toHaveLength(3);
-    const inClaimOrder = (project?: string) => all.filter((j) => j.state === 'queued' && (project === undefined || j.project === project))
+    const inClaimOrder = (keep: (job: Job) => boolean) => all.filter((j) => j.state === 'queued' && keep(j))
       .sort((a, b) => b.priority - a.priority || a.id - b.id).map((j) => j.id);
-    const paged = (project?: string) => {
+    const paged = (filter: { project?: string; tag?: string }) => {
       const ids: number[] = [];
       let cursor: string | undefined;
       do {
-        const page = h.c.listJobs({ state: 'queued', sort: 'priority', limit: 4, project, cursor });
+        const page = h.c.listJobs({ state: 'queued', sort: 'priority', limit: 4, ...filter, cursor });
         ids.push(...page.jobs.map((j) => j.id));
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
       return ids;
     };
-    expect(paged()).toEqual(inClaimOrder());
-    expect(paged('vision')).toEqual(inClaimOrder('vision'));
+    expect(paged({})).toEqual(inClaimOrder(() => true));
+    expect(paged({ project: 'vision' })).toEqual(inClaimOrder((j) => j.project === 'vision'));
+    expect(paged({ tag: 'gpu' })).toEqual(inClaimOrder((j) => j.requirements.tags.includes('gpu')));
+    expect(paged({ tag: 'gpu' }).length).toBeGreaterThan(4);
   });
 
   it('lists succeeded jobs alone and with other states', () => {
