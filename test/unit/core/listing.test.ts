@@ -27,7 +27,7 @@ describe('listJobs', () => {
     expect(first.jobs[1].id).toBe(jobs[1].id);
   });
 
-  it('pages the queued jobs in claim order through the claim index', () => {
+  it('pages the queued jobs in claim order', () => {
     h.c.submitBatch([3, 1, 3, 2].map((priority) => ({ command: ['x'], priority })));
     makeJob(h.c, 'succeeded', { priority: 99 });
     const first = h.c.listJobs({ state: 'queued', sort: 'priority', limit: 3 });
