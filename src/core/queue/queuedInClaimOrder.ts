@@ -65,8 +65,9 @@ export function firstQueuedInClaimOrder(ctx: CoreContext, filter: RowFilter, lim
 
 /**
  * The first `limit` queued jobs in claim order that match `rows`, where `range` holds clauses on
- * priority and id only (a cursor's). The lanes read their index alone (it holds id and priority)
- * and are merged; the merged candidates are then read with `rows`' filter a batch at a time. A
+ * priority and id only (a cursor's). The lanes return id and priority only and are merged; the
+ * merged candidates are then read with `rows`' filter a batch at a time (each candidate's row is
+ * so read twice: SQLite checks the partial index's retry_at term on the row in the lane). A
  * filter that matches few of a shape's jobs (a project whose jobs are all of one shape, a tag) so
  * costs what it cost on one index over the whole queue, the entries ranked before the page's last
  * match, where filtering inside each lane would read every lane without a match to its end.
