@@ -55,6 +55,8 @@ describe('queries on jobs by state without a (state, id) index', () => {
       }
     }
     h.c.countJobs({ state: 'running', worker_id: worker });
+    // Explain counts the queued jobs ranked ahead, shape by shape.
+    h.c.explain(h.c.listJobs({ state: 'queued', sort: 'priority', limit: 100 }).jobs.at(-1)!.id);
     h.c.kubernetes.save({ name: 'lab', context: 'lab-ctx', image: 'python:3.12' });
     h.c.kubernetes.get('lab');
     h.c.slurm.demand('hpc');
