@@ -40,7 +40,7 @@ export function firstJobsInStates(ctx: CoreContext, states: readonly JobState[],
 }
 
 /** The first `limit` rows of several lanes, each already in `compare`'s order, merged (see readMerged). */
-export function mergeLanes<T>(openers: ReadonlyArray<() => IterableIterator<T>>, compare: (a: T, b: T) => number, limit: number): T[] {
+function mergeLanes<T>(openers: ReadonlyArray<() => IterableIterator<T>>, compare: (a: T, b: T) => number, limit: number): T[] {
   return readMerged(openers, compare, (merged) => {
     const rows: T[] = [];
     while (rows.length < limit) {

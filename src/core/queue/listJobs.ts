@@ -8,7 +8,7 @@ import type { JobRow } from '../store/rows';
 import { jobFromRow } from './jobRows';
 import { unrunnableShapes } from '../scheduler/unrunnable';
 import { IN_ANY_PROJECT, firstJobsInStates, type RowFilter, type RowOrder } from './jobsByState';
-import { firstQueuedMatching } from './queuedInClaimOrder';
+import { firstQueuedInClaimOrder } from './queuedInClaimOrder';
 
 function filterClauses(ctx: CoreContext, filter: JobFilter): RowFilter {
   const clauses: string[] = [];
@@ -78,7 +78,7 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
     }
   }
   let rows: JobRow[];
-  if (claimOrder) rows = firstQueuedMatching(ctx, range, filter, query.limit + 1);
+  if (claimOrder) rows = firstQueuedInClaimOrder(ctx, range, filter, query.limit + 1, { waitingRetries: true });
   else {
     const all = { clauses: [...filter.clauses, ...range.clauses], args: [...filter.args, ...range.args] };
     rows = byState ? firstJobsInStates(ctx, states, all, order, query.limit + 1) : listFrom(ctx, all, order, query.limit + 1);

@@ -9,7 +9,7 @@
  */
 import type { CoreContext } from '../context';
 import type { JobRow } from '../store/rows';
-import { mergeLanes, readMerged, type RowFilter } from './jobsByState';
+import { readMerged, type RowFilter } from './jobsByState';
 
 const CLAIM_ORDER_SQL = 'jobs.priority DESC, jobs.id ASC';
 const claimOrder = (a: Rank, b: Rank): number => b.priority - a.priority || a.id - b.id;
@@ -53,29 +53,22 @@ function whereOf(lane: Lane, filter: RowFilter): string {
   return ["jobs.state = 'queued'", lane.where, ...filter.clauses].join(' AND ');
 }
 
-/** The first `limit` queued jobs matching `filter`, in claim order. */
-export function firstQueuedInClaimOrder(ctx: CoreContext, filter: RowFilter, limit: number, lanes: ClaimOrderLanes): JobRow[] {
-  const openers = lanesOf(ctx, lanes).map((lane) => {
-    const sql = `SELECT * FROM jobs INDEXED BY ${lane.index} WHERE ${whereOf(lane, filter)} ORDER BY ${CLAIM_ORDER_SQL} LIMIT ?`;
-    // A statement reads one lane at a time, so each lane gets its own (not a claim's hot path).
-    return () => ctx.db.prepare(sql).iterate(...lane.args, ...filter.args, limit) as IterableIterator<JobRow>;
-  });
-  return mergeLanes(openers, claimOrder, limit);
-}
-
 /**
  * The first `limit` queued jobs in claim order that match `rows`, where `range` holds clauses on
- * priority and id only (a cursor's). The lanes return id and priority only and are merged; the
- * merged candidates are then read with `rows`' filter a batch at a time (each candidate's row is
- * so read twice: SQLite checks the partial index's retry_at term on the row in the lane). A
- * filter that matches few of a shape's jobs (a project whose jobs are all of one shape, a tag) so
- * costs what it cost on one index over the whole queue, the entries ranked before the page's last
- * match, where filtering inside each lane would read every lane without a match to its end.
+ * priority and id only (a cursor's, a lowest priority). The lanes return id and priority only, as
+ * far as they are read, and are merged; the merged candidates are then read with `rows`' filter a
+ * batch at a time (each candidate's row is so read twice: SQLite checks the partial index's
+ * retry_at term on the row in the lane). A filter that matches few of a shape's jobs (a project
+ * whose jobs are all of one shape, a tag) so costs what it cost on one index over the whole queue,
+ * the entries ranked before the page's last match, where filtering inside each lane would read
+ * every lane without a match to its end; and no lane reads more than the merge takes from it.
  */
-export function firstQueuedMatching(ctx: CoreContext, range: RowFilter, rows: RowFilter, limit: number): JobRow[] {
-  const openers = lanesOf(ctx, { waitingRetries: true }).map((lane) => {
-    const sql = `SELECT id, priority FROM jobs INDEXED BY ${lane.index} WHERE ${whereOf(lane, range)} ORDER BY ${CLAIM_ORDER_SQL}`;
-    return () => ctx.db.prepare(sql).iterate(...lane.args, ...range.args) as IterableIterator<Rank>;
+export function firstQueuedInClaimOrder(ctx: CoreContext, range: RowFilter, rows: RowFilter, limit: number, lanes: ClaimOrderLanes): JobRow[] {
+  const openers = lanesOf(ctx, lanes).map((lane, slot) => {
+    // Lanes read at once need a statement each: numbered, each slot's is compiled once and kept
+    // (the preemption sweep runs on every submit while a preemptible job runs).
+    const sql = `SELECT id, priority FROM jobs INDEXED BY ${lane.index} WHERE ${whereOf(lane, range)} ORDER BY ${CLAIM_ORDER_SQL} /* lane ${slot} */`;
+    return () => ctx.sql(sql).iterate(...lane.args, ...range.args) as IterableIterator<Rank>;
   });
   const read = ctx.sql(`SELECT * FROM jobs WHERE ${['jobs.id IN (SELECT value FROM json_each(?))', ...rows.clauses].join(' AND ')}`);
   return readMerged(openers, claimOrder, (candidates) => {

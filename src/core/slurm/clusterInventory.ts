@@ -171,7 +171,7 @@ export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
     },
     unsentDirect: (name, limit) => {
       const { filter, shapes } = unsentDirect(ctx, directTag(name));
-      return firstQueuedInClaimOrder(ctx, filter, limit, { shapes, waitingRetries: false }).map((row) => jobFromRow(ctx, row));
+      return firstQueuedInClaimOrder(ctx, { clauses: [], args: [] }, filter, limit, { shapes, waitingRetries: false }).map((row) => jobFromRow(ctx, row));
     },
     direct,
   };

@@ -93,10 +93,9 @@ export function preemptForWaitingJobs(ctx: CoreContext): number {
     const lowest = ctx.sql(`SELECT MIN(j.priority) AS p FROM ${OPEN_ATTEMPTS_THEN_JOBS}
       WHERE a.finished_at IS NULL AND a.preempt_requested_at IS NULL AND j.preemptible = 1`).get() as { p: number | null };
     if (lowest.p === null) return 0;
-    const waiting = firstQueuedInClaimOrder(ctx, {
-      clauses: ['jobs.priority > ?', 'jobs.id NOT IN (SELECT reserved_for FROM workers WHERE reserved_for IS NOT NULL)'],
-      args: [lowest.p],
-    }, WAITING_JOBS_PER_SWEEP, { waitingRetries: false });
+    const above = { clauses: ['jobs.priority > ?'], args: [lowest.p] };
+    const unreserved = { clauses: ['jobs.id NOT IN (SELECT reserved_for FROM workers WHERE reserved_for IS NOT NULL)'], args: [] };
+    const waiting = firstQueuedInClaimOrder(ctx, above, unreserved, WAITING_JOBS_PER_SWEEP, { waitingRetries: false });
     let workers = preemptionWorkers(ctx);
     let preempted = 0;
     for (const w of waiting) {
