@@ -61,7 +61,11 @@ function reachable(types: readonly JsonType[] | null): { number: boolean; string
 
 class Compiler {
   private readonly functions: string[] = [];
-  private readonly names = new Map<JsonSchema, string>();
+  /**
+   * By the schema's text: the wire schemas are JSON, so the same part (a job, inside both a reply's
+   * results and its claimed jobs) comes as separate objects, and is compiled once all the same.
+   */
+  private readonly names = new Map<string, string>();
   readonly constants: Constants = { values: [] };
 
   constant(value: unknown): string {
@@ -71,10 +75,11 @@ class Compiler {
 
   /** The name of the function checking `schema`: `(v, P, K) => issue | null`, P the parent's path, K the key. */
   node(schema: JsonSchema): string {
-    const known = this.names.get(schema);
+    const text = JSON.stringify(schema);
+    const known = this.names.get(text);
     if (known) return known;
     const name = `n${this.names.size}`;
-    this.names.set(schema, name);
+    this.names.set(text, name);
     this.functions.push(this.body(name, schema));
     return name;
   }
