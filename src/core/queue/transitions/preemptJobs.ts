@@ -23,7 +23,7 @@ import { chooseVictims, type PreemptionWorker, type RunningAttempt } from '../..
 import type { WorkerRow } from '../../workers/workerRows';
 import { toWorkerSpec, workerCapacity } from '../../workers/workerRows';
 import { getJob, requireJobRow } from '../jobRows';
-import { firstQueuedInClaimOrder } from '../queuedInClaimOrder';
+import { firstQueuedColumns } from '../queuedInClaimOrder';
 
 /** How many waiting jobs one sweep considers: preemption serves the head of the queue, not its tail. */
 const WAITING_JOBS_PER_SWEEP = 20;
@@ -95,7 +95,7 @@ export function preemptForWaitingJobs(ctx: CoreContext): number {
     if (lowest.p === null) return 0;
     const above = { clauses: ['jobs.priority > ?'], args: [lowest.p] };
     const unreserved = { clauses: ['jobs.id NOT IN (SELECT reserved_for FROM workers WHERE reserved_for IS NOT NULL)'], args: [] };
-    const waiting = firstQueuedInClaimOrder(ctx, above, unreserved, WAITING_JOBS_PER_SWEEP, { waitingRetries: false });
+    const waiting = firstQueuedColumns<{ id: number; priority: number; requirements: string }>(ctx, 'id, priority, requirements', above, unreserved, WAITING_JOBS_PER_SWEEP, { waitingRetries: false });
     let workers = preemptionWorkers(ctx);
     let preempted = 0;
     for (const w of waiting) {
