@@ -43,6 +43,8 @@ export interface JobRow {
   queued_at: number | null;
   started_at: number | null;
   finished_at: number | null;
+  /** Flipped by the UPDATEs whose callers write their rows' tallies; the tallies trigger skips those rows (queue/talliesInCode.ts). */
+  tally_mark: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface JobRow {
  * from better-sqlite3's raw arrays. A row object built in C++ (`.get()` of `SELECT *`) cost about
  * twice the raw read plus this literal, and a job row is read on every claim and every finish.
  */
-export const JOB_COLUMNS = ['id', 'project_id', 'name', 'command', 'cwd', 'cwd_machine', 'env', 'secret_env', 'outputs', 'inputs', 'keep_inputs', 'params', 'priority', 'requirements', 'depends_on', 'max_attempts', 'max_lost_attempts', 'timeout_s', 'retry_delay_s', 'retry_backoff', 'retry_at', 'shape_id', 'sweep_id', 'suite_id', 'state', 'attempt', 'retry_base', 'lost_attempts', 'preempted_attempts', 'preemptible', 'checkpoint_signal', 'grace_s', 'min_runtime_s', 'has_dependents', 'worker_id', 'exit_code', 'error', 'created_at', 'queued_at', 'started_at', 'finished_at'] as const satisfies ReadonlyArray<keyof JobRow>;
+export const JOB_COLUMNS = ['id', 'project_id', 'name', 'command', 'cwd', 'cwd_machine', 'env', 'secret_env', 'outputs', 'inputs', 'keep_inputs', 'params', 'priority', 'requirements', 'depends_on', 'max_attempts', 'max_lost_attempts', 'timeout_s', 'retry_delay_s', 'retry_backoff', 'retry_at', 'shape_id', 'sweep_id', 'suite_id', 'state', 'attempt', 'retry_base', 'lost_attempts', 'preempted_attempts', 'preemptible', 'checkpoint_signal', 'grace_s', 'min_runtime_s', 'has_dependents', 'worker_id', 'exit_code', 'error', 'created_at', 'queued_at', 'started_at', 'finished_at', 'tally_mark'] as const satisfies ReadonlyArray<keyof JobRow>;
 
 /** `SELECT` list of JOB_COLUMNS, qualified with `alias.` when given. */
 export function jobColumnList(alias = ''): string {
@@ -101,6 +103,7 @@ export function jobRowFromValues(values: unknown[]): JobRow {
     queued_at: values[38] as number | null,
     started_at: values[39] as number | null,
     finished_at: values[40] as number | null,
+    tally_mark: values[41] as number,
   };
 }
 

@@ -22,6 +22,7 @@ import { jobFromRow } from '../jobRows';
 import { inChunks, placeholders, sqlByCount, valueRows } from '../../multiRowSql';
 import { readClaimingWorker, workerCapacity, type WorkerRow, type WorkerSpec } from '../../workers/workerRows';
 import { releaseDueRetries } from './releaseDueRetries';
+import { FLIP_TALLY_MARK, TallyDeltas } from '../talliesInCode';
 
 export function claimJobs(ctx: CoreContext, workerId: string, max: number, free?: FreeResources): ClaimedJob[] {
   return ctx.tx(() => {
@@ -89,10 +90,14 @@ function claimReserved(ctx: CoreContext, workerId: string, jobId: number, capaci
  * Moves the chosen jobs that are still claimable to running, and returns their rows as they now
  * stand by id: one UPDATE and one read per chunk of jobs instead of one each per job (issue 19).
  * The UPDATE returns only the ids it changed: SQLite's RETURNING of all ~40 columns cost more than
- * reading them afterwards.
+ * reading them afterwards. A chunk of more than one job flips tally_mark, so the tallies trigger
+ * skips its rows, and the tallies they move are written with one upsert for the claim
+ * (talliesInCode.ts). A claim of one leaves them to the trigger: for one row the upsert cost more
+ * than the trigger (~9 µs a job at one per claim, 0 of 10 alternated rounds lower; bench/README).
  */
 function claimJobRows(ctx: CoreContext, chosen: ReadonlyArray<{ id: number }>, workerId: string, now: number): Map<number, JobRow> {
   const rows = new Map<number, JobRow>();
+  const tallies = new TallyDeltas();
   inChunks(chosen, (chunk) => {
     const ids = chunk.map(({ id }) => id);
     const changed = ctx
@@ -103,8 +108,11 @@ function claimJobRows(ctx: CoreContext, chosen: ReadonlyArray<{ id: number }>, w
     for (const values of ctx.rawSql(selectJobsSql(changedIds.length)).all(...changedIds) as unknown[][]) {
       const row = jobRowFromValues(values);
       rows.set(row.id, row);
+      // The UPDATE changed only queued rows (its WHERE), and of what the tallies are keyed by only the state.
+      if (ids.length > 1) tallies.moved('queued', 'running', row);
     }
   });
+  tallies.write(ctx);
   return rows;
 }
 
@@ -116,7 +124,7 @@ function insertAttempts(ctx: CoreContext, chunk: ReadonlyArray<{ id: number; all
 }
 
 const claimSql = sqlByCount(
-  (count) => `UPDATE jobs SET state = 'running', attempt = attempt + 1, worker_id = ?, started_at = ? WHERE id IN (${placeholders(count)}) AND state = 'queued' AND retry_at IS NULL RETURNING id`,
+  (count) => `UPDATE jobs SET state = 'running', attempt = attempt + 1, worker_id = ?, started_at = ?${count > 1 ? `, ${FLIP_TALLY_MARK}` : ''} WHERE id IN (${placeholders(count)}) AND state = 'queued' AND retry_at IS NULL RETURNING id`,
 );
 const selectJobsSql = sqlByCount((count) => `SELECT ${jobColumnList()} FROM jobs WHERE id IN (${placeholders(count)})`);
 const insertAttemptsSql = sqlByCount(

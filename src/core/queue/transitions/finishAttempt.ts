@@ -179,7 +179,7 @@ function applyChecked(ctx: CoreContext, jobId: number, report: ParsedReport, che
     successes.write();
     return writeReport(ctx, jobId, report, checked);
   }
-  successes.add({ jobId, attempt: report.attempt, finishedAt: ctx.now(), exitCode: report.exit_code, error: report.error ?? null });
+  successes.add({ jobId, projectId: checked.job.project_id, attempt: report.attempt, finishedAt: ctx.now(), exitCode: report.exit_code, error: report.error ?? null });
   emitSucceeded(ctx, jobId, checked.job.worker_id, report);
   return 'succeeded';
 }

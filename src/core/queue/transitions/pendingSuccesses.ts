@@ -1,9 +1,12 @@
 import type { CoreContext } from '../../context';
 import { inChunks, sqlByCount, valueRows } from '../../multiRowSql';
+import { FLIP_TALLY_MARK, TallyDeltas } from '../talliesInCode';
 
 /** One held-back success: the values its attempt's and its job's rows get. */
 interface PendingSuccess {
   jobId: number;
+  /** The job's project, whose running and succeeded counts the success moves. */
+  projectId: number;
   attempt: number;
   finishedAt: number;
   exitCode: number | null;
@@ -53,16 +56,25 @@ function writeOne(ctx: CoreContext, row: PendingSuccess): void {
   ctx.sql('UPDATE jobs SET state = ?, finished_at = ?, exit_code = ?, error = ? WHERE id = ?').run('succeeded', row.finishedAt, row.exitCode, null, row.jobId);
 }
 
-/** Many successes: one UPDATE of their attempts rows and one of their jobs rows. */
+/**
+ * Many successes: one UPDATE of their attempts rows, one of their jobs rows (flipping tally_mark, so
+ * the tallies trigger skips them), and one upsert of the tallies they move (talliesInCode.ts). Each
+ * job is still running the reported attempt when written (see the class comment), so each moves
+ * from running to succeeded, finished at its finishedAt.
+ */
 function writeMany(ctx: CoreContext, chunk: readonly PendingSuccess[]): void {
   const attempts: unknown[] = [];
   const jobs: unknown[] = [];
+  const tallies = new TallyDeltas();
   for (const row of chunk) {
     attempts.push(row.jobId, row.attempt, row.finishedAt, row.exitCode, row.error);
     jobs.push(row.jobId, row.finishedAt, row.exitCode);
+    // No shape tally moves (neither state is queued), so the shape is not needed.
+    tallies.moved('running', 'succeeded', { project_id: row.projectId, shape_id: null, finished_at: row.finishedAt });
   }
   ctx.sql(finishAttemptsSql(chunk.length)).run(...attempts);
   ctx.sql(succeedJobsSql(chunk.length)).run(...jobs);
+  tallies.write(ctx);
 }
 
 // UPDATE … FROM (VALUES …): SQLite scans the values and finds each row by its key (one B-tree search
@@ -72,6 +84,6 @@ const finishAttemptsSql = sqlByCount(
   FROM (VALUES ${valueRows(count, 5)}) AS v WHERE attempts.job_id = v.column1 AND attempts.attempt = v.column2`,
 );
 const succeedJobsSql = sqlByCount(
-  (count) => `UPDATE jobs SET state = 'succeeded', finished_at = v.column2, exit_code = v.column3, error = NULL
+  (count) => `UPDATE jobs SET state = 'succeeded', finished_at = v.column2, exit_code = v.column3, error = NULL, ${FLIP_TALLY_MARK}
   FROM (VALUES ${valueRows(count, 3)}) AS v WHERE jobs.id = v.column1`,
 );

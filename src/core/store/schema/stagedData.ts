@@ -201,4 +201,33 @@ export const STAGED_DATA: string[] = [
   DROP INDEX jobs_claim;
   CREATE INDEX jobs_retry_claim ON jobs (priority DESC, id) WHERE state = 'queued' AND retry_at IS NOT NULL;
   `,
+  // Tallies of the hot statements written once per statement (issue 19): a claim of N, a batch of
+  // plain successes and a 64-row submit INSERT sum the tallies their rows move in code and write
+  // them with one upsert (queue/talliesInCode.ts, which says why each mark). Those UPDATEs flip
+  // jobs.tally_mark and job_tallies_update skips a row whose mark changed; the INSERT raises the
+  // switch row (kind 3) and job_tallies_insert skips while it is raised, which is only inside that
+  // code's own write transaction. Every other writer, in any process, is counted as before.
+  `
+  ALTER TABLE jobs ADD COLUMN tally_mark INTEGER NOT NULL DEFAULT 0;
+  INSERT INTO job_tallies (kind, key, state, n) VALUES (3, 0, '', 0) ON CONFLICT DO NOTHING;
+  DROP TRIGGER IF EXISTS job_tallies_insert;
+  CREATE TRIGGER job_tallies_insert AFTER INSERT ON jobs WHEN NOT EXISTS (SELECT 1 FROM job_tallies WHERE kind = 3 AND n > 0) BEGIN
+    INSERT INTO job_tallies (kind, key, state, n) VALUES (0, NEW.created_at / 3600000 * 3600000, 'submitted', 1), (1, NEW.project_id, NEW.state, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO job_tallies (kind, key, state, n) SELECT 2, NEW.shape_id, '', 1 WHERE NEW.state = 'queued'
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  DROP TRIGGER IF EXISTS job_tallies_update;
+  CREATE TRIGGER job_tallies_update AFTER UPDATE OF state ON jobs
+    WHEN OLD.state <> NEW.state AND OLD.tally_mark = NEW.tally_mark BEGIN
+    UPDATE job_tallies SET n = n - 1 WHERE kind = 1 AND key = OLD.project_id AND state = OLD.state;
+    INSERT INTO job_tallies (kind, key, state, n) VALUES (1, NEW.project_id, NEW.state, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    UPDATE job_tallies SET n = n - 1 WHERE OLD.state = 'queued' AND kind = 2 AND key = OLD.shape_id AND state = '';
+    INSERT INTO job_tallies (kind, key, state, n) SELECT 2, NEW.shape_id, '', 1 WHERE NEW.state = 'queued' AND NEW.shape_id IS NOT NULL
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO job_tallies (kind, key, state, n) SELECT 0, NEW.finished_at / 3600000 * 3600000, NEW.state, 1 WHERE NEW.finished_at IS NOT NULL
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];

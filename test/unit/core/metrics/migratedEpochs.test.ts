@@ -21,7 +21,7 @@ describe('per-epoch summaries of an upgraded database', () => {
 
     // Back to the schema before the entry that keeps the summaries, as the build before it left it
     // (less what the entries after it made: metric_mark_pages, job_tallies in place of the three tallies,
-    // and jobs_retry_claim in place of jobs_claim).
+    // jobs_retry_claim in place of jobs_claim, and jobs.tally_mark).
     const entry = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE metric_epochs'));
     const db = new Database(join(dir, 'gantry.db'));
     db.exec(`DROP TABLE metric_mark_pages; DROP TABLE metric_epochs; DROP INDEX metrics_series_step;
@@ -33,7 +33,7 @@ describe('per-epoch summaries of an upgraded database', () => {
       INSERT INTO job_flow_hourly SELECT key, state, n FROM job_tallies WHERE kind = 0;
       ALTER TABLE job_shapes ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
       UPDATE job_shapes SET queued = COALESCE((SELECT n FROM job_tallies WHERE kind = 2 AND key = job_shapes.id), 0);
-      DROP TABLE job_tallies;
+      DROP TABLE job_tallies; ALTER TABLE jobs DROP COLUMN tally_mark;
       DROP INDEX jobs_retry_claim; CREATE INDEX jobs_claim ON jobs (priority DESC, id) WHERE state = 'queued';`);
     db.pragma(`user_version = ${entry}`);
     db.close();

@@ -43,6 +43,22 @@ describe('statements a claim and a finish of many jobs run (issue 19)', () => {
     expect(results.map((r) => h.c.listAttempts(r.job_id)[0].outcome)).toEqual(Array(10).fill('succeeded'));
   });
 
+  it('writes the tallies of a claim of ten, a batch of ten successes and a 64-job submit with one upsert each, no trigger statement per job', () => {
+    const submit = countStatements(() => h.c.submitBatch(Array.from({ length: 64 }, () => ({ command: ['true'] }))));
+    expect(runsOf(submit.bySql, 'INSERT INTO job_tallies (kind, key, state, n) VALUES (?')).toBe(1);
+    const worker = addWorker(h.c, { cpus: 64 });
+    let claimed: ReturnType<typeof h.c.claim> = [];
+    const claim = countStatements(() => (claimed = h.c.claim(worker, { max: 10 })));
+    expect(claimed).toHaveLength(10);
+    const results = claimed.map((c) => ({ job_id: c.job.id, attempt: c.attempt, outcome: 'succeeded' as const, exit_code: 0 }));
+    const finish = countStatements(() => h.c.finishMany({ results, brief: true }));
+    for (const { bySql, trigger } of [submit, claim, finish]) {
+      expect(trigger).toBe(0);
+      expect(runsOf(bySql, 'INSERT INTO job_tallies (kind, key, state, n) VALUES (?')).toBe(1);
+    }
+    expect(h.c.countJobs()).toMatchObject({ queued: 54, succeeded: 10 });
+  });
+
   it('claims more jobs than one statement holds, each once, with its attempt and its event, in priority order', () => {
     const jobs = h.c.submitBatch(Array.from({ length: 150 }, (_, i) => ({ command: ['true'], priority: i % 3 })));
     const worker = addWorker(h.c, { cpus: 1000 });

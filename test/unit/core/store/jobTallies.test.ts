@@ -1,6 +1,10 @@
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../../src/shared';
-import { addWorker } from '../../../support/coordinator';
+import { CoreContext } from '../../../../src/core/context';
+import { withInsertTallies } from '../../../../src/core/queue/talliesInCode';
+import { openDatabase } from '../../../../src/core/store/database';
+import { ConflictError, NotFoundError } from '../../../../src/shared';
+import { addWorker, tempDir } from '../../../support/coordinator';
 import { useHarnessWithSideConnection } from '../../../support/sideConnection';
 
 const HOUR = 3_600_000;
@@ -17,6 +21,45 @@ function expectTalliesMatchJobs(): void {
   expect(rows("SELECT key AS shape_id, n FROM job_tallies WHERE kind = 2 AND n > 0 ORDER BY 1")).toEqual(
     rows("SELECT shape_id, COUNT(*) AS n FROM jobs WHERE state = 'queued' GROUP BY 1 ORDER BY 1"),
   );
+}
+
+/**
+ * The tallies as the triggers alone kept them before claims, batches of successes and submits
+ * wrote their own (issue 19): copies of job_tallies' three triggers as they stood, counting every
+ * row, into ref_tallies. Installed from the side connection, they fire for the coordinator's
+ * statements too.
+ */
+function installReferenceTallies(): void {
+  t.side.exec(`
+    CREATE TABLE ref_tallies (kind INTEGER NOT NULL, key INTEGER NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, key, state)) WITHOUT ROWID;
+    INSERT INTO ref_tallies SELECT kind, key, state, n FROM job_tallies WHERE kind < 3;
+    CREATE TRIGGER ref_tallies_insert AFTER INSERT ON jobs BEGIN
+      INSERT INTO ref_tallies (kind, key, state, n) VALUES (0, NEW.created_at / 3600000 * 3600000, 'submitted', 1), (1, NEW.project_id, NEW.state, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+      INSERT INTO ref_tallies (kind, key, state, n) SELECT 2, NEW.shape_id, '', 1 WHERE NEW.state = 'queued'
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER ref_tallies_delete AFTER DELETE ON jobs BEGIN
+      UPDATE ref_tallies SET n = n - 1 WHERE (kind = 1 AND key = OLD.project_id AND state = OLD.state) OR (OLD.state = 'queued' AND kind = 2 AND key = OLD.shape_id AND state = '');
+    END;
+    CREATE TRIGGER ref_tallies_update AFTER UPDATE OF state ON jobs WHEN OLD.state <> NEW.state BEGIN
+      UPDATE ref_tallies SET n = n - 1 WHERE kind = 1 AND key = OLD.project_id AND state = OLD.state;
+      INSERT INTO ref_tallies (kind, key, state, n) VALUES (1, NEW.project_id, NEW.state, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+      UPDATE ref_tallies SET n = n - 1 WHERE OLD.state = 'queued' AND kind = 2 AND key = OLD.shape_id AND state = '';
+      INSERT INTO ref_tallies (kind, key, state, n) SELECT 2, NEW.shape_id, '', 1 WHERE NEW.state = 'queued' AND NEW.shape_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET n = n + 1;
+      INSERT INTO ref_tallies (kind, key, state, n) SELECT 0, NEW.finished_at / 3600000 * 3600000, NEW.state, 1 WHERE NEW.finished_at IS NOT NULL
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;`);
+}
+
+/** Every tally, the flow per hour included, equals the trigger-only reference, and the insert switch is down as committed. */
+function expectTalliesMatchReference(): void {
+  expect(rows('SELECT kind, key, state, n FROM job_tallies WHERE kind < 3 AND n <> 0 ORDER BY 1, 2, 3')).toEqual(
+    rows('SELECT kind, key, state, n FROM ref_tallies WHERE n <> 0 ORDER BY 1, 2, 3'),
+  );
+  expect(rows('SELECT n FROM job_tallies WHERE kind = 3')).toEqual([{ n: 0 }]);
 }
 
 describe('job tallies (counts per project and state, queued per shape, flow per hour)', () => {
@@ -86,8 +129,9 @@ function retryUnlessRefused(id: number): void {
 const OUTCOMES = ['succeeded', 'succeeded', 'succeeded', 'failed', 'timed_out', 'cancelled'] as const;
 
 describe('job tallies after random operations', () => {
-  it.each([1, 2, 3, 4, 5, 6])('equal COUNT(*) of the jobs after every step, seed %i', (seed) => {
+  it.each([1, 2, 3, 4, 5, 6])('equal COUNT(*) of the jobs, and the trigger-only reference, after every step, seed %i', (seed) => {
     const random = randomFrom(seed);
+    installReferenceTallies();
     t.h.c.createProject({ name: 'nlp' });
     const workers = [addWorker(t.h.c, { cpus: 64 }), addWorker(t.h.c, { cpus: 64 })];
     let running: Array<{ job_id: number; attempt: number }> = [];
@@ -150,7 +194,83 @@ describe('job tallies after random operations', () => {
           t.h.clock.advance(random(2) ? HOUR : 1 + random(60_000));
       }
       expectTalliesMatchJobs();
+      expectTalliesMatchReference();
     }
     expect(rows("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('succeeded', 'running')")).not.toEqual([{ n: 0 }]);
+  });
+});
+
+describe('job tallies written by code for batched statements (issue 19)', () => {
+  it('stay equal to the jobs and the trigger-only reference across 64-row chunks and a last chunk of one: a submit of 150, a claim of 129, 129 successes in one batch', () => {
+    installReferenceTallies();
+    t.h.c.createProject({ name: 'nlp' });
+    const worker = addWorker(t.h.c, { cpus: 1024 });
+    t.h.c.submitBatch(Array.from({ length: 150 }, (_, i) => ({ command: ['true'], project: i % 3 ? 'nlp' : undefined, requirements: { cpus: 1 + (i % 2) } })));
+    expectTalliesMatchJobs();
+    expectTalliesMatchReference();
+    const claimed = t.h.c.claim(worker, { max: 129 });
+    expect(claimed).toHaveLength(129);
+    expectTalliesMatchJobs();
+    expectTalliesMatchReference();
+    t.h.clock.advance(HOUR);
+    const outcomes = t.h.c.finishMany({ results: claimed.map((c) => ({ job_id: c.job.id, attempt: c.attempt, outcome: 'succeeded', exit_code: 0 })), brief: true });
+    expect(outcomes.every((o) => 'state' in o && o.state === 'succeeded')).toBe(true);
+    expectTalliesMatchJobs();
+    expectTalliesMatchReference();
+    const hour = Math.floor(t.h.clock.now() / HOUR) * HOUR;
+    expect(rows('SELECT hour, state, n FROM job_flow_hourly ORDER BY 1, 2')).toEqual([
+      { hour: hour - HOUR, state: 'submitted', n: 150 },
+      { hour, state: 'succeeded', n: 129 },
+    ]);
+  });
+
+  it('count what other writers do through the triggers: a state changed, a row copied with every column, a row deleted', () => {
+    const jobs = t.h.c.submitBatch(Array.from({ length: 12 }, () => ({ command: ['true'] })));
+    const worker = addWorker(t.h.c, { cpus: 64 });
+    const claimed = t.h.c.claim(worker, { max: 6 });
+    t.h.c.finishMany({ results: claimed.slice(0, 4).map((c) => ({ job_id: c.job.id, attempt: c.attempt, outcome: 'succeeded', exit_code: 0 })), brief: true });
+    installReferenceTallies();
+    // As another process or a bulk load would (bench/queue/copyJobs.ts copies every column, the marks included).
+    const columns = (t.side.prepare("SELECT name FROM pragma_table_info('jobs') WHERE name <> 'id'").all() as Array<{ name: string }>).map((c) => c.name).join(', ');
+    for (const source of [claimed[0].job.id, claimed[5].job.id, jobs[11].id]) {
+      t.side.prepare(`INSERT INTO jobs (${columns}) SELECT ${columns} FROM jobs WHERE id = ?`).run(source);
+    }
+    t.side.prepare("UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ?").run(t.h.clock.now(), claimed[4].job.id);
+    t.side.prepare("UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ?").run(t.h.clock.now(), jobs[10].id);
+    t.side.prepare('DELETE FROM jobs WHERE id = ?').run(claimed[1].job.id);
+    expectTalliesMatchJobs();
+    expectTalliesMatchReference();
+  });
+
+  it('are as before a submit refused past its first 64-row chunk, and the next submit is counted', () => {
+    installReferenceTallies();
+    t.h.c.submitBatch([{ command: ['true'] }]);
+    const specs = Array.from({ length: 100 }, (_, i) => ({ command: ['true'], depends_on: i === 99 ? [12_345] : undefined }));
+    expect(() => t.h.c.submitBatch(specs)).toThrow(NotFoundError);
+    expect(t.h.c.countJobs()).toMatchObject({ total: 1 });
+    expectTalliesMatchJobs();
+    expectTalliesMatchReference();
+    t.h.c.submitBatch(specs.slice(0, 70));
+    expectTalliesMatchJobs();
+    expectTalliesMatchReference();
+  });
+});
+
+describe('withInsertTallies', () => {
+  it('lowers the insert switch when what it runs throws, so the rest of the transaction is counted by the trigger', () => {
+    const dir = tempDir();
+    const ctx = new CoreContext(openDatabase(dir), dir, () => 1_700_000_000_000, { leaseTtlMs: 1, restartGraceMs: 1, workerTimeoutMs: 1, reserveAfterMs: 1, eventRetentionMs: 1 });
+    try {
+      const switchInTransaction = ctx.tx(() => {
+        expect(() => withInsertTallies(ctx, () => {
+          throw new Error('refused');
+        })).toThrow('refused');
+        return ctx.sql('SELECT n FROM job_tallies WHERE kind = 3').get();
+      });
+      expect(switchInTransaction).toEqual({ n: 0 });
+    } finally {
+      ctx.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
