@@ -137,6 +137,9 @@ export abstract class WorkloadAttempt {
         this.logs = child;
         // A follower started again (no pod yet) while the agent holds output back starts held back.
         if (this.held) child.stdout?.pause();
+        // The follower's own warnings (reconnects, a pod not there yet) are not the job's output, but
+        // must be read: kubectl writes them blocking, so a full stderr pipe would stop its stdout too.
+        child.stderr?.resume();
         child.stdout?.on('data', (bytes: Buffer) => {
           received = true;
           this.events.data('stdout', bytes);

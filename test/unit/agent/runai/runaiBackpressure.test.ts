@@ -68,3 +68,27 @@ describe('backpressure on a cluster workload (Run:ai stand-in; Kubernetes shares
     expect(existsSync(join(state, 'deleted-gantry-8-1'))).toBe(true);
   });
 });
+
+describe('a cluster workload whose log follower writes to stderr (Run:ai stand-in; Kubernetes shares WorkloadAttempt)', () => {
+  let state = '';
+  beforeEach(() => {
+    state = mkdtempSync(join(tmpdir(), 'gantry-runai-noisy-'));
+    vi.stubEnv('RUNAI_STANDIN_STATE', state);
+    vi.stubEnv('RUNAI_STANDIN_PROJECT', 'research');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  it('reads the follower past its stderr warnings (over 64 KB), so the whole log arrives before the exit', async () => {
+    // A long drain wait: before the fix the follower blocked on its full stderr pipe and was cut after it, its stdout unread.
+    const spawnJob = runaiSpawnJob({ project: 'research', runai: RUNAI, image: 'python:3.12', pollMs: 50, logDrainMs: 5_000 });
+    const child = spawnJob({ argv: [], cwd: tmpdir(), env: {}, job: job(9, ['stream', '1000', 'noisy']), attempt: 1 });
+    let output = '';
+    child.onData((_stream, bytes) => { output += bytes.toString(); });
+    const done = new Promise<JobExit>((resolve) => child.onExit(resolve));
+    expect(await done).toEqual({ code: 0, signal: null });
+    expect(output).toBe(streamed(1000));
+  });
+});
