@@ -33,7 +33,8 @@ export interface JsonSchema {
   description?: string;
 }
 
-type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+/** JSON Schema's type names (`integer` is a whole number). */
+export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
 /** Every keyword the checker reads or may ignore; the generator refuses schemas with others. */
 export const JSON_SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
@@ -48,14 +49,16 @@ export interface JsonSchemaIssue {
   message: string;
 }
 
-function typeOf(value: unknown): JsonType {
+/** A value's JSON Schema type; the walker and the agent's compiled checks share it. */
+export function jsonTypeOf(value: unknown): JsonType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value as JsonType;
 }
 
-const join = (path: string, key: string | number): string => (path === '' ? String(key) : `${path}.${key}`);
+/** A field's path under its parent's, as zod names it (`jobs.0.job.id`). */
+export const joinIssuePath = (path: string, key: string | number): string => (path === '' ? String(key) : `${path}.${key}`);
 
 /**
  * A schema made ready to check values with: every keyword in one fixed shape, sub-schemas prepared
@@ -146,7 +149,7 @@ function prepare(schema: JsonSchema): Prepared {
  * container's items need it (most fields are leaves, and most replies have no issue).
  */
 type At = { parent: string; key: string | number | undefined };
-const pathOf = (at: At): string => (at.key === undefined ? at.parent : join(at.parent, at.key));
+const pathOf = (at: At): string => (at.key === undefined ? at.parent : joinIssuePath(at.parent, at.key));
 const issueAt = (at: At, message: string): JsonSchemaIssue => ({ path: pathOf(at), message });
 
 function checkNumber(schema: Prepared, value: number, at: At): JsonSchemaIssue | null {
@@ -196,11 +199,11 @@ function checkObject(schema: Prepared, value: Record<string, unknown>, at: At): 
     const issue = checkAt(property, value[key], field);
     if (issue) return issue;
   }
-  for (const key of schema.requiredElsewhere) if (value[key] === undefined) return { path: join(field.parent, key), message: 'required' };
+  for (const key of schema.requiredElsewhere) if (value[key] === undefined) return { path: joinIssuePath(field.parent, key), message: 'required' };
   if (!schema.checksOtherFields) return null;
   for (const [key, item] of Object.entries(value)) {
     if (Object.hasOwn(schema.properties, key)) continue;
-    const issue = checkOtherField(schema, key, item, join(field.parent, key));
+    const issue = checkOtherField(schema, key, item, joinIssuePath(field.parent, key));
     if (issue) return issue;
   }
   return null;
@@ -234,7 +237,7 @@ function matchesAny(branches: Prepared[], value: unknown, actual: JsonType, at: 
 }
 
 function checkAt(schema: Prepared, value: unknown, at: At): JsonSchemaIssue | null {
-  const actual = typeOf(value);
+  const actual = jsonTypeOf(value);
   if (!schema.acceptsType(actual)) return issueAt(at, `expected ${schema.typeText}, got ${actual}`);
   if (schema.hasConst && value !== schema.constValue) return issueAt(at, `expected ${JSON.stringify(schema.constValue)}`);
   if (schema.enumValues && !schema.enumValues.includes(value)) return issueAt(at, `expected one of ${schema.enumValues.map((v) => JSON.stringify(v)).join(', ')}`);

@@ -1,4 +1,4 @@
-import { checkJsonSchema, type JsonSchema, type JsonSchemaIssue } from '../../shared';
+import { checkJsonSchema, jsonTypeOf, joinIssuePath, type JsonSchema, type JsonSchemaIssue, type JsonType } from '../../shared';
 
 /**
  * checkJsonSchema (src/shared/jsonSchemaCheck.ts) made into JavaScript written for one schema: the
@@ -13,21 +13,14 @@ import { checkJsonSchema, type JsonSchema, type JsonSchemaIssue } from '../../sh
  */
 export type SchemaCheck = (value: unknown) => JsonSchemaIssue | null;
 
-type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
-
 /** What the generated code refers to by index: patterns, enums, constants, defaults, property sets. */
 interface Constants {
   values: unknown[];
 }
 
 /** The walker's helpers, shared by every compiled check (the generated code receives them as arguments). */
-function typeOf(value: unknown): JsonType {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value as JsonType;
-}
-const join = (path: string, key: string | number): string => (path === '' ? String(key) : `${path}.${key}`);
+const typeOf = jsonTypeOf;
+const join = joinIssuePath;
 const pathOf = (parent: string, key: string | number | undefined): string => (key === undefined ? parent : join(parent, key));
 
 const literal = (value: unknown): string => JSON.stringify(value);
