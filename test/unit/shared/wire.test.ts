@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKED_REPLIES, wireModuleSource } from '../../../scripts/generate-wire';
 import { checkJsonSchema, ERROR_BODY_SCHEMA, ErrorBody, GantryClient, REPLY_SCHEMAS, ROUTE_ADDRESSES, ROUTES, type RouteName } from '../../../src/shared';
 import { startCoordinatorServer, type CoordinatorServer } from '../../support/coordinatorServer';
+import { changedAt, jsonPaths } from '../../support/jsonPaths';
 
 type CheckedReply = (typeof CHECKED_REPLIES)[number];
 
@@ -12,27 +13,12 @@ function verdicts(name: CheckedReply, value: unknown): { zod: boolean; wire: boo
   return { zod: ROUTES[name].response.safeParse(structuredClone(value)).success, wire: checkJsonSchema(REPLY_SCHEMAS[name], structuredClone(value)) === null };
 }
 
-/** Every property of a JSON value, as a path of keys and indexes. */
-function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  if (value === null || typeof value !== 'object') return [];
-  const entries = Array.isArray(value) ? value.map((item, i) => [i, item] as const) : Object.entries(value);
-  return entries.flatMap(([key, item]) => [[...prefix, key], ...paths(item, [...prefix, key])]);
-}
-
-function mutated(value: unknown, path: Array<string | number>, change: (parent: Record<string | number, unknown>, key: string | number) => void): unknown {
-  const copy = structuredClone(value) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  change(parent, path[path.length - 1]);
-  return copy;
-}
-
 /** Wrong-typed, out-of-range and missing values at every property of a real reply. */
 function mutations(value: unknown): Array<{ what: string; value: unknown }> {
   const replacements: unknown[] = ['text', -1.5, 2 ** 60, true, null, {}, [], ''];
-  return paths(value).flatMap((path) => [
-    { what: `${path.join('.')} removed`, value: mutated(value, path, (parent, key) => (Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key])) },
-    ...replacements.map((replacement) => ({ what: `${path.join('.')} = ${JSON.stringify(replacement)}`, value: mutated(value, path, (parent, key) => (parent[key] = replacement)) })),
+  return jsonPaths(value).flatMap((path) => [
+    { what: `${path.join('.')} removed`, value: changedAt(value, path, (parent, key) => (Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key])) },
+    ...replacements.map((replacement) => ({ what: `${path.join('.')} = ${JSON.stringify(replacement)}`, value: changedAt(value, path, (parent, key) => (parent[key] = replacement)) })),
   ]);
 }
 

@@ -21,17 +21,23 @@ const streamed = (count: number): string => Array.from({ length: count }, (_, i)
 const lists = (state: string): number =>
   readFileSync(join(state, 'calls.jsonl'), 'utf8').split('\n').filter((line) => line.startsWith('["list"')).length;
 
-describe('backpressure on a cluster workload (Run:ai stand-in; Kubernetes shares WorkloadAttempt)', () => {
-  let state = '';
+/** A fresh state dir for the Run:ai stand-in per test (removed after it), and the stand-in's env pointing at it. */
+function useStandInState(prefix: string): { readonly dir: string } {
+  const standIn = { dir: '' };
   beforeEach(() => {
-    state = mkdtempSync(join(tmpdir(), 'gantry-runai-flow-'));
-    vi.stubEnv('RUNAI_STANDIN_STATE', state);
+    standIn.dir = mkdtempSync(join(tmpdir(), prefix));
+    vi.stubEnv('RUNAI_STANDIN_STATE', standIn.dir);
     vi.stubEnv('RUNAI_STANDIN_PROJECT', 'research');
   });
   afterEach(() => {
     vi.unstubAllEnvs();
-    rmSync(state, { recursive: true, force: true });
+    rmSync(standIn.dir, { recursive: true, force: true });
   });
+  return standIn;
+}
+
+describe('backpressure on a cluster workload (Run:ai stand-in; Kubernetes shares WorkloadAttempt)', () => {
+  const standIn = useStandInState('gantry-runai-flow-');
 
   it('stops reading the log follower while paused, past the workload end and the drain wait, and delivers every byte after resume', async () => {
     // Well over a pipe's 64 KB, so a follower nobody reads blocks long before its end.
@@ -45,7 +51,7 @@ describe('backpressure on a cluster workload (Run:ai stand-in; Kubernetes shares
     const done = new Promise<JobExit>((resolve) => child.onExit((exit) => { exited = true; resolve(exit); }));
     await waitFor(() => output.length > 0, 'the first log output');
     child.pause?.();
-    await waitFor(() => lists(state) >= 2, 'the workload to be listed Succeeded');
+    await waitFor(() => lists(standIn.dir) >= 2, 'the workload to be listed Succeeded');
     const held = await settledLength(() => output.length);
     expect(held).toBeLessThan(streamed(count).length);
     expect(exited).toBe(false);
@@ -65,21 +71,12 @@ describe('backpressure on a cluster workload (Run:ai stand-in; Kubernetes shares
     child.pause?.();
     child.kill('SIGTERM');
     expect(await done).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(existsSync(join(state, 'deleted-gantry-8-1'))).toBe(true);
+    expect(existsSync(join(standIn.dir, 'deleted-gantry-8-1'))).toBe(true);
   });
 });
 
 describe('a cluster workload whose log follower writes to stderr (Run:ai stand-in; Kubernetes shares WorkloadAttempt)', () => {
-  let state = '';
-  beforeEach(() => {
-    state = mkdtempSync(join(tmpdir(), 'gantry-runai-noisy-'));
-    vi.stubEnv('RUNAI_STANDIN_STATE', state);
-    vi.stubEnv('RUNAI_STANDIN_PROJECT', 'research');
-  });
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    rmSync(state, { recursive: true, force: true });
-  });
+  useStandInState('gantry-runai-noisy-');
 
   it('reads the follower past its stderr warnings (over 64 KB), so the whole log arrives before the exit', async () => {
     // A long drain wait: before the fix the follower blocked on its full stderr pipe and was cut after it, its stdout unread.

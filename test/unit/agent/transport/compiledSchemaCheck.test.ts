@@ -3,33 +3,17 @@ import { CHECKED_REPLIES } from '../../../../scripts/generate-wire';
 import { checkCompiled, compileSchemaCheck } from '../../../../src/agent/transport/compiledSchemaCheck';
 import { checkJsonSchema, GantryClient, REPLY_SCHEMAS, type JsonSchema } from '../../../../src/shared';
 import { startCoordinatorServer, type CoordinatorServer } from '../../../support/coordinatorServer';
-
-type Path = Array<string | number>;
-
-/** Every property of a JSON value, as a path of keys and indexes. */
-function paths(value: unknown, prefix: Path = []): Path[] {
-  if (value === null || typeof value !== 'object') return [];
-  const entries = Array.isArray(value) ? value.map((item, i) => [i, item] as const) : Object.entries(value);
-  return entries.flatMap(([key, item]) => [[...prefix, key], ...paths(item, [...prefix, key])]);
-}
-
-function changed(value: unknown, path: Path, change: (parent: Record<string | number, unknown>, key: string | number) => void): unknown {
-  const copy = structuredClone(value) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  change(parent, path[path.length - 1]);
-  return copy;
-}
+import { changedAt, jsonPaths } from '../../../support/jsonPaths';
 
 /** Missing, wrong-typed, out-of-range and extra values at every property of a value, and the value itself. */
 function variants(value: unknown): Array<{ what: string; value: unknown }> {
   const replacements: unknown[] = ['text', 'not ok!', -1.5, -1, 0, 2 ** 60, Number.NaN, true, null, {}, [], [''], ''];
   return [
     { what: 'as sent', value },
-    ...paths(value).flatMap((path) => [
-      { what: `${path.join('.')} removed`, value: changed(value, path, (parent, key) => (Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key])) },
-      { what: `${path.join('.')} given an extra field`, value: changed(value, path, (parent, key) => (parent[key] = typeof parent[key] === 'object' && parent[key] !== null ? { ...parent[key], extra: 1 } : parent[key])) },
-      ...replacements.map((replacement) => ({ what: `${path.join('.')} = ${String(replacement)}`, value: changed(value, path, (parent, key) => (parent[key] = replacement)) })),
+    ...jsonPaths(value).flatMap((path) => [
+      { what: `${path.join('.')} removed`, value: changedAt(value, path, (parent, key) => (Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key])) },
+      { what: `${path.join('.')} given an extra field`, value: changedAt(value, path, (parent, key) => (parent[key] = typeof parent[key] === 'object' && parent[key] !== null ? { ...parent[key], extra: 1 } : parent[key])) },
+      ...replacements.map((replacement) => ({ what: `${path.join('.')} = ${String(replacement)}`, value: changedAt(value, path, (parent, key) => (parent[key] = replacement)) })),
     ]),
   ];
 }
