@@ -112,6 +112,19 @@ export function countedAttempts(row: Pick<JobRow, 'attempt' | 'retry_base' | 'lo
   return row.attempt - row.retry_base - row.lost_attempts - row.preempted_attempts;
 }
 
+/**
+ * JSON.parse of an array or object column, with the empty ones (most jobs' env, secret_env, outputs,
+ * inputs, params and depends_on) made as literals: JSON.parse of '[]' cost as much as of a short
+ * array, and toJob runs for every job a claim hands out or a listing shows (issue 19).
+ */
+function parseArray<T>(text: string): T[] {
+  return text === '[]' ? [] : (JSON.parse(text) as T[]);
+}
+
+function parseObject<T extends object>(text: string): T {
+  return text === '{}' ? ({} as T) : (JSON.parse(text) as T);
+}
+
 export function toJob(row: JobRow, project: string): Job {
   return {
     id: row.id,
@@ -120,15 +133,15 @@ export function toJob(row: JobRow, project: string): Job {
     command: JSON.parse(row.command) as Command,
     cwd: row.cwd,
     cwd_machine: row.cwd_machine,
-    env: JSON.parse(row.env) as Record<string, string>,
-    secret_env: JSON.parse(row.secret_env) as string[],
-    outputs: JSON.parse(row.outputs) as string[],
-    inputs: JSON.parse(row.inputs) as JobInput[],
+    env: parseObject<Record<string, string>>(row.env),
+    secret_env: parseArray<string>(row.secret_env),
+    outputs: parseArray<string>(row.outputs),
+    inputs: parseArray<JobInput>(row.inputs),
     keep_inputs: row.keep_inputs === 1,
-    params: JSON.parse(row.params) as Record<string, ParamValue>,
+    params: parseObject<Record<string, ParamValue>>(row.params),
     priority: row.priority,
     requirements: JSON.parse(row.requirements) as Requirements,
-    depends_on: JSON.parse(row.depends_on) as number[],
+    depends_on: parseArray<number>(row.depends_on),
     max_attempts: row.max_attempts,
     max_lost_attempts: row.max_lost_attempts,
     timeout_s: row.timeout_s,

@@ -201,3 +201,32 @@ describe('retry delay', () => {
     expect(h.c.getJob(job.id).retry_at).toBeNull();
   });
 });
+
+describe('the claimed job', () => {
+  // The claim builds each job from the row it read, as getJob does from its own read (issue 19):
+  // every field must be what a read of the job gives right after the claim.
+  it('is the job as getJob reads it, every field, for a claim of several and a claim of one', () => {
+    h.c.createProject({ name: 'lab', preemption: { preemptible: true, grace_s: 45 } });
+    h.c.suites.create({ name: 'evals' });
+    const lost = h.c.submit({ command: ['lost'], priority: 9, max_attempts: 3 });
+    const first = addWorker(h.c, { cpus: 100 });
+    expect(claimedIds(first, 1)).toEqual([lost.id]);
+    h.clock.advance(30_001);
+    h.c.sweep();
+    const submitted = [
+      h.c.submit({ command: { shell: 'echo "é"' }, cwd: '/srv/x', cwd_machine: 'box', env: { A: '1' }, secret_env: ['A'], params: { lr: 0.1, seed: 7, on: true }, priority: 5 }),
+      h.c.submit({ name: 'second', command: ['b'], project: 'lab', outputs: ['out/*.json'], timeout_s: 90, retry_delay_s: 5, retry_backoff: true, keep_inputs: true }),
+      h.c.submit({ command: ['c'], suite: 'evals', checkpoint_signal: 'SIGTERM', grace_s: 10, min_runtime_s: 60, requirements: { cpus: 2, memory_mb: 512, tags: ['x'] } }),
+      h.c.submit({ command: ['d'] }),
+    ];
+    const worker = addWorker(h.c, { cpus: 100, memory_mb: 64_000, tags: ['x'] });
+    h.clock.advance(1_234);
+    const many = h.c.claim(worker, { max: 4 });
+    expect(many.map((claimed) => claimed.job.id).sort()).toEqual([lost.id, ...submitted.slice(0, 3).map((job) => job.id)].sort());
+    expect(many.find((claimed) => claimed.job.id === lost.id)?.job.error).toMatch(/lost/);
+    h.clock.advance(1_000);
+    const one = h.c.claim(worker, { max: 1 });
+    expect(one.map((claimed) => claimed.job.id)).toEqual([submitted[3].id]);
+    for (const claimed of [...many, ...one]) expect(claimed.job).toStrictEqual(h.c.getJob(claimed.job.id));
+  });
+});
