@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { startAgent } from './agent';
 import type { InputCacheBounds } from './artifacts/inputCache';
 import { agentNiceSteps, AGENT_NICE_ENV, DEFAULT_AGENT_NICE, raiseOwnNice } from './jobs/spawnHelper/agentPriority';
+import { raiseSessionNice } from './jobs/spawnHelper/sessionPriority';
 import { startSpawnHelper, type SpawnHelper } from './jobs/spawnHelper/startSpawnHelper';
 import { stderrLogger, type AgentLogger } from './logger';
 import { applyAgentV8Flags } from './memory/agentV8Flags';
@@ -40,9 +41,12 @@ Usage: node gantry-agent.js --url URL (--token TOKEN | --token-file FILE) [optio
   --nice N             the agent's own work (HTTP, journals, log relaying) runs N nice steps
                        below the priority it was started at, so it yields the CPU to the jobs
                        and to the coordinator; jobs still run at the starting priority, forked
-                       by a small spawn helper started first (default ${DEFAULT_AGENT_NICE}: the agent keeps
-                       its priority and forks jobs itself; 10 is the measured setting, see
-                       bench/README.md agent-nice; ${AGENT_NICE_ENV} sets it too)
+                       by a small spawn helper started first. Where Linux's autogroup is on and
+                       the agent leads its session (systemd, setsid), the session's autogroup
+                       nice is raised by N too: only that makes it yield to other sessions, the
+                       coordinator's among them (default ${DEFAULT_AGENT_NICE}: the agent keeps its priority
+                       and forks jobs itself; see bench/README.md agent-nice; ${AGENT_NICE_ENV}
+                       sets it too)
   --spawn-helper       with --nice 0: start jobs from the spawn helper all the same (a large
                        agent's forks are slow; the helper is small)
   --input-cache-mb MB  the inputs jobs and suite hooks stage are kept in <spool-dir>/inputs,
@@ -104,9 +108,9 @@ function pilotLifetime(values: Record<string, string | boolean | undefined>): Pi
 
 /**
  * The spawn helper, started now at the agent's priority when the agent is to yield (`--nice`), after
- * which the agent raises its own nice value: jobs keep the priority the agent was started with.
+ * which the agent raises its own nice value and its session's: jobs keep the priority the agent was started with.
  */
-function yieldingSpawnHelper(niceSteps: number, logger: AgentLogger): SpawnHelper {
+async function yieldingSpawnHelper(niceSteps: number, logger: AgentLogger): Promise<SpawnHelper> {
   const jobPriority = getPriority();
   const helper = startSpawnHelper({
     jobPriority,
@@ -121,7 +125,18 @@ function yieldingSpawnHelper(niceSteps: number, logger: AgentLogger): SpawnHelpe
     // Refused (a sandbox's seccomp filter): the agent runs as it would with --nice 0, through the helper.
     logger.warn('the agent could not raise its nice value; it keeps its priority', { error: (error as Error).message });
   }
+  await yieldSession(niceSteps, logger);
   return helper;
+}
+
+/**
+ * Raises the agent's session's autogroup nice (sessionPriority.ts): under autogroup, its threads' nice
+ * value orders them only within their session. Where that cannot be done the agent carries on as before.
+ */
+async function yieldSession(niceSteps: number, logger: AgentLogger): Promise<void> {
+  const outcome = await raiseSessionNice(niceSteps);
+  if (outcome.applied) logger.info('the agent\'s session yields to other sessions (autogroup)', { autogroupNice: outcome.nice, from: outcome.from });
+  else logger.info('the agent\'s session keeps its autogroup priority', { reason: outcome.reason });
 }
 
 /** `node gantry-agent.js [flags]`: parses the flags, starts the agent with its spawn helper, and stops it on SIGTERM/SIGINT. */
@@ -191,7 +206,7 @@ export async function runAgentCli(): Promise<void> {
   }
 
   const logger = stderrLogger();
-  const spawnHelper = niceSteps > 0 || values['spawn-helper'] ? yieldingSpawnHelper(niceSteps, logger) : undefined;
+  const spawnHelper = niceSteps > 0 || values['spawn-helper'] ? await yieldingSpawnHelper(niceSteps, logger) : undefined;
   const agent = await startAgent({
     url: values.url,
     token,

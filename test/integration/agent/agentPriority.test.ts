@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,5 +98,72 @@ describe('the priority a real agent runs at, and its jobs', () => {
     const refused = await startAgentWith(['--nice', '25']);
     expect(await refused.exited).toBe(2);
     expect(refused.stderr()).toMatch(/--nice must be a whole number from 0 to 19, got "25"/);
+  });
+});
+
+/** `/autogroup-N nice V` of a process, as its id and nice value. */
+function autogroupOf(pid: number | 'self'): { id: string; nice: number } {
+  const [id, , nice] = readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim().split(' ');
+  return { id, nice: Number(nice) };
+}
+
+const autogroupOn = existsSync('/proc/self/autogroup') && readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+
+// Needs a Linux kernel with autogroup on (this project's machines have it); reported as skipped elsewhere.
+describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () => {
+  let server: CoordinatorServer;
+  let agent: AgentProcess | undefined;
+
+  afterEach(async () => {
+    if (agent) await stopChild(agent.proc, { signal: 'SIGKILL' });
+    agent = undefined;
+    await server.close();
+  });
+
+  async function startAgentWith(args: string[], ownSession: boolean): Promise<AgentProcess> {
+    server = await startCoordinatorServer();
+    const spool = mkdtempSync(join(tmpdir(), 'gantry-autogroup-'));
+    agent = spawnAgent(['--url', server.url, '--name', 'autogroup-worker', '--spool-dir', spool, ...args], { ...baseEnv(), GANTRY_AGENT_TOKEN: server.workerToken }, { ownSession });
+    return agent;
+  }
+
+  /** Runs a job that prints its own autogroup line and its parent's pid, and returns them. */
+  async function jobAutogroup(): Promise<{ id: string; nice: number; parent: number }> {
+    const job = server.coordinator.submit({ command: ['sh', '-c', 'cat /proc/self/autogroup; echo $PPID'] });
+    await waitFor(() => server.coordinator.getJob(job.id).state === 'succeeded', `the job to run (agent log: ${agent?.stderr()})`);
+    const [line, parent] = server.coordinator.readLog(job.id, 1).data.toString().trim().split('\n');
+    const [id, , nice] = line.split(' ');
+    return { id, nice: Number(nice), parent: Number(parent) };
+  }
+
+  it('with --nice 10 in a session of its own, raises its autogroup to nice 10 while its jobs and spawn helper get fresh ones at 0', async () => {
+    const { proc } = await startAgentWith(['--nice', '10'], true);
+    const job = await jobAutogroup();
+    const agentGroup = autogroupOf(proc.pid!);
+    expect(agentGroup.nice).toBe(10);
+    expect(job.nice).toBe(0);
+    expect(job.id).not.toBe(agentGroup.id);
+    // The job's parent is the spawn helper, the agent's child.
+    expect(parentOf(job.parent)).toBe(proc.pid);
+    const helperGroup = autogroupOf(job.parent);
+    expect(helperGroup.nice).toBe(0);
+    expect(helperGroup.id).not.toBe(agentGroup.id);
+    expect(agent?.stderr()).toMatch(/"msg":"the agent's session yields to other sessions \(autogroup\)".*"autogroupNice":10/);
+  });
+
+  it('with --nice 10 in a session it shares (here the test runner\'s), leaves that session\'s autogroup alone and says why', async () => {
+    const before = autogroupOf('self');
+    const { proc } = await startAgentWith(['--nice', '10'], false);
+    await jobAutogroup();
+    expect(autogroupOf(proc.pid!)).toEqual(before);
+    expect(autogroupOf('self')).toEqual(before);
+    expect(agent?.stderr()).toMatch(/the agent's session keeps its autogroup priority.*shares its session/);
+  });
+
+  it('by default (--nice 0), in a session of its own, keeps its autogroup at nice 0', async () => {
+    const { proc } = await startAgentWith([], true);
+    await jobAutogroup();
+    expect(autogroupOf(proc.pid!).nice).toBe(0);
+    expect(agent?.stderr()).not.toMatch(/autogroup/);
   });
 });

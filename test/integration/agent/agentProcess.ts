@@ -10,10 +10,14 @@ export interface AgentProcess {
   exited: Promise<number | null>;
 }
 
-/** The real agent entry point (src/agent/main.ts) in its own process, with its stderr kept for the test to read. */
-export function spawnAgent(args: string[], env: Record<string, string | undefined>): AgentProcess {
+/**
+ * The real agent entry point (src/agent/main.ts) in its own process, with its stderr kept for the test to read.
+ * `ownSession`: started in a session of its own (setsid), as systemd or `setsid nohup` start it.
+ */
+export function spawnAgent(args: string[], env: Record<string, string | undefined>, { ownSession = false }: { ownSession?: boolean } = {}): AgentProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/agent/main.ts'), ...args], {
     cwd: ROOT,
+    detached: ownSession,
     env: { GANTRY_NVIDIA_SMI: '/nonexistent/nvidia-smi', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
