@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- agent-nice [--jobs N] [--reps N]`: the e2e cluster (4 agents × 2 slots, no-op
- * jobs, the claim probe) with the agents yielding to their jobs (`--nice 10`: the spawn helper
- * forks the jobs at the agents' starting priority), against agents as shipped, which keep their
- * priority and fork the jobs themselves (`--nice 0`), alternated run by run (ABAB…, `--reps` of each, 3,000
- * jobs a run by default) so that both see the same load. Prints, per variant, the claim's p50 and p95
- * over all its runs' samples, and the spread of jobs/s and of CPU per job (agents, their helpers and
- * the server together), then the ratios of the yielding agents to the others.
+ * jobs, the claim probe; each agent and the server in a session of its own, as production runs them)
+ * with the agents yielding (`--nice 10`: the spawn helper forks the jobs at the agents' starting
+ * priority, and each agent raises its threads' and its session's autogroup nice by 10), against agents
+ * as shipped, which keep their priority and fork the jobs themselves (`--nice 0`), alternated run by
+ * run (ABAB…, `--reps` of each, 3,000 jobs a run by default) so that both see the same load. Prints,
+ * per variant, the claim's p50 and p95 over all its runs' samples, and the spread of jobs/s and of CPU
+ * per job (agents, their helpers and the server together), then the ratios of the yielding agents to
+ * the others.
  */
 import { join } from 'node:path';
 import { DEFAULT_JOBS, type BenchArgs } from './lib/args';
@@ -38,9 +40,9 @@ export async function runAgentNiceBench(log: FigureLog, { jobs, reps }: BenchArg
   try {
     for (let rep = 0; rep < reps; rep++) {
       for (const { name, agentArgs } of VARIANTS) {
-        // Under Linux's autogroup a nice value orders threads only within their session: the agents
-        // yield to the server only when they share its session, as they did when this was first measured.
-        const builds: ClusterBuilds = { agentArgs: [...agentArgs], agentSession: 'bench', serverSession: 'bench' };
+        // Sessions of their own (the default): under Linux's autogroup the agents then yield to the
+        // server through their sessions' autogroup nice, which `--nice` raises (bench/README.md, e2e).
+        const builds: ClusterBuilds = { agentArgs: [...agentArgs] };
         runs.get(name)?.push(await measureGantry(join(dir.path, `${name}-${rep}`), runJobs, warmJobs, builds));
       }
     }

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { getPriority, tmpdir } from 'node:os';
+import { availableParallelism, getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stopChild } from '../../support/stopChild';
@@ -120,8 +120,8 @@ describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () =>
     await server.close();
   });
 
-  async function startAgentWith(args: string[], ownSession: boolean): Promise<AgentProcess> {
-    server = await startCoordinatorServer();
+  async function startAgentWith(args: string[], ownSession: boolean, leaseTtlMs?: number): Promise<AgentProcess> {
+    server = await startCoordinatorServer({ leaseTtlMs });
     const spool = mkdtempSync(join(tmpdir(), 'gantry-autogroup-'));
     agent = spawnAgent(['--url', server.url, '--name', 'autogroup-worker', '--spool-dir', spool, ...args], { ...baseEnv(), GANTRY_AGENT_TOKEN: server.workerToken }, { ownSession });
     return agent;
@@ -166,4 +166,29 @@ describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () =>
     expect(autogroupOf(proc.pid!).nice).toBe(0);
     expect(agent?.stderr()).not.toMatch(/autogroup/);
   });
+
+  it('with --nice 19 in a session of its own, while its jobs burn every core, heartbeats in time: no lease expires and the worker stays online', async () => {
+    // A lease a third of production's (heartbeats every third of it), spanned twice by jobs that keep every core busy.
+    const leaseTtlMs = 10_000;
+    const cores = availableParallelism();
+    const { proc } = await startAgentWith(['--nice', '19', '--max-jobs', String(cores)], true, leaseTtlMs);
+    const burn = `const end = Date.now() + ${2 * leaseTtlMs}; while (Date.now() < end);`;
+    const ids = Array.from({ length: cores }, () => server.coordinator.submit({ command: [process.execPath, '-e', burn] }).id);
+    const notOnline = new Set<string>();
+    const watch = setInterval(() => {
+      const worker = server.coordinator.listWorkers().find((w) => w.name === 'autogroup-worker');
+      if (worker && worker.state !== 'online') notOnline.add(worker.state);
+    }, 100);
+    try {
+      await waitFor(() => ids.every((id) => server.coordinator.getJob(id).finished_at !== null), `the burning jobs to end (agent log: ${agent?.stderr()})`, 10 * leaseTtlMs);
+    } finally {
+      clearInterval(watch);
+    }
+    expect(autogroupOf(proc.pid!).nice).toBe(19);
+    const jobs = ids.map((id) => server.coordinator.getJob(id));
+    for (const job of jobs) expect(job).toMatchObject({ state: 'succeeded', attempt: 1, lost_attempts: 0 });
+    // Every core was burning at once: each job started before any ended.
+    expect(Math.max(...jobs.map((j) => j.started_at ?? Infinity))).toBeLessThan(Math.min(...jobs.map((j) => j.finished_at ?? -Infinity)));
+    expect([...notOnline]).toEqual([]);
+  }, 15 * 10_000);
 });
