@@ -6,15 +6,17 @@
  * parent's nice value and an unprivileged process cannot lower it back (a training job's data
  * loaders would feel it). Under load, the agents' bookkeeping then waits for a core behind the
  * coordinator's replies instead of in front of them, which is most of a claim's latency on a busy
- * host (bench/README.md, e2e.claim).
+ * host (bench/README.md, e2e.claim). Under Linux's autogroup a thread's nice value orders it only
+ * within its session; sessionPriority.ts yields the agent's session to the others.
  */
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /**
  * Nice steps the agent adds to its own priority unless told otherwise (`--nice`, GANTRY_AGENT_NICE):
- * none, as yielding did not bring the claim's p95 under 5 ms in any measurement and cost jobs/s in the
- * last one (bench/README.md, agent-nice); `--nice 10` is the measured setting.
+ * none, as yielding did not bring the claim's p95 under 5 ms in any measurement under load, and with
+ * the session's autogroup yielding too (sessionPriority.ts) it halved jobs/s of short jobs
+ * (bench/README.md, "The agents' sessions' autogroup nice"); `--nice 10` is the measured setting.
  */
 export const DEFAULT_AGENT_NICE = 0;
 /** The environment variable that sets `--nice` for launchers that cannot pass flags. */
