@@ -8,6 +8,8 @@ export interface RecordedHarness {
   readonly h: Harness;
   /** Every statement the coordinator compiled in this test. */
   readonly prepared: Set<string>;
+  /** Every connection those statements were compiled on (to register a function on, say). */
+  readonly connections: Set<Database.Database>;
 }
 
 /**
@@ -15,12 +17,14 @@ export interface RecordedHarness {
  * SQLite how it would run each one (set up in beforeEach, closed in afterEach of the calling file).
  */
 export function recordPreparedStatements(): RecordedHarness {
-  const state = { h: undefined as unknown as Harness, prepared: new Set<string>() };
+  const state = { h: undefined as unknown as Harness, prepared: new Set<string>(), connections: new Set<Database.Database>() };
   beforeEach(() => {
     state.prepared = new Set();
+    state.connections = new Set();
     const prepare = Database.prototype.prepare;
     vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, source: string) {
       state.prepared.add(source);
+      state.connections.add(this);
       return prepare.call(this, source);
     });
     state.h = openHarness();

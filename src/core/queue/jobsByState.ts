@@ -24,19 +24,70 @@ export interface RowOrder {
   sql: string;
   /** The same order, to merge the probes' rows. */
   compare: (a: JobRow, b: JobRow) => number;
+  /** The same order over index ranges that yield it without sorting (absent where a range must be sorted). */
+  lane?: LaneOrder;
+}
+
+/** An order index ranges yield as they are read, for mergedAlongRanges. */
+export interface LaneOrder {
+  /** What each range selects: the job's id as lane_id, and whatever else the order compares. */
+  columns: string;
+  /** The ORDER BY of the merge, over those columns. */
+  sql: string;
+}
+
+/** One index range of jobs: its FROM (naming the index where the planner must not choose) and WHERE. */
+export interface JobRange {
+  from: string;
+  where: string[];
+  args: unknown[];
+}
+
+/** SQLite's limit on the arms of one compound SELECT (SQLITE_MAX_COMPOUND_SELECT). */
+const MAX_ARMS = 500;
+
+/**
+ * The first `limit` jobs in `states` that match `filter`, in `order`, where `range` holds clauses on
+ * id only (a cursor's): one index range per project and state that has jobs (job_counts knows
+ * which). In id order the ranges' entries are merged and each candidate's row read once with the
+ * filter (mergedAlongRanges), so a range without a match is read only as far as the page reaches,
+ * where reading each range with the filter read it to its end (issue 19). An order the index does not
+ * hold (priority) sorts each range whatever is done, so each is read with the filter and its first
+ * `limit` rows merged.
+ */
+export function firstJobsInStates(ctx: CoreContext, states: readonly JobState[], range: RowFilter, filter: RowFilter, order: RowOrder, limit: number): JobRow[] {
+  const pairs = ctx.sql(`SELECT project_id, state FROM job_counts WHERE n > 0 AND state IN (${states.map(() => '?').join(', ')})`).all(...states) as Array<{ project_id: number; state: JobState }>;
+  const ranges = pairs.map(({ project_id, state }) => ({
+    from: 'jobs INDEXED BY jobs_project_state_id',
+    where: ['jobs.project_id = ?', 'jobs.state = ?', ...range.clauses],
+    args: [project_id, state, ...range.args],
+  }));
+  if (order.lane) return mergedAlongRanges<JobRow>(ctx, 'jobs.*', ranges, filter, { ...order.lane, compare: order.compare }, limit);
+  const sql = `SELECT * FROM jobs WHERE ${['jobs.project_id = ?', 'jobs.state = ?', ...range.clauses, ...filter.clauses].join(' AND ')} ORDER BY ${order.sql} LIMIT ?`;
+  // A statement reads one range at a time, so each range gets its own (a listing, not a hot path).
+  return mergeLanes(ranges.map((r) => () => ctx.db.prepare(sql).iterate(...r.args, ...filter.args, limit) as IterableIterator<JobRow>), order.compare, limit);
 }
 
 /**
- * The first `limit` jobs in `states` that match `filter`, in `order`: one index range per project and
- * state that has jobs (job_counts knows which), merged row by row as the ranges are read, so no more
- * rows are read than one range over every project would, plus one read ahead per range.
+ * The first `limit` jobs (`columns` of each) along `ranges` that match `filter`, in `order`. SQLite
+ * merges the ranges' index entries (a compound SELECT whose arms each come in the merge's order is
+ * merged, not sorted, and read only as far as the outer query asks) and reads each candidate's row
+ * once, as it comes, stopping at the page's last match. Ranges beyond one compound SELECT's limit are
+ * merged in groups, and the groups' rows in code; a group without a match is then read to its end.
  */
-export function firstJobsInStates(ctx: CoreContext, states: readonly JobState[], filter: RowFilter, order: RowOrder, limit: number): JobRow[] {
-  const ranges = ctx.sql(`SELECT project_id, state FROM job_counts WHERE n > 0 AND state IN (${states.map(() => '?').join(', ')})`).all(...states) as Array<{ project_id: number; state: JobState }>;
-  const where = ['jobs.project_id = ?', 'jobs.state = ?', ...filter.clauses].join(' AND ');
-  const sql = `SELECT * FROM jobs WHERE ${where} ORDER BY ${order.sql} LIMIT ?`;
-  // A statement reads one range at a time, so each range gets its own (a listing, not a hot path).
-  return mergeLanes(ranges.map(({ project_id, state }) => () => ctx.db.prepare(sql).iterate(project_id, state, ...filter.args, limit) as IterableIterator<JobRow>), order.compare, limit);
+export function mergedAlongRanges<T>(ctx: CoreContext, columns: string, ranges: readonly JobRange[], filter: RowFilter, order: LaneOrder & { compare: (a: T, b: T) => number }, limit: number): T[] {
+  const where = filter.clauses.length > 0 ? `WHERE ${filter.clauses.join(' AND ')}` : '';
+  const openers: Array<() => IterableIterator<T>> = [];
+  for (let from = 0; from < ranges.length; from += MAX_ARMS) {
+    const group = ranges.slice(from, from + MAX_ARMS);
+    const arms = group.map((r) => `SELECT ${order.columns} FROM ${r.from} WHERE ${r.where.join(' AND ')}`);
+    // LIMIT -1 keeps the merge's ORDER BY (SQLite may drop a subquery's ORDER BY without one) and
+    // CROSS JOIN keeps the merge the outer loop, so rows come in its order. Groups are read at once,
+    // so each needs a statement of its own: numbered.
+    const sql = `SELECT ${columns} FROM (${arms.join(' UNION ALL ')} ORDER BY ${order.sql} LIMIT -1) AS lane CROSS JOIN jobs ON jobs.id = lane.lane_id ${where} LIMIT ? /* group ${from} */`;
+    openers.push(() => ctx.sql(sql).iterate(...group.flatMap((r) => r.args), ...filter.args, limit) as IterableIterator<T>);
+  }
+  return mergeLanes(openers, order.compare, limit);
 }
 
 /** The first `limit` rows of several lanes, each already in `compare`'s order, merged (see readMerged). */

@@ -8,7 +8,7 @@ import type { JobRow } from '../store/rows';
 import { jobFromRow } from './jobRows';
 import { unrunnableShapes } from '../scheduler/unrunnable';
 import { IN_ANY_PROJECT, firstJobsInStates, type RowFilter, type RowOrder } from './jobsByState';
-import { firstQueuedInClaimOrder } from './queuedInClaimOrder';
+import { countQueued, firstQueuedInClaimOrder } from './queuedInClaimOrder';
 
 function filterClauses(ctx: CoreContext, filter: JobFilter): RowFilter {
   const clauses: string[] = [];
@@ -63,7 +63,7 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
   const claimOrder = query.sort === 'priority' && states?.length === 1 && states[0] === 'queued';
   // A tag or an id list names its own jobs, and SQLite reads those; otherwise a state is read per project.
   const byState = states !== undefined && query.project === undefined && !claimOrder && query.tag === undefined && query.ids === undefined;
-  const filter = claimOrder ? claimOrderFilter(ctx, query) : filterClauses(ctx, byState ? { ...query, state: undefined } : query);
+  const filter = claimOrder ? laneFilter(ctx, query) : filterClauses(ctx, byState ? { ...query, state: undefined } : query);
   const order = rowOrder(query.sort);
   const range: RowFilter = { clauses: [], args: [] };
   if (query.cursor) {
@@ -79,10 +79,8 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
   }
   let rows: JobRow[];
   if (claimOrder) rows = firstQueuedInClaimOrder(ctx, range, filter, query.limit + 1, { waitingRetries: true });
-  else {
-    const all = { clauses: [...filter.clauses, ...range.clauses], args: [...filter.args, ...range.args] };
-    rows = byState ? firstJobsInStates(ctx, states, all, order, query.limit + 1) : listFrom(ctx, all, order, query.limit + 1);
-  }
+  else if (byState) rows = firstJobsInStates(ctx, states, range, filter, order, query.limit + 1);
+  else rows = listFrom(ctx, { clauses: [...filter.clauses, ...range.clauses], args: [...filter.args, ...range.args] }, order, query.limit + 1);
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
@@ -91,10 +89,11 @@ export function listJobs(ctx: CoreContext, input: unknown): JobPage {
 }
 
 /**
- * The filter of a claim-order listing, checked on candidates a batch at a time (queuedInClaimOrder.ts):
- * its tag is probed per job, where the IN list of filterClauses would read every job with the tag.
+ * The filter of a read along the queued lanes (queuedInClaimOrder.ts: the claim-order listing, the
+ * unrunnable count), checked on each job the lanes yield: its tag is probed per job, where the IN
+ * list of filterClauses would read every job with the tag.
  */
-function claimOrderFilter(ctx: CoreContext, query: JobFilter): RowFilter {
+function laneFilter(ctx: CoreContext, query: JobFilter): RowFilter {
   const filter = filterClauses(ctx, { ...query, state: undefined, tag: undefined });
   if (query.tag !== undefined) {
     filter.clauses.push('EXISTS (SELECT 1 FROM job_tags WHERE job_tags.tag = ? AND job_tags.job_id = jobs.id)');
@@ -105,7 +104,9 @@ function claimOrderFilter(ctx: CoreContext, query: JobFilter): RowFilter {
 
 function rowOrder(sort: JobListQuery['sort']): RowOrder {
   if (sort === 'priority') return { sql: 'jobs.priority DESC, jobs.id ASC', compare: (a, b) => b.priority - a.priority || a.id - b.id };
-  return sort === '-id' ? { sql: 'jobs.id DESC', compare: (a, b) => b.id - a.id } : { sql: 'jobs.id ASC', compare: (a, b) => a.id - b.id };
+  // Ids are in the order of every index on (project_id, state, id), so ranges of it merge unsorted.
+  if (sort === '-id') return { sql: 'jobs.id DESC', compare: (a, b) => b.id - a.id, lane: { columns: 'jobs.id AS lane_id', sql: 'lane_id DESC' } };
+  return { sql: 'jobs.id ASC', compare: (a, b) => a.id - b.id, lane: { columns: 'jobs.id AS lane_id', sql: 'lane_id ASC' } };
 }
 
 function listFrom(ctx: CoreContext, filter: RowFilter, order: RowOrder, limit: number): JobRow[] {
@@ -135,11 +136,16 @@ export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {
   return { total, unrunnable, ...counts };
 }
 
-/** Queued jobs matching the filter that no worker ever seen could run (see scheduler/unrunnable.ts). */
+/**
+ * Queued jobs matching the filter that no worker ever seen could run (see scheduler/unrunnable.ts),
+ * counted along those shapes' lanes, and among the jobs waiting out a retry delay, so the count reads
+ * the unrunnable jobs only: one statement over jobs with a text or worker filter read every job.
+ */
 function countUnrunnable(ctx: CoreContext, filter: JobFilter, unfiltered: boolean): number {
   const shapes = unrunnableShapes(ctx);
   if (shapes.shapeIds.length === 0 || unfiltered) return shapes.queued;
-  const { clauses, args } = filterClauses(ctx, { ...filter, state: undefined });
-  clauses.push("jobs.state = 'queued'", `jobs.shape_id IN (${shapes.shapeIds.map(() => '?').join(', ')})`);
-  return (ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE ${clauses.join(' AND ')}`).get(...args, ...shapes.shapeIds) as { n: number }).n;
+  const rows = laneFilter(ctx, { ...filter, state: undefined });
+  rows.clauses.push(`jobs.shape_id IN (${shapes.shapeIds.map(() => '?').join(', ')})`);
+  rows.args.push(...shapes.shapeIds);
+  return countQueued(ctx, rows, { shapes: shapes.shapeIds, waitingRetries: true });
 }

@@ -4,17 +4,19 @@
  * on every claim and gained one on every submit, for readers that are not the claim: the claim-order
  * listing, explain's count of jobs ahead, the preemption sweep and Slurm's direct jobs. The claim
  * itself reads each shape's head on jobs_shape_claim; these readers do the same, one lane per shape
- * with queued jobs (job_tallies knows which), merged in code, plus one lane for the jobs waiting out a
- * retry delay (jobs_retry_claim, which claims and submits never touch).
+ * with queued jobs (job_tallies knows which), merged by SQLite in one compound SELECT, plus one lane for
+ * the jobs waiting out a retry delay (jobs_retry_claim, which claims and submits never touch).
  */
 import type { CoreContext } from '../context';
 import type { JobRow } from '../store/rows';
-import { readMerged, type RowFilter } from './jobsByState';
+import { mergedAlongRanges, type JobRange, type RowFilter } from './jobsByState';
 
-const CLAIM_ORDER_SQL = 'jobs.priority DESC, jobs.id ASC';
-const claimOrder = (a: Rank, b: Rank): number => b.priority - a.priority || a.id - b.id;
-/** The most candidates read with the filter at once; the first batch is the page itself. */
-const MAX_BATCH = 1_024;
+/** Claim order over the lanes' index entries, and over the rows read. */
+const CLAIM_ORDER = {
+  columns: 'jobs.id AS lane_id, jobs.priority AS lane_priority',
+  sql: 'lane_priority DESC, lane_id ASC',
+  compare: (a: Rank, b: Rank): number => b.priority - a.priority || a.id - b.id,
+};
 
 export interface Rank {
   id: number;
@@ -55,16 +57,15 @@ function whereOf(lane: Lane, filter: RowFilter): string {
 
 /**
  * The first `limit` queued jobs in claim order that match `rows`, where `range` holds clauses on
- * priority and id only (a cursor's, a lowest priority). The lanes return id and priority only, as
- * far as they are read, and are merged; the merged candidates are then read with `rows`' filter a
- * batch at a time (each candidate's row is so read twice: SQLite checks the partial index's
- * retry_at term on the row in the lane). A filter that matches few of a shape's jobs (a project
- * whose jobs are all of one shape, a tag) so costs what it cost on one index over the whole queue,
- * the entries ranked before the page's last match, where filtering inside each lane would read
- * every lane without a match to its end; and no lane reads more than the merge takes from it.
+ * priority and id only (a cursor's, a lowest priority). The lanes' index entries (id and priority,
+ * read from the index alone) are merged by SQLite and each candidate's row is read once, with the
+ * filter, in that order until the page is full (mergedAlongRanges). A filter that matches few of a
+ * shape's jobs (a project whose jobs are all of one shape, a tag) so costs what it cost on one index
+ * over the whole queue, the entries ranked before the page's last match, where filtering inside each
+ * lane would read every lane without a match to its end; and no lane reads more than the merge takes.
  */
 export function firstQueuedInClaimOrder(ctx: CoreContext, range: RowFilter, rows: RowFilter, limit: number, lanes: ClaimOrderLanes): JobRow[] {
-  return firstQueuedColumns<JobRow>(ctx, '*', range, rows, limit, lanes);
+  return firstQueuedColumns<JobRow>(ctx, 'jobs.*', range, rows, limit, lanes);
 }
 
 /**
@@ -72,33 +73,8 @@ export function firstQueuedInClaimOrder(ctx: CoreContext, range: RowFilter, rows
  * few, such as the preemption sweep on every submit, does not build 41-column rows.
  */
 export function firstQueuedColumns<T extends Rank>(ctx: CoreContext, columns: string, range: RowFilter, rows: RowFilter, limit: number, lanes: ClaimOrderLanes): T[] {
-  const openers = lanesOf(ctx, lanes).map((lane, slot) => {
-    // Lanes read at once need a statement each: numbered, each slot's is compiled once and kept
-    // (the preemption sweep runs on every submit while a preemptible job runs).
-    const sql = `SELECT id, priority FROM jobs INDEXED BY ${lane.index} WHERE ${whereOf(lane, range)} ORDER BY ${CLAIM_ORDER_SQL} /* lane ${slot} */`;
-    return () => ctx.sql(sql).iterate(...lane.args, ...range.args) as IterableIterator<Rank>;
-  });
-  const read = ctx.sql(`SELECT ${columns} FROM jobs WHERE ${['jobs.id IN (SELECT value FROM json_each(?))', ...rows.clauses].join(' AND ')}`);
-  return readMerged(openers, claimOrder, (candidates) => {
-    const page: T[] = [];
-    for (let batch = limit; page.length < limit; batch = Math.min(batch * 2, MAX_BATCH)) {
-      const ids = nextIds(candidates, batch);
-      if (ids.length === 0) break;
-      const matches = (read.all(JSON.stringify(ids), ...rows.args) as T[]).sort(claimOrder);
-      page.push(...matches.slice(0, limit - page.length));
-    }
-    return page;
-  });
-}
-
-function nextIds(candidates: Iterator<Rank>, count: number): number[] {
-  const ids: number[] = [];
-  while (ids.length < count) {
-    const next = candidates.next();
-    if (next.done) break;
-    ids.push(next.value.id);
-  }
-  return ids;
+  const ranges: JobRange[] = lanesOf(ctx, lanes).map((lane) => ({ from: `jobs INDEXED BY ${lane.index}`, where: [whereOf(lane, range)], args: [...lane.args, ...range.args] }));
+  return mergedAlongRanges<T>(ctx, columns, ranges, rows, CLAIM_ORDER, limit);
 }
 
 /** How many queued jobs match `filter`, counted lane by lane. */

@@ -76,8 +76,8 @@ function toPilot(ctx: CoreContext, row: PilotRow): SlurmPilot {
 /** The tag of jobs sent to a cluster one by one (`gantry submit --slurm NAME --direct`). */
 export const directTag = (cluster: string): string => `slurm-direct:${cluster}`;
 
-function taggedJobs(ctx: CoreContext, tag: string, states: string): number {
-  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE ${IN_ANY_PROJECT} AND state IN (${states})
+function runningJobsTagged(ctx: CoreContext, tag: string): number {
+  const row = ctx.sql(`SELECT COUNT(*) AS n FROM jobs WHERE ${IN_ANY_PROJECT} AND state = 'running'
     AND EXISTS (SELECT 1 FROM json_each(jobs.requirements, '$.tags') WHERE value = ?)`).get(tag) as { n: number };
   return row.n;
 }
@@ -97,7 +97,18 @@ function unsentDirect(ctx: CoreContext, tag: string): { filter: RowFilter; shape
   return { filter, shapes: shapes.map((row) => row.key) };
 }
 
-const demandOf = (ctx: CoreContext, name: string): number => taggedJobs(ctx, pilotTag(name), "'queued', 'running'");
+/**
+ * Jobs tagged for the cluster that wait or run. The queued ones are counted from the trigger-kept
+ * tallies of the shapes with the tag (a shape's requirements are its jobs'), where checking each
+ * queued job's tags read the whole queue on every pilot pass (issue 19: 1.35 s of CPU at 1M jobs);
+ * the running ones, a few per worker, are read.
+ */
+function demandOf(ctx: CoreContext, name: string): number {
+  const tag = pilotTag(name);
+  const queued = ctx.sql(`SELECT COALESCE(SUM(t.n), 0) AS n FROM job_tallies t JOIN job_shapes s ON s.id = t.key WHERE t.kind = 2 AND t.n > 0
+    AND EXISTS (SELECT 1 FROM json_each(s.requirements, '$.tags') WHERE value = ?)`).get(tag) as { n: number };
+  return queued.n + runningJobsTagged(ctx, tag);
+}
 
 export function createSlurmInventory(ctx: CoreContext): SlurmInventory {
   const direct = createDirectTaskStore(ctx);

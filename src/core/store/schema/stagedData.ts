@@ -230,4 +230,14 @@ export const STAGED_DATA: string[] = [
       ON CONFLICT DO UPDATE SET n = n + 1;
   END;
   `,
+  // The claim-order readers' lanes covered by jobs_shape_claim (issue 19): SQLite takes a partial
+  // index's `state = 'queued'` as known on its entries but reads the row to check `retry_at IS NULL`,
+  // so every entry a lane read cost a row read as well, and the claim-order listing with a project
+  // read each candidate's row twice (0.69 -> 2.19 ms p50 at 1M jobs when jobs_claim was dropped).
+  // retry_at, NULL in every entry, as the last column makes the lanes and their counts index-only; an
+  // entry grows by one byte and a claim or a submit writes the same entries as before.
+  `
+  DROP INDEX jobs_shape_claim;
+  CREATE INDEX jobs_shape_claim ON jobs (shape_id, priority DESC, id, retry_at) WHERE state = 'queued' AND retry_at IS NULL;
+  `,
 ];
