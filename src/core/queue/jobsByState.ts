@@ -85,7 +85,10 @@ export function mergedAlongRanges<T>(ctx: CoreContext, columns: string, ranges: 
     // CROSS JOIN keeps the merge the outer loop, so rows come in its order. Groups are read at once,
     // so each needs a statement of its own: numbered.
     const sql = `SELECT ${columns} FROM (${arms.join(' UNION ALL ')} ORDER BY ${order.sql} LIMIT -1) AS lane CROSS JOIN jobs ON jobs.id = lane.lane_id ${where} LIMIT ? /* group ${from} */`;
-    openers.push(() => ctx.sql(sql).iterate(...group.flatMap((r) => r.args), ...filter.args, limit) as IterableIterator<T>);
+    const args = [...group.flatMap((r) => r.args), ...filter.args, limit];
+    // One group, the usual case, is the page itself: read at once, not row by row.
+    if (ranges.length <= MAX_ARMS) return ctx.sql(sql).all(...args) as T[];
+    openers.push(() => ctx.sql(sql).iterate(...args) as IterableIterator<T>);
   }
   return mergeLanes(openers, order.compare, limit);
 }

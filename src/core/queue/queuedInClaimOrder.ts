@@ -4,13 +4,16 @@
  * on every claim and gained one on every submit, for readers that are not the claim: the claim-order
  * listing, explain's count of jobs ahead, the preemption sweep and Slurm's direct jobs. The claim
  * itself reads each shape's head on jobs_shape_claim; these readers do the same, one lane per shape
- * with queued jobs (job_tallies knows which), merged by SQLite in one compound SELECT, plus one lane for
- * the jobs waiting out a retry delay (jobs_retry_claim, which claims and submits never touch).
+ * with queued jobs (job_tallies knows which), plus one lane for the jobs waiting out a retry delay
+ * (jobs_retry_claim, which claims and submits never touch), merged by SQLite for a listing's page and
+ * in code for the few jobs the preemption sweep reads.
  */
 import type { CoreContext } from '../context';
 import type { JobRow } from '../store/rows';
-import { mergedAlongRanges, type JobRange, type RowFilter } from './jobsByState';
+import { mergedAlongRanges, readMerged, type JobRange, type RowFilter } from './jobsByState';
 
+/** The most candidates read with the filter at once; the first batch is the page itself. */
+const MAX_BATCH = 1_024;
 /** Claim order over the lanes' index entries, and over the rows read. */
 const CLAIM_ORDER = {
   columns: 'jobs.id AS lane_id, jobs.priority AS lane_priority',
@@ -65,16 +68,46 @@ function whereOf(lane: Lane, filter: RowFilter): string {
  * lane would read every lane without a match to its end; and no lane reads more than the merge takes.
  */
 export function firstQueuedInClaimOrder(ctx: CoreContext, range: RowFilter, rows: RowFilter, limit: number, lanes: ClaimOrderLanes): JobRow[] {
-  return firstQueuedColumns<JobRow>(ctx, 'jobs.*', range, rows, limit, lanes);
+  const ranges: JobRange[] = lanesOf(ctx, lanes).map((lane) => ({ from: `jobs INDEXED BY ${lane.index}`, where: [whereOf(lane, range)], args: [...lane.args, ...range.args] }));
+  return mergedAlongRanges<JobRow>(ctx, 'jobs.*', ranges, rows, CLAIM_ORDER, limit);
 }
 
 /**
- * The same, reading only `columns` of each job (id and priority among them): a reader that needs a
- * few, such as the preemption sweep on every submit, does not build 41-column rows.
+ * The same for a reader that wants a few jobs and a few of their `columns` (id and priority among
+ * them), such as the preemption sweep (20 jobs) on every submit while a preemptible job runs: the
+ * lanes are merged in code and the candidates read with the filter a batch at a time, the first
+ * batch being the page. SQLite's merge costs more to start, ~6 us a lane against ~4 (8 lanes: 102
+ * against 30-44 us for 20 entries, scratch), and less per entry (~0.2 us against ~1.2), so it pays
+ * for a listing's hundreds of candidates and not for this (issue 19: a submit with the sweep over
+ * 8 shapes 407-428 -> 490-548 us of CPU when the sweep went through it).
  */
 export function firstQueuedColumns<T extends Rank>(ctx: CoreContext, columns: string, range: RowFilter, rows: RowFilter, limit: number, lanes: ClaimOrderLanes): T[] {
-  const ranges: JobRange[] = lanesOf(ctx, lanes).map((lane) => ({ from: `jobs INDEXED BY ${lane.index}`, where: [whereOf(lane, range)], args: [...lane.args, ...range.args] }));
-  return mergedAlongRanges<T>(ctx, columns, ranges, rows, CLAIM_ORDER, limit);
+  const openers = lanesOf(ctx, lanes).map((lane, slot) => {
+    // Lanes read at once need a statement each: numbered, each slot's is compiled once and kept.
+    const sql = `SELECT id, priority FROM jobs INDEXED BY ${lane.index} WHERE ${whereOf(lane, range)} ORDER BY jobs.priority DESC, jobs.id ASC /* lane ${slot} */`;
+    return () => ctx.sql(sql).iterate(...lane.args, ...range.args) as IterableIterator<Rank>;
+  });
+  const read = ctx.sql(`SELECT ${columns} FROM jobs WHERE ${['jobs.id IN (SELECT value FROM json_each(?))', ...rows.clauses].join(' AND ')}`);
+  return readMerged(openers, CLAIM_ORDER.compare, (candidates) => {
+    const page: T[] = [];
+    for (let batch = limit; page.length < limit; batch = Math.min(batch * 2, MAX_BATCH)) {
+      const ids = nextIds(candidates, batch);
+      if (ids.length === 0) break;
+      const matches = (read.all(JSON.stringify(ids), ...rows.args) as T[]).sort(CLAIM_ORDER.compare);
+      page.push(...matches.slice(0, limit - page.length));
+    }
+    return page;
+  });
+}
+
+function nextIds(candidates: Iterator<Rank>, count: number): number[] {
+  const ids: number[] = [];
+  while (ids.length < count) {
+    const next = candidates.next();
+    if (next.done) break;
+    ids.push(next.value.id);
+  }
+  return ids;
 }
 
 /** How many queued jobs match `filter`, counted lane by lane. */
