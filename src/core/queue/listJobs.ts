@@ -126,14 +126,30 @@ export function countJobs(ctx: CoreContext, filter: JobFilter = {}): JobCounts {
       : (ctx.sql('SELECT state, n FROM job_counts WHERE project_id = ?').all(project?.id ?? -1) as typeof rows);
   } else {
     const { clauses, args } = filterClauses(ctx, filter);
-    if (filter.state !== undefined && filter.project === undefined) clauses.push(IN_ANY_PROJECT);
-    rows = ctx.sql(`SELECT jobs.state, COUNT(*) AS n FROM jobs WHERE ${clauses.join(' AND ')} GROUP BY jobs.state`).all(...args) as typeof rows;
+    let from = 'jobs';
+    if (filter.state !== undefined && filter.project === undefined) {
+      if (filter.tag === undefined && filter.ids === undefined && isMostOfTheTable(ctx, [filter.state].flat())) from = 'jobs NOT INDEXED';
+      else clauses.push(IN_ANY_PROJECT);
+    }
+    rows = ctx.sql(`SELECT jobs.state, COUNT(*) AS n FROM ${from} WHERE ${clauses.join(' AND ')} GROUP BY jobs.state`).all(...args) as typeof rows;
   }
   const wanted = filter.state === undefined ? null : new Set(Array.isArray(filter.state) ? filter.state : [filter.state]);
   for (const row of rows) if (!wanted || wanted.has(row.state)) counts[row.state] += row.n;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const unrunnable = wanted && !wanted.has('queued') ? 0 : countUnrunnable(ctx, filter, simple && filter.project === undefined);
   return { total, unrunnable, ...counts };
+}
+
+/**
+ * Whether `states` hold more than a tenth of all jobs, so that counting them with a text or worker
+ * filter (which every job must be read for) costs less reading the whole table in order than each
+ * project's range of them row by row: ~0.23 us a job against ~2.2 us a job in a range, at 1M jobs
+ * (issue 19, scratch: the queued state, 95% of them, 1.5 s along the ranges, 0.23 s scanned;
+ * succeeded, 4.5%, 97 ms against 227).
+ */
+function isMostOfTheTable(ctx: CoreContext, states: readonly JobState[]): boolean {
+  const row = ctx.sql(`SELECT COALESCE(SUM(CASE WHEN state IN (${states.map(() => '?').join(', ')}) THEN n END), 0) AS chosen, COALESCE(SUM(n), 0) AS total FROM job_counts`).get(...states) as { chosen: number; total: number };
+  return row.chosen * 10 > row.total;
 }
 
 /**

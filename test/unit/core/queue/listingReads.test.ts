@@ -114,6 +114,20 @@ describe('reads of a count, against what it counts', () => {
     expect(likeCalls()).toBe(103 + 2 * 100 + 3);
   });
 
+  it('counts a state holding most jobs with a text filter in one pass over the table, and a state holding few along its ranges', () => {
+    twoProjects();
+    const worker = addWorker(recorded.h.c);
+    recorded.h.c.claim(worker, { max: 4 });
+    expect(recorded.h.c.countJobs({ state: 'queued', text: 'alpha' })).toMatchObject({ total: 98, queued: 98 });
+    expect(recorded.h.c.countJobs({ state: 'running', text: 'alpha' })).toMatchObject({ total: 2, running: 2 });
+    const counts = [...recorded.prepared].filter((sql) => sql.startsWith('SELECT jobs.state, COUNT(*)'));
+    const plans = new Map(counts.map((sql) => [sql.includes('NOT INDEXED') ? 'scan' : 'ranges', planOf(recorded.h, sql)]));
+    // 196 of 200 jobs queued: each read in table order, where each of a range is a lookup by id.
+    expect([...plans.keys()].sort()).toEqual(['ranges', 'scan']);
+    expect(plans.get('scan')).toContain('SCAN jobs');
+    expect(plans.get('ranges')).toContainEqual(expect.stringMatching(/^SEARCH jobs USING INDEX jobs_project_state_id \(project_id=\? AND state=\?\)/));
+  });
+
   it("counts a Slurm cluster's demand from the shapes' tallies and the running jobs, without reading the queued ones", () => {
     const tag = { tags: ['slurm:hpc'] };
     recorded.h.c.submitBatch([
