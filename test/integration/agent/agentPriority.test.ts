@@ -23,16 +23,18 @@ interface JobView {
   parent: number;
 }
 
+/** The coordinator and the agent of the running test, stopped after each test of both describes below. */
+let server: CoordinatorServer;
+let agent: AgentProcess | undefined;
+
+afterEach(async () => {
+  if (agent) await stopChild(agent.proc, { signal: 'SIGKILL' });
+  agent = undefined;
+  await server.close();
+});
+
 describe('the priority a real agent runs at, and its jobs', () => {
   const startNice = getPriority();
-  let server: CoordinatorServer;
-  let agent: AgentProcess | undefined;
-
-  afterEach(async () => {
-    if (agent) await stopChild(agent.proc, { signal: 'SIGKILL' });
-    agent = undefined;
-    await server.close();
-  });
 
   async function startAgentWith(args: string[], env: Record<string, string> = {}): Promise<AgentProcess> {
     server = await startCoordinatorServer();
@@ -111,14 +113,6 @@ const autogroupOn = existsSync('/proc/self/autogroup') && readFileSync('/proc/sy
 
 // Needs a Linux kernel with autogroup on (this project's machines have it); reported as skipped elsewhere.
 describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () => {
-  let server: CoordinatorServer;
-  let agent: AgentProcess | undefined;
-
-  afterEach(async () => {
-    if (agent) await stopChild(agent.proc, { signal: 'SIGKILL' });
-    agent = undefined;
-    await server.close();
-  });
 
   async function startAgentWith(args: string[], ownSession: boolean, leaseTtlMs?: number): Promise<AgentProcess> {
     server = await startCoordinatorServer({ leaseTtlMs });
