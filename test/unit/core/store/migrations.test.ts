@@ -93,6 +93,46 @@ describe('migrations', () => {
     expect(c.listAttempts(1).map((a) => [a.outcome, a.preempted_by])).toEqual([['preempted', 7], ['lost', null]]);
   });
 
+  it('rebuilds jobs_shape_claim with retry_at on a database with queued jobs, some waiting out a retry delay: listings and claims right after', () => {
+    dir = tempDir('gantry-upgrade-');
+    const rebuild = MIGRATIONS.findIndex((sql) => sql.includes('CREATE INDEX jobs_shape_claim ON jobs (shape_id, priority DESC, id, retry_at)'));
+    expect(rebuild).toBeGreaterThan(0);
+    const db = new Database(join(dir, 'gantry.db'));
+    migrateTo(db, rebuild);
+    const shape = (requirements: string) => Number(db.prepare('INSERT INTO job_shapes (requirements) VALUES (?)').run(requirements).lastInsertRowid);
+    const shapes = [shape('{"cpus":1,"gpus":0,"memory_mb":0,"gpu_memory_mb":null,"gpu_models":[],"tags":[]}'), shape('{"cpus":2,"gpus":0,"memory_mb":0,"gpu_memory_mb":null,"gpu_models":[],"tags":[]}')];
+    const insert = db.prepare(`INSERT INTO jobs (id, project_id, name, command, env, params, priority, requirements, shape_id, depends_on, max_attempts, state, attempt, created_at, queued_at, retry_at)
+      VALUES (?, 1, 'j', '["true"]', '{}', '{}', ?, (SELECT requirements FROM job_shapes WHERE id = ?), ?, '[]', 3, 'queued', ?, 1, 1, ?)`);
+    // Ids 1-12: priorities with ties across the two shapes; every third job waits out a retry delay
+    // (due at 5,000), the others are claimable.
+    const jobs = Array.from({ length: 12 }, (_, i) => ({ id: i + 1, priority: i % 3, shape: shapes[i % 2], retry_at: i % 3 === 2 ? 5_000 : null }));
+    for (const j of jobs) insert.run(j.id, j.priority, j.shape, j.shape, j.retry_at === null ? 0 : 1, j.retry_at);
+    db.close();
+
+    let now = 1_000;
+    c = createCoordinator({ dataDir: dir, now: () => now, sweepIntervalMs: null });
+    const after = new Database(join(dir, 'gantry.db'), { readonly: true });
+    expect((after.prepare("SELECT sql FROM sqlite_master WHERE name = 'jobs_shape_claim'").get() as { sql: string }).sql).toMatch(/\(shape_id, priority DESC, id, retry_at\) WHERE state = 'queued' AND retry_at IS NULL/);
+    expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+    after.close();
+
+    const claimOrder = (keep: (j: (typeof jobs)[number]) => boolean) => jobs.filter(keep).sort((a, b) => b.priority - a.priority || a.id - b.id).map((j) => j.id);
+    const paged: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = c.listJobs({ state: 'queued', sort: 'priority', limit: 5, cursor });
+      paged.push(...page.jobs.map((j) => j.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(claimOrder(() => true));
+    const worker = addWorker(c, { cpus: 64 });
+    // Before the delay ends the claim takes the claimable jobs only, in claim order; after, the rest.
+    expect(c.claim(worker, { max: 20 }).map((claimed) => claimed.job.id)).toEqual(claimOrder((j) => j.retry_at === null));
+    now = 5_000;
+    expect(c.claim(worker, { max: 20 }).map((claimed) => claimed.job.id)).toEqual(claimOrder((j) => j.retry_at !== null));
+    expect(c.countJobs()).toMatchObject({ queued: 0, running: 12 });
+  });
+
   it('refuses a database from a newer Gantry', () => {
     dir = tempDir('gantry-upgrade-');
     const db = new Database(join(dir, 'gantry.db'));
