@@ -221,3 +221,24 @@ describe('counts against a brute-force reference over random queues', () => {
     }), { numRuns: NUM_RUNS });
   });
 });
+
+describe('listings of more index ranges than one compound SELECT holds', () => {
+  it('pages jobs by state over 520 projects in id order both ways, with a filter, as one sorted list would', { timeout: TIMEOUT_MS }, () => {
+    const harness = openHarness();
+    h = harness;
+    const projects = Array.from({ length: 520 }, (_, i) => `p${i}`);
+    for (const name of projects) harness.c.createProject({ name });
+    // Ids interleave the projects (each project's jobs far apart), so every group of ranges holds
+    // jobs all along the order and the groups' merge decides it.
+    harness.c.submitBatch(Array.from({ length: 1_040 }, (_, i) => ({ command: ['true'], name: i % 3 ? 'foo' : 'bar', project: projects[(i * 7) % 520] })));
+    const worker = addWorker(harness.c, { cpus: 64 });
+    claimAndEnd(harness, worker, Array(40).fill('succeeded'));
+    const jobs = rawJobs(harness);
+    for (const sort of ['id', '-id'] as const) {
+      for (const filter of [{}, { text: 'bar' }]) {
+        const expected = jobs.filter((j) => (j.state === 'queued' || j.state === 'succeeded') && matches(j, filter)).sort(sortedAs(sort)).map((j) => j.id);
+        expect(allPages(harness, { state: ['queued', 'succeeded'], sort, limit: 97, ...filter })).toEqual(expected);
+      }
+    }
+  });
+});
