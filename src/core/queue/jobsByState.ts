@@ -46,6 +46,48 @@ export interface JobRange {
 /** SQLite's limit on the arms of one compound SELECT (SQLITE_MAX_COMPOUND_SELECT). */
 const MAX_ARMS = 500;
 
+type Statement = ReturnType<CoreContext['sql']>;
+
+/**
+ * Arms of compiled merges kept per connection. A merge's text holds one arm per range, so each
+ * number of lanes (queued shapes, projects with jobs in a state) seen is a statement of its own, and
+ * ctx.sql keeps every statement for the connection's life: a coordinator whose queue went through
+ * 1 to 500 shapes kept 125,000 arms, ~2.8 KB of SQLite's memory each (349 MB, scratch). 4,096 arms
+ * (~11 MB) hold the merges in use, a page of 2,000 lanes among them, and let older ones go (review
+ * of issue 19).
+ */
+const KEPT_ARMS = 4_096;
+
+interface KeptMerges {
+  /** Least recently used first. */
+  statements: Map<string, { statement: Statement; arms: number }>;
+  arms: number;
+}
+
+const keptMerges = new WeakMap<CoreContext, KeptMerges>();
+
+/** The compiled merge of `sql` (`arms` arms), kept least-recently-used within KEPT_ARMS. */
+function mergeStatement(ctx: CoreContext, sql: string, arms: number): Statement {
+  let kept = keptMerges.get(ctx);
+  if (!kept) keptMerges.set(ctx, (kept = { statements: new Map(), arms: 0 }));
+  const hit = kept.statements.get(sql);
+  if (hit) {
+    kept.statements.delete(sql);
+    kept.statements.set(sql, hit);
+    return hit.statement;
+  }
+  const statement = ctx.db.prepare(sql);
+  kept.statements.set(sql, { statement, arms });
+  kept.arms += arms;
+  // A statement let go is finalized once nothing holds it: a group being read keeps its own.
+  for (const [oldest, entry] of kept.statements) {
+    if (kept.arms <= KEPT_ARMS || oldest === sql) break;
+    kept.statements.delete(oldest);
+    kept.arms -= entry.arms;
+  }
+  return statement;
+}
+
 /**
  * The first `limit` jobs in `states` that match `filter`, in `order`, where `range` holds clauses on
  * id only (a cursor's): one index range per project and state that has jobs (job_counts knows
@@ -87,8 +129,8 @@ export function mergedAlongRanges<T>(ctx: CoreContext, columns: string, ranges: 
     const sql = `SELECT ${columns} FROM (${arms.join(' UNION ALL ')} ORDER BY ${order.sql} LIMIT -1) AS lane CROSS JOIN jobs ON jobs.id = lane.lane_id ${where} LIMIT ? /* group ${from} */`;
     const args = [...group.flatMap((r) => r.args), ...filter.args, limit];
     // One group, the usual case, is the page itself: read at once, not row by row.
-    if (ranges.length <= MAX_ARMS) return ctx.sql(sql).all(...args) as T[];
-    openers.push(() => ctx.sql(sql).iterate(...args) as IterableIterator<T>);
+    if (ranges.length <= MAX_ARMS) return mergeStatement(ctx, sql, group.length).all(...args) as T[];
+    openers.push(() => mergeStatement(ctx, sql, group.length).iterate(...args) as IterableIterator<T>);
   }
   return mergeLanes(openers, order.compare, limit);
 }

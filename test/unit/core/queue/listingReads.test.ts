@@ -4,7 +4,7 @@
  * on the coordinator's connection by a counting copy).
  */
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../../../src/shared';
 import { addWorker } from '../../../support/coordinator';
 import { planOf, recordPreparedStatements } from '../../../support/queryPlans';
@@ -97,6 +97,32 @@ describe('reads of a listing, against what it returns', () => {
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     expect(ids).toEqual(expected);
+  });
+});
+
+describe('statements a listing keeps compiled', () => {
+  it('does not keep a compiled merge for every number of lanes it has seen: an old one is let go and compiled anew when needed again', () => {
+    const { c } = recorded.h;
+    const compiles = (sql: string) => vi.mocked(Database.prototype.prepare).mock.calls.filter(([text]) => text === sql).length;
+    const merges = () => [...recorded.prepared].filter((sql) => withText(sql, 'UNION ALL') && withText(sql, 'jobs_shape_claim'));
+    const first = c.submit({ command: ['true'], requirements: { tags: ['t0'] } });
+    c.listJobs({ state: 'queued', sort: 'priority', limit: 5 });
+    const [oneShape] = merges();
+    // One shape more before each listing: merges of 3, 4, ... 122 lanes (the shapes' and the retry
+    // lane; each lane ~2.8 KB of SQLite's memory compiled), 7,500 lanes in all.
+    const others = Array.from({ length: 120 }, (_, i) => {
+      const job = c.submit({ command: ['true'], requirements: { tags: [`t${i + 1}`] } });
+      c.listJobs({ state: 'queued', sort: 'priority', limit: 5 });
+      return job;
+    });
+    expect(merges()).toHaveLength(121);
+    for (const job of others) c.cancel(job.id, 'test');
+    expect(compiles(oneShape)).toBe(1);
+    expect(c.listJobs({ state: 'queued', sort: 'priority', limit: 5 }).jobs.map((j) => j.id)).toEqual([first.id]);
+    expect(compiles(oneShape)).toBe(2);
+    // The one in use is kept: listing again compiles nothing.
+    c.listJobs({ state: 'queued', sort: 'priority', limit: 5 });
+    expect(compiles(oneShape)).toBe(2);
   });
 });
 
