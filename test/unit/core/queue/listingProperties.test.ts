@@ -3,8 +3,8 @@
  * lanes of queuedInClaimOrder.ts, the unrunnable count along lanes, Slurm's demand from the shapes'
  * tallies) against brute-force references computed in JS from the jobs table itself, over random
  * queues: several projects and shapes, ties in priority, jobs waiting out a retry delay, running and
- * finished jobs, suite jobs (whose shape key carries the suite), filters combined, pages of random
- * sizes, and jobs leaving the queue between pages.
+ * finished jobs, suite jobs (whose shape key carries the suite), filters combined (ids among them),
+ * pages of random sizes, and jobs leaving the queue between pages.
  */
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -42,6 +42,7 @@ const scenarioArb = fc.record({
     project: fc.option(fc.constantFrom(...PROJECTS, 'missing'), { nil: undefined, freq: 2 }),
     tag: fc.option(fc.constantFrom(...TAGS, 's'), { nil: undefined, freq: 2 }),
     text: fc.option(fc.constantFrom('foo', 'bar', 'echo'), { nil: undefined, freq: 2 }),
+    ids: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 45 }), { minLength: 1, maxLength: 12 }), { nil: undefined, freq: 3 }),
     // Rarely: few queued jobs have a worker.
     worker: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   }),
@@ -80,11 +81,12 @@ function rawJobs(harness: Harness): RawJob[] {
   }
 }
 
-/** The filter as the README defines it: project, tag (a requirements tag), text (name or command, case-insensitive), worker. */
+/** The filter as the README defines it: project, tag (a requirements tag), text (name or command, case-insensitive), worker, ids. */
 function matches(job: RawJob, filter: JobFilter): boolean {
   if (filter.project !== undefined && job.project !== filter.project) return false;
   if (filter.tag !== undefined && !job.tags.includes(filter.tag)) return false;
   if (filter.worker_id !== undefined && job.worker_id !== filter.worker_id) return false;
+  if (filter.ids !== undefined && !filter.ids.includes(job.id)) return false;
   if (filter.text !== undefined && filter.text !== '') {
     const text = filter.text.toLowerCase();
     if (!job.name.toLowerCase().includes(text) && !job.command.toLowerCase().includes(text)) return false;
@@ -137,8 +139,8 @@ function buildQueue(scenario: Scenario): { harness: Harness; worker: string } {
 }
 
 function filterOf(scenario: Scenario, worker: string): JobFilter {
-  const { project, tag, text } = scenario.filter;
-  return { project, tag, text, worker_id: scenario.filter.worker ? worker : undefined };
+  const { project, tag, text, ids } = scenario.filter;
+  return { project, tag, text, ids, worker_id: scenario.filter.worker ? worker : undefined };
 }
 
 /** Every page of a listing, `between` run after each page but the last. */
