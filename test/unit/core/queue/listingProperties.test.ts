@@ -64,6 +64,7 @@ interface RawJob {
   retry_at: number | null;
 }
 
+/** The harness of the property run in progress: the next run's buildQueue, or the test's end, closes it. */
 let h: Harness | undefined;
 afterEach(() => {
   h?.cleanup();
@@ -164,8 +165,6 @@ describe('listings against a brute-force reference over random queues', () => {
       const filter = filterOf(scenario, worker);
       const expected = rawJobs(harness).filter((j) => j.state === 'queued' && matches(j, filter)).sort(claimOrder).map((j) => j.id);
       expect(allPages(harness, { state: 'queued', sort: 'priority', limit: scenario.limit, ...filter })).toEqual(expected);
-      harness.cleanup();
-      h = undefined;
     }), { numRuns: NUM_RUNS });
   });
 
@@ -175,8 +174,6 @@ describe('listings against a brute-force reference over random queues', () => {
       const filter = filterOf(scenario, worker);
       const expected = rawJobs(harness).filter((j) => scenario.states.includes(j.state) && matches(j, filter)).sort(sortedAs(scenario.sort)).map((j) => j.id);
       expect(allPages(harness, { state: scenario.states, sort: scenario.sort, limit: scenario.limit, ...filter })).toEqual(expected);
-      harness.cleanup();
-      h = undefined;
     }), { numRuns: NUM_RUNS });
   });
 
@@ -193,8 +190,6 @@ describe('listings against a brute-force reference over random queues', () => {
       const byId = new Map(after.map((j) => [j.id, j]));
       const listedJobs = listed.map((id) => byId.get(id)!);
       expect(listedJobs).toEqual([...listedJobs].sort(claimOrder));
-      harness.cleanup();
-      h = undefined;
     }), { numRuns: NUM_RUNS });
   });
 });
@@ -208,8 +203,6 @@ describe('counts against a brute-force reference over random queues', () => {
       const expected: Record<string, number> = Object.fromEntries(JOB_STATES.map((s) => [s, jobs.filter((j) => j.state === s).length]));
       const unrunnable = jobs.filter((j) => j.state === 'queued' && (j.tags.includes('z') || j.tags.includes('s'))).length;
       expect(harness.c.countJobs(filter)).toEqual({ ...expected, total: jobs.length, unrunnable });
-      harness.cleanup();
-      h = undefined;
     }), { numRuns: NUM_RUNS });
   });
 
@@ -218,8 +211,6 @@ describe('counts against a brute-force reference over random queues', () => {
       const { harness } = buildQueue(scenario);
       const expected = rawJobs(harness).filter((j) => (j.state === 'queued' || j.state === 'running') && j.tags.includes('slurm:hpc')).length;
       expect(harness.c.slurm.demand('hpc')).toBe(expected);
-      harness.cleanup();
-      h = undefined;
     }), { numRuns: NUM_RUNS });
   });
 });
