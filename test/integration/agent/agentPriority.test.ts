@@ -103,9 +103,15 @@ describe('the priority a real agent runs at, and its jobs', () => {
   });
 });
 
-/** `/autogroup-N nice V` of a process, as its id and nice value. */
+/**
+ * `/autogroup-N nice V` of a process, as its id and nice value. The kernel prints nothing for a
+ * process in its default autogroup (one still in the boot session, as a CI runner may be), whose
+ * nice is 0 and cannot be changed from inside.
+ */
 function autogroupOf(pid: number | 'self'): { id: string; nice: number } {
-  const [id, , nice] = readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim().split(' ');
+  const line = readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim();
+  if (line === '') return { id: 'default', nice: 0 };
+  const [id, , nice] = line.split(' ');
   return { id, nice: Number(nice) };
 }
 

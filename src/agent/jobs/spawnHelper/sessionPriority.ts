@@ -68,10 +68,12 @@ export function leadsItsSession(statLine: string): boolean {
  */
 export async function raiseSessionNice(steps: number, options: RaiseSessionNiceOptions = {}): Promise<SessionYield> {
   const { files = OWN_AUTOGROUP, write = writeFileSync, sleep = defaultSleep } = options;
-  const from = readAutogroupNice(files);
-  if (typeof from === 'string') return { applied: false, reason: from };
+  // The session is checked first: a process in the boot session (a container's, a CI runner's) is in
+  // the kernel's default autogroup, whose file reads empty, and the reason that matters is the session.
   const unfit = whyNotThisSession(files);
   if (unfit) return { applied: false, reason: unfit };
+  const from = readAutogroupNice(files);
+  if (typeof from === 'string') return { applied: false, reason: from };
   const nice = Math.min(LOWEST_PRIORITY, from + steps);
   if (nice === from) return { applied: true, from, nice };
   for (let tries = 1; ; tries++) {
@@ -94,6 +96,8 @@ function readAutogroupNice(files: AutogroupFiles): number | string {
   } catch (error) {
     return `no autogroup to raise (${(error as Error).message})`;
   }
+  // The kernel prints nothing for a process in its default autogroup (the root task group's).
+  if (text.trim() === '') return `${files.autogroup} is empty: the process is in the kernel's default autogroup, not one of its own`;
   return parseAutogroupNice(text) ?? `${files.autogroup} says ${JSON.stringify(text.trim())}, not an autogroup's nice`;
 }
 

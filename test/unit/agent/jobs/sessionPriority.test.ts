@@ -73,6 +73,18 @@ describe('raiseSessionNice', () => {
     expect(written(files)).toBe('/autogroup-12 nice 0\n');
   });
 
+  it("names the shared session, not the empty autogroup file, for a process in the boot session (the kernel's default autogroup, as in a CI runner)", async () => {
+    // /proc/PID/autogroup reads empty for a process in the default autogroup: one that never left the boot session.
+    const files = standIns('', { stat: '4242 (node) S 100 0 0 0 -1' });
+    const outcome = await raiseSessionNice(10, { files });
+    expect(outcome).toEqual({ applied: false, reason: expect.stringMatching(/shares its session/) });
+    expect(written(files)).toBe('');
+  });
+
+  it('says a session leader in the default autogroup has none of its own to raise', async () => {
+    expect(await raiseSessionNice(10, { files: standIns('') })).toEqual({ applied: false, reason: expect.stringMatching(/default autogroup/) });
+  });
+
   it('leaves the session alone where autogroup is off, and goes ahead where the switch cannot be read', async () => {
     const off = standIns('/autogroup-12 nice 0\n', { enabled: '0\n' });
     expect(await raiseSessionNice(10, { files: off })).toEqual({ applied: false, reason: expect.stringMatching(/autogroup is off/) });
