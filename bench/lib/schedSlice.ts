@@ -20,9 +20,21 @@ function perlScript(get: number, set: number): string {
   ].join(' ');
 }
 
-/** Sets thread `tid`'s slice to `ns` (0: back to the default); returns the slice the kernel reports after. */
-export function setSchedSlice(tid: number, ns: number, resetOnFork: boolean): number {
+/** Thread `tid`'s slice as sched_getattr reports it, in ns. */
+export function readSchedSlice(tid: number): number {
+  const calls = syscallsHere();
+  const script = `my $b = "\\0" x 56; syscall(${calls.get}, $ARGV[0]+0, $b, 56, 0) == 0 or die "getattr: $!\\n"; print((unpack("LLQlLQQQLL", $b))[5]);`;
+  return Number(execFileSync('perl', ['-e', script, String(tid)], { encoding: 'utf8' }));
+}
+
+function syscallsHere(): { get: number; set: number } {
   const calls = SYSCALLS[process.arch];
   if (process.platform !== 'linux' || !calls) throw new Error(`no sched_setattr number for ${process.platform}/${process.arch}`);
+  return calls;
+}
+
+/** Sets thread `tid`'s slice to `ns` (0: back to the default); returns the slice the kernel reports after. */
+export function setSchedSlice(tid: number, ns: number, resetOnFork: boolean): number {
+  const calls = syscallsHere();
   return Number(execFileSync('perl', ['-e', perlScript(calls.get, calls.set), String(tid), String(ns), resetOnFork ? '1' : '0'], { encoding: 'utf8' }));
 }

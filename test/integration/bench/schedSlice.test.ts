@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { getPriority, release } from 'node:os';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setSchedSlice } from '../../../bench/lib/schedSlice';
+import { readSchedSlice, setSchedSlice } from '../../../bench/lib/schedSlice';
 
 const SHORT_NS = 100_000;
 /** Custom slices came with Linux 6.12; older kernels take sched_setattr and ignore sched_runtime. */
@@ -35,8 +35,12 @@ function startForker(prefix: string[] = []): { shell: ChildProcess; forkNow: () 
   return { shell, forkNow };
 }
 
-/** The kernel's own account of a thread's slice (`se.slice` in /proc/PID/sched), in ns. */
+/**
+ * The kernel's own account of a thread's slice (`se.slice` in /proc/PID/sched), in ns; where the
+ * kernel has no /proc/PID/sched (6.12–6.15 built without CONFIG_SCHED_DEBUG), sched_getattr's.
+ */
 function procSlice(pid: number): number {
+  if (!existsSync(`/proc/${pid}/sched`)) return readSchedSlice(pid);
   const line = readFileSync(`/proc/${pid}/sched`, 'utf8').split('\n').find((l) => l.startsWith('se.slice'));
   return Number(line?.split(':')[1]);
 }
