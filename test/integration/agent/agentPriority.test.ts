@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stopChild } from '../../support/stopChild';
 import { waitFor } from '../../support/waitFor';
-import { startCoordinatorServer, type CoordinatorServer } from '../../support/coordinatorServer';
-import { baseEnv, spawnAgent, type AgentProcess } from './agentProcess';
+import { startCoordinatorServer } from '../../support/coordinatorServer';
+import { agentTestRun, baseEnv, spawnAgent, type AgentProcess } from './agentProcess';
 
 /** Fields of /proc/PID[/task/TID]/stat after the command's name (which may hold spaces). */
 function statFields(path: string): string[] {
@@ -24,33 +24,26 @@ interface JobView {
 }
 
 /** The coordinator and the agent of the running test, stopped after each test of both describes below. */
-let server: CoordinatorServer;
-let agent: AgentProcess | undefined;
-
-afterEach(async () => {
-  if (agent) await stopChild(agent.proc, { signal: 'SIGKILL' });
-  agent = undefined;
-  await server.close();
-});
+const run = agentTestRun();
 
 describe('the priority a real agent runs at, and its jobs', () => {
   const startNice = getPriority();
 
   async function startAgentWith(args: string[], env: Record<string, string> = {}): Promise<AgentProcess> {
-    server = await startCoordinatorServer();
-    agent = spawnAgent(['--url', server.url, '--name', 'nice-worker', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-nice-')), ...args], {
+    run.server = await startCoordinatorServer();
+    run.agent = spawnAgent(['--url', run.server.url, '--name', 'nice-worker', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-nice-')), ...args], {
       ...baseEnv(),
-      GANTRY_AGENT_TOKEN: server.workerToken,
+      GANTRY_AGENT_TOKEN: run.server.workerToken,
       ...env,
     });
-    return agent;
+    return run.agent;
   }
 
   async function runJob(): Promise<JobView> {
     // `nice` prints the value it inherited from the shell, which inherited the job's.
-    const job = server.coordinator.submit({ command: ['sh', '-c', 'nice; echo $PPID'] });
-    await waitFor(() => server.coordinator.getJob(job.id).state === 'succeeded', `the job to run (agent log: ${agent?.stderr()})`);
-    const [nice, parent] = server.coordinator.readLog(job.id, 1).data.toString().trim().split('\n').map(Number);
+    const job = run.server.coordinator.submit({ command: ['sh', '-c', 'nice; echo $PPID'] });
+    await waitFor(() => run.server.coordinator.getJob(job.id).state === 'succeeded', `the job to run (agent log: ${run.agent?.stderr()})`);
+    const [nice, parent] = run.server.coordinator.readLog(job.id, 1).data.toString().trim().split('\n').map(Number);
     return { nice, parent };
   }
 
@@ -70,7 +63,7 @@ describe('the priority a real agent runs at, and its jobs', () => {
     expect((await runJob()).nice).toBe(startNice);
     expect(new Set(threadNices(proc.pid!))).toEqual(new Set([Math.min(19, startNice + 4)]));
     await stopChild(proc, { signal: 'SIGKILL' });
-    await server.close();
+    await run.server.close();
 
     const second = await startAgentWith([], { GANTRY_AGENT_NICE: '6' });
     expect((await runJob()).nice).toBe(startNice);
@@ -85,11 +78,11 @@ describe('the priority a real agent runs at, and its jobs', () => {
   });
 
   it('with --nice 0 --spawn-helper, the flag first, runs as an agent whose jobs its helper forks', async () => {
-    server = await startCoordinatorServer();
-    agent = spawnAgent(['--spawn-helper', '--nice', '0', '--url', server.url, '--name', 'nice-worker', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-nice-'))], {
+    run.server = await startCoordinatorServer();
+    const agent = (run.agent = spawnAgent(['--spawn-helper', '--nice', '0', '--url', run.server.url, '--name', 'nice-worker', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-nice-'))], {
       ...baseEnv(),
-      GANTRY_AGENT_TOKEN: server.workerToken,
-    });
+      GANTRY_AGENT_TOKEN: run.server.workerToken,
+    }));
     const job = await runJob();
     expect(job.nice).toBe(startNice);
     expect(parentOf(job.parent)).toBe(agent.proc.pid);
@@ -121,17 +114,17 @@ const autogroupOn = existsSync('/proc/self/autogroup') && readFileSync('/proc/sy
 describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () => {
 
   async function startAgentWith(args: string[], ownSession: boolean, leaseTtlMs?: number): Promise<AgentProcess> {
-    server = await startCoordinatorServer({ leaseTtlMs });
+    run.server = await startCoordinatorServer({ leaseTtlMs });
     const spool = mkdtempSync(join(tmpdir(), 'gantry-autogroup-'));
-    agent = spawnAgent(['--url', server.url, '--name', 'autogroup-worker', '--spool-dir', spool, ...args], { ...baseEnv(), GANTRY_AGENT_TOKEN: server.workerToken }, { ownSession });
-    return agent;
+    run.agent = spawnAgent(['--url', run.server.url, '--name', 'autogroup-worker', '--spool-dir', spool, ...args], { ...baseEnv(), GANTRY_AGENT_TOKEN: run.server.workerToken }, { ownSession });
+    return run.agent;
   }
 
   /** Runs a job that prints its own autogroup line and its parent's pid, and returns them. */
   async function jobAutogroup(): Promise<{ id: string; nice: number; parent: number }> {
-    const job = server.coordinator.submit({ command: ['sh', '-c', 'cat /proc/self/autogroup; echo $PPID'] });
-    await waitFor(() => server.coordinator.getJob(job.id).state === 'succeeded', `the job to run (agent log: ${agent?.stderr()})`);
-    const [line, parent] = server.coordinator.readLog(job.id, 1).data.toString().trim().split('\n');
+    const job = run.server.coordinator.submit({ command: ['sh', '-c', 'cat /proc/self/autogroup; echo $PPID'] });
+    await waitFor(() => run.server.coordinator.getJob(job.id).state === 'succeeded', `the job to run (agent log: ${run.agent?.stderr()})`);
+    const [line, parent] = run.server.coordinator.readLog(job.id, 1).data.toString().trim().split('\n');
     const [id, , nice] = line.split(' ');
     return { id, nice: Number(nice), parent: Number(parent) };
   }
@@ -148,7 +141,7 @@ describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () =>
     const helperGroup = autogroupOf(job.parent);
     expect(helperGroup.nice).toBe(0);
     expect(helperGroup.id).not.toBe(agentGroup.id);
-    expect(agent?.stderr()).toMatch(/"msg":"the agent's session yields to other sessions \(autogroup\)".*"autogroupNice":10/);
+    expect(run.agent?.stderr()).toMatch(/"msg":"the agent's session yields to other sessions \(autogroup\)".*"autogroupNice":10/);
   });
 
   it('with --nice 10 in a session it shares (here the test runner\'s), leaves that session\'s autogroup alone and says why', async () => {
@@ -157,14 +150,14 @@ describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () =>
     await jobAutogroup();
     expect(autogroupOf(proc.pid!)).toEqual(before);
     expect(autogroupOf('self')).toEqual(before);
-    expect(agent?.stderr()).toMatch(/the agent's session keeps its autogroup priority.*shares its session/);
+    expect(run.agent?.stderr()).toMatch(/the agent's session keeps its autogroup priority.*shares its session/);
   });
 
   it('by default (--nice 0), in a session of its own, keeps its autogroup at nice 0', async () => {
     const { proc } = await startAgentWith([], true);
     await jobAutogroup();
     expect(autogroupOf(proc.pid!).nice).toBe(0);
-    expect(agent?.stderr()).not.toMatch(/autogroup/);
+    expect(run.agent?.stderr()).not.toMatch(/autogroup/);
   });
 
   it('with --nice 19 in a session of its own, while its jobs burn every core, heartbeats in time: no lease expires and the worker stays online', async () => {
@@ -173,19 +166,19 @@ describe.runIf(autogroupOn)("the agent's session under Linux's autogroup", () =>
     const cores = availableParallelism();
     const { proc } = await startAgentWith(['--nice', '19', '--max-jobs', String(cores)], true, leaseTtlMs);
     const burn = `const end = Date.now() + ${2 * leaseTtlMs}; while (Date.now() < end);`;
-    const ids = Array.from({ length: cores }, () => server.coordinator.submit({ command: [process.execPath, '-e', burn] }).id);
+    const ids = Array.from({ length: cores }, () => run.server.coordinator.submit({ command: [process.execPath, '-e', burn] }).id);
     const notOnline = new Set<string>();
     const watch = setInterval(() => {
-      const worker = server.coordinator.listWorkers().find((w) => w.name === 'autogroup-worker');
+      const worker = run.server.coordinator.listWorkers().find((w) => w.name === 'autogroup-worker');
       if (worker && worker.state !== 'online') notOnline.add(worker.state);
     }, 100);
     try {
-      await waitFor(() => ids.every((id) => server.coordinator.getJob(id).finished_at !== null), `the burning jobs to end (agent log: ${agent?.stderr()})`, 10 * leaseTtlMs);
+      await waitFor(() => ids.every((id) => run.server.coordinator.getJob(id).finished_at !== null), `the burning jobs to end (agent log: ${run.agent?.stderr()})`, 10 * leaseTtlMs);
     } finally {
       clearInterval(watch);
     }
     expect(autogroupOf(proc.pid!).nice).toBe(19);
-    const jobs = ids.map((id) => server.coordinator.getJob(id));
+    const jobs = ids.map((id) => run.server.coordinator.getJob(id));
     for (const job of jobs) expect(job).toMatchObject({ state: 'succeeded', attempt: 1, lost_attempts: 0 });
     // Every core was burning at once: each job started before any ended.
     expect(Math.max(...jobs.map((j) => j.started_at ?? Infinity))).toBeLessThan(Math.min(...jobs.map((j) => j.finished_at ?? -Infinity)));

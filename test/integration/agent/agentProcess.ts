@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { ROOT } from '../../support/cluster';
-import { childExit } from '../../support/stopChild';
+import type { CoordinatorServer } from '../../support/coordinatorServer';
+import { childExit, stopChild } from '../../support/stopChild';
 
 export interface AgentProcess {
   proc: ChildProcess;
@@ -30,4 +32,26 @@ export function spawnAgent(args: string[], env: Record<string, string | undefine
 /** The agent's environment from this test process, without anything Gantry-related it may have set. */
 export function baseEnv(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('GANTRY_')));
+}
+
+/** The coordinator and the agent a test started; each test sets them before using them, as it would a `let`. */
+export interface AgentTestRun {
+  server: CoordinatorServer;
+  agent?: AgentProcess;
+}
+
+/**
+ * Registers a hook that stops, after each test, the agent it started (killed: nothing graceful to wait
+ * for) and then its coordinator, and returns the place the tests keep them.
+ */
+export function agentTestRun(): AgentTestRun {
+  // Empty until the first test starts its coordinator; the hook runs only after a test has.
+  const run = {} as AgentTestRun;
+  afterEach(async () => {
+    const { agent } = run;
+    run.agent = undefined;
+    if (agent) await stopChild(agent.proc, { signal: 'SIGKILL' });
+    await run.server.close();
+  });
+  return run;
 }

@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { stopChild } from '../../support/stopChild';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/waitFor';
 import { startCoordinatorServer, type CoordinatorServer } from '../../support/coordinatorServer';
-import { baseEnv, spawnAgent, type AgentProcess } from './agentProcess';
+import { agentTestRun, baseEnv, spawnAgent } from './agentProcess';
 
 /** The environment a job printed with `env -0`, as a map. */
 function printedEnv(server: CoordinatorServer, jobId: number): Map<string, string> {
@@ -14,19 +13,12 @@ function printedEnv(server: CoordinatorServer, jobId: number): Map<string, strin
 }
 
 describe('the environment a real agent gives its jobs', () => {
-  let server: CoordinatorServer;
-  let agent: AgentProcess | undefined;
-
-  afterEach(async () => {
-    if (agent) await stopChild(agent.proc, { signal: 'SIGKILL' });
-    agent = undefined;
-    await server.close();
-  });
+  const run = agentTestRun();
 
   async function runEnvJob(extraArgs: string[]): Promise<{ env: Map<string, string>; workerToken: string }> {
-    server = await startCoordinatorServer();
+    const server = (run.server = await startCoordinatorServer());
     const adminToken = server.coordinator.createToken({ name: 'admin', scope: 'admin' }).token;
-    agent = spawnAgent(['--url', server.url, '--name', 'env-worker', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-env-')), ...extraArgs], {
+    const agent = (run.agent = spawnAgent(['--url', server.url, '--name', 'env-worker', '--spool-dir', mkdtempSync(join(tmpdir(), 'gantry-env-')), ...extraArgs], {
       ...baseEnv(),
       GANTRY_AGENT_TOKEN: server.workerToken,
       // What an agent's environment commonly carries besides its own token: the admin's CLI token, other secrets.
@@ -34,9 +26,9 @@ describe('the environment a real agent gives its jobs', () => {
       GANTRY_URL: server.url,
       AWS_SECRET_ACCESS_KEY: 'agent-host-secret',
       LC_ALL: 'C.UTF-8',
-    });
+    }));
     const job = server.coordinator.submit({ command: ['env', '-0'], env: { FROM_SUBMITTER: 'kept' } });
-    await waitFor(() => server.coordinator.getJob(job.id).state === 'succeeded', `the job to run (agent log: ${agent?.stderr()})`);
+    await waitFor(() => server.coordinator.getJob(job.id).state === 'succeeded', `the job to run (agent log: ${agent.stderr()})`);
     return { env: printedEnv(server, job.id), workerToken: server.workerToken };
   }
 
